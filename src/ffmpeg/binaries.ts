@@ -1,0 +1,32 @@
+import { spawnSync } from 'node:child_process'
+
+/** ffmpeg to run: FFMPEG_PATH wins, then the one on PATH. */
+export function ffmpegPath(): string {
+  return process.env.FFMPEG_PATH || 'ffmpeg'
+}
+
+/** ffprobe to run: FFPROBE_PATH wins, then the one on PATH. */
+export function ffprobePath(): string {
+  return process.env.FFPROBE_PATH || 'ffprobe'
+}
+
+export class FfmpegMissingError extends Error {
+  constructor(which: string) {
+    super(
+      `${which} was not found. Install it (Debian/Ubuntu: apt-get install ffmpeg; macOS: brew install ffmpeg) ` +
+        `or set ${which === 'ffprobe' ? 'FFPROBE_PATH' : 'FFMPEG_PATH'} to its path.`,
+    )
+    this.name = 'FfmpegMissingError'
+  }
+}
+
+let checked = false
+/** Fails fast with an install hint when ffmpeg or ffprobe cannot be run. */
+export function assertFfmpegAvailable(): void {
+  if (checked) return
+  for (const [which, bin] of [['ffmpeg', ffmpegPath()], ['ffprobe', ffprobePath()]] as const) {
+    const r = spawnSync(bin, ['-version'], { stdio: 'ignore' })
+    if (r.error || r.status !== 0) throw new FfmpegMissingError(which)
+  }
+  checked = true
+}

@@ -1,0 +1,46 @@
+import type { CharacterCard, FrameControl, LocationCard, Segment, Shot, StyleBible } from '../../schemas/index.js'
+
+/** Everything a generator needs to render one shot; paths are absolute. */
+export interface SegmentRequest {
+  shot: Shot
+  fps: number
+  width: number
+  height: number
+  /** endFrame - startFrame of the shot: the segment must have exactly this many frames. */
+  frames: number
+  attempt: number
+  style: StyleBible
+  location: LocationCard
+  characters: CharacterCard[]
+  /** One entry per output frame of the shot, in order. */
+  controls: FrameControl[]
+  /** The song's span for this shot (for audio-conditioned generators). */
+  audio: { path: string; startSec: number; endSec: number }
+  /** Previous shot's last frame (PNG) when the shot continues it. */
+  initKeyframe?: string
+  /** Reference keyframes (PNG) per entity id. */
+  referenceKeyframes: Record<string, string[]>
+  /** Where to write: the video file and the keyframe PNGs. */
+  out: { video: string; firstFrame: string; lastFrame: string; keyFrame: string }
+}
+
+export interface GeneratorCapabilities {
+  audioConditioned: boolean
+  keyframeIn: boolean
+  referenceImages: boolean
+  maxFrames: number
+  /** Sizes the backend can produce; undefined means any even size. */
+  sizes?: Array<{ width: number; height: number }>
+}
+
+export interface GenerateContext {
+  signal: AbortSignal
+  /** Fraction of this segment done, 0..1. */
+  onProgress(p: number): void
+}
+
+export interface SegmentGenerator {
+  id: string
+  capabilities: GeneratorCapabilities
+  generate(req: SegmentRequest, ctx: GenerateContext): Promise<Segment>
+}

@@ -1,0 +1,5 @@
+export * from './analysis.js'
+export * from './brief.js'
+export * from './treatment.js'
+export * from './plan.js'
+export * from './segment.js'

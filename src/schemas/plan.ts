@@ -1,0 +1,46 @@
+import { z } from 'zod'
+
+export const CAMERA_MOVES = ['static', 'push-in', 'pull-out', 'pan-left', 'pan-right', 'drift', 'crane-up'] as const
+export const CameraMove = z.enum(CAMERA_MOVES)
+export type CameraMove = z.infer<typeof CameraMove>
+
+export const Caption = z.object({
+  /** Absolute output frames [startFrame, endFrame). */
+  startFrame: z.number().int().nonnegative(),
+  endFrame: z.number().int().positive(),
+  text: z.string(),
+})
+export type Caption = z.infer<typeof Caption>
+
+export const Shot = z.object({
+  index: z.number().int().nonnegative(),
+  /** Frames [startFrame, endFrame) of the output. */
+  startFrame: z.number().int().nonnegative(),
+  endFrame: z.number().int().positive(),
+  sectionIndex: z.number().int().nonnegative(),
+  /** What the cut that opens this shot lands on. */
+  cutOn: z.enum(['start', 'downbeat', 'beat']),
+  locationId: z.string(),
+  characterIds: z.array(z.string()),
+  camera: CameraMove,
+  /** Shot framing: wide shows the world, medium the figures, close one face. */
+  framing: z.enum(['wide', 'medium', 'close']),
+  prompt: z.string(),
+  seed: z.number().int().nonnegative(),
+  /** Starts from the previous shot's last frame (keyframe chaining). */
+  continuesPrevious: z.boolean(),
+  /** How strongly percussive hits move the picture, 0..1 (the verifier may change it). */
+  motionGain: z.number().min(0).max(1),
+  captions: z.array(Caption),
+})
+export type Shot = z.infer<typeof Shot>
+
+export const ShotPlan = z.object({
+  fps: z.number().int().positive(),
+  width: z.number().int().positive(),
+  height: z.number().int().positive(),
+  totalFrames: z.number().int().positive(),
+  shots: z.array(Shot).min(1),
+  author: z.string(),
+})
+export type ShotPlan = z.infer<typeof ShotPlan>
