@@ -2,3 +2,7 @@
 export * from './binaries.js'
 export * from './run.js'
 export * from './probe.js'
+export * from './rawVideoEncoder.js'
+export * from './decodeFrames.js'
+export * from './decodeAudio.js'
+export * from './stitch.js'

@@ -1,0 +1,63 @@
+#!/usr/bin/env bash
+# One-command set-up: installs what the system lacks (ffmpeg, fonts), the npm dependencies
+# (without onnxruntime's CUDA download), builds, makes the example song and renders the example.
+# Pass --no-render to stop after the build and the example song.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+render=1
+[ "${1:-}" = "--no-render" ] && render=0
+
+say() { printf '==> %s\n' "$*"; }
+as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; elif command -v sudo >/dev/null; then sudo "$@"; else "$@"; fi; }
+
+have() { command -v "$1" >/dev/null 2>&1; }
+
+# Node 20 or newer.
+if ! have node; then
+  echo "longav needs Node.js 20 or newer: install it from your package manager or nodejs.org, then rerun." >&2
+  exit 1
+fi
+node_major=$(node -p 'process.versions.node.split(".")[0]')
+if [ "$node_major" -lt 20 ]; then
+  echo "longav needs Node.js 20 or newer; this is $(node --version)." >&2
+  exit 1
+fi
+
+# ffmpeg + ffprobe (FFMPEG_PATH / FFPROBE_PATH win when set), and a font for captions.
+ffmpeg_bin=${FFMPEG_PATH:-ffmpeg}
+ffprobe_bin=${FFPROBE_PATH:-ffprobe}
+missing_apt=()
+{ have "$ffmpeg_bin" && have "$ffprobe_bin"; } || missing_apt+=(ffmpeg)
+[ -n "$(ls /usr/share/fonts/truetype/dejavu/DejaVuSans*.ttf 2>/dev/null)" ] || [ "$(uname)" = Darwin ] || missing_apt+=(fonts-dejavu-core)
+if [ ${#missing_apt[@]} -gt 0 ]; then
+  if have apt-get; then
+    say "installing ${missing_apt[*]} with apt-get"
+    as_root apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq "${missing_apt[@]}" >/dev/null
+  elif have brew; then
+    [[ " ${missing_apt[*]} " == *" ffmpeg "* ]] && { say "installing ffmpeg with brew"; brew install ffmpeg; }
+  else
+    echo "longav needs: ${missing_apt[*]} (ffmpeg 5 or newer with libx264 and ffprobe). Install them with your package manager, or set FFMPEG_PATH and FFPROBE_PATH, then rerun." >&2
+    exit 1
+  fi
+fi
+"$ffmpeg_bin" -hide_banner -encoders 2>/dev/null | grep -q libx264 || {
+  echo "the ffmpeg at $(command -v "$ffmpeg_bin") has no libx264 encoder; install a full ffmpeg build." >&2
+  exit 1
+}
+
+say "installing npm dependencies"
+export ONNXRUNTIME_NODE_INSTALL=skip
+if [ -f package-lock.json ]; then npm ci --no-audit --no-fund; else npm install --no-audit --no-fund; fi
+
+say "building"
+npm run build --silent
+
+say "making the example song"
+node scripts/make-example-song.mjs
+
+if [ "$render" -eq 1 ]; then
+  say "rendering the example: longav render examples/song.mp3 examples/brief.md"
+  node bin/longav.js render examples/song.mp3 examples/brief.md
+fi

@@ -1,0 +1,77 @@
+/** The song's beat grid in output frames: what cuts may land on. */
+import type { Analysis } from '../../schemas/index.js'
+import { secondsToFrame, totalFramesFor } from '../../time.js'
+
+export interface BeatGrid {
+  fps: number
+  totalFrames: number
+  /** Distinct beat frames inside (0, totalFrames), increasing. */
+  beatFrames: number[]
+  beatSet: ReadonlySet<number>
+  /** Distinct downbeat frames inside (0, totalFrames), increasing. */
+  downbeatFrames: number[]
+  downbeatSet: ReadonlySet<number>
+  /** Beat period in frames (fractional); null when the song has no beats. */
+  period: number | null
+  meter: number
+}
+
+function median(values: number[]): number {
+  const s = [...values].sort((a, b) => a - b)
+  const m = s.length >> 1
+  return s.length % 2 === 1 ? s[m] : (s[m - 1] + s[m]) / 2
+}
+
+function framesOf(times: readonly number[], fps: number, totalFrames: number): number[] {
+  const frames = times.map((t) => secondsToFrame(t, fps)).filter((f) => f > 0 && f < totalFrames)
+  return [...new Set(frames)].sort((a, b) => a - b)
+}
+
+export function beatGrid(analysis: Analysis, fps: number): BeatGrid {
+  const totalFrames = totalFramesFor(analysis.source.durationSec, fps)
+  const beatFrames = framesOf(analysis.beats, fps, totalFrames)
+  const downbeatFrames = framesOf(analysis.downbeats, fps, totalFrames)
+  const intervals = analysis.beats.slice(1).map((b, i) => b - analysis.beats[i]).filter((d) => d > 0)
+  const period =
+    analysis.beats.length === 0 ? null : intervals.length > 0 ? median(intervals) * fps : (60 / analysis.tempo.bpm) * fps
+  return {
+    fps,
+    totalFrames,
+    beatFrames,
+    beatSet: new Set(beatFrames),
+    downbeatFrames,
+    downbeatSet: new Set(downbeatFrames),
+    period,
+    meter: analysis.meter,
+  }
+}
+
+/** Frames in `sorted` within [lo, hi]. */
+export function framesBetween(sorted: readonly number[], lo: number, hi: number): number[] {
+  return sorted.filter((f) => f >= lo && f <= hi)
+}
+
+function nearest(sorted: readonly number[], target: number, within: number): number | undefined {
+  let best: number | undefined
+  for (const f of sorted) {
+    if (Math.abs(f - target) <= within && (best === undefined || Math.abs(f - target) < Math.abs(best - target))) best = f
+  }
+  return best
+}
+
+/**
+ * Where a section boundary cuts: the nearest downbeat within half a bar, else the nearest beat
+ * within half a bar, else the boundary's own frame (no grid there).
+ */
+export function snapBoundary(grid: BeatGrid, seconds: number): number {
+  const raw = secondsToFrame(seconds, grid.fps)
+  if (grid.period === null) return raw
+  const halfBar = (grid.period * grid.meter) / 2
+  return nearest(grid.downbeatFrames, raw, halfBar) ?? nearest(grid.beatFrames, raw, halfBar) ?? raw
+}
+
+/** What a cut at this frame lands on (frame 0 is the film's start). */
+export function cutLabel(grid: BeatGrid, frame: number): 'start' | 'downbeat' | 'beat' {
+  if (frame === 0) return 'start'
+  return grid.downbeatSet.has(frame) ? 'downbeat' : 'beat'
+}

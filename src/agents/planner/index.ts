@@ -1,0 +1,72 @@
+/** The heuristic planner: a frame-exact shot plan cut on the song's beat grid. */
+import { ShotPlan, type CharacterCard, type LocationCard, type SectionMood, type Shot } from '../../schemas/index.js'
+import { seedFor } from '../heuristics/hash.js'
+import { songSections } from '../heuristics/sections.js'
+import { assertTreatmentInvariants } from '../director/invariants.js'
+import { PlannerInput, throwIfAborted, type AgentContext, type Planner } from '../types.js'
+import { clipCaptions, lyricCaptions } from './captions.js'
+import { cutsInSpan, sectionSpans } from './cuts.js'
+import { dressShots, type Frames } from './dress.js'
+import { beatGrid, cutLabel } from './grid.js'
+import { assertPlanInvariants } from './invariants.js'
+import { shotPrompt } from './prompt.js'
+
+export { assertPlanInvariants, type PlanCheckOptions } from './invariants.js'
+
+/** Shot frames: spans per section, cut inside by energy; every section opens with a cut. */
+function shotFrames(input: PlannerInput): Frames[] {
+  const grid = beatGrid(input.analysis, input.output.fps)
+  const frames: Frames[] = []
+  for (const span of sectionSpans(songSections(input.analysis), grid)) {
+    const seed = seedFor(input.brief.title, 'cuts', span.section.index)
+    const bounds = [span.start, ...cutsInSpan(span, grid, input.maxShotFrames, seed), span.end]
+    for (let k = 0; k < bounds.length - 1; k++) {
+      frames.push({ startFrame: bounds[k], endFrame: bounds[k + 1], sectionIndex: span.section.index, k })
+    }
+  }
+  return frames
+}
+
+/** The pure core: same input, same plan. */
+export function heuristicPlan(raw: PlannerInput): ShotPlan {
+  const input = PlannerInput.parse(raw)
+  const { analysis, treatment, output } = input
+  assertTreatmentInvariants(treatment, analysis)
+  const grid = beatGrid(analysis, output.fps)
+  const moods = new Map<number, SectionMood>(treatment.sectionMoods.map((m) => [m.sectionIndex, m]))
+  const cards = new Map(treatment.entities.map((e) => [e.id, e]))
+  const captions = lyricCaptions(input.brief.lyrics, output.fps, grid.totalFrames)
+
+  const shots: Shot[] = dressShots(shotFrames(input), moods, input.brief.title).map((d) => {
+    const mood = moods.get(d.sectionIndex)!
+    const location = cards.get(d.locationId) as LocationCard
+    const characters = d.characterIds.map((id) => cards.get(id) as CharacterCard)
+    return {
+      ...d,
+      cutOn: cutLabel(grid, d.startFrame),
+      prompt: shotPrompt(d, treatment.styleBible, location, characters, mood),
+      captions: clipCaptions(captions, d.startFrame, d.endFrame),
+    }
+  })
+
+  const plan = ShotPlan.parse({
+    fps: output.fps,
+    width: output.width,
+    height: output.height,
+    totalFrames: grid.totalFrames,
+    shots,
+    author: 'heuristic',
+  })
+  assertPlanInvariants(plan, analysis, { maxShotFrames: input.maxShotFrames, treatment })
+  return plan
+}
+
+export function createHeuristicPlanner(): Planner {
+  return {
+    id: 'heuristic',
+    async plan(input, ctx: AgentContext = {}) {
+      throwIfAborted(ctx)
+      return heuristicPlan(input)
+    },
+  }
+}

@@ -1,0 +1,125 @@
+/**
+ * Ellis (2007) dynamic-programming beat tracker, following librosa `beat_track` defaults:
+ * tightness 100, trim on. Returns beat frame indices.
+ */
+export function trackBeats(onset: Float64Array, fps: number, bpm: number, tightness = 100): number[] {
+  const n = onset.length
+  if (n < 3 || !(bpm > 0)) return []
+  const fpb = Math.round((60 * fps) / bpm)
+  if (fpb < 1) return []
+  const local = localScore(onset, fpb)
+  let localMax = -Infinity
+  for (let i = 0; i < n; i++) if (local[i] > localMax) localMax = local[i]
+  if (!(localMax > 0)) return []
+
+  // Forward pass: best predecessor within [i - 2 fpb, i - fpb/2].
+  const backlink = new Int32Array(n).fill(-1)
+  const cum = new Float64Array(n)
+  const threshold = 0.01 * localMax
+  const logFpb = Math.log(fpb)
+  let firstBeat = true
+  for (let i = 0; i < n; i++) {
+    let best = -Infinity
+    let loc = -1
+    for (let j = i - Math.round(fpb / 2); j >= i - 2 * fpb; j--) {
+      if (j < 0) break
+      const d = Math.log(i - j) - logFpb
+      const s = cum[j] - tightness * d * d
+      if (s > best) {
+        best = s
+        loc = j
+      }
+    }
+    cum[i] = loc >= 0 ? local[i] + best : local[i]
+    if (firstBeat && local[i] < threshold) backlink[i] = -1
+    else {
+      backlink[i] = loc
+      firstBeat = false
+    }
+  }
+
+  const tail = lastBeat(cum)
+  if (tail < 0) return []
+  const beats: number[] = []
+  for (let i = tail; i >= 0; i = backlink[i]) beats.push(i)
+  beats.reverse()
+  return trimBeats(local, beats)
+}
+
+/** Onsets normalised by their standard deviation, smoothed by a Gaussian of width fpb/32. */
+function localScore(onset: Float64Array, fpb: number): Float64Array {
+  const n = onset.length
+  let mean = 0
+  for (let i = 0; i < n; i++) mean += onset[i]
+  mean /= n
+  let v = 0
+  for (let i = 0; i < n; i++) v += (onset[i] - mean) ** 2
+  const std = Math.sqrt(v / Math.max(1, n - 1)) + 1e-300
+  const kernel = new Float64Array(2 * fpb + 1)
+  for (let k = -fpb; k <= fpb; k++) kernel[k + fpb] = Math.exp(-0.5 * ((k * 32) / fpb) ** 2)
+  const out = new Float64Array(n)
+  for (let i = 0; i < n; i++) {
+    let s = 0
+    for (let k = -fpb; k <= fpb; k++) {
+      const j = i - k
+      if (j >= 0 && j < n) s += kernel[k + fpb] * onset[j]
+    }
+    out[i] = s / std
+  }
+  return out
+}
+
+/** Last local maximum of the cumulative score that reaches half the median of all local maxima. */
+function lastBeat(cum: Float64Array): number {
+  const n = cum.length
+  const isMax = (i: number) => {
+    const prev = i > 0 ? cum[i - 1] : cum[i]
+    const next = i < n - 1 ? cum[i + 1] : cum[i]
+    return cum[i] > prev && cum[i] >= next
+  }
+  const maxima: number[] = []
+  for (let i = 0; i < n; i++) if (isMax(i)) maxima.push(cum[i])
+  if (maxima.length === 0) return -1
+  const sorted = [...maxima].sort((a, b) => a - b)
+  const m = sorted.length
+  const med = m % 2 ? sorted[(m - 1) >> 1] : 0.5 * (sorted[m / 2 - 1] + sorted[m / 2])
+  const th = 0.5 * med
+  for (let i = n - 1; i >= 0; i--) if (isMax(i) && cum[i] >= th) return i
+  return -1
+}
+
+/** Drops weak leading and trailing beats (below half the RMS of the Hann-smoothed beat onsets). */
+function trimBeats(local: Float64Array, beats: number[]): number[] {
+  if (beats.length === 0) return beats
+  const vals = beats.map((b) => local[b])
+  const hann5 = [0, 0.5, 1, 0.5, 0]
+  const smooth = vals.map((_, i) => {
+    let s = 0
+    for (let k = -2; k <= 2; k++) {
+      const j = i - k
+      if (j >= 0 && j < vals.length) s += hann5[k + 2] * vals[j]
+    }
+    return s
+  })
+  const threshold = 0.5 * Math.sqrt(smooth.reduce((a, x) => a + x * x, 0) / smooth.length)
+  let a = 0
+  while (a < vals.length && vals[a] <= threshold) a++
+  let b = vals.length - 1
+  while (b >= 0 && vals[b] <= threshold) b--
+  return beats.slice(a, b + 1)
+}
+
+/**
+ * Tempo from beat times: the mean of the inter-beat intervals that agree with their median
+ * (within 15 %), which averages away the frame quantisation of single intervals.
+ */
+export function tempoFromBeats(times: number[]): number | undefined {
+  if (times.length < 3) return undefined
+  const iv: number[] = []
+  for (let i = 1; i < times.length; i++) iv.push(times[i] - times[i - 1])
+  const sorted = [...iv].sort((a, b) => a - b)
+  const med = sorted[sorted.length >> 1]
+  const ok = iv.filter((d) => Math.abs(d - med) <= 0.15 * med)
+  if (ok.length === 0 || !(med > 0)) return undefined
+  return 60 / (ok.reduce((a, b) => a + b, 0) / ok.length)
+}

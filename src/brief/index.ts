@@ -1,0 +1,7 @@
+export { BriefError, formatIssues } from './errors.js'
+export type { BriefIssue } from './errors.js'
+export { parseBrief, BRIEF_KEYS } from './parse.js'
+export type { ParseBriefOptions } from './parse.js'
+export { loadBrief } from './load.js'
+export { briefTemplate } from './template.js'
+export { parseLyricsText, parseTime } from './lyrics.js'

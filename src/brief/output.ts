@@ -1,0 +1,55 @@
+import { DEFAULT_OUTPUT } from '../schemas/brief.js'
+import { BriefIssue, describeValue } from './errors.js'
+import { suggestionFor } from './suggest.js'
+
+export interface OutputResult {
+  /** Width/height/fps with defaults filled in; still to be range-checked by the schema. */
+  value: Record<'width' | 'height' | 'fps', unknown>
+  issues: BriefIssue[]
+}
+
+const OUTPUT_KEYS = ['width', 'height', 'fps', 'size'] as const
+/** `1920x1080`, `1920×1080`, optionally `@24` or `@24fps`. */
+const SIZE = /^\s*(\d+)\s*[xX×]\s*(\d+)\s*(?:@\s*(\d+)\s*(?:fps)?)?\s*$/
+const EXPECTED = 'a size like "1920x1080" (optionally "1920x1080@24") or a mapping { width, height, fps }'
+
+/** Digit strings ("30") become numbers; anything else is left for the schema to reject with its range. */
+function numberish(v: unknown): unknown {
+  return typeof v === 'string' && /^\s*\d+\s*$/.test(v) ? Number(v) : v
+}
+
+function parseSize(s: string): { width: number; height: number; fps?: number } | undefined {
+  const m = SIZE.exec(s)
+  if (m === null) return undefined
+  return { width: Number(m[1]), height: Number(m[2]), ...(m[3] !== undefined ? { fps: Number(m[3]) } : {}) }
+}
+
+/** Output format from a size string or a partial mapping; missing parts come from DEFAULT_OUTPUT. */
+export function normaliseOutput(raw: unknown): OutputResult {
+  const value: OutputResult['value'] = { ...DEFAULT_OUTPUT }
+  if (raw === undefined || raw === null) return { value, issues: [] }
+  if (typeof raw === 'string') {
+    const size = parseSize(raw)
+    if (size === undefined) return { value, issues: [{ path: 'output', message: `expected ${EXPECTED} (got ${describeValue(raw)})` }] }
+    return { value: { ...value, ...size }, issues: [] }
+  }
+  if (typeof raw !== 'object' || Array.isArray(raw)) {
+    return { value, issues: [{ path: 'output', message: `expected ${EXPECTED} (got ${describeValue(raw)})` }] }
+  }
+  const rec = raw as Record<string, unknown>
+  const issues: BriefIssue[] = []
+  for (const key of Object.keys(rec)) {
+    if (!(OUTPUT_KEYS as readonly string[]).includes(key)) {
+      issues.push({ path: `output.${key}`, message: `unknown key (${suggestionFor(key, OUTPUT_KEYS)})` })
+    }
+  }
+  if (rec.size !== undefined && rec.size !== null) {
+    const size = typeof rec.size === 'string' ? parseSize(rec.size) : undefined
+    if (size === undefined) issues.push({ path: 'output.size', message: `expected a size like "1920x1080" (got ${describeValue(rec.size)})` })
+    else Object.assign(value, size)
+  }
+  for (const key of ['width', 'height', 'fps'] as const) {
+    if (rec[key] !== undefined && rec[key] !== null) value[key] = numberish(rec[key])
+  }
+  return { value, issues }
+}

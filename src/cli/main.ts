@@ -1,0 +1,203 @@
+import { existsSync, writeFileSync } from 'node:fs'
+import { resolve } from 'node:path'
+import { parseArgs } from 'node:util'
+import { analyze, plan, render, briefTemplate, BriefError, InputError, RenderError } from '../index.js'
+import { FfmpegMissingError } from '../ffmpeg/index.js'
+import { formatDuration, makeProgressPrinter } from './progress.js'
+
+const USAGE = `longav: turn a song and a brief into a finished, beat-synced music video
+
+Usage:
+  longav render <song> <brief.md> [options]   make the video
+  longav plan <song> <brief.md> [options]     analyse, direct and plan only (writes plan.json)
+  longav analyze <song> [--out DIR]           tempo, beats, sections → analysis.json
+  longav init [brief.md]                      write a commented brief template
+
+Options:
+  --out DIR          output folder (default ./longav-out/<song name>/)
+  --size WxH         output size, overriding the brief (e.g. 1920x1080)
+  --fps N            output frame rate, overriding the brief
+  --attempts N       attempts per shot when the verifier rejects one (default 3)
+  --concurrency N    shots generated at once (default 2)
+  --no-resume        start over instead of continuing an earlier run in --out
+  --force            replace a finished render of other inputs in --out
+  --verbose          log every shot
+  -h, --help         this help
+`
+
+/** Exit codes: 0 done, 1 the render failed, 2 bad input or usage, 130 interrupted. */
+export async function main(argv: string[]): Promise<number> {
+  let parsed
+  try {
+    parsed = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: {
+        out: { type: 'string' },
+        size: { type: 'string' },
+        fps: { type: 'string' },
+        attempts: { type: 'string' },
+        concurrency: { type: 'string' },
+        'no-resume': { type: 'boolean' },
+        force: { type: 'boolean' },
+        verbose: { type: 'boolean' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    })
+  } catch (err) {
+    process.stderr.write(`longav: ${(err as Error).message}\n\n${USAGE}`)
+    return 2
+  }
+  const { values, positionals } = parsed
+  const [command, ...args] = positionals
+  if (values.help || !command) {
+    process.stdout.write(USAGE)
+    return command || values.help ? 0 : 2
+  }
+
+  const controller = new AbortController()
+  const onSigint = () => controller.abort(Object.assign(new Error('interrupted'), { name: 'AbortError' }))
+  process.once('SIGINT', onSigint)
+  process.once('SIGTERM', onSigint)
+  try {
+    switch (command) {
+      case 'render':
+        return await renderCommand(args, values, controller.signal)
+      case 'plan':
+        return await planCommand(args, values, controller.signal)
+      case 'analyze':
+        return await analyzeCommand(args, values, controller.signal)
+      case 'init':
+        return initCommand(args, values)
+      default:
+        process.stderr.write(`longav: unknown command '${command}'\n\n${USAGE}`)
+        return 2
+    }
+  } catch (err) {
+    return reportError(err)
+  } finally {
+    process.off('SIGINT', onSigint)
+    process.off('SIGTERM', onSigint)
+  }
+}
+
+type Flags = Record<string, string | boolean | undefined>
+
+async function renderCommand(args: string[], flags: Flags, signal: AbortSignal): Promise<number> {
+  const [song, brief] = requirePositionals(args, ['song', 'brief.md'], 'render')
+  const printer = makeProgressPrinter(process.stderr, { verbose: Boolean(flags.verbose) })
+  const result = await render({
+    song,
+    brief,
+    outDir: str(flags.out),
+    output: outputFlags(flags),
+    maxAttempts: intFlag(flags.attempts, 'attempts', 1, 10),
+    concurrency: intFlag(flags.concurrency, 'concurrency', 1, 16),
+    resume: !flags['no-resume'],
+    force: Boolean(flags.force),
+    signal,
+    onEvent: printer.onEvent,
+  })
+  const wall = printer.done()
+  process.stdout.write(`${result.files.final}\n`)
+  process.stderr.write(
+    `${formatDuration(result.durationSec)} of video, ${result.shots} shots, ${Math.round(result.cutsOnBeat * 100)}% of cuts on a beat, ` +
+      `${result.acceptedShots}/${result.shots} shots passed the verifier in ${result.attempts} attempts, made in ${formatDuration(wall)}\n`,
+  )
+  return 0
+}
+
+async function planCommand(args: string[], flags: Flags, signal: AbortSignal): Promise<number> {
+  const [song, brief] = requirePositionals(args, ['song', 'brief.md'], 'plan')
+  const printer = makeProgressPrinter(process.stderr, { verbose: Boolean(flags.verbose) })
+  const r = await plan({ song, brief, outDir: str(flags.out), output: outputFlags(flags), signal, onEvent: printer.onEvent })
+  printer.done()
+  process.stdout.write(`${resolve(r.outDir, 'plan.json')}\n`)
+  process.stderr.write(`${r.plan.shots.length} shots over ${formatDuration(r.plan.totalFrames / r.plan.fps)} at ${r.plan.fps} fps\n`)
+  return 0
+}
+
+async function analyzeCommand(args: string[], flags: Flags, signal: AbortSignal): Promise<number> {
+  const [song] = requirePositionals(args, ['song'], 'analyze')
+  const outDir = str(flags.out) ?? '.'
+  const a = await analyze(song, { outDir, signal })
+  const lines = [
+    `tempo ${a.tempo.bpm.toFixed(1)} BPM, ${a.meter} beats per bar, ${a.beats.length} beats, ${formatDuration(a.source.durationSec)}`,
+    ...a.sections.map((s) => `  ${formatDuration(s.start)}–${formatDuration(s.end)}  ${s.label.padEnd(8)} energy ${s.energy.toFixed(2)}`),
+  ]
+  process.stderr.write(lines.join('\n') + '\n')
+  process.stdout.write(`${resolve(outDir, 'analysis.json')}\n`)
+  return 0
+}
+
+function initCommand(args: string[], flags: Flags): number {
+  const target = resolve(args[0] ?? 'brief.md')
+  if (existsSync(target) && !flags.force) {
+    process.stderr.write(`longav: ${target} already exists; not overwriting it (pass --force to replace it)\n`)
+    return 2
+  }
+  writeFileSync(target, briefTemplate())
+  process.stdout.write(`${target}\n`)
+  return 0
+}
+
+function requirePositionals(args: string[], names: string[], command: string): string[] {
+  if (args.length < names.length) throw new UsageError(`'${command}' needs ${names.map((n) => `<${n}>`).join(' ')}`)
+  if (args.length > names.length) throw new UsageError(`'${command}' takes ${names.length} argument(s), got ${args.length}: ${args.join(' ')}`)
+  return args
+}
+
+function outputFlags(flags: Flags): { width?: number; height?: number; fps?: number } {
+  const out: { width?: number; height?: number; fps?: number } = {}
+  const size = str(flags.size)
+  if (size) {
+    const m = /^(\d+)x(\d+)$/.exec(size)
+    if (!m) throw new UsageError(`--size expects WIDTHxHEIGHT like 1280x720, got '${size}'`)
+    out.width = Number(m[1])
+    out.height = Number(m[2])
+    if (out.width < 64 || out.height < 64 || out.width > 7680 || out.height > 4320) throw new UsageError(`--size ${size} is outside 64x64..7680x4320`)
+  }
+  const fps = intFlag(flags.fps, 'fps', 1, 120)
+  if (fps !== undefined) out.fps = fps
+  return out
+}
+
+function intFlag(v: string | boolean | undefined, name: string, min: number, max: number): number | undefined {
+  if (v === undefined) return undefined
+  const n = Number(v)
+  if (!Number.isInteger(n) || n < min || n > max) throw new UsageError(`--${name} expects an integer from ${min} to ${max}, got '${String(v)}'`)
+  return n
+}
+
+function str(v: string | boolean | undefined): string | undefined {
+  return typeof v === 'string' ? v : undefined
+}
+
+class UsageError extends Error {}
+
+function reportError(err: unknown): number {
+  const e = err as Error
+  if (e?.name === 'AbortError') {
+    process.stderr.write('\nlongav: stopped. Run the same command again to continue where it left off.\n')
+    return 130
+  }
+  if (e instanceof UsageError) {
+    process.stderr.write(`longav: ${e.message}\n(see longav --help)\n`)
+    return 2
+  }
+  if (e instanceof BriefError || e instanceof InputError || e instanceof FfmpegMissingError || isInputProblem(e)) {
+    process.stderr.write(`longav: ${e.message}\n`)
+    return 2
+  }
+  if (e instanceof RenderError) {
+    process.stderr.write(`longav: render failed: ${e.message}\n`)
+    return 1
+  }
+  process.stderr.write(`longav: ${e?.stack ?? String(err)}\n`)
+  return 1
+}
+
+/** Errors from analysis that describe the song itself (silent, undecodable) are input errors. */
+function isInputProblem(e: Error): boolean {
+  return e?.name === 'AudioDecodeError' || e?.name === 'AudioAnalysisError' || e?.name === 'SilentSongError'
+}

@@ -1,0 +1,106 @@
+import { stat } from 'node:fs/promises'
+import { FfmpegError, abortError, spawnFfmpeg } from './run.js'
+import { probeMedia } from './probe.js'
+
+export type AudioDecodeErrorCode = 'NOT_FOUND' | 'NOT_AUDIO' | 'EMPTY' | 'DECODE_FAILED'
+
+/** A song that cannot be turned into samples; `code` lets callers react without parsing text. */
+export class AudioDecodeError extends Error {
+  constructor(
+    readonly code: AudioDecodeErrorCode,
+    message: string,
+  ) {
+    super(message)
+    this.name = 'AudioDecodeError'
+  }
+}
+
+export interface DecodedAudio {
+  /** Mono samples in [-1, 1]. */
+  samples: Float32Array
+  sampleRate: number
+  durationSec: number
+}
+
+/**
+ * Decodes any audio ffmpeg reads into mono float samples at `sampleRate` (22050 by default),
+ * streaming ffmpeg's f32le stdout into one growing buffer.
+ */
+export async function decodeAudioMono(
+  path: string,
+  opts: { sampleRate?: number; signal?: AbortSignal } = {},
+): Promise<DecodedAudio> {
+  const sampleRate = opts.sampleRate ?? 22050
+  const st = await stat(path).catch(() => undefined)
+  if (!st || !st.isFile()) throw new AudioDecodeError('NOT_FOUND', `song not found: ${path}`)
+  if (st.size === 0) throw new AudioDecodeError('EMPTY', `${path} is empty`)
+
+  let durationHint = 0
+  try {
+    const info = await probeMedia(path, { signal: opts.signal })
+    if (!info.audio) throw new AudioDecodeError('NOT_AUDIO', `${path} is not an audio file ffmpeg can decode: it has no audio stream`)
+    durationHint = info.audio.durationSec ?? info.durationSec
+  } catch (err) {
+    if (err instanceof AudioDecodeError) throw err
+    if (opts.signal?.aborted) throw abortError(opts.signal)
+    const reason = err instanceof FfmpegError ? reasonOf(err.stderrTail) : String((err as Error).message ?? err)
+    throw new AudioDecodeError('NOT_AUDIO', `${path} is not an audio file ffmpeg can decode: ${reason}`)
+  }
+
+  const bytes = await pcmBytes(path, sampleRate, durationHint, opts.signal)
+  // f32le matches the host byte order on every platform Node ships for (little-endian).
+  const n = Math.floor(bytes.byteLength / 4)
+  if (n === 0) throw new AudioDecodeError('EMPTY', `${path} has an audio stream but no samples`)
+  const samples = new Float32Array(bytes.buffer, bytes.byteOffset, n)
+  return { samples, sampleRate, durationSec: n / sampleRate }
+}
+
+function pcmBytes(path: string, sampleRate: number, durationHint: number, signal?: AbortSignal): Promise<Uint8Array> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) return reject(abortError(signal))
+    const child = spawnFfmpeg(['-i', path, '-vn', '-sn', '-dn', '-ac', '1', '-ar', String(sampleRate), '-f', 'f32le', 'pipe:1'], {
+      stdin: false,
+      stdout: true,
+    })
+    // Pre-size from the probed duration so a normal song is copied exactly once.
+    let buf = new Uint8Array(Math.max(1 << 16, Math.ceil((durationHint + 1) * sampleRate) * 4))
+    let len = 0
+    let stderr = ''
+    child.stdout!.on('data', (chunk: Buffer) => {
+      if (len + chunk.length > buf.length) {
+        const grown = new Uint8Array(Math.max(buf.length * 2, len + chunk.length))
+        grown.set(buf.subarray(0, len))
+        buf = grown
+      }
+      buf.set(chunk, len)
+      len += chunk.length
+    })
+    child.stderr!.setEncoding('utf8')
+    child.stderr!.on('data', (s: string) => {
+      stderr = (stderr + s).slice(-4000)
+    })
+    const onAbort = () => child.kill('SIGKILL')
+    signal?.addEventListener('abort', onAbort, { once: true })
+    child.on('error', (err) => {
+      signal?.removeEventListener('abort', onAbort)
+      reject(err)
+    })
+    child.on('close', (code) => {
+      signal?.removeEventListener('abort', onAbort)
+      if (signal?.aborted) return reject(abortError(signal))
+      if (code !== 0) {
+        return reject(new AudioDecodeError('DECODE_FAILED', `${path} is not an audio file ffmpeg can decode: ${reasonOf(stderr)}`))
+      }
+      // Drop the unused tail of the buffer when it is noticeably oversized.
+      resolve(buf.length - len > 1 << 20 ? buf.slice(0, len) : buf.subarray(0, len))
+    })
+  })
+}
+
+function reasonOf(stderr: string): string {
+  const lines = stderr
+    .split(/\r?\n/)
+    .map((l) => l.trim())
+    .filter(Boolean)
+  return lines.slice(-2).join(' | ') || 'unknown error'
+}

@@ -1,0 +1,2 @@
+export * from './shotMemory.js'
+export * from './store.js'

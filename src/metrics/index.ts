@@ -1,0 +1,2 @@
+export * from './frameStats.js'
+export * from './measureSegment.js'

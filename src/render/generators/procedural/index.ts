@@ -1,0 +1,68 @@
+import { loadImage, type Image } from '@napi-rs/canvas'
+import { readFile, rm, writeFile } from 'node:fs/promises'
+import { abortError, openRawVideoEncoder, type RawVideoEncoder } from '../../../ffmpeg/index.js'
+import type { Segment } from '../../../schemas/index.js'
+import type { GenerateContext, SegmentGenerator, SegmentRequest } from '../types.js'
+import { createShotRenderer } from './scene.js'
+
+export { createShotRenderer, DISSOLVE_FRAMES } from './scene.js'
+
+/**
+ * Built-in generator: audio-reactive 2.5D scenes drawn with Skia, no weights, no GPU.
+ * Every look is a function of the request (cards, shot, controls, seeds), so reruns are identical.
+ */
+export function createProceduralGenerator(): SegmentGenerator {
+  return {
+    id: 'procedural',
+    capabilities: { audioConditioned: true, keyframeIn: true, referenceImages: true, maxFrames: 1_000_000 },
+    generate: generateProcedural,
+  }
+}
+
+export async function generateProcedural(req: SegmentRequest, ctx: GenerateContext): Promise<Segment> {
+  if (!Number.isInteger(req.frames) || req.frames < 1) throw new RangeError(`frames must be a positive integer, got ${req.frames}`)
+  if (req.width % 2 || req.height % 2) throw new RangeError(`size must be even for yuv420p, got ${req.width}x${req.height}`)
+  const { signal } = ctx
+  if (signal.aborted) throw abortError(signal)
+
+  const init: Image | undefined = req.shot.continuesPrevious && req.initKeyframe ? await loadImage(await readFile(req.initKeyframe)) : undefined
+  const renderer = createShotRenderer(req, init)
+  const mid = Math.floor(req.frames / 2)
+  const stills: Array<[number, string]> = [
+    [0, req.out.firstFrame],
+    [mid, req.out.keyFrame],
+    [req.frames - 1, req.out.lastFrame],
+  ]
+  const cleanupStills = () => Promise.all(stills.map(([, p]) => rm(p, { force: true })))
+
+  let enc: RawVideoEncoder | undefined
+  try {
+    enc = openRawVideoEncoder({ path: req.out.video, width: req.width, height: req.height, fps: req.fps, signal })
+    const step = Math.max(1, Math.floor(req.frames / 50))
+    for (let i = 0; i < req.frames; i++) {
+      if (signal.aborted) throw abortError(signal)
+      renderer.renderFrame(i)
+      for (const [k, path] of stills) if (k === i) await writeFile(path, renderer.canvas.encodeSync('png'))
+      // Opaque canvas: premultiplied data() equals straight RGBA, and it is the fastest readback.
+      await enc.writeFrame(renderer.canvas.data())
+      if (i % step === 0) ctx.onProgress(i / req.frames)
+    }
+    if (signal.aborted) throw abortError(signal)
+    await enc.finish()
+  } catch (err) {
+    enc?.abort()
+    await cleanupStills()
+    throw signal.aborted ? abortError(signal) : err
+  }
+  ctx.onProgress(1)
+  return {
+    shotIndex: req.shot.index,
+    attempt: req.attempt,
+    generator: 'procedural',
+    path: req.out.video,
+    frames: req.frames,
+    firstFrame: req.out.firstFrame,
+    lastFrame: req.out.lastFrame,
+    keyFrame: req.out.keyFrame,
+  }
+}

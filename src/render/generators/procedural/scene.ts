@@ -1,0 +1,196 @@
+import { createCanvas, type Canvas, type Image, type SKRSContext2D } from '@napi-rs/canvas'
+import type { FrameControl } from '../../../schemas/index.js'
+import type { SegmentRequest } from '../types.js'
+import { cameraAt, layerTransform } from './camera.js'
+import { CAPTION_FONT_FAMILY, drawCaption } from './captions.js'
+import { css, hexToRgb, hsl, mix } from './colour.js'
+import { drawFigure, figureLook, type FigureLook, type FigurePose } from './figure.js'
+import { grainTile, vignette } from './post.js'
+import { mixSeed, mulberry32 } from './prng.js'
+import { makeStage, type FrameState, type Layer, type Stage } from './stage.js'
+import { buildWorld, type World } from './worlds.js'
+
+/** Frames over which a continuing shot dissolves from the previous shot's last frame. */
+export const DISSOLVE_FRAMES = 8
+
+export interface ShotRenderer {
+  canvas: Canvas
+  /** Draws frame i (0-based within the shot) into `canvas`. */
+  renderFrame(i: number): void
+}
+
+const clamp01 = (v: number) => (Number.isFinite(v) ? Math.max(0, Math.min(1, v)) : 0)
+
+/** Per-frame envelopes computed once: smoothed loudness and a decaying hit accent. */
+export function envelopes(controls: FrameControl[], frames: number, motionGain: number): { energy: Float32Array; hit: Float32Array } {
+  const energy = new Float32Array(frames)
+  const hit = new Float32Array(frames)
+  let e = clamp01(controls[0]?.loudness ?? 0)
+  let h = 0
+  for (let i = 0; i < frames; i++) {
+    const c = controls[Math.min(i, controls.length - 1)]
+    const l = clamp01(c?.loudness ?? 0)
+    // Fast attack, slow release: motion follows swells without jitter.
+    e += (l - e) * (l > e ? 0.5 : 0.12)
+    h = Math.max(clamp01(c?.hit ?? 0), h * 0.7)
+    energy[i] = e
+    hit[i] = h * clamp01(motionGain)
+  }
+  return { energy, hit }
+}
+
+function defaultControl(frame: number): FrameControl {
+  return { frame, loudness: 0.3, hit: 0, hue: 220, brightness: 0.5, vocal: 0, sectionIndex: 0, beatPhase: 0, barPhase: 0, onBeat: false, onDownbeat: false }
+}
+
+interface PlacedFigure {
+  look: FigureLook
+  pose: FigurePose
+}
+
+/** Where figures stand for a framing: wide = small in the world, medium = full figures, close = one large upper body. */
+function placeFigures(req: SegmentRequest, stage: Stage, world: World): PlacedFigure[] {
+  const { shot } = req
+  const chars = shot.framing === 'close' ? req.characters.slice(0, 1) : req.characters
+  const n = chars.length
+  const L = world.lighting
+  const shade = Math.max(0.55, 0.5 + 0.5 * L.ambient)
+  const rim = mix(L.light, world.glow.colour, 0.5)
+  const rng = mulberry32(mixSeed(req.location.seed, 'placement'))
+  return chars.map((card, k) => {
+    const look = figureLook(card)
+    let fx: number
+    let feet: number
+    let h: number
+    if (shot.framing === 'close') {
+      fx = rng() < 0.5 ? 0.4 : 0.6
+      h = stage.H * 1.9
+      feet = 0.12 + 1.9
+    } else if (shot.framing === 'wide') {
+      fx = n === 1 ? 0.5 : 0.3 + (0.4 * k) / (n - 1)
+      h = card.shape.height * stage.H * 0.5
+      feet = world.groundY
+    } else {
+      fx = n === 1 ? 0.5 : 0.2 + (0.6 * k) / (n - 1)
+      h = card.shape.height * stage.H * 0.95
+      feet = world.groundY + 0.05
+    }
+    const lightSide = world.glow.x >= fx ? 1 : -1
+    return { look, pose: { x: stage.X(fx), y: stage.Y(feet), h, rim, lightSide, shade } }
+  })
+}
+
+export function createShotRenderer(req: SegmentRequest, init?: Image): ShotRenderer {
+  const { width: W, height: H, shot, style } = req
+  const stage = makeStage(W, H)
+  const world = buildWorld(stage, req.location)
+  const figures = placeFigures(req, stage, world)
+  const { energy, hit } = envelopes(req.controls, req.frames, shot.motionGain)
+  const vig = style.vignette > 0 ? vignette(W, H, style.vignette) : undefined
+  const grain = style.grain > 0 ? grainTile(mixSeed(shot.seed, 'grain'), Math.min(1, style.grain * 0.35)) : undefined
+  const baseZoom = shot.framing === 'close' ? 1.12 : 1
+  const stylePal = style.palette.map(hexToRgb)
+
+  const canvas = createCanvas(W, H)
+  const ctx = canvas.getContext('2d')
+  ctx.imageSmoothingEnabled = true
+  ctx.imageSmoothingQuality = 'low'
+  const grainPattern = grain ? ctx.createPattern(grain, 'repeat') : null
+
+  const drawLayer = (layer: Layer, f: FrameState, cam: ReturnType<typeof cameraAt>, shake: { x: number; y: number }) => {
+    const [s, tx, ty] = layerTransform(cam, layer.depth, stage, shake)
+    ctx.setTransform(s, 0, 0, s, tx, ty)
+    if (layer.image) {
+      const a = layer.image.alpha ? clamp01(layer.image.alpha(f)) : 1
+      if (a > 0.004) {
+        ctx.globalAlpha = a
+        if (layer.image.additive) ctx.globalCompositeOperation = 'lighter'
+        ctx.drawImage(layer.image.canvas, 0, layer.image.y0)
+        ctx.globalCompositeOperation = 'source-over'
+        ctx.globalAlpha = 1
+      }
+    }
+    layer.draw?.(ctx, f)
+  }
+
+  const renderFrame = (i: number) => {
+    const fc = req.controls[Math.min(i, req.controls.length - 1)] ?? defaultControl(shot.startFrame + i)
+    const abs = shot.startFrame + i
+    const caption = shot.captions.find((c) => abs >= c.startFrame && abs < c.endFrame)
+    const f: FrameState = { i, t: i / req.fps, fc, hitEnv: hit[i], energy: energy[i], singing: !!caption }
+    const u = req.frames > 1 ? i / (req.frames - 1) : 0
+    const cam = cameraAt(shot.camera, u, f.t, baseZoom)
+    cam.zoom += 0.035 * f.hitEnv
+    const jr = mulberry32(mixSeed(shot.seed, 'shake', i))
+    const shake = { x: (jr() - 0.5) * 2 * f.hitEnv * H * 0.012, y: (jr() - 0.5) * 2 * f.hitEnv * H * 0.012 }
+
+    ctx.setTransform(1, 0, 0, 1, 0, 0)
+    ctx.fillStyle = css(world.lighting.skyTop)
+    ctx.fillRect(0, 0, W, H)
+    for (const layer of world.layers) drawLayer(layer, f, cam, shake)
+    const [s1, tx1, ty1] = layerTransform(cam, 1, stage, shake)
+    ctx.setTransform(s1, 0, 0, s1, tx1, ty1)
+    for (const fig of figures) drawFigure(ctx, fig.look, fig.pose, f)
+    for (const layer of world.foreground) drawLayer(layer, f, cam, shake)
+
+    ctx.setTransform(1, 0, 0, 1, 0, 0)
+    lightAndColour(ctx, W, H, world, f, stylePal, cam, shake, stage)
+    if (vig) ctx.drawImage(vig, 0, 0)
+    if (grainPattern) {
+      const gr = mulberry32(mixSeed(shot.seed, 'grain-offset', i))
+      const ox = Math.floor(gr() * 192)
+      const oy = Math.floor(gr() * 192)
+      ctx.setTransform(1, 0, 0, 1, -ox, -oy)
+      ctx.fillStyle = grainPattern
+      ctx.fillRect(ox, oy, W, H)
+      ctx.setTransform(1, 0, 0, 1, 0, 0)
+    }
+    if (caption) {
+      const fade = Math.min(1, (abs - caption.startFrame + 1) / 3, (caption.endFrame - abs) / 3)
+      drawCaption(ctx, caption.text, W, H, fade, style.captionFont || CAPTION_FONT_FAMILY)
+    }
+    if (init && i < DISSOLVE_FRAMES) {
+      const a = 1 - i / DISSOLVE_FRAMES
+      ctx.globalAlpha = a * a * (3 - 2 * a)
+      ctx.drawImage(init, 0, 0, W, H)
+      ctx.globalAlpha = 1
+    }
+  }
+  return { canvas, renderFrame }
+}
+
+/** Light and colour from the music: a glow at the light source, a mood/harmony tint, a flash on hits. */
+function lightAndColour(
+  ctx: SKRSContext2D,
+  W: number,
+  H: number,
+  world: World,
+  f: FrameState,
+  stylePal: ReturnType<typeof hexToRgb>[],
+  cam: ReturnType<typeof cameraAt>,
+  shake: { x: number; y: number },
+  stage: Stage,
+): void {
+  const bright = clamp01(f.fc.brightness)
+  const [s, tx, ty] = layerTransform(cam, 0.1, stage, shake)
+  const gx = stage.X(world.glow.x) * s + tx
+  const gy = stage.Y(world.glow.y) * s + ty
+  const r = world.glow.radius * H * (0.8 + 0.5 * f.energy)
+  const g = ctx.createRadialGradient(gx, gy, 0, gx, gy, r)
+  g.addColorStop(0, css(world.glow.colour, 0.1 + 0.3 * f.energy * (0.5 + 0.5 * bright)))
+  g.addColorStop(1, css(world.glow.colour, 0))
+  ctx.globalCompositeOperation = 'lighter'
+  ctx.fillStyle = g
+  ctx.fillRect(gx - r, gy - r, 2 * r, 2 * r)
+  if (f.hitEnv > 0.02) {
+    ctx.fillStyle = css([255, 250, 240], 0.09 * f.hitEnv)
+    ctx.fillRect(0, 0, W, H)
+  }
+  // Section mood colour from the style bible, nudged by the harmony's hue.
+  const mood = stylePal[Math.abs(f.fc.sectionIndex) % stylePal.length]
+  const tint = mix(mood, hsl(f.fc.hue, 0.7, 0.5), 0.35)
+  ctx.globalCompositeOperation = 'soft-light'
+  ctx.fillStyle = css(tint, 0.35)
+  ctx.fillRect(0, 0, W, H)
+  ctx.globalCompositeOperation = 'source-over'
+}

@@ -1,0 +1,167 @@
+import { assign, fromPromise, setup, type AnyActorRef } from 'xstate'
+import { shotIsReadyFlags } from './readiness.js'
+import { makeShotMachine, type ShotOutput, type ShotWork } from './shotLoop.js'
+import type { ShotMemory } from '../memory/index.js'
+
+export interface PlanResult {
+  shotCount: number
+  /** continues[i]: shot i starts from shot i-1's last frame, so it waits for it. */
+  continues: boolean[]
+  memory: ShotMemory
+}
+
+export interface RenderSummary {
+  final: string
+  durationSec: number
+  frames: number
+  shots: number
+  /** Share of cuts (after the first shot) that land within one frame of a beat. */
+  cutsOnBeat: number
+  acceptedShots: number
+  attempts: number
+}
+
+/** The side-effecting steps the machine sequences. Each is idempotent (content-addressed). */
+export interface RenderWork {
+  analyze(signal: AbortSignal): Promise<void>
+  direct(signal: AbortSignal): Promise<void>
+  plan(signal: AbortSignal): Promise<PlanResult>
+  shot: ShotWork
+  /** Pure: memory after a shot was accepted (its frames, promoted reference keyframes). */
+  remember(memory: ShotMemory, output: ShotOutput): ShotMemory
+  /** Side effect: persist memory (called after every change). */
+  saveMemory(memory: ShotMemory): void
+  /** Called when a shot actor finished (for progress). */
+  shotFinished(output: ShotOutput, done: number, total: number): void
+  stitch(input: { results: Record<string, ShotOutput>; memory: ShotMemory }, signal: AbortSignal): Promise<RenderSummary>
+}
+
+export interface RenderMachineInput {
+  maxAttempts: number
+  concurrency: number
+}
+
+export interface RenderContext extends RenderMachineInput {
+  shotCount: number
+  continues: boolean[]
+  started: number[]
+  results: Record<string, ShotOutput>
+  memory?: ShotMemory
+  summary?: RenderSummary
+  error?: string
+}
+
+/**
+ * analyzing → directing → planning → generating (one child actor per shot, bounded concurrency;
+ * each shot verifies itself and regenerates within its attempt budget) → stitching → done | failed.
+ * The machine only decides what happens next; the work lives in `RenderWork`.
+ */
+export function makeRenderMachine(work: RenderWork) {
+  return setup({
+    types: {
+      context: {} as RenderContext,
+      input: {} as RenderMachineInput,
+    },
+    actors: {
+      analyze: fromPromise<void>(({ signal }) => work.analyze(signal)),
+      direct: fromPromise<void>(({ signal }) => work.direct(signal)),
+      plan: fromPromise<PlanResult>(({ signal }) => work.plan(signal)),
+      shot: makeShotMachine(work.shot),
+      stitch: fromPromise<RenderSummary, { results: Record<string, ShotOutput>; memory: ShotMemory }>(({ input, signal }) =>
+        work.stitch(input, signal),
+      ),
+    },
+    actions: {
+      spawnReadyShots: assign(({ context, spawn }) => {
+        const running = context.started.filter((i) => !context.results[String(i)]).length
+        const ready = shotIsReadyFlags(context.shotCount, context.continues, context.started, context.results)
+        const started = [...context.started]
+        for (let i = 0, free = context.concurrency - running; i < context.shotCount && free > 0; i++) {
+          if (!ready[i]) continue
+          spawn('shot', { id: shotActorId(i), input: { shotIndex: i, maxAttempts: context.maxAttempts } })
+          started.push(i)
+          free--
+        }
+        return { started }
+      }),
+      saveMemory: ({ context }) => {
+        if (context.memory) work.saveMemory(context.memory)
+      },
+    },
+    guards: {
+      allShotsDone: ({ context }) => Object.keys(context.results).length >= context.shotCount,
+    },
+  }).createMachine({
+    id: 'render',
+    context: ({ input }) => ({ ...input, shotCount: 0, continues: [], started: [], results: {} }),
+    initial: 'analyzing',
+    states: {
+      analyzing: {
+        invoke: { src: 'analyze', onDone: 'directing', onError: { target: 'failed', actions: assign({ error: ({ event }) => message(event.error) }) } },
+      },
+      directing: {
+        invoke: { src: 'direct', onDone: 'planning', onError: { target: 'failed', actions: assign({ error: ({ event }) => message(event.error) }) } },
+      },
+      planning: {
+        invoke: {
+          src: 'plan',
+          onDone: {
+            target: 'generating',
+            actions: [
+              assign({
+                shotCount: ({ event }) => event.output.shotCount,
+                continues: ({ event }) => event.output.continues,
+                memory: ({ event }) => event.output.memory,
+              }),
+              'saveMemory',
+            ],
+          },
+          onError: { target: 'failed', actions: assign({ error: ({ event }) => message(event.error) }) },
+        },
+      },
+      generating: {
+        entry: 'spawnReadyShots',
+        always: { guard: 'allShotsDone', target: 'stitching' },
+        on: {
+          'xstate.done.actor.*': {
+            actions: [
+              assign(({ context, event }) => {
+                const output = (event as unknown as { output: ShotOutput }).output
+                const results = { ...context.results, [String(output.shotIndex)]: output }
+                return { results, memory: work.remember(context.memory!, output) }
+              }),
+              ({ context, event }) =>
+                work.shotFinished((event as unknown as { output: ShotOutput }).output, Object.keys(context.results).length, context.shotCount),
+              'saveMemory',
+              'spawnReadyShots',
+            ],
+          },
+          'xstate.error.actor.*': {
+            target: 'failed',
+            actions: assign({ error: ({ event }) => message((event as unknown as { error: unknown }).error) }),
+          },
+        },
+      },
+      stitching: {
+        invoke: {
+          src: 'stitch',
+          input: ({ context }) => ({ results: context.results, memory: context.memory! }),
+          onDone: { target: 'done', actions: assign({ summary: ({ event }) => event.output }) },
+          onError: { target: 'failed', actions: assign({ error: ({ event }) => message(event.error) }) },
+        },
+      },
+      done: { type: 'final' },
+      failed: { type: 'final' },
+    },
+  })
+}
+
+export function shotActorId(index: number): string {
+  return `shot-${index}`
+}
+
+function message(err: unknown): string {
+  return err instanceof Error ? err.message : String(err)
+}
+
+export type RenderActorRef = AnyActorRef

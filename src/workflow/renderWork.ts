@@ -1,0 +1,364 @@
+import { existsSync } from 'node:fs'
+import { mkdir } from 'node:fs/promises'
+import { join } from 'node:path'
+import { analyzeSong } from '../audio/analyze.js'
+import { frameControls } from '../audio/controls.js'
+import type { Director, Planner } from '../agents/types.js'
+import type { Verifier, VerifierThresholds } from '../agents/verifier/index.js'
+import { concatAndMux, normalizeSegment, probeMedia } from '../ffmpeg/index.js'
+import { createMemory, initKeyframeFor, promoteReference, recordShot, referencesFor, saveMemory, type ShotMemory } from '../memory/index.js'
+import { measureSegment } from '../metrics/index.js'
+import type { SegmentGenerator, SegmentRequest } from '../render/generators/types.js'
+import { writeStoryboard } from '../render/storyboard.js'
+import { Analysis, Segment, ShotPlan, Treatment, type Brief, type CharacterCard, type LocationCard, type Shot } from '../schemas/index.js'
+import { frameToSeconds } from '../time.js'
+import { hashValue, readJsonIfValid, sha256File, writeJsonAtomic } from '../util/files.js'
+import { cachedStep } from './cache.js'
+import type { RenderEvent } from './events.js'
+import type { RenderSummary, RenderWork } from './renderMachine.js'
+import type { RunDir } from './runDir.js'
+import { Verdict } from '../agents/verifier/index.js'
+import type { ShotOutput } from './shotLoop.js'
+import { cutsOnBeatShare } from './summary.js'
+
+export interface RenderSetup {
+  runDir: RunDir
+  songPath: string
+  brief: Brief
+  director: Director
+  planner: Planner
+  verifier: Verifier
+  generator: SegmentGenerator
+  thresholds: VerifierThresholds
+  emit(event: RenderEvent): void
+}
+
+/**
+ * The steps of a render as content-addressed, idempotent functions over the run directory.
+ * Large values (analysis, plan) live on disk and in a per-process memo, never in the snapshot.
+ */
+export function createRenderWork(setup: RenderSetup): RenderWork {
+  const { runDir, brief, emit } = setup
+  const output = brief.output
+  const memo: { analysis?: Analysis; analysisHash?: string; treatment?: Treatment; treatmentHash?: string; plan?: ShotPlan } = {}
+  const progress = makeGenerationProgress(emit)
+  let memoryWrites = Promise.resolve()
+  const log = (level: 'info' | 'warn' | 'error', message: string) => emit({ type: 'log', level, message })
+
+  async function analysis(signal?: AbortSignal): Promise<Analysis> {
+    if (memo.analysis) return memo.analysis
+    const songSha = await sha256File(setup.songPath)
+    const step = await cachedStep(runDir.cacheDir, 'analysis', { songSha }, Analysis, () =>
+      analyzeSong(setup.songPath, {
+        signal,
+        onProgress: (fraction) => emit({ type: 'progress', stage: 'analyzing', fraction }),
+      }),
+    )
+    if (step.cached) log('info', 'analysis: reused from cache')
+    memo.analysis = step.value
+    memo.analysisHash = step.hash
+    return step.value
+  }
+
+  async function treatment(signal?: AbortSignal): Promise<Treatment> {
+    if (memo.treatment) return memo.treatment
+    const a = await analysis(signal)
+    const step = await cachedStep(
+      runDir.cacheDir,
+      'treatment',
+      { brief: briefKey(brief), analysis: memo.analysisHash, director: setup.director.id },
+      Treatment,
+      () => setup.director.direct({ brief, analysis: a }, { signal }),
+    )
+    memo.treatment = step.value
+    memo.treatmentHash = step.hash
+    return step.value
+  }
+
+  async function plan(signal?: AbortSignal): Promise<ShotPlan> {
+    if (memo.plan) return memo.plan
+    const [a, t] = [await analysis(signal), await treatment(signal)]
+    const step = await cachedStep(
+      runDir.cacheDir,
+      'plan',
+      { brief: briefKey(brief), treatment: memo.treatmentHash, planner: setup.planner.id, maxFrames: setup.generator.capabilities.maxFrames },
+      ShotPlan,
+      () =>
+        setup.planner.plan(
+          { brief, analysis: a, treatment: t, output, maxShotFrames: setup.generator.capabilities.maxFrames },
+          { signal },
+        ),
+    )
+    memo.plan = step.value
+    return step.value
+  }
+
+  function requestFor(shotIndex: number, revision: Partial<Shot>, memory: ShotMemory): Omit<SegmentRequest, 'out' | 'attempt'> {
+    const p = memo.plan!
+    const t = memo.treatment!
+    const shot: Shot = { ...p.shots[shotIndex], ...revision }
+    const location = t.entities.find((e): e is LocationCard => e.kind === 'location' && e.id === shot.locationId)
+    if (!location) throw new Error(`plan.json: shot ${shotIndex} names location '${shot.locationId}', which the treatment does not have`)
+    const characters = shot.characterIds.map((id) => {
+      const c = t.entities.find((e): e is CharacterCard => e.kind === 'character' && e.id === id)
+      if (!c) throw new Error(`plan.json: shot ${shotIndex} names character '${id}', which the treatment does not have`)
+      return c
+    })
+    return {
+      shot,
+      fps: p.fps,
+      width: p.width,
+      height: p.height,
+      frames: shot.endFrame - shot.startFrame,
+      style: t.styleBible,
+      location,
+      characters,
+      controls: frameControls(memo.analysis!, p.fps, shot.startFrame, shot.endFrame),
+      audio: { path: setup.songPath, startSec: frameToSeconds(shot.startFrame, p.fps), endSec: frameToSeconds(shot.endFrame, p.fps) },
+      initKeyframe: initKeyframeFor(memory, p, shotIndex),
+      referenceKeyframes: referencesFor(memory, [shot.locationId, ...shot.characterIds]),
+    }
+  }
+
+  let memorySnapshot: ShotMemory | undefined
+
+  return {
+    async analyze(signal) {
+      emit({ type: 'stage', stage: 'analyzing' })
+      const a = await analysis(signal)
+      await writeJsonAtomic(runDir.analysis, a)
+      log('info', `analysis: ${a.tempo.bpm.toFixed(1)} BPM, ${a.meter}/4, ${a.beats.length} beats, ${a.sections.length} sections`)
+    },
+    async direct(signal) {
+      emit({ type: 'stage', stage: 'directing' })
+      const t = await treatment(signal)
+      await writeJsonAtomic(runDir.treatment, t)
+      log('info', `treatment by ${t.author}: ${t.entities.length} identity cards, ${t.sectionMoods.length} section moods`)
+    },
+    async plan(signal) {
+      emit({ type: 'stage', stage: 'planning' })
+      await analysis(signal)
+      const t = await treatment(signal)
+      const p = await plan(signal)
+      await writeJsonAtomic(runDir.plan, p)
+      log('info', `plan by ${p.author}: ${p.shots.length} shots over ${p.totalFrames} frames at ${p.fps} fps`)
+      emit({ type: 'stage', stage: 'generating' })
+      progress.start(p)
+      return { shotCount: p.shots.length, continues: p.shots.map((s) => s.continuesPrevious), memory: createMemory(t) }
+    },
+    shot: {
+      async generate({ shotIndex, attempt, revision }, signal) {
+        // A restored snapshot restarts in-flight shots without re-running planning: reload from cache.
+        await plan(signal)
+        progress.ensureStarted(memo.plan!)
+        const memory = memorySnapshot ?? createMemory(memo.treatment!)
+        const req = requestFor(shotIndex, revision, memory)
+        const initHash = req.initKeyframe && existsSync(req.initKeyframe) ? await sha256File(req.initKeyframe) : null
+        const key = hashValue({
+          generator: setup.generator.id,
+          shot: req.shot,
+          size: [req.width, req.height, req.fps],
+          style: req.style,
+          location: req.location,
+          characters: req.characters,
+          controls: req.controls,
+          audio: [req.audio.startSec, req.audio.endSec],
+          initHash,
+          refs: req.referenceKeyframes,
+        }).slice(0, 24)
+        const dir = join(runDir.segmentsDir, `shot-${String(shotIndex).padStart(3, '0')}-${key}`)
+        const total = memo.plan!.shots.length
+        const cached = await readJsonIfValid(join(dir, 'segment.json'), Segment)
+        if (cached && existsSync(cached.path)) {
+          emit({ type: 'shot', index: shotIndex, total, attempt, status: 'cached' })
+          progress.shotFrames(shotIndex, req.frames, 1)
+          return { segment: { ...cached, attempt }, cached: true }
+        }
+        await mkdir(dir, { recursive: true })
+        emit({ type: 'shot', index: shotIndex, total, attempt, status: 'generating' })
+        const segment = await setup.generator.generate(
+          {
+            ...req,
+            attempt,
+            out: { video: join(dir, 'shot.mp4'), firstFrame: join(dir, 'first.png'), lastFrame: join(dir, 'last.png'), keyFrame: join(dir, 'key.png') },
+          },
+          { signal, onProgress: (p) => progress.shotFrames(shotIndex, req.frames, p) },
+        )
+        const checked = Segment.parse(segment)
+        await writeJsonAtomic(join(dir, 'segment.json'), checked)
+        return { segment: checked, cached: false }
+      },
+      async verify({ shotIndex, segment, revision }, signal) {
+        const p = await plan(signal)
+        const shot: Shot = { ...p.shots[shotIndex], ...revision }
+        const verdictPath = join(segment.path, '..', `verdict-${setup.verifier.id}-${hashValue(setup.thresholds).slice(0, 12)}.json`)
+        let verdict = await readJsonIfValid(verdictPath, Verdict)
+        if (!verdict) {
+          const stats = await measureSegment(segment.path, signal)
+          verdict = await setup.verifier.verify({ shot, segment, stats, fps: p.fps, thresholds: setup.thresholds }, { signal })
+          await writeJsonAtomic(verdictPath, verdict)
+        }
+        emit({
+          type: 'shot',
+          index: shotIndex,
+          total: p.shots.length,
+          attempt: segment.attempt,
+          status: verdict.accepted ? 'accepted' : 'rejected',
+          score: verdict.score,
+          critique: verdict.critique || undefined,
+        })
+        if (!verdict.accepted) log('warn', `shot ${shotIndex} attempt ${segment.attempt} rejected (score ${verdict.score.toFixed(2)}): ${verdict.critique}`)
+        return verdict
+      },
+    },
+    remember(memory, out) {
+      let next = recordShot(memory, out.best.segment)
+      const shot = memo.plan?.shots[out.shotIndex]
+      if (shot && out.best.verdict.accepted) {
+        for (const id of [shot.locationId, ...shot.characterIds]) {
+          next = promoteReference(next, id, { image: out.best.segment.keyFrame, shotIndex: out.shotIndex, score: out.best.verdict.score })
+        }
+      }
+      memorySnapshot = next
+      return next
+    },
+    saveMemory(memory) {
+      memorySnapshot = memory
+      memoryWrites = memoryWrites.then(() => saveMemory(runDir.memory, memory)).catch((err) => log('error', `could not save memory: ${String(err)}`))
+    },
+    shotFinished(out, done, total) {
+      progress.shotDone(out.shotIndex, done, total)
+    },
+    async stitch({ results, memory }, signal) {
+      emit({ type: 'stage', stage: 'stitching' })
+      const p = await plan(signal)
+      const a = await analysis(signal)
+      const segments: string[] = []
+      for (const shot of p.shots) {
+        const out = results[String(shot.index)]
+        if (!out) throw new Error(`shot ${shot.index} has no accepted segment`)
+        segments.push(await canonicalSegment(out.best.segment.path, shot, p, signal))
+      }
+      await concatAndMux({
+        segments,
+        audio: setup.songPath,
+        out: runDir.final,
+        listPath: join(runDir.state, 'concat.txt'),
+        frames: p.totalFrames,
+        fps: p.fps,
+        signal,
+        onProgress: (fraction) => emit({ type: 'progress', stage: 'stitching', fraction }),
+      })
+      await writeStoryboard(
+        p.shots.map((s) => ({
+          image: results[String(s.index)].best.segment.keyFrame,
+          shotIndex: s.index,
+          startFrame: s.startFrame,
+          endFrame: s.endFrame,
+          caption: s.captions[0]?.text,
+        })),
+        { fps: p.fps, outPath: runDir.storyboard },
+      )
+      const summary: RenderSummary = {
+        final: runDir.final,
+        durationSec: p.totalFrames / p.fps,
+        frames: p.totalFrames,
+        shots: p.shots.length,
+        cutsOnBeat: cutsOnBeatShare(p, a),
+        acceptedShots: Object.values(results).filter((r) => r.best.verdict.accepted).length,
+        attempts: Object.values(results).reduce((n, r) => n + r.attempts.length, 0),
+      }
+      await writeJsonAtomic(runDir.scores, scoresJson(p, results, setup, summary))
+      await memoryWrites
+      await saveMemory(runDir.memory, memory)
+      emit({ type: 'stage', stage: 'done' })
+      return summary
+    },
+  }
+
+  async function canonicalSegment(path: string, shot: Shot, p: ShotPlan, signal: AbortSignal): Promise<string> {
+    const frames = shot.endFrame - shot.startFrame
+    const info = await probeMedia(path, { signal })
+    const v = info.video
+    const ok = v && v.codec === 'h264' && v.pixFmt === 'yuv420p' && v.width === p.width && v.height === p.height && Math.abs(v.fps - p.fps) < 1e-6
+    if (ok) return path
+    const fixed = join(path, '..', 'canonical.mp4')
+    if (!existsSync(fixed)) {
+      log('info', `shot ${shot.index}: re-encoding segment to the canonical format`)
+      await normalizeSegment(path, fixed, { width: p.width, height: p.height, fps: p.fps, frames, signal })
+    }
+    return fixed
+  }
+}
+
+/** The parts of a brief that change what gets made (not where it was read from). */
+function briefKey(brief: Brief): unknown {
+  const { baseDir: _baseDir, ...rest } = brief
+  return rest
+}
+
+function scoresJson(p: ShotPlan, results: Record<string, ShotOutput>, setup: RenderSetup, summary: RenderSummary) {
+  return {
+    version: 1,
+    agents: { director: setup.director.id, planner: setup.planner.id, verifier: setup.verifier.id, generator: setup.generator.id },
+    thresholds: setup.thresholds,
+    summary,
+    shots: p.shots.map((s) => {
+      const r = results[String(s.index)]
+      return {
+        index: s.index,
+        startFrame: s.startFrame,
+        endFrame: s.endFrame,
+        accepted: r.best.verdict.accepted,
+        keptAttempt: r.best.attempt,
+        score: r.best.verdict.score,
+        attempts: r.attempts.map((a) => ({ attempt: a.attempt, cached: a.cached, video: a.segment.path, verdict: a.verdict })),
+      }
+    }),
+  }
+}
+
+/** Frame-weighted progress and ETA for the generating stage, throttled to a few events a second. */
+function makeGenerationProgress(emit: (e: RenderEvent) => void) {
+  let totalFrames = 0
+  let shotsTotal = 0
+  let shotsDone = 0
+  const perShot = new Map<number, number>()
+  let startedAt = 0
+  let doneAtStart = 0
+  let lastEmit = 0
+  const framesDone = () => [...perShot.values()].reduce((a, b) => a + b, 0)
+  function send(force = false) {
+    const now = Date.now()
+    if (!force && now - lastEmit < 250) return
+    lastEmit = now
+    const done = framesDone()
+    const fraction = totalFrames ? done / totalFrames : 0
+    const rate = (done - doneAtStart) / Math.max(1e-3, (now - startedAt) / 1000)
+    const etaSec = rate > 0 && done - doneAtStart > 0 ? (totalFrames - done) / rate : undefined
+    emit({ type: 'progress', stage: 'generating', fraction, etaSec, shotsDone, shotsTotal })
+  }
+  return {
+    start(p: ShotPlan) {
+      totalFrames = p.totalFrames
+      shotsTotal = p.shots.length
+      startedAt = Date.now()
+    },
+    ensureStarted(p: ShotPlan) {
+      if (!startedAt) this.start(p)
+    },
+    shotFrames(index: number, frames: number, fraction: number) {
+      const before = perShot.get(index) ?? 0
+      const now = Math.round(frames * Math.min(1, Math.max(0, fraction)))
+      perShot.set(index, Math.max(before, now))
+      // Cached shots cost nothing: don't let them inflate the rate behind the ETA.
+      if (fraction >= 1 && before === 0) doneAtStart += now
+      send()
+    },
+    shotDone(_index: number, done: number, total: number) {
+      shotsDone = done
+      shotsTotal = total
+      send(true)
+    },
+  }
+}

@@ -1,0 +1,50 @@
+import { join, resolve } from 'node:path'
+
+/**
+ * The layout of one render's output directory. Public artifacts sit at the top;
+ * `.longav/` holds the content-addressed cache and the workflow snapshot.
+ */
+export interface RunDir {
+  root: string
+  final: string
+  analysis: string
+  treatment: string
+  plan: string
+  scores: string
+  storyboard: string
+  memory: string
+  log: string
+  state: string
+  snapshot: string
+  runInfo: string
+  cacheDir: string
+  segmentsDir: string
+}
+
+export function runDirAt(root: string): RunDir {
+  const abs = resolve(root)
+  const state = join(abs, '.longav')
+  return {
+    root: abs,
+    final: join(abs, 'final.mp4'),
+    analysis: join(abs, 'analysis.json'),
+    treatment: join(abs, 'treatment.json'),
+    plan: join(abs, 'plan.json'),
+    scores: join(abs, 'scores.json'),
+    storyboard: join(abs, 'storyboard.png'),
+    memory: join(abs, 'memory.json'),
+    log: join(abs, 'run.log'),
+    state,
+    snapshot: join(state, 'snapshot.json'),
+    runInfo: join(state, 'run.json'),
+    cacheDir: join(state, 'cache'),
+    segmentsDir: join(state, 'segments'),
+  }
+}
+
+/** Default output folder: ./longav-out/<song name without extension>/ */
+export function defaultOutDir(songPath: string, cwd = process.cwd()): string {
+  const base = songPath.split(/[\\/]/).pop() ?? 'song'
+  const name = base.replace(/\.[^.]+$/, '').replace(/[^A-Za-z0-9._-]+/g, '-') || 'song'
+  return join(cwd, 'longav-out', name)
+}
