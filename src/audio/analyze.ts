@@ -27,6 +27,14 @@ const N_MELS = 128
 /** Peaks below this are treated as silence (no musical content to analyse). */
 const SILENCE_DBFS = -60
 
+/**
+ * librosa's onset envelope (flux of dB frames, shifted 3 frames for centring) peaks about 1.5
+ * frames (≈ 35 ms) after a sharp attack: measured on synthesized drums at 85–140 BPM. Beat
+ * frames stay exactly librosa's; only the reported times are moved back by this much, so cuts
+ * land on the hit rather than a video frame after it.
+ */
+const ONSET_LATENCY_FRAMES = 1.5
+
 export type StageListener = (fraction: number, stage: string) => void
 
 /** Analyses decoded mono samples into tempo, beats, downbeats, sections and feature curves. Pure. */
@@ -55,8 +63,7 @@ function analyzeStaged(samples: Float32Array, sampleRate: number, source: { path
   const onset = onsetStrength(melDb, frames, N_MELS, { aggregate: 'median', nFft: N_FFT, hop: HOP })
   const tempoEst = estimateTempo(onset, fps)
   const beatFrames = trackBeats(onset, fps, tempoEst.bpm)
-  const toSec = (f: number) => (f * HOP) / sampleRate
-  const beats = beatFrames.map((f) => round4(toSec(f)))
+  const beats = beatFrames.map((f) => round4(Math.max(0, ((f - ONSET_LATENCY_FRAMES) * HOP) / sampleRate)))
 
   let lowBands = 0
   while (lowBands < N_MELS && bank.centers[lowBands] < 200) lowBands++

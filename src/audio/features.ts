@@ -58,23 +58,9 @@ export function hpssMel(melPower: Float32Array, frames: number, nMels: number, t
   for (let i = 0; i < mag.length; i++) mag[i] = Math.sqrt(melPower[i])
   const H = new Float32Array(mag.length)
   const P = new Float32Array(mag.length)
-  const ht = timeKernel >> 1
-  const hf = freqKernel >> 1
-  const buf = new Float64Array(Math.max(timeKernel, freqKernel))
-  for (let m = 0; m < nMels; m++) {
-    for (let t = 0; t < frames; t++) {
-      let n = 0
-      for (let j = t - ht; j <= t + ht; j++) buf[n++] = j >= 0 && j < frames ? mag[j * nMels + m] : 0
-      H[t * nMels + m] = smallMedian(buf, n)
-    }
-  }
-  for (let t = 0; t < frames; t++) {
-    for (let m = 0; m < nMels; m++) {
-      let n = 0
-      for (let j = m - hf; j <= m + hf; j++) buf[n++] = j >= 0 && j < nMels ? mag[t * nMels + j] : 0
-      P[t * nMels + m] = smallMedian(buf, n)
-    }
-  }
+  // Harmonic: median along time in each band; percussive: median along bands in each frame.
+  slidingMedian(mag, nMels, 1, frames, timeKernel, H)
+  slidingMedian(mag, 1, nMels, nMels, freqKernel, P, frames)
   const harmonic = new Float32Array(mag.length)
   const percussive = new Float32Array(mag.length)
   for (let i = 0; i < mag.length; i++) {
@@ -88,18 +74,37 @@ export function hpssMel(melPower: Float32Array, frames: number, nMels: number, t
   return { harmonic, percussive }
 }
 
-/** Median of the first n entries via insertion sort (n is small: ≤ 31). */
-function smallMedian(a: Float64Array, n: number): number {
-  for (let i = 1; i < n; i++) {
-    const x = a[i]
-    let j = i - 1
-    while (j >= 0 && a[j] > x) {
-      a[j + 1] = a[j]
-      j--
+/**
+ * Centred running median (zero padded) along `len` elements spaced `stride` apart, for each of
+ * `lanes` lanes starting `laneStep` apart; keeps a sorted window so each step costs O(kernel).
+ */
+function slidingMedian(x: Float32Array, stride: number, laneStep: number, len: number, kernel: number, out: Float32Array, lanes = stride): void {
+  const h = kernel >> 1
+  const win = new Float64Array(kernel)
+  const at = (base: number, i: number) => (i >= 0 && i < len ? x[base + i * stride] : 0)
+  for (let lane = 0; lane < lanes; lane++) {
+    const base = lane * laneStep
+    for (let j = 0; j < kernel; j++) win[j] = at(base, j - h)
+    win.sort()
+    for (let i = 0; i < len; i++) {
+      out[base + i * stride] = win[h]
+      if (i + 1 === len) break
+      // Slide: drop x[i - h], add x[i + h + 1].
+      const drop = at(base, i - h)
+      const add = at(base, i + h + 1)
+      let k = 0
+      while (k < kernel - 1 && win[k] !== drop) k++
+      while (k > 0 && win[k - 1] > add) {
+        win[k] = win[k - 1]
+        k--
+      }
+      while (k < kernel - 1 && win[k + 1] < add) {
+        win[k] = win[k + 1]
+        k++
+      }
+      win[k] = add
     }
-    a[j + 1] = x
   }
-  return n % 2 ? a[(n - 1) >> 1] : 0.5 * (a[n / 2 - 1] + a[n / 2])
 }
 
 /** Centred moving average over `width` frames. */

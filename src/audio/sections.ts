@@ -34,16 +34,19 @@ export function findSections(inp: SectionInput): FoundSection[] {
   const nSeg = edges.length - 1
   if (inp.beatFrames.length < 8 || nSeg < 8) return whole()
 
-  const feats = beatFeatures(inp, edges)
+  // One bar of context per beat: beat-level timbre alternates kick/snare/kick/snare, which would
+  // otherwise swamp the difference between sections.
+  const feats = stackForward(beatFeatures(inp, edges), inp.meter)
   const S = similarity(feats)
   const half = Math.max(4, Math.min(4 * inp.meter, Math.floor(nSeg / 6)))
   const nov = novelty(S, nSeg, half)
   const peaks = pickPeaks(nov, inp.meter * 2)
+  if (process.env.LONGAV_DEBUG_SECTIONS) debugDump(nov, edges, inp.fps, peaks)
 
   // Snap to downbeats, keep the stronger of boundaries closer than two bars, keep clear of the ends.
   const barSec = inp.downbeats.length > 1 ? (inp.downbeats[inp.downbeats.length - 1] - inp.downbeats[0]) / (inp.downbeats.length - 1) : (inp.meter * 60) / 120
   const cands = peaks
-    .map((i) => ({ t: snap(edges[i] / inp.fps, inp.downbeats), strength: nov[i] }))
+    .map((i) => ({ t: snap(edges[i] / inp.fps, downbeatGrid(inp.downbeats, barSec, inp.durationSec)), strength: nov[i] }))
     .filter((c) => c.t > 0.9 * barSec && c.t < inp.durationSec - 0.9 * barSec)
     .sort((a, b) => b.strength - a.strength)
   const chosen: number[] = []
@@ -93,6 +96,17 @@ function beatFeatures(inp: SectionInput, edges: number[]): Float64Array[] {
     for (const r of rows) r[d] = sd > 1e-9 ? ((r[d] - m) / sd) * weight(d) : 0
   }
   return rows
+}
+
+/** Each row replaced by the mean of itself and the next `width - 1` rows (fewer at the end). */
+function stackForward(rows: Float64Array[], width: number): Float64Array[] {
+  return rows.map((_, i) => {
+    const v = new Float64Array(rows[i].length)
+    const end = Math.min(rows.length, i + width)
+    for (let j = i; j < end; j++) for (let d = 0; d < v.length; d++) v[d] += rows[j][d]
+    for (let d = 0; d < v.length; d++) v[d] /= end - i
+    return v
+  })
 }
 
 /** Gaussian similarity of beat features, bandwidth from the median squared distance. */
@@ -176,6 +190,15 @@ function pickPeaks(nov: Float64Array, radius: number): number[] {
     if (nov[i] >= med + 0.1 * max && nov[i] >= 0.2 * max) peaks.push(i)
   }
   return peaks
+}
+
+/** Downbeats extended by whole bars to both ends of the song, so edge boundaries snap sensibly. */
+function downbeatGrid(downbeats: number[], barSec: number, durationSec: number): number[] {
+  if (downbeats.length === 0 || !(barSec > 0)) return downbeats
+  const out = [...downbeats]
+  for (let t = downbeats[0] - barSec; t > -barSec / 2; t -= barSec) out.unshift(Math.max(0, t))
+  for (let t = downbeats[downbeats.length - 1] + barSec; t < durationSec + barSec / 2; t += barSec) out.push(t)
+  return out
 }
 
 function snap(t: number, downbeats: number[]): number {
@@ -276,4 +299,9 @@ function nameSections(segs: Array<{ start: number; end: number }>, energy: numbe
     }
   }
   return labels
+}
+
+function debugDump(nov: Float64Array, edges: number[], fps: number, peaks: number[]) {
+  const lines = Array.from(nov, (v, i) => `${(edges[i] / fps).toFixed(2)} ${v.toFixed(3)}${peaks.includes(i) ? ' *' : ''}`)
+  process.stderr.write(lines.join('\n') + '\n')
 }

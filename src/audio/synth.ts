@@ -64,8 +64,8 @@ export const EXAMPLE_SONG_SPEC: SongSpec = {
 const DEFAULT_PROGRESSIONS: Record<string, number[]> = {
   intro: [6, 4, 1, 5],
   verse: [6, 4, 1, 5],
-  chorus: [1, 5, 6, 4],
-  bridge: [4, 5, 3, 6],
+  chorus: [4, 5, 3, 6],
+  bridge: [2, 5, 1, 4],
   outro: [6, 4, 1, 1],
 }
 
@@ -129,7 +129,9 @@ export function synthesizeSong(spec: SongSpec): SynthesizedSong {
         const t = tBar + beat * beatSec
         if (sec.drums === 'hats' || sec.drums === 'full' || sec.drums === 'fade') {
           v.hat(t, 0.16 * drumGain)
-          v.hat(t + beatSec / 2, 0.07 * drumGain)
+          // Choruses open the off-beat hat: a denser, brighter groove than the verse.
+          if (sec.chords === 'bright') v.hat(t + beatSec / 2, 0.11 * drumGain, 0.09)
+          else v.hat(t + beatSec / 2, 0.07 * drumGain)
         }
         if (sec.drums === 'full' || sec.drums === 'fade') {
           const isKick = beat === 0 || (bpb >= 4 && beat === bpb / 2) || (bpb % 2 === 1 && bpb > 3 && beat === bpb - 2)
@@ -305,14 +307,14 @@ class Voices {
     }
   }
 
-  hat(t0: number, vel: number): void {
-    const [a, b] = this.span(t0, 0.09)
+  hat(t0: number, vel: number, decay = 0.022): void {
+    const [a, b] = this.span(t0, decay * 4)
     let lp = 0
     for (let i = a; i < b; i++) {
       const t = (i - a) / this.sr
       const n = this.rng() * 2 - 1
       lp += 0.6 * (n - lp)
-      this.out[i] += vel * Math.min(1, t / 0.0008) * (n - lp) * Math.exp(-t / 0.022)
+      this.out[i] += vel * Math.min(1, t / 0.0008) * Math.min(1, (b - 1 - i) / 40) * (n - lp) * Math.exp(-t / decay)
     }
   }
 

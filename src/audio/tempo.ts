@@ -1,3 +1,4 @@
+import { RealFFT } from './fft.js'
 import { hannPeriodic } from './stft.js'
 
 export interface TempoEstimate {
@@ -18,7 +19,7 @@ export function estimateTempo(onset: Float64Array, fps: number, opts: { startBpm
   const startBpm = opts.startBpm ?? 120
   const stdBpm = opts.stdBpm ?? 1
   const maxBpm = opts.maxBpm ?? 320
-  const win = Math.round((8 * fps) ) // time_to_frames(8.0) = 344 at 22050/512
+  const win = Math.round(8 * fps) // time_to_frames(8.0): 344 frames at 22050/512
   const n = onset.length
   const maxLag = Math.min(win - 1, Math.ceil((60 * fps) / MIN_BPM))
   const half = Math.floor(win / 2)
@@ -30,20 +31,30 @@ export function estimateTempo(onset: Float64Array, fps: number, opts: { startBpm
   }
   padded.set(onset, half)
   const w = hannPeriodic(win)
-  const seg = new Float64Array(win)
+  // Linear autocorrelation by FFT: zero-pad to ≥ win + maxLag so lags ≤ maxLag do not wrap.
+  let size = 4
+  while (size < win + maxLag + 1) size <<= 1
+  const fft = new RealFFT(size)
+  const seg = new Float64Array(size)
+  const spec = new Float64Array(size)
+  const re = new Float64Array(size / 2 + 1)
+  const im = new Float64Array(size / 2 + 1)
   const tg = new Float64Array(maxLag + 1)
   let counted = 0
   for (let t = 0; t < n; t++) {
     for (let i = 0; i < win; i++) seg[i] = padded[t + i] * w[i]
-    let ac0 = 0
-    for (let i = 0; i < win; i++) ac0 += seg[i] * seg[i]
     counted++
-    if (ac0 <= 1e-20) continue
-    for (let lag = 1; lag <= maxLag; lag++) {
-      let s = 0
-      for (let i = 0; i + lag < win; i++) s += seg[i] * seg[i + lag]
-      tg[lag] += s / ac0
+    fft.forward(seg, re, im)
+    // The power spectrum is real and even, so a forward transform of it gives size · acf.
+    for (let k = 0; k <= size / 2; k++) {
+      const p = re[k] * re[k] + im[k] * im[k]
+      spec[k] = p
+      if (k > 0 && k < size / 2) spec[size - k] = p
     }
+    fft.forward(spec, re, im)
+    const ac0 = re[0]
+    if (ac0 <= 1e-20) continue
+    for (let lag = 1; lag <= maxLag; lag++) tg[lag] += re[lag] / ac0
   }
   if (counted === 0) return { bpm: startBpm, confidence: 0 }
   for (let lag = 1; lag <= maxLag; lag++) tg[lag] /= counted

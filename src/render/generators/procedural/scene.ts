@@ -71,9 +71,9 @@ function placeFigures(req: SegmentRequest, stage: Stage, world: World): PlacedFi
       h = card.shape.height * stage.H * 0.5
       feet = world.groundY
     } else {
-      fx = n === 1 ? 0.5 : 0.2 + (0.6 * k) / (n - 1)
+      fx = n === 1 ? 0.5 : 0.27 + (0.46 * k) / (n - 1)
       h = card.shape.height * stage.H * 0.95
-      feet = world.groundY + 0.05
+      feet = world.groundY + 0.03
     }
     const lightSide = world.glow.x >= fx ? 1 : -1
     return { look, pose: { x: stage.X(fx), y: stage.Y(feet), h, rim, lightSide, shade } }

@@ -31,7 +31,7 @@ export function buildWorld(s: Stage, loc: LocationCard): World {
 // ---------- shared pieces ----------
 
 function skyLayer(s: Stage, L: Lighting, rng: Rng, opts: { horizon: number; stars: number; bodyR?: number; stripes?: boolean }): Layer {
-  const img = band(s, 0, s.Y(opts.horizon) + 2, (ctx) => {
+  const img = band(s, 0, s.Y(opts.horizon) + s.H * 0.15, (ctx) => {
     const g = ctx.createLinearGradient(0, 0, 0, s.Y(opts.horizon))
     g.addColorStop(0, css(L.skyTop))
     g.addColorStop(0.65, css(mix(L.skyTop, L.skyHorizon, 0.55)))
@@ -137,7 +137,7 @@ const skyline: Painter = (s, loc, L, rng) => {
     })
   const far = buildings(0.25, 0.12, 0.33, 0.05, 0.1, false)
   const mid = buildings(0.6, 0.18, 0.5, 0.07, 0.15, true)
-  const street = band(s, s.Y(horizon), s.LH, (ctx) => {
+  const street = band(s, s.Y(horizon) - s.H * 0.32, s.LH, (ctx) => {
     const g = ctx.createLinearGradient(0, s.Y(horizon), 0, s.LH)
     g.addColorStop(0, css(silhouette(L, mix(dark, [40, 40, 50], 0.3), 1)))
     g.addColorStop(1, css(scale(dark, 0.5)))
@@ -271,11 +271,11 @@ const shoreline: Painter = (s, loc, L, rng) => {
 function tree(ctx: SKRSContext2D, x: number, ground: number, h: number, col: string, rng: Rng): void {
   ctx.fillStyle = col
   const trunkW = h * 0.05
-  ctx.fillRect(x - trunkW / 2, ground - h * 0.35, trunkW, h * 0.36)
+  ctx.fillRect(x - trunkW / 2, ground - h * 0.2, trunkW, h * 0.21)
   // Conifer: stacked triangles.
   const tiers = 3 + Math.floor(rng() * 2)
   for (let t = 0; t < tiers; t++) {
-    const top = ground - h + (t * h * 0.6) / tiers
+    const top = ground - h + (t * h * 0.68) / tiers
     const w = h * (0.18 + (t * 0.22) / tiers)
     ctx.beginPath()
     ctx.moveTo(x, top)
@@ -306,25 +306,33 @@ const forest: Painter = (s, loc, L, rng) => {
     })
     layers.push({ depth: r.depth, image: img })
   }
-  // Light shafts through the canopy: one pre-rendered additive layer whose strength follows loudness.
-  const shafts = band(s, 0, s.LH, (ctx) => {
-    for (let k = 0; k < 5; k++) {
-      const x = s.X(range(rng, 0.05, 0.95))
-      const w = s.H * range(rng, 0.04, 0.12)
-      const g = ctx.createLinearGradient(0, 0, 0, s.Y(0.9))
-      g.addColorStop(0, css(L.light, 0.28))
-      g.addColorStop(1, css(L.light, 0))
-      ctx.fillStyle = g
-      ctx.beginPath()
-      ctx.moveTo(x, 0)
-      ctx.lineTo(x + w, 0)
-      ctx.lineTo(x + w * 2.5 + s.H * 0.35, s.Y(0.9))
-      ctx.lineTo(x + s.H * 0.35, s.Y(0.9))
-      ctx.closePath()
-      ctx.fill()
-    }
+  // Light shafts through the canopy, drawn per frame (cheaper than blitting a full additive layer); strength follows loudness.
+  const shafts = Array.from({ length: 5 }, () => ({ x: s.X(range(rng, 0.05, 0.95)), w: s.H * range(rng, 0.04, 0.12), ph: rng() * 6.28 }))
+  const shaftGrad = (ctx: SKRSContext2D) => {
+    const g = ctx.createLinearGradient(0, 0, 0, s.Y(0.9))
+    g.addColorStop(0, css(L.light, 0.3))
+    g.addColorStop(1, css(L.light, 0))
+    return g
+  }
+  layers.push({
+    depth: 0.75,
+    draw: (ctx, f) => {
+      ctx.globalCompositeOperation = 'lighter'
+      ctx.fillStyle = shaftGrad(ctx)
+      for (const sh of shafts) {
+        ctx.globalAlpha = Math.min(1, 0.3 + 0.7 * f.energy) * (0.75 + 0.25 * Math.sin(f.t * 0.8 + sh.ph))
+        ctx.beginPath()
+        ctx.moveTo(sh.x, 0)
+        ctx.lineTo(sh.x + sh.w, 0)
+        ctx.lineTo(sh.x + sh.w * 2.5 + s.H * 0.35, s.Y(0.9))
+        ctx.lineTo(sh.x + s.H * 0.35, s.Y(0.9))
+        ctx.closePath()
+        ctx.fill()
+      }
+      ctx.globalAlpha = 1
+      ctx.globalCompositeOperation = 'source-over'
+    },
   })
-  layers.push({ depth: 0.75, image: { ...shafts, additive: true, alpha: (f) => 0.35 + 0.65 * f.energy } })
   const floor = band(s, s.Y(0.82), s.LH, (ctx) => {
     const g = ctx.createLinearGradient(0, s.Y(0.82), 0, s.LH)
     g.addColorStop(0, css(silhouette(L, mix(green, [60, 45, 30], 0.5), 1)))
@@ -333,16 +341,20 @@ const forest: Painter = (s, loc, L, rng) => {
     ctx.fillRect(0, s.Y(0.82), s.LW, s.LH)
   })
   layers.push({ depth: 1, image: floor })
-  // Two big trunks framing the shot in front of everything.
-  const trunks = band(s, 0, s.LH, (ctx) => {
-    ctx.fillStyle = css(scale(green, 0.12))
-    const tw = s.W * 0.06
-    ctx.fillRect(s.X(0.02) - tw, 0, tw * 1.3, s.LH)
-    ctx.fillRect(s.X(0.97), 0, tw * 1.1, s.LH)
-  })
+  // Two big trunks framing the shot in front of everything (two rects: cheaper than a full-frame layer).
+  const trunkCol = css(scale(green, 0.12))
+  const trunks: Layer = {
+    depth: 1.25,
+    draw: (ctx) => {
+      ctx.fillStyle = trunkCol
+      const tw = s.W * 0.07
+      ctx.fillRect(s.X(0.03) - tw, 0, tw, s.LH)
+      ctx.fillRect(s.X(0.975), 0, tw * 0.8, s.LH)
+    },
+  }
   return {
     layers,
-    foreground: [{ depth: 1.25, image: trunks }],
+    foreground: [trunks],
     groundY: 0.9,
     glow: { x: L.lightPos.x, y: 0.05, colour: L.light, radius: 0.5 },
   }

@@ -1,0 +1,41 @@
+// Renders the bundled example at 1280x720, 30 fps into a fresh folder and prints wall time, the
+// realtime factor (song seconds per wall second) and peak memory (this process plus the largest
+// ffmpeg child, from /proc). Run with `npm run bench` after the set-up.
+import { mkdtempSync, readFileSync, readdirSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { render } from '../dist/index.js'
+
+const out = mkdtempSync(join(tmpdir(), 'longav-bench-'))
+let peakChild = 0
+let peakSelf = 0
+const sample = () => {
+  peakSelf = Math.max(peakSelf, process.memoryUsage().rss)
+  for (const pid of readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
+    try {
+      const status = readFileSync(`/proc/${pid}/status`, 'utf8')
+      if (!new RegExp(`PPid:\\s+${process.pid}\\b`).test(status)) continue
+      const kb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0)
+      peakChild = Math.max(peakChild, kb * 1024)
+    } catch {}
+  }
+}
+const timer = setInterval(sample, 200)
+const t0 = performance.now()
+const result = await render({
+  song: 'examples/song.mp3',
+  brief: 'examples/brief.md',
+  outDir: out,
+  output: { width: 1280, height: 720, fps: 30 },
+  resume: false,
+})
+const wall = (performance.now() - t0) / 1000
+clearInterval(timer)
+sample()
+const mib = (b) => (b / 2 ** 20).toFixed(0)
+console.log(`render of examples/song.mp3 at 1280x720, 30 fps: ${result.shots} shots, ${result.frames} frames`)
+console.log(`wall time        ${wall.toFixed(1)} s`)
+console.log(`realtime factor  ${(result.durationSec / wall).toFixed(2)}x (song seconds per wall second)`)
+console.log(`frames/s         ${(result.frames / wall).toFixed(1)}`)
+console.log(`peak RSS node    ${mib(peakSelf)} MiB; largest ffmpeg child ${mib(peakChild)} MiB`)
+console.log(`output           ${result.files.final}`)

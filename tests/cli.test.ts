@@ -1,0 +1,126 @@
+import { spawnSync } from 'node:child_process'
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { beforeAll, describe, expect, it } from 'vitest'
+import { makeSongFixture, type SongFixture } from './helpers/songFixture.js'
+import { writeTestBrief } from './helpers/brief.js'
+
+// The CLI as a user runs it: the built bin (npm test builds first).
+const BIN = fileURLToPath(new URL('../bin/longav.js', import.meta.url))
+
+function longav(args: string[], cwd: string) {
+  const r = spawnSync(process.execPath, [BIN, ...args], { cwd, encoding: 'utf8', timeout: 120_000 })
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr }
+}
+
+let dir: string
+let song: SongFixture
+let brief: string
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'longav-cli-'))
+  song = await makeSongFixture({ bpm: 120, seconds: 10, dir })
+  brief = writeTestBrief(dir)
+})
+
+describe('bad input exits non-zero with a specific message and leaves no final.mp4', () => {
+  const cases: Array<[string, () => string[], RegExp]> = [
+    ['a missing song', () => ['render', join(dir, 'nope.mp3'), brief], /song not found: .*nope\.mp3/],
+    ['a text file as the song', () => {
+      const p = join(dir, 'notes.mp3')
+      writeFileSync(p, 'this is not audio\n'.repeat(50))
+      return ['render', p, brief]
+    }, /not an audio file ffmpeg can read|no audio stream/],
+    ['an empty brief', () => {
+      const p = join(dir, 'empty.md')
+      writeFileSync(p, '')
+      return ['render', song.path, p]
+    }, /empty/],
+    ['a brief without front matter', () => {
+      const p = join(dir, 'plain.md')
+      writeFileSync(p, '# just a title\n')
+      return ['render', song.path, p]
+    }, /no front matter/],
+    ['a brief with a malformed field', () => {
+      const sub = join(dir, 'bad-fps')
+      mkdirSync(sub, { recursive: true })
+      const p = writeTestBrief(sub, 'output:\n  fps: fast\n')
+      return ['render', song.path, p]
+    }, /output\.fps: expected an integer/],
+    ['an asset path outside the brief folder', () => {
+      const sub = join(dir, 'escape')
+      mkdirSync(sub, { recursive: true })
+      const p = writeTestBrief(sub, 'assets:\n  - path: ../../etc/passwd\n')
+      return ['render', song.path, p]
+    }, /outside the brief's folder/],
+    ['an asset symlink that leads outside', () => {
+      const sub = join(dir, 'symlink')
+      mkdirSync(sub, { recursive: true })
+      symlinkSync('/etc/hostname', join(sub, 'clip.mp4'))
+      const p = writeTestBrief(sub, 'assets:\n  - clip.mp4\n')
+      return ['render', song.path, p]
+    }, /outside the brief's folder/],
+    ['a missing brief', () => ['render', song.path, join(dir, 'missing.md')], /not found|no such file/i],
+    ['a bad --size', () => ['render', song.path, brief, '--size', 'big'], /--size expects WIDTHxHEIGHT/],
+  ]
+  for (const [name, args, message] of cases) {
+    it(name, () => {
+      const out = join(dir, `out-${name.replace(/\W+/g, '-')}`)
+      const r = longav([...args(), '--out', out], dir)
+      expect(r.code, r.stderr).toBe(2)
+      expect(r.stderr).toMatch(message)
+      expect(r.stderr).not.toMatch(/^\s+at /m) // a message, not a stack trace
+      expect(existsSync(join(out, 'final.mp4'))).toBe(false)
+    })
+  }
+
+  it('refuses to replace a finished render of other inputs', () => {
+    const out = join(dir, 'out-guard')
+    mkdirSync(join(out, '.longav'), { recursive: true })
+    writeFileSync(join(out, 'final.mp4'), 'precious')
+    writeFileSync(join(out, '.longav', 'run.json'), JSON.stringify({ inputs: 'other', song: 'other.mp3', startedAt: 'x' }))
+    const r = longav(['render', song.path, brief, '--out', out, '--size', '160x90', '--fps', '12'], dir)
+    expect(r.code).toBe(1)
+    expect(r.stderr).toMatch(/already holds a finished render of other inputs/)
+    expect(readFileSync(join(out, 'final.mp4'), 'utf8')).toBe('precious')
+  })
+})
+
+describe('commands', () => {
+  it('init writes a template that renders, and will not overwrite it', () => {
+    const sub = join(dir, 'init')
+    mkdirSync(sub, { recursive: true })
+    expect(longav(['init'], sub).code).toBe(0)
+    expect(readFileSync(join(sub, 'brief.md'), 'utf8')).toMatch(/^---/)
+    const again = longav(['init'], sub)
+    expect(again.code).toBe(2)
+    expect(again.stderr).toMatch(/already exists/)
+    const r = longav(['plan', song.path, join(sub, 'brief.md'), '--out', join(sub, 'out')], sub)
+    expect(r.code, r.stderr).toBe(0)
+    expect(existsSync(join(sub, 'out', 'plan.json'))).toBe(true)
+  })
+
+  it('analyze prints tempo and sections and writes analysis.json', () => {
+    const out = join(dir, 'analyze')
+    const r = longav(['analyze', song.path, '--out', out], dir)
+    expect(r.code, r.stderr).toBe(0)
+    expect(r.stderr).toMatch(/tempo 1(19|20|21)\.\d BPM/)
+    expect(JSON.parse(readFileSync(join(out, 'analysis.json'), 'utf8')).beats.length).toBeGreaterThan(10)
+  })
+
+  it('render prints the final path and a one-line summary', () => {
+    const out = join(dir, 'out-small')
+    const r = longav(['render', song.path, brief, '--out', out, '--size', '160x90', '--fps', '12'], dir)
+    expect(r.code, r.stderr).toBe(0)
+    expect(r.stdout.trim()).toBe(join(out, 'final.mp4'))
+    expect(r.stderr).toMatch(/shots, 100% of cuts on a beat/)
+  })
+
+  it('an unknown command is a usage error', () => {
+    const r = longav(['dance'], dir)
+    expect(r.code).toBe(2)
+    expect(r.stderr).toMatch(/unknown command 'dance'/)
+  })
+})

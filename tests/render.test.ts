@@ -1,0 +1,112 @@
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { beforeAll, describe, expect, it } from 'vitest'
+import { render, type RenderEvent } from '../src/index.js'
+import { probeMedia } from '../src/ffmpeg/index.js'
+import { ShotPlan } from '../src/schemas/index.js'
+import { makeSongFixture, type SongFixture } from './helpers/songFixture.js'
+import { writeTestBrief } from './helpers/brief.js'
+import { detectCuts, videoMd5 } from './helpers/video.js'
+
+const SIZE = { width: 320, height: 180, fps: 24 }
+
+let dir: string
+let song: SongFixture
+let brief: string
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'longav-render-'))
+  song = await makeSongFixture({ bpm: 120, seconds: 24, dir })
+  brief = writeTestBrief(dir)
+})
+
+describe('a full render of a 24 s song', () => {
+  let outDir: string
+  let events: RenderEvent[]
+
+  beforeAll(async () => {
+    outDir = join(dir, 'out-full')
+    events = []
+    await render({ song: song.path, brief, outDir, output: SIZE, onEvent: (e) => events.push(e) })
+  }, 300_000)
+
+  it('writes an H.264 + AAC mp4 exactly as long as the song', async () => {
+    const info = await probeMedia(join(outDir, 'final.mp4'), { countFrames: true })
+    const plan = ShotPlan.parse(JSON.parse(readFileSync(join(outDir, 'plan.json'), 'utf8')))
+    expect(info.video?.codec).toBe('h264')
+    expect(info.video?.pixFmt).toBe('yuv420p')
+    expect([info.video?.width, info.video?.height]).toEqual([SIZE.width, SIZE.height])
+    expect(info.video?.fps).toBeCloseTo(SIZE.fps, 6)
+    expect(info.audio?.codec).toBe('aac')
+    expect(info.video?.frames).toBe(plan.totalFrames)
+    expect(plan.totalFrames).toBe(Math.round(song.durationSec * SIZE.fps))
+    expect(Math.abs(info.video!.frames! / SIZE.fps - song.durationSec)).toBeLessThanOrEqual(1 / SIZE.fps)
+  })
+
+  it('writes every artifact of the run', () => {
+    for (const f of ['final.mp4', 'analysis.json', 'treatment.json', 'plan.json', 'scores.json', 'storyboard.png', 'run.log', 'memory.json']) {
+      expect(existsSync(join(outDir, f)), f).toBe(true)
+    }
+    const scores = JSON.parse(readFileSync(join(outDir, 'scores.json'), 'utf8'))
+    expect(scores.shots.length).toBeGreaterThan(3)
+    expect(scores.summary.cutsOnBeat).toBe(1)
+  })
+
+  it('cuts where the plan cuts: a scene detector finds no cut the plan did not make, and finds the scene changes', async () => {
+    const plan = ShotPlan.parse(JSON.parse(readFileSync(join(outDir, 'plan.json'), 'utf8')))
+    const planned = plan.shots.slice(1).map((s) => s.startFrame)
+    const sceneChanges = plan.shots.slice(1).filter((s, i) => s.locationId !== plan.shots[i].locationId).map((s) => s.startFrame)
+    expect(sceneChanges.length).toBeGreaterThan(0)
+    const detected = await detectCuts(join(outDir, 'final.mp4'), SIZE.fps)
+    for (const d of detected) expect(planned.some((p) => Math.abs(p - d) <= 1), `unplanned cut at frame ${d}`).toBe(true)
+    for (const c of sceneChanges) expect(detected.some((d) => Math.abs(d - c) <= 1), `scene change at frame ${c} not found`).toBe(true)
+  })
+
+  it('reports progress: every stage, shot k of n, and an ETA', () => {
+    const stages = events.filter((e) => e.type === 'stage').map((e) => (e as { stage: string }).stage)
+    expect(stages).toEqual(['analyzing', 'directing', 'planning', 'generating', 'stitching', 'done'])
+    const gen = events.filter((e): e is Extract<RenderEvent, { type: 'progress' }> => e.type === 'progress' && e.stage === 'generating')
+    expect(gen.some((e) => e.etaSec !== undefined && e.shotsTotal! > 0)).toBe(true)
+  })
+
+  it('does nothing the second time the same command runs', async () => {
+    const again: RenderEvent[] = []
+    const before = await videoMd5(join(outDir, 'final.mp4'))
+    await render({ song: song.path, brief, outDir, output: SIZE, onEvent: (e) => again.push(e) })
+    expect(again.filter((e) => e.type === 'shot' && e.status === 'generating')).toEqual([])
+    expect(await videoMd5(join(outDir, 'final.mp4'))).toBe(before)
+  })
+
+  describe('resume', () => {
+    it('continues a killed render without regenerating finished shots, and matches the uninterrupted result', async () => {
+      const outResumed = join(dir, 'out-resumed')
+      const controller = new AbortController()
+      const first: RenderEvent[] = []
+      let accepted = 0
+      await expect(
+        render({
+          song: song.path,
+          brief,
+          outDir: outResumed,
+          output: SIZE,
+          signal: controller.signal,
+          onEvent: (e) => {
+            first.push(e)
+            if (e.type === 'shot' && e.status === 'accepted' && ++accepted === 3) controller.abort()
+          },
+        }),
+      ).rejects.toThrow()
+      expect(existsSync(join(outResumed, 'final.mp4'))).toBe(false)
+      const acceptedBefore = new Set(first.filter((e) => e.type === 'shot' && e.status === 'accepted').map((e) => (e as { index: number }).index))
+      expect(acceptedBefore.size).toBeGreaterThanOrEqual(3)
+
+      const second: RenderEvent[] = []
+      await render({ song: song.path, brief, outDir: outResumed, output: SIZE, onEvent: (e) => second.push(e) })
+      const regenerated = second.filter((e) => e.type === 'shot' && e.status === 'generating').map((e) => (e as { index: number }).index)
+      for (const i of acceptedBefore) expect(regenerated, `shot ${i} was generated again`).not.toContain(i)
+      expect(second.some((e) => e.type === 'log' && /resuming/.test(e.message))).toBe(true)
+      expect(await videoMd5(join(outResumed, 'final.mp4'))).toBe(await videoMd5(join(outDir, 'final.mp4')))
+    }, 300_000)
+  })
+})
