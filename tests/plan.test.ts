@@ -275,7 +275,6 @@ describe('heuristic planner: shots', () => {
   })
 
   it('varies the cast: group shots and single-character close-ups in the chorus', () => {
-    console.log(plan.shots.map((s) => [s.index, s.sectionIndex, s.endFrame - s.startFrame, s.framing, s.camera, s.continuesPrevious, s.characterIds.join('+'), s.cutOn].join(' ')).join('\n'))
     const chorus = shotsIn(plan, 2)
     expect(chorus.some((s) => s.characterIds.length > 1)).toBe(true)
     const closes = chorus.filter((s) => s.framing === 'close')
@@ -361,9 +360,11 @@ describe('heuristic planner: captions', () => {
       expect(spanOf('Hold on')).toEqual([secondsToFrame(25.05, fps), secondsToFrame(25.9, fps)])
       // Last line: clipped at the song's end.
       expect(spanOf('Goodbye')).toEqual([secondsToFrame(78.5, fps), plan.totalFrames])
-      // A caption crossing a cut is split: "Silver line" at 41 s spans the cut at 42 s (a bar after the verse2 opens)
-      // only if a cut falls inside; either way its union is right.
       expect(spanOf('Silver line')).toEqual([secondsToFrame(41, fps), secondsToFrame(46, fps)])
+      // A line that crosses a cut belongs to both shots, clipped to each.
+      const crossing = pieces.filter((p) => p.text === 'We drive until the morning')
+      expect(crossing.length).toBeGreaterThanOrEqual(2)
+      for (const p of crossing.slice(1)) expect(p.startFrame).toBe(p.shot.startFrame)
     })
   }
 
@@ -453,5 +454,58 @@ describe('assertPlanInvariants', () => {
 
   it('the error message names the rule', () => {
     expect(() => assertPlanInvariants(broken((p) => (p.totalFrames += 1)), POP)).toThrow(/plan breaks rule "total-frames"/)
+  })
+})
+
+describe('heuristic planner: many songs', () => {
+  /** A small seeded generator so the sweep is the same on every run. */
+  function lcg(seed: number) {
+    let s = seed >>> 0
+    return () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32)
+  }
+
+  it('keeps every invariant across tempos, meters, gaps, silences, frame rates and shot caps', () => {
+    const r = lcg(7)
+    for (let n = 0; n < 80; n++) {
+      const duration = 20 + r() * 200 + r() / 7
+      const bpm = 55 + r() * 140
+      const meter = [2, 3, 4, 4, 4, 5, 6, 7][Math.floor(r() * 8)]
+      const firstBeat = r() < 0.3 ? r() * 12 : r() * 0.5
+      const analysis = makeAnalysis({ bpm, meter, duration, firstBeat, sections: [] })
+      // Tracker dropouts: remove a stretch of beats, and sometimes the last part of the song.
+      const gapStart = r() * duration
+      const gapEnd = gapStart + r() * 15
+      const tail = r() < 0.3 ? duration - r() * 20 : duration
+      analysis.beats = analysis.beats.filter((b) => (b < gapStart || b > gapEnd) && b < tail)
+      analysis.downbeats = analysis.downbeats.filter((b) => analysis.beats.includes(b))
+      const cuts = [0, ...Array.from({ length: Math.floor(r() * 9) }, () => r() * duration)].sort((a, b) => a - b)
+      analysis.sections = cuts.map((start, index) => ({
+        index,
+        label: ['intro', 'verse', 'chorus', 'bridge', 'A', "A'"][Math.floor(r() * 6)],
+        start,
+        end: cuts[index + 1] ?? duration,
+        energy: Math.round(r() * 100) / 100,
+      }))
+      const fps = [24, 25, 30, 60][Math.floor(r() * 4)]
+      const max = [12, 40, 90, 150, 300, 1000][Math.floor(r() * 6)]
+      const where = `case ${n}: ${bpm.toFixed(1)} bpm, ${meter}/4, ${duration.toFixed(2)} s @${fps}, max ${max}`
+      let plan: ShotPlan
+      try {
+        plan = heuristicPlan(input(analysis, fps, max))
+      } catch (e) {
+        throw new Error(`${where}: ${(e as Error).message}`)
+      }
+      expect(plan.shots[plan.shots.length - 1].endFrame, where).toBe(totalFramesFor(duration, fps))
+      const beatLen = Math.round((60 / bpm) * fps)
+      plan.shots.forEach((s, i) => {
+        expect(s.endFrame - s.startFrame, where).toBeLessThanOrEqual(max)
+        if (i > 0) expect(s.camera, where).not.toBe(plan.shots[i - 1].camera)
+        if (i > 0) expect(s.startFrame, where).toBe(plan.shots[i - 1].endFrame)
+      })
+      // With a cap at least a bar long, shots under a beat only come from the song's edges.
+      if (max >= beatLen * meter) {
+        for (const s of plan.shots.slice(1, -1)) expect(s.endFrame - s.startFrame, where).toBeGreaterThanOrEqual(Math.min(beatLen - 1, max))
+      }
+    }
   })
 })

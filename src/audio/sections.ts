@@ -29,18 +29,19 @@ export interface FoundSection {
  */
 export function findSections(inp: SectionInput): FoundSection[] {
   const whole = (): FoundSection[] => [{ label: 'A', start: 0, end: inp.durationSec, energy: 1 }]
-  // Beat segments: [0, b0), [b0, b1), …, [b_last, end).
-  const edges = [0, ...inp.beatFrames.filter((f) => f > 0 && f < inp.frames), inp.frames]
+  // Beat segments, with the beat grid extended over beatless stretches (a drumless intro).
+  const edges = beatGridFrames(inp.beatFrames, inp.frames)
   const nSeg = edges.length - 1
   if (inp.beatFrames.length < 8 || nSeg < 8) return whole()
 
-  // One bar of context per beat: beat-level timbre alternates kick/snare/kick/snare, which would
-  // otherwise swamp the difference between sections.
-  const feats = stackForward(beatFeatures(inp, edges), inp.meter)
+  // Median-filter each feature over two bars (msaf's m_median): beat-level timbre alternates
+  // kick/snare and chroma follows the chords, which would swamp the difference between
+  // sections, while a median keeps the step at a section change sharp.
+  const feats = medianRows(beatFeatures(inp, edges), 2 * inp.meter + 1)
   const S = similarity(feats)
   const half = Math.max(4, Math.min(4 * inp.meter, Math.floor(nSeg / 6)))
   const nov = novelty(S, nSeg, half)
-  const peaks = pickPeaks(nov, inp.meter * 2)
+  const peaks = pickPeaks(nov, inp.meter * 2, 2 * half).filter((i) => i >= inp.meter && i <= nSeg - inp.meter)
   if (process.env.LONGAV_DEBUG_SECTIONS) debugDump(nov, edges, inp.fps, peaks)
 
   // Snap to downbeats, keep the stronger of boundaries closer than two bars, keep clear of the ends.
@@ -85,7 +86,8 @@ function beatFeatures(inp: SectionInput, edges: number[]): Float64Array[] {
     if (cnt) for (let d = 0; d < dims; d++) v[d] /= cnt
     rows.push(v)
   }
-  const weight = (d: number) => (d < 12 ? 1 / Math.sqrt(12) : d < dims - 1 ? 1 / Math.sqrt(inp.timbre.dims) : 1)
+  const cw = Number(process.env.LV_CW ?? 1)
+  const weight = (d: number) => (d < 12 ? cw / Math.sqrt(12) : d < dims - 1 ? 1 / Math.sqrt(inp.timbre.dims) : 1)
   for (let d = 0; d < dims; d++) {
     let m = 0
     for (const r of rows) m += r[d]
@@ -98,15 +100,34 @@ function beatFeatures(inp: SectionInput, edges: number[]): Float64Array[] {
   return rows
 }
 
-/** Each row replaced by the mean of itself and the next `width - 1` rows (fewer at the end). */
-function stackForward(rows: Float64Array[], width: number): Float64Array[] {
-  return rows.map((_, i) => {
-    const v = new Float64Array(rows[i].length)
-    const end = Math.min(rows.length, i + width)
-    for (let j = i; j < end; j++) for (let d = 0; d < v.length; d++) v[d] += rows[j][d]
-    for (let d = 0; d < v.length; d++) v[d] /= end - i
-    return v
-  })
+/** Beat frames extended at the edge intervals to cover [0, frames]; returned as segment edges. */
+function beatGridFrames(beats: number[], frames: number): number[] {
+  const inside = beats.filter((f) => f > 0 && f < frames)
+  if (inside.length < 2) return [0, ...inside, frames]
+  const head = inside[1] - inside[0]
+  const tail = inside[inside.length - 1] - inside[inside.length - 2]
+  const before: number[] = []
+  for (let f = inside[0] - head; f > head / 2; f -= head) before.unshift(Math.round(f))
+  const after: number[] = []
+  for (let f = inside[inside.length - 1] + tail; f < frames - tail / 2; f += tail) after.push(Math.round(f))
+  return [0, ...before, ...inside, ...after, frames]
+}
+
+/** Centred running median of every column over `width` rows (shrinking at the ends). */
+function medianRows(rows: Float64Array[], width: number): Float64Array[] {
+  const h = width >> 1
+  const n = rows.length
+  const out = rows.map((r) => new Float64Array(r.length))
+  const buf: number[] = []
+  for (let d = 0; d < (rows[0]?.length ?? 0); d++) {
+    for (let i = 0; i < n; i++) {
+      buf.length = 0
+      for (let j = Math.max(0, i - h); j <= Math.min(n - 1, i + h); j++) buf.push(rows[j][d])
+      buf.sort((a, b) => a - b)
+      out[i][d] = buf.length % 2 ? buf[buf.length >> 1] : 0.5 * (buf[buf.length / 2 - 1] + buf[buf.length / 2])
+    }
+  }
+  return out
 }
 
 /** Gaussian similarity of beat features, bandwidth from the median squared distance. */
@@ -135,7 +156,8 @@ function similarity(rows: Float64Array[]): Float64Array {
  * the kernel so the song's edges do not look like boundaries.
  */
 function novelty(S: Float64Array, n: number, half: number): Float64Array {
-  const g = (k: number) => Math.exp(-0.5 * ((k + 0.5) / (0.5 * half)) ** 2)
+  const taper = Number(process.env.LV_TAPER ?? 0.5)
+  const g = (k: number) => Math.exp(-0.5 * ((k + 0.5) / (taper * half)) ** 2)
   const out = new Float64Array(n)
   for (let i = 1; i < n; i++) {
     let pp = 0
@@ -170,8 +192,11 @@ function novelty(S: Float64Array, n: number, half: number): Float64Array {
   return out
 }
 
+const PEAK_DELTA = Number(process.env.LV_PD ?? 0.05)
+const PEAK_FLOOR = Number(process.env.LV_PF ?? 0.15)
+
 /** Local maxima over ±`radius` beats that stand above the moving median and a floor. */
-function pickPeaks(nov: Float64Array, radius: number): number[] {
+function pickPeaks(nov: Float64Array, radius: number, medianRadius: number): number[] {
   const n = nov.length
   let max = 0
   for (let i = 0; i < n; i++) max = Math.max(max, nov[i])
@@ -180,14 +205,14 @@ function pickPeaks(nov: Float64Array, radius: number): number[] {
   for (let i = 1; i < n; i++) {
     let isMax = true
     const win: number[] = []
-    for (let j = Math.max(0, i - 4 * radius); j <= Math.min(n - 1, i + 4 * radius); j++) {
+    for (let j = Math.max(0, i - medianRadius); j <= Math.min(n - 1, i + medianRadius); j++) {
       win.push(nov[j])
       if (Math.abs(j - i) <= radius && (nov[j] > nov[i] || (nov[j] === nov[i] && j < i))) isMax = false
     }
     if (!isMax) continue
     win.sort((a, b) => a - b)
     const med = win[win.length >> 1]
-    if (nov[i] >= med + 0.1 * max && nov[i] >= 0.2 * max) peaks.push(i)
+    if (nov[i] >= med + PEAK_DELTA * max && nov[i] >= PEAK_FLOOR * max) peaks.push(i)
   }
   return peaks
 }

@@ -1,6 +1,6 @@
 import { assign, fromPromise, setup, type AnyActorRef } from 'xstate'
 import { shotIsReadyFlags } from './readiness.js'
-import { makeShotMachine, type ShotOutput, type ShotWork } from './shotLoop.js'
+import { makeShotMachine, type ShotMemoryInputs, type ShotOutput, type ShotWork } from './shotLoop.js'
 import type { ShotMemory } from '../memory/index.js'
 
 export interface PlanResult {
@@ -24,9 +24,13 @@ export interface RenderSummary {
 /** The side-effecting steps the machine sequences. Each is idempotent (content-addressed). */
 export interface RenderWork {
   analyze(signal: AbortSignal): Promise<void>
+  /** Loads (from the cache) what later steps need, before a restored snapshot continues. */
+  restore(signal: AbortSignal): Promise<void>
   direct(signal: AbortSignal): Promise<void>
   plan(signal: AbortSignal): Promise<PlanResult>
   shot: ShotWork
+  /** Pure: what memory hands shot `index` when it starts (init keyframe, references). */
+  shotInputs(memory: ShotMemory, index: number): ShotMemoryInputs
   /** Pure: memory after a shot was accepted (its frames, promoted reference keyframes). */
   remember(memory: ShotMemory, output: ShotOutput): ShotMemory
   /** Side effect: persist memory (called after every change). */
@@ -78,7 +82,8 @@ export function makeRenderMachine(work: RenderWork) {
         const started = [...context.started]
         for (let i = 0, free = context.concurrency - running; i < context.shotCount && free > 0; i++) {
           if (!ready[i]) continue
-          spawn('shot', { id: shotActorId(i), input: { shotIndex: i, maxAttempts: context.maxAttempts } })
+          const fromMemory = work.shotInputs(context.memory!, i)
+          spawn('shot', { id: shotActorId(i), input: { shotIndex: i, maxAttempts: context.maxAttempts, ...fromMemory } })
           started.push(i)
           free--
         }

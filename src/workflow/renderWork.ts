@@ -18,7 +18,7 @@ import type { RenderEvent } from './events.js'
 import type { RenderSummary, RenderWork } from './renderMachine.js'
 import type { RunDir } from './runDir.js'
 import { Verdict } from '../agents/verifier/index.js'
-import type { ShotOutput } from './shotLoop.js'
+import type { ShotMemoryInputs, ShotOutput } from './shotLoop.js'
 import { cutsOnBeatShare } from './summary.js'
 
 export interface RenderSetup {
@@ -93,7 +93,7 @@ export function createRenderWork(setup: RenderSetup): RenderWork {
     return step.value
   }
 
-  function requestFor(shotIndex: number, revision: Partial<Shot>, memory: ShotMemory): Omit<SegmentRequest, 'out' | 'attempt'> {
+  function requestFor(shotIndex: number, revision: Partial<Shot>, fromMemory: ShotMemoryInputs): Omit<SegmentRequest, 'out' | 'attempt'> {
     const p = memo.plan!
     const t = memo.treatment!
     const shot: Shot = { ...p.shots[shotIndex], ...revision }
@@ -115,14 +115,16 @@ export function createRenderWork(setup: RenderSetup): RenderWork {
       characters,
       controls: frameControls(memo.analysis!, p.fps, shot.startFrame, shot.endFrame),
       audio: { path: setup.songPath, startSec: frameToSeconds(shot.startFrame, p.fps), endSec: frameToSeconds(shot.endFrame, p.fps) },
-      initKeyframe: initKeyframeFor(memory, p, shotIndex),
-      referenceKeyframes: referencesFor(memory, [shot.locationId, ...shot.characterIds]),
+      initKeyframe: fromMemory.initKeyframe,
+      referenceKeyframes: fromMemory.references,
     }
   }
 
-  let memorySnapshot: ShotMemory | undefined
-
   return {
+    async restore(signal) {
+      const p = await plan(signal)
+      progress.start(p)
+    },
     async analyze(signal) {
       emit({ type: 'stage', stage: 'analyzing' })
       const a = await analysis(signal)
@@ -147,12 +149,11 @@ export function createRenderWork(setup: RenderSetup): RenderWork {
       return { shotCount: p.shots.length, continues: p.shots.map((s) => s.continuesPrevious), memory: createMemory(t) }
     },
     shot: {
-      async generate({ shotIndex, attempt, revision }, signal) {
+      async generate({ shotIndex, attempt, revision, initKeyframe, references }, signal) {
         // A restored snapshot restarts in-flight shots without re-running planning: reload from cache.
         await plan(signal)
         progress.ensureStarted(memo.plan!)
-        const memory = memorySnapshot ?? createMemory(memo.treatment!)
-        const req = requestFor(shotIndex, revision, memory)
+        const req = requestFor(shotIndex, revision, { initKeyframe, references })
         const initHash = req.initKeyframe && existsSync(req.initKeyframe) ? await sha256File(req.initKeyframe) : null
         const key = hashValue({
           generator: setup.generator.id,
@@ -211,6 +212,15 @@ export function createRenderWork(setup: RenderSetup): RenderWork {
         return verdict
       },
     },
+    shotInputs(memory, index) {
+      const p = memo.plan
+      if (!p) throw new Error('shotInputs before planning')
+      const shot = p.shots[index]
+      return {
+        initKeyframe: initKeyframeFor(memory, p, index),
+        references: referencesFor(memory, [shot.locationId, ...shot.characterIds]),
+      }
+    },
     remember(memory, out) {
       let next = recordShot(memory, out.best.segment)
       const shot = memo.plan?.shots[out.shotIndex]
@@ -219,11 +229,9 @@ export function createRenderWork(setup: RenderSetup): RenderWork {
           next = promoteReference(next, id, { image: out.best.segment.keyFrame, shotIndex: out.shotIndex, score: out.best.verdict.score })
         }
       }
-      memorySnapshot = next
       return next
     },
     saveMemory(memory) {
-      memorySnapshot = memory
       memoryWrites = memoryWrites.then(() => saveMemory(runDir.memory, memory)).catch((err) => log('error', `could not save memory: ${String(err)}`))
     },
     shotFinished(out, done, total) {

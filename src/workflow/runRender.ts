@@ -74,6 +74,10 @@ export async function runRender(opts: RunRenderOptions): Promise<RenderSummary> 
   if (snapshot) emit({ type: 'log', level: 'info', message: `resuming from the saved state (${String(persisted?.value)})` })
 
   const work = createRenderWork({ ...opts, emit })
+  if (snapshot && (persisted?.value === 'generating' || persisted?.value === 'stitching')) {
+    await work.restore(opts.signal ?? new AbortController().signal)
+    emit({ type: 'stage', stage: (persisted?.value as Stage) ?? 'generating' })
+  }
   const machine = makeRenderMachine(work)
   const input = { maxAttempts: opts.maxAttempts, concurrency: opts.concurrency }
   const actor = snapshot ? createActor(machine, { snapshot: snapshot as never, input }) : createActor(machine, { input })

@@ -17,12 +17,31 @@ export interface ShotOutput {
   attempts: AttemptRecord[]
 }
 
+/** What memory gives a shot when it starts: fixed at spawn time, so a restored run sees the same. */
+export interface ShotMemoryInputs {
+  /** The previous shot's last frame, when this shot continues it. */
+  initKeyframe?: string
+  /** Reference keyframes per entity id. */
+  references: Record<string, string[]>
+}
+
+export interface ShotInput extends ShotMemoryInputs {
+  shotIndex: number
+  maxAttempts: number
+}
+
+export interface GenerateInput extends ShotMemoryInputs {
+  shotIndex: number
+  attempt: number
+  revision: ShotRevision
+}
+
 export interface ShotWork {
-  generate(input: { shotIndex: number; attempt: number; revision: ShotRevision }, signal: AbortSignal): Promise<{ segment: Segment; cached: boolean }>
+  generate(input: GenerateInput, signal: AbortSignal): Promise<{ segment: Segment; cached: boolean }>
   verify(input: { shotIndex: number; segment: Segment; revision: ShotRevision }, signal: AbortSignal): Promise<Verdict>
 }
 
-export interface ShotContext {
+export interface ShotContext extends ShotMemoryInputs {
   shotIndex: number
   maxAttempts: number
   attempt: number
@@ -39,11 +58,11 @@ export function makeShotMachine(work: ShotWork) {
   return setup({
     types: {
       context: {} as ShotContext,
-      input: {} as { shotIndex: number; maxAttempts: number },
+      input: {} as ShotInput,
       output: {} as ShotOutput,
     },
     actors: {
-      generate: fromPromise<{ segment: Segment; cached: boolean }, { shotIndex: number; attempt: number; revision: ShotRevision }>(
+      generate: fromPromise<{ segment: Segment; cached: boolean }, GenerateInput>(
         ({ input, signal }) => work.generate(input, signal),
       ),
       verify: fromPromise<Verdict, { shotIndex: number; segment: Segment; revision: ShotRevision }>(({ input, signal }) =>
@@ -58,13 +77,27 @@ export function makeShotMachine(work: ShotWork) {
     },
   }).createMachine({
     id: 'shot',
-    context: ({ input }) => ({ shotIndex: input.shotIndex, maxAttempts: Math.max(1, input.maxAttempts), attempt: 0, revision: {}, attempts: [] }),
+    context: ({ input }) => ({
+      shotIndex: input.shotIndex,
+      maxAttempts: Math.max(1, input.maxAttempts),
+      initKeyframe: input.initKeyframe,
+      references: input.references,
+      attempt: 0,
+      revision: {},
+      attempts: [],
+    }),
     initial: 'generating',
     states: {
       generating: {
         invoke: {
           src: 'generate',
-          input: ({ context }) => ({ shotIndex: context.shotIndex, attempt: context.attempt, revision: context.revision }),
+          input: ({ context }) => ({
+            shotIndex: context.shotIndex,
+            attempt: context.attempt,
+            revision: context.revision,
+            initKeyframe: context.initKeyframe,
+            references: context.references,
+          }),
           onDone: { target: 'verifying', actions: assign({ current: ({ event }) => event.output }) },
         },
       },

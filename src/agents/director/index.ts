@@ -31,12 +31,11 @@ export function heuristicTreatment(raw: DirectorInput): Treatment {
   const input = DirectorInput.parse(raw)
   const taken = new Set<string>()
 
-  // Locations first so characters' location ties resolve to ids.
+  // Characters claim slugs first (they are named most often); location ties resolve afterwards.
+  const cast = castOf(input)
+  const characterIds = cast.map((brief) => uniqueSlug(brief.name, taken, 'character'))
+  const locations: PlacedLocation[] = setsOf(input).map((brief) => ({ id: uniqueSlug(brief.name, taken, 'location'), brief }))
   const usedWorlds = new Set<World>()
-  const locations: PlacedLocation[] = setsOf(input).map((brief) => {
-    const id = uniqueSlug(brief.name, taken, 'location')
-    return { id, brief }
-  })
   const locationCards = locations.map(({ id, brief }) => {
     const world = locationWorld(brief, usedWorlds)
     usedWorlds.add(world)
@@ -46,10 +45,8 @@ export function heuristicTreatment(raw: DirectorInput): Treatment {
     const key = name.trim().toLowerCase()
     return locations.find((l) => l.brief.name.trim().toLowerCase() === key || l.id === key)?.id
   }
-
-  const cast = castOf(input)
-  const characters: PlacedCharacter[] = cast.map((brief) => ({
-    id: uniqueSlug(brief.name, taken, 'character'),
+  const characters: PlacedCharacter[] = cast.map((brief, i) => ({
+    id: characterIds[i],
     brief,
     // Names that match no location are ignored rather than failing the render on a typo.
     locationIds: (brief.locations ?? []).map(locationIdByName).filter((id): id is string => id !== undefined),

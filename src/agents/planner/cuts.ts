@@ -68,18 +68,21 @@ function fixedCuts(span: Span, grid: BeatGrid, maxShotFrames: number): number[] 
 
 /**
  * One cut after `pos`, trying in order: a downbeat whose shot and remaining tail both fit the bar
- * range, a beat that does, a downbeat or beat that at least leaves a beat behind it, then the
- * beat grid extended from `pos` (for stretches the tracker left without beats).
+ * range, a beat that does, a downbeat or beat that at least leaves a beat behind it, any beat up
+ * to the cap, then the beat grid extended from `pos` (only where the tracker left a stretch
+ * longer than the cap without beats, so nothing on the grid could be reached).
  */
-function nextCut(grid: BeatGrid, pos: number, end: number, target: number, lo: number, hi: number): number {
+function nextCut(grid: BeatGrid, pos: number, end: number, target: number, lo: number, hi: number, cap: number): number {
   const minLen = minShotFrames(grid)
   const inRange = (f: number) => end - f >= lo
   const leavesBeat = (f: number) => end - f >= minLen
+  const beforeEnd = (f: number) => f < end
   const tiers: number[][] = [
     framesBetween(grid.downbeatFrames, pos + lo, pos + hi).filter(inRange),
     framesBetween(grid.beatFrames, pos + lo, pos + hi).filter(inRange),
     framesBetween(grid.downbeatFrames, pos + minLen, pos + hi).filter(leavesBeat),
     framesBetween(grid.beatFrames, pos + minLen, pos + hi).filter(leavesBeat),
+    framesBetween(grid.beatFrames, pos + 1, pos + cap).filter(beforeEnd),
   ]
   for (const tier of tiers) {
     const c = nearestTo(tier, target)
@@ -87,7 +90,7 @@ function nextCut(grid: BeatGrid, pos: number, end: number, target: number, lo: n
   }
   const period = grid.period ?? hi
   const extended: number[] = []
-  for (let k = 1; pos + Math.round(k * period) <= pos + hi; k++) extended.push(pos + Math.round(k * period))
+  for (let k = 1; Math.round(k * period) <= hi; k++) extended.push(pos + Math.round(k * period))
   return nearestTo(extended, target) ?? pos + Math.max(1, Math.min(hi, Math.round(target - pos)))
 }
 
@@ -108,7 +111,7 @@ export function cutsInSpan(span: Span, grid: BeatGrid, maxShotFrames: number, se
       ? weightedPick([[1, 1], [2, 1]] as const, next())
       : weightedPick([[2, 2], [3, 1], [4, 2]] as const, next())
     const target = pos + Math.min(hi, Math.max(lo, bars * unit))
-    pos = nextCut(grid, pos, span.end, target, lo, hi)
+    pos = nextCut(grid, pos, span.end, target, lo, hi, maxShotFrames)
     cuts.push(pos)
   }
   return cuts

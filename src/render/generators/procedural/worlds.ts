@@ -333,12 +333,12 @@ const forest: Painter = (s, loc, L, rng) => {
       ctx.globalCompositeOperation = 'source-over'
     },
   })
-  const floor = band(s, s.Y(0.82), s.LH, (ctx) => {
-    const g = ctx.createLinearGradient(0, s.Y(0.82), 0, s.LH)
+  const floor = band(s, s.Y(0.77), s.LH, (ctx) => {
+    const g = ctx.createLinearGradient(0, s.Y(0.77), 0, s.LH)
     g.addColorStop(0, css(silhouette(L, mix(green, [60, 45, 30], 0.5), 1)))
     g.addColorStop(1, css(scale(green, 0.25)))
     ctx.fillStyle = g
-    ctx.fillRect(0, s.Y(0.82), s.LW, s.LH)
+    ctx.fillRect(0, s.Y(0.77), s.LW, s.LH)
   })
   layers.push({ depth: 1, image: floor })
   // Two big trunks framing the shot in front of everything (two rects: cheaper than a full-frame layer).
@@ -347,9 +347,9 @@ const forest: Painter = (s, loc, L, rng) => {
     depth: 1.25,
     draw: (ctx) => {
       ctx.fillStyle = trunkCol
-      const tw = s.W * 0.07
-      ctx.fillRect(s.X(0.03) - tw, 0, tw, s.LH)
-      ctx.fillRect(s.X(0.975), 0, tw * 0.8, s.LH)
+      const tw = s.W * 0.1
+      ctx.fillRect(s.X(0.055) - tw, 0, tw, s.LH)
+      ctx.fillRect(s.X(0.96), 0, tw, s.LH)
     },
   }
   return {
