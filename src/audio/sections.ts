@@ -42,7 +42,6 @@ export function findSections(inp: SectionInput): FoundSection[] {
   const half = Math.max(4, Math.min(4 * inp.meter, Math.floor(nSeg / 6)))
   const nov = novelty(S, nSeg, half)
   const peaks = pickPeaks(nov, inp.meter * 2, 2 * half).filter((i) => i >= inp.meter && i <= nSeg - inp.meter)
-  if (process.env.LONGAV_DEBUG_SECTIONS) debugDump(nov, edges, inp.fps, peaks)
 
   // Snap to downbeats, keep the stronger of boundaries closer than two bars, keep clear of the ends.
   const barSec = inp.downbeats.length > 1 ? (inp.downbeats[inp.downbeats.length - 1] - inp.downbeats[0]) / (inp.downbeats.length - 1) : (inp.meter * 60) / 120
@@ -86,8 +85,7 @@ function beatFeatures(inp: SectionInput, edges: number[]): Float64Array[] {
     if (cnt) for (let d = 0; d < dims; d++) v[d] /= cnt
     rows.push(v)
   }
-  const cw = Number(process.env.LV_CW ?? 1)
-  const weight = (d: number) => (d < 12 ? cw / Math.sqrt(12) : d < dims - 1 ? 1 / Math.sqrt(inp.timbre.dims) : 1)
+  const weight = (d: number) => (d < 12 ? CHROMA_WEIGHT / Math.sqrt(12) : d < dims - 1 ? 1 / Math.sqrt(inp.timbre.dims) : 1)
   for (let d = 0; d < dims; d++) {
     let m = 0
     for (const r of rows) m += r[d]
@@ -156,8 +154,7 @@ function similarity(rows: Float64Array[]): Float64Array {
  * the kernel so the song's edges do not look like boundaries.
  */
 function novelty(S: Float64Array, n: number, half: number): Float64Array {
-  const taper = Number(process.env.LV_TAPER ?? 0.5)
-  const g = (k: number) => Math.exp(-0.5 * ((k + 0.5) / (taper * half)) ** 2)
+  const g = (k: number) => Math.exp(-0.5 * ((k + 0.5) / half) ** 2)
   const out = new Float64Array(n)
   for (let i = 1; i < n; i++) {
     let pp = 0
@@ -192,8 +189,11 @@ function novelty(S: Float64Array, n: number, half: number): Float64Array {
   return out
 }
 
-const PEAK_DELTA = Number(process.env.LV_PD ?? 0.05)
-const PEAK_FLOOR = Number(process.env.LV_PF ?? 0.15)
+/** Novelty peaks must rise this much (× the maximum) above the local median, and above the floor. */
+const PEAK_DELTA = 0.05
+const PEAK_FLOOR = 0.15
+/** Chroma counts half: chords cycle inside a section, while timbre and energy hold steady. */
+const CHROMA_WEIGHT = 0.5
 
 /** Local maxima over ±`radius` beats that stand above the moving median and a floor. */
 function pickPeaks(nov: Float64Array, radius: number, medianRadius: number): number[] {
@@ -326,7 +326,3 @@ function nameSections(segs: Array<{ start: number; end: number }>, energy: numbe
   return labels
 }
 
-function debugDump(nov: Float64Array, edges: number[], fps: number, peaks: number[]) {
-  const lines = Array.from(nov, (v, i) => `${(edges[i] / fps).toFixed(2)} ${v.toFixed(3)}${peaks.includes(i) ? ' *' : ''}`)
-  process.stderr.write(lines.join('\n') + '\n')
-}

@@ -69,8 +69,9 @@ function fixedCuts(span: Span, grid: BeatGrid, maxShotFrames: number): number[] 
 /**
  * One cut after `pos`, trying in order: a downbeat whose shot and remaining tail both fit the bar
  * range, a beat that does, a downbeat or beat that at least leaves a beat behind it, any beat up
- * to the cap, then the beat grid extended from `pos` (only where the tracker left a stretch
- * longer than the cap without beats, so nothing on the grid could be reached).
+ * to the cap, then (no beat before the section ends) no cut at all when the rest fits the cap,
+ * and only then the beat grid extended from `pos`: the tracker left a stretch longer than the
+ * cap without beats, so nothing on the grid can be reached. Returns `end` for "no more cuts".
  */
 function nextCut(grid: BeatGrid, pos: number, end: number, target: number, lo: number, hi: number, cap: number): number {
   const minLen = minShotFrames(grid)
@@ -88,6 +89,8 @@ function nextCut(grid: BeatGrid, pos: number, end: number, target: number, lo: n
     const c = nearestTo(tier, target)
     if (c !== undefined) return c
   }
+  // No beat left before the section ends: one longer shot is better than an off-grid cut.
+  if (end - pos <= cap) return end
   const period = grid.period ?? hi
   const extended: number[] = []
   for (let k = 1; Math.round(k * period) <= hi; k++) extended.push(pos + Math.round(k * period))
@@ -112,6 +115,7 @@ export function cutsInSpan(span: Span, grid: BeatGrid, maxShotFrames: number, se
       : weightedPick([[2, 2], [3, 1], [4, 2]] as const, next())
     const target = pos + Math.min(hi, Math.max(lo, bars * unit))
     pos = nextCut(grid, pos, span.end, target, lo, hi, maxShotFrames)
+    if (pos >= span.end) break
     cuts.push(pos)
   }
   return cuts

@@ -4,6 +4,9 @@ import { secondsToFrame, totalFramesFor } from '../../time.js'
 import { songSections } from '../heuristics/sections.js'
 import { InvariantError } from '../types.js'
 
+/** A gap between beats this many median intervals long counts as a stretch without a grid. */
+export const DROPOUT_BEATS = 1.5
+
 export interface PlanCheckOptions {
   /** When given, no shot may be longer. */
   maxShotFrames?: number
@@ -21,9 +24,9 @@ function framesOf(times: readonly number[], fps: number): number[] {
 
 /**
  * Rules: "total-frames", "tiling", "cut-start", "cut-on-grid", "cut-label", "section",
- * "max-length", "captions", "entities". A cut may leave the beat grid only where the grid cannot
- * hold it: before the first beat, after the last, or inside a gap between beats longer than
- * maxShotFrames.
+ * "max-length", "captions", "entities". A cut may leave the beat grid only where the grid is
+ * missing: before the first beat, after the last, or inside a gap between beats longer than
+ * DROPOUT_BEATS beat intervals (a tracker dropout) or than maxShotFrames (nothing reachable).
  */
 export function assertPlanInvariants(plan: ShotPlan, analysis: Analysis, opts: PlanCheckOptions = {}): void {
   const total = totalFramesFor(analysis.source.durationSec, plan.fps)
@@ -41,11 +44,13 @@ export function assertPlanInvariants(plan: ShotPlan, analysis: Analysis, opts: P
   const beats = framesOf(analysis.beats, plan.fps)
   const downbeats = new Set(framesOf(analysis.downbeats, plan.fps))
   const beatSet = new Set(beats)
+  const gaps = beats.slice(1).map((b, i) => b - beats[i]).sort((a, b) => a - b)
+  const medianGap = gaps.length > 0 ? gaps[gaps.length >> 1] : Infinity
   const offGridAllowed = (f: number): boolean => {
     if (beats.length === 0 || f < beats[0] || f > beats[beats.length - 1]) return true
-    if (opts.maxShotFrames === undefined) return false
     const after = beats.findIndex((b) => b > f)
-    return after > 0 && beats[after] - beats[after - 1] > opts.maxShotFrames
+    const gap = beats[after] - beats[after - 1]
+    return gap > DROPOUT_BEATS * medianGap || (opts.maxShotFrames !== undefined && gap > opts.maxShotFrames)
   }
   plan.shots.forEach((shot, i) => {
     if (i === 0) {
