@@ -246,6 +246,9 @@ function meanRange(x: Float64Array, a: number, b: number): number {
   return hi > lo ? s / (hi - lo) : 0
 }
 
+/** Block similarity (relative to self-similarity) above which two sections share a letter. */
+const SAME_SECTION_RATIO = 0.8
+
 /**
  * Groups sections whose beats resemble each other: block mean of the similarity matrix against
  * the geometric mean of both sections' self-similarity.
@@ -278,7 +281,7 @@ function clusterSegments(segs: Array<{ start: number; end: number }>, edges: num
     for (let c = 0; c < reps.length; c++) {
       const r = reps[c]
       const ratio = block(ranges[k], ranges[r]) / Math.sqrt(self[k] * self[r])
-      if (ratio >= 0.7 && ratio > bestR) {
+      if (ratio >= SAME_SECTION_RATIO && ratio > bestR) {
         bestR = ratio
         found = c
       }

@@ -83,6 +83,7 @@ function nextCut(grid: BeatGrid, pos: number, end: number, target: number, lo: n
     framesBetween(grid.beatFrames, pos + lo, pos + hi).filter(inRange),
     framesBetween(grid.downbeatFrames, pos + minLen, pos + hi).filter(leavesBeat),
     framesBetween(grid.beatFrames, pos + minLen, pos + hi).filter(leavesBeat),
+    framesBetween(grid.beatFrames, pos + 1, pos + cap).filter(leavesBeat),
     framesBetween(grid.beatFrames, pos + 1, pos + cap).filter(beforeEnd),
   ]
   for (const tier of tiers) {
@@ -94,7 +95,11 @@ function nextCut(grid: BeatGrid, pos: number, end: number, target: number, lo: n
   const period = grid.period ?? hi
   const extended: number[] = []
   for (let k = 1; Math.round(k * period) <= hi; k++) extended.push(pos + Math.round(k * period))
-  return nearestTo(extended, target) ?? pos + Math.max(1, Math.min(hi, Math.round(target - pos)))
+  return (
+    nearestTo(extended.filter(leavesBeat), target) ??
+    nearestTo(extended, target) ??
+    pos + Math.max(1, Math.min(hi, Math.round(target - pos)))
+  )
 }
 
 /** Cut frames strictly inside the span, increasing. `seed` varies the bar lengths deterministically. */
