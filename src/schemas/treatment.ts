@@ -10,7 +10,7 @@ export const CharacterShape = z.object({
   /** Shoulder width relative to height. */
   build: z.number().min(0.15).max(0.5),
   headSize: z.number().min(0.1).max(0.3),
-  /** Index of a hair silhouette (0 = none). */
+  /** Hair silhouette: 0 none, 1 short, 2 long, 3 curly, 4 ponytail, 5 spiky. */
   hair: z.number().int().min(0).max(5),
   /** Index of an accessory: 0 none, 1 hat, 2 scarf, 3 glasses, 4 headphones, 5 guitar. */
   accessory: z.number().int().min(0).max(5),

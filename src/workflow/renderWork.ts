@@ -111,6 +111,7 @@ export function createRenderWork(setup: RenderSetup): RenderWork {
       height: p.height,
       frames: shot.endFrame - shot.startFrame,
       style: t.styleBible,
+      mood: t.sectionMoods.find((m) => m.sectionIndex === shot.sectionIndex),
       location,
       characters,
       controls: frameControls(memo.analysis!, p.fps, shot.startFrame, shot.endFrame),

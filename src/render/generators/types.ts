@@ -1,4 +1,4 @@
-import type { CharacterCard, FrameControl, LocationCard, Segment, Shot, StyleBible } from '../../schemas/index.js'
+import type { CharacterCard, FrameControl, LocationCard, Segment, SectionMood, Shot, StyleBible } from '../../schemas/index.js'
 
 /** Everything a generator needs to render one shot; paths are absolute. */
 export interface SegmentRequest {
@@ -10,6 +10,8 @@ export interface SegmentRequest {
   frames: number
   attempt: number
   style: StyleBible
+  /** The treatment's mood for the shot's section (colour, intensity), when there is one. */
+  mood?: SectionMood
   location: LocationCard
   characters: CharacterCard[]
   /** One entry per output frame of the shot, in order. */

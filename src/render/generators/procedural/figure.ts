@@ -98,7 +98,7 @@ function body(ctx: SKRSContext2D, look: FigureLook, h: number, m: ReturnType<typ
   ctx.lineJoin = 'round'
 
   // Back hair (long hair hangs behind the body).
-  if (sh.hair === 2 || sh.hair === 5) {
+  if (sh.hair === 2 || sh.hair === 4) {
     ctx.fillStyle = paint(look.hair)
     ctx.beginPath()
     if (sh.hair === 2) {
@@ -238,11 +238,11 @@ function hairFront(ctx: SKRSContext2D, look: FigureLook, r: number, hy: number, 
   if (hair === 0) return
   ctx.fillStyle = paint(look.hair)
   ctx.beginPath()
-  if (hair === 1 || hair === 2 || hair === 5) {
+  if (hair === 1 || hair === 2 || hair === 4) {
     // Cap of hair over the top of the head.
     ctx.ellipse(0, hy - r * 0.2, r * 1.0, r * 0.85, 0, Math.PI, Math.PI * 2)
     ctx.fill()
-    if (hair === 5) {
+    if (hair === 4) {
       ctx.beginPath()
       ctx.arc(r * 0.2, hy - r * 1.05, r * 0.38, 0, Math.PI * 2)
       ctx.fill()
@@ -252,7 +252,7 @@ function hairFront(ctx: SKRSContext2D, look: FigureLook, r: number, hy: number, 
     ctx.arc(0, hy - r * 0.35, r * 1.35, Math.PI * 0.9, Math.PI * 2.1)
     ctx.closePath()
     ctx.fill()
-  } else if (hair === 4) {
+  } else if (hair === 5) {
     // Spikes.
     ctx.moveTo(-r * 0.95, hy - r * 0.1)
     for (let k = 0; k <= 6; k++) {

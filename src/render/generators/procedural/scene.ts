@@ -89,7 +89,8 @@ export function createShotRenderer(req: SegmentRequest, init?: Image): ShotRende
   const vig = style.vignette > 0 ? vignette(W, H, style.vignette) : undefined
   const grain = style.grain > 0 ? grainTile(mixSeed(shot.seed, 'grain'), Math.min(1, style.grain * 0.35)) : undefined
   const baseZoom = shot.framing === 'close' ? 1.12 : 1
-  const stylePal = style.palette.map(hexToRgb)
+  // The section's mood colour from the treatment when given, else the style bible cycled by section.
+  const stylePal = req.mood ? [hexToRgb(req.mood.colour)] : style.palette.map(hexToRgb)
 
   const canvas = createCanvas(W, H)
   const ctx = canvas.getContext('2d')
