@@ -9,6 +9,7 @@ import {
 } from '../src/agents/index.js'
 import type { Analysis, Brief, ShotPlan } from '../src/schemas/index.js'
 import { secondsToFrame, totalFramesFor } from '../src/time.js'
+import { beatGrid } from '../src/agents/planner/grid.js'
 
 // ---- fixtures, built in code ----
 
@@ -512,5 +513,24 @@ describe('heuristic planner: many songs', () => {
         }
       }
     }
+  })
+})
+
+describe('beats quantised to the analysis hop', () => {
+  // A tracker reports beats on its 512-sample hop grid (23.2 ms at 22050 Hz): at 120 BPM the
+  // intervals alternate 21 and 22 hops, and a plain median of them overestimates the period.
+  const hop = 512 / 22050
+  const quantised: Analysis = { ...POP, beats: POP.beats.map((b) => Math.round(b / hop) * hop) }
+  quantised.downbeats = quantised.beats.filter((_, i) => i % 4 === 0)
+
+  it('measures the beat period without the hop bias', () => {
+    expect(beatGrid(quantised, 30).period).toBeCloseTo(15, 1)
+  })
+
+  it('cuts the quantised song like the exact one, within a frame', () => {
+    const exact = heuristicPlan(input(POP, 30)).shots.map((s) => s.endFrame - s.startFrame)
+    const rounded = heuristicPlan(input(quantised, 30)).shots.map((s) => s.endFrame - s.startFrame)
+    expect(rounded.length).toBe(exact.length)
+    rounded.forEach((len, i) => expect(Math.abs(len - exact[i])).toBeLessThanOrEqual(1))
   })
 })

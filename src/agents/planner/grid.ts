@@ -31,7 +31,13 @@ export function beatGrid(analysis: Analysis, fps: number): BeatGrid {
   const totalFrames = totalFramesFor(analysis.source.durationSec, fps)
   const beatFrames = framesOf(analysis.beats, fps, totalFrames)
   const downbeatFrames = framesOf(analysis.downbeats, fps, totalFrames)
-  const intervals = analysis.beats.slice(1).map((b, i) => b - analysis.beats[i]).filter((d) => d > 0)
+  // Beat times sit on the analysis hop grid (23 ms), so single intervals alternate around the true
+  // period and their median is biased by up to half a hop; spans of several beats average that out.
+  const span = Math.min(4, analysis.beats.length - 1)
+  const intervals = analysis.beats
+    .slice(span)
+    .map((b, i) => (b - analysis.beats[i]) / span)
+    .filter((d) => d > 0)
   const period =
     analysis.beats.length === 0 ? null : intervals.length > 0 ? median(intervals) * fps : (60 / analysis.tempo.bpm) * fps
   return {
