@@ -22,6 +22,7 @@ const sample = () => {
 }
 const timer = setInterval(sample, 200)
 const t0 = performance.now()
+const cpu0 = process.cpuUsage()
 const result = await render({
   song: 'examples/song.mp3',
   brief: 'examples/brief.md',
@@ -30,6 +31,8 @@ const result = await render({
   resume: false,
 })
 const wall = (performance.now() - t0) / 1000
+const cpu = process.cpuUsage(cpu0)
+const nodeCpu = (cpu.user + cpu.system) / 1e6
 clearInterval(timer)
 sample()
 const mib = (b) => (b / 2 ** 20).toFixed(0)
@@ -37,5 +40,6 @@ console.log(`render of examples/song.mp3 at 1280x720, 30 fps: ${result.shots} sh
 console.log(`wall time        ${wall.toFixed(1)} s`)
 console.log(`realtime factor  ${(result.durationSec / wall).toFixed(2)}x (song seconds per wall second)`)
 console.log(`frames/s         ${(result.frames / wall).toFixed(1)}`)
+console.log(`node CPU         ${nodeCpu.toFixed(1)} s (${((nodeCpu / result.frames) * 1000).toFixed(1)} ms per frame: drawing, readback, piping; ffmpeg children are extra)`)
 console.log(`peak RSS node    ${mib(peakSelf)} MiB; largest ffmpeg child ${mib(peakChild)} MiB`)
 console.log(`output           ${result.files.final}`)

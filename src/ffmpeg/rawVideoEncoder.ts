@@ -16,6 +16,10 @@ export const SEGMENT_VIDEO_ARGS: readonly string[] = Object.freeze([
   'veryfast',
   '-crf',
   '20',
+  // Quarter-pixel refinement at its cheapest: ~28 % less x264 time than veryfast's default
+  // (subme=2) for the same size at this CRF on our renders (bench/).
+  '-x264-params',
+  'subme=1',
   '-pix_fmt',
   'yuv420p',
   '-force_key_frames',
