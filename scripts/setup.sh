@@ -42,7 +42,9 @@ if [ ${#missing_apt[@]} -gt 0 ]; then
     exit 1
   fi
 fi
-"$ffmpeg_bin" -hide_banner -encoders 2>/dev/null | grep -q libx264 || {
+# (Captured first: with pipefail, grep -q closing the pipe early would fail the check.)
+encoders=$("$ffmpeg_bin" -hide_banner -encoders 2>/dev/null || true)
+grep -q libx264 <<<"$encoders" || {
   echo "the ffmpeg at $(command -v "$ffmpeg_bin") has no libx264 encoder; install a full ffmpeg build." >&2
   exit 1
 }

@@ -1,5 +1,4 @@
-import { createHash } from 'node:crypto'
-import { createReadStream } from 'node:fs'
+import { sha256File } from '../util/files.js'
 import type { Analysis } from '../schemas/index.js'
 import { decodeAudioMono } from '../ffmpeg/index.js'
 import { powerSpectrogram, frameRms } from './stft.js'
@@ -134,15 +133,6 @@ export async function analyzeSong(
 }
 
 /** sha256 of a file, streamed. */
-export function sha256File(path: string, signal?: AbortSignal): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const h = createHash('sha256')
-    const s = createReadStream(path, { signal })
-    s.on('data', (b) => h.update(b))
-    s.on('error', reject)
-    s.on('end', () => resolve(h.digest('hex')))
-  })
-}
 
 function round4(x: number): number {
   return Math.round(x * 1e4) / 1e4

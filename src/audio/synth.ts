@@ -1,4 +1,5 @@
 import { writeFileSync } from 'node:fs'
+import { mulberry32 } from '../util/random.js'
 
 /**
  * A small deterministic song synthesizer: drums, bass, chord pads and a soft lead "voice" on an
@@ -250,16 +251,6 @@ function makeMelody(label: string, seed: number, bpb: number): MelodyNote[][] {
   return phrase
 }
 
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
 
 function midiHz(m: number): number {
   return 440 * Math.pow(2, (m - 69) / 12)

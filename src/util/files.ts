@@ -50,10 +50,10 @@ export function hashValue(value: unknown): string {
   return createHash('sha256').update(stableStringify(value)).digest('hex')
 }
 
-export function sha256File(path: string): Promise<string> {
+export function sha256File(path: string, signal?: AbortSignal): Promise<string> {
   return new Promise((resolve, reject) => {
     const h = createHash('sha256')
-    createReadStream(path)
+    createReadStream(path, { signal })
       .on('data', (b) => h.update(b))
       .on('error', reject)
       .on('end', () => resolve(h.digest('hex')))

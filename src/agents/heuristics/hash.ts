@@ -1,3 +1,4 @@
+import { mulberry32 } from '../../util/random.js'
 /**
  * Stable hashing and seeded randomness. Heuristic agents must be deterministic: the same brief
  * and song always give the same treatment and plan, so cached steps stay valid.
@@ -23,17 +24,8 @@ export function unitHash(...parts: Array<string | number>): number {
   return seedFor(...parts) / 0x80000000
 }
 
-/** mulberry32: a seeded generator of floats in [0, 1). */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
+/** A seeded generator of floats in [0, 1). */
+export const rng = mulberry32
 
 /** Weighted choice; `r` in [0, 1). Zero-weight items are never chosen unless all are zero. */
 export function weightedPick<T>(items: ReadonlyArray<readonly [T, number]>, r: number): T {

@@ -1,17 +1,6 @@
-/** Deterministic randomness: every look is a function of seeds, never of Math.random. */
-export type Rng = () => number
+import { mulberry32, type Rng } from '../../../util/random.js'
 
-/** mulberry32: tiny, fast, good enough for layouts. Returns floats in [0, 1). */
-export function mulberry32(seed: number): Rng {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
+export { mulberry32, type Rng }
 
 /** Mixes seeds and labels into one 32-bit seed (so each use of a seed gets its own stream). */
 export function mixSeed(...parts: Array<number | string>): number {
