@@ -51,7 +51,9 @@ grep -q libx264 <<<"$encoders" || {
 
 say "installing npm dependencies"
 export ONNXRUNTIME_NODE_INSTALL=skip
-if [ -f package-lock.json ]; then npm ci --no-audit --no-fund; else npm install --no-audit --no-fund; fi
+# `npm install` honours package-lock.json; `npm ci` is avoided because npm 11 rejects locks that
+# record only this platform's @napi-rs/canvas binary.
+npm install --no-audit --no-fund --no-save
 
 say "building"
 npm run build --silent

@@ -62,6 +62,11 @@ describe('bad input exits non-zero with a specific message and leaves no final.m
       const p = writeTestBrief(sub, 'assets:\n  - clip.mp4\n')
       return ['render', song.path, p]
     }, /outside the brief's folder/],
+    ['a silent song', () => {
+      const p = join(dir, 'silence.wav')
+      spawnSync('ffmpeg', ['-v', 'error', '-f', 'lavfi', '-i', 'anullsrc=r=44100:cl=stereo', '-t', '8', '-y', p])
+      return ['render', p, brief]
+    }, /the song is silent/],
     ['a missing brief', () => ['render', song.path, join(dir, 'missing.md')], /not found|no such file/i],
     ['a bad --size', () => ['render', song.path, brief, '--size', 'big'], /--size expects WIDTHxHEIGHT/],
   ]
@@ -108,6 +113,16 @@ describe('commands', () => {
     expect(r.code, r.stderr).toBe(0)
     expect(r.stderr).toMatch(/tempo 1(19|20|21)\.\d BPM/)
     expect(JSON.parse(readFileSync(join(out, 'analysis.json'), 'utf8')).beats.length).toBeGreaterThan(10)
+  })
+
+  it('analyze reads every common audio format', () => {
+    for (const [ext, codec] of [['flac', 'flac'], ['m4a', 'aac'], ['ogg', 'libvorbis'], ['wav', 'pcm_s16le']]) {
+      const p = join(dir, `song.${ext}`)
+      spawnSync('ffmpeg', ['-v', 'error', '-i', song.path, '-c:a', codec, '-y', p])
+      const r = longav(['analyze', p, '--out', join(dir, `analyze-${ext}`)], dir)
+      expect(r.code, `${ext}: ${r.stderr}`).toBe(0)
+      expect(r.stderr, ext).toMatch(/tempo 1(19|20|21)\.\d BPM/)
+    }
   })
 
   it('render prints the final path and a one-line summary', () => {

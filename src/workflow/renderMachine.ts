@@ -53,6 +53,8 @@ export interface RenderContext extends RenderMachineInput {
   memory?: ShotMemory
   summary?: RenderSummary
   error?: string
+  /** The failing error's class name, so the caller can tell bad input from a failed step. */
+  errorName?: string
 }
 
 /**
@@ -102,10 +104,10 @@ export function makeRenderMachine(work: RenderWork) {
     initial: 'analyzing',
     states: {
       analyzing: {
-        invoke: { src: 'analyze', onDone: 'directing', onError: { target: 'failed', actions: assign({ error: ({ event }) => message(event.error) }) } },
+        invoke: { src: 'analyze', onDone: 'directing', onError: { target: 'failed', actions: assign(failure) } },
       },
       directing: {
-        invoke: { src: 'direct', onDone: 'planning', onError: { target: 'failed', actions: assign({ error: ({ event }) => message(event.error) }) } },
+        invoke: { src: 'direct', onDone: 'planning', onError: { target: 'failed', actions: assign(failure) } },
       },
       planning: {
         invoke: {
@@ -121,7 +123,7 @@ export function makeRenderMachine(work: RenderWork) {
               'saveMemory',
             ],
           },
-          onError: { target: 'failed', actions: assign({ error: ({ event }) => message(event.error) }) },
+          onError: { target: 'failed', actions: assign(failure) },
         },
       },
       generating: {
@@ -143,7 +145,7 @@ export function makeRenderMachine(work: RenderWork) {
           },
           'xstate.error.actor.*': {
             target: 'failed',
-            actions: assign({ error: ({ event }) => message((event as unknown as { error: unknown }).error) }),
+            actions: assign(failure),
           },
         },
       },
@@ -152,7 +154,7 @@ export function makeRenderMachine(work: RenderWork) {
           src: 'stitch',
           input: ({ context }) => ({ results: context.results, memory: context.memory! }),
           onDone: { target: 'done', actions: assign({ summary: ({ event }) => event.output }) },
-          onError: { target: 'failed', actions: assign({ error: ({ event }) => message(event.error) }) },
+          onError: { target: 'failed', actions: assign(failure) },
         },
       },
       done: { type: 'final' },
@@ -165,8 +167,10 @@ export function shotActorId(index: number): string {
   return `shot-${index}`
 }
 
-function message(err: unknown): string {
-  return err instanceof Error ? err.message : String(err)
+/** Context update for a failed step: serialisable, so it survives in the snapshot. */
+function failure({ event }: { event: unknown }): Pick<RenderContext, 'error' | 'errorName'> {
+  const err = (event as { error?: unknown }).error
+  return err instanceof Error ? { error: err.message, errorName: err.name } : { error: String(err), errorName: 'Error' }
 }
 
 export type RenderActorRef = AnyActorRef

@@ -7,6 +7,7 @@ import type { RenderEvent, Stage } from './events.js'
 import { makeRenderMachine, type RenderSummary } from './renderMachine.js'
 import { createRenderWork, type RenderSetup } from './renderWork.js'
 import type { RunDir } from './runDir.js'
+import { InputError } from './inputs.js'
 
 export class RenderError extends Error {
   constructor(message: string) {
@@ -105,7 +106,7 @@ export async function runRender(opts: RunRenderOptions): Promise<RenderSummary> 
         if (snap.status !== 'done') return
         void saver.flush().then(() => {
           if (snap.value === 'done' && snap.context.summary) finish(() => resolve(snap.context.summary!))
-          else finish(() => reject(new RenderError(snap.context.error ?? 'render failed')))
+          else finish(() => reject(failureError(snap.context.errorName, snap.context.error)))
         })
       },
       error: (err) => finish(() => reject(err)),
@@ -149,6 +150,13 @@ function openRunLog(runDir: RunDir): (e: RenderEvent) => void {
       line = `SHOT ${e.index + 1}/${e.total} attempt ${e.attempt} ${e.status}${e.score !== undefined ? ` score ${e.score.toFixed(3)}` : ''}${e.critique ? `: ${e.critique}` : ''}`
     if (line) appendFileSync(runDir.log, `${new Date().toISOString()} ${line}\n`)
   }
+}
+
+/** Errors about what the user gave (the song itself) stay input errors; the rest failed the render. */
+const INPUT_ERRORS = new Set(['SilentSongError', 'AudioAnalysisError', 'AudioDecodeError', 'InputError', 'BriefError'])
+
+function failureError(name: string | undefined, message = 'render failed'): Error {
+  return name && INPUT_ERRORS.has(name) ? new InputError(message) : new RenderError(message)
 }
 
 function abortReason(signal: AbortSignal): Error {
