@@ -19,6 +19,7 @@ Options:
   --fps N            output frame rate, overriding the brief
   --attempts N       attempts per shot when the verifier rejects one (default 3)
   --concurrency N    shots generated at once (default 2)
+  --resume           continue an earlier, interrupted run in --out (the default)
   --no-resume        start over instead of continuing an earlier run in --out
   --force            replace a finished render of other inputs in --out
   --verbose          log every shot
@@ -38,6 +39,7 @@ export async function main(argv: string[]): Promise<number> {
         fps: { type: 'string' },
         attempts: { type: 'string' },
         concurrency: { type: 'string' },
+        resume: { type: 'boolean' },
         'no-resume': { type: 'boolean' },
         force: { type: 'boolean' },
         verbose: { type: 'boolean' },
@@ -93,7 +95,7 @@ async function renderCommand(args: string[], flags: Flags, signal: AbortSignal):
     output: outputFlags(flags),
     maxAttempts: intFlag(flags.attempts, 'attempts', 1, 10),
     concurrency: intFlag(flags.concurrency, 'concurrency', 1, 16),
-    resume: !flags['no-resume'],
+    resume: flags['no-resume'] ? false : true,
     force: Boolean(flags.force),
     signal,
     onEvent: printer.onEvent,
