@@ -20,6 +20,9 @@ import { createRenderWork } from './workflow/renderWork.js'
 import { defaultOutDir, runDirAt, type RunDir } from './workflow/runDir.js'
 import { runRender } from './workflow/runRender.js'
 import { mkdirSync } from 'node:fs'
+import { readFile } from 'node:fs/promises'
+import type { z } from 'zod'
+import { Analysis as AnalysisSchema, ShotPlan as ShotPlanSchema, Treatment as TreatmentSchema } from './schemas/index.js'
 
 export type { Analysis, Brief, OutputFormat, ShotPlan, Treatment, Shot, Segment, IdentityCard } from './schemas/index.js'
 export type { RenderEvent, Stage } from './workflow/events.js'
@@ -97,13 +100,12 @@ export async function plan(opts: Omit<RenderOptions, 'maxAttempts' | 'concurrenc
   await work.analyze(signal)
   await work.direct(signal)
   await work.plan(signal)
-  const { readFile } = await import('node:fs/promises')
-  const read = async (p: string) => JSON.parse(await readFile(p, 'utf8'))
+  const read = async <S extends z.ZodType>(path: string, schema: S): Promise<z.infer<S>> => schema.parse(JSON.parse(await readFile(path, 'utf8')))
   return {
     outDir: prepared.runDir.root,
-    analysis: await read(prepared.runDir.analysis),
-    treatment: await read(prepared.runDir.treatment),
-    plan: await read(prepared.runDir.plan),
+    analysis: await read(prepared.runDir.analysis, AnalysisSchema),
+    treatment: await read(prepared.runDir.treatment, TreatmentSchema),
+    plan: await read(prepared.runDir.plan, ShotPlanSchema),
   }
 }
 
