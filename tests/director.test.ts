@@ -24,12 +24,14 @@ function makeAnalysis(sections: SectionSpec[], duration = 80): Analysis {
   return {
     version: 1,
     source: { path: '/tmp/song.wav', sha256: 'x', durationSec: duration, sampleRate: 22050 },
-    tempo: { bpm: 120, confidence: 0.9 },
+    tempo: { bpm: 120, confidence: 0.9, min: 120, max: 120, varying: false },
+    beatless: [],
+    streams: { method: "dsp" as const, detail: "test" },
     meter: 4,
     beats,
     downbeats: beats.filter((_, i) => i % 4 === 0),
     sections: sections.map(([label, start, end, energy], index) => ({ index, label, start, end, energy })),
-    features: { onset: flat, rms: flat, percussive: flat, centroid: flat, hue: flat, vocal: flat },
+    features: { onset: flat, rms: flat, percussive: flat, harmonic: flat, centroid: flat, hue: flat, vocal: flat },
   }
 }
 

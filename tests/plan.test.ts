@@ -36,12 +36,14 @@ function makeAnalysis(opts: {
   return {
     version: 1,
     source: { path: '/tmp/song.wav', sha256: 'x', durationSec: opts.duration, sampleRate: 22050 },
-    tempo: { bpm: opts.bpm, confidence: 0.9 },
+    tempo: { bpm: opts.bpm, confidence: 0.9, min: opts.bpm, max: opts.bpm, varying: false },
+    beatless: [],
+    streams: { method: "dsp" as const, detail: "test" },
     meter: opts.meter,
     beats,
     downbeats: beats.filter((_, i) => i % opts.meter === 0),
     sections: opts.sections.map(([label, start, end, energy], index) => ({ index, label, start, end, energy })),
-    features: { onset: flat, rms: flat, percussive: flat, centroid: flat, hue: curve([200, 210, 220]), vocal: flat },
+    features: { onset: flat, rms: flat, percussive: flat, harmonic: flat, centroid: flat, hue: curve([200, 210, 220]), vocal: flat },
   }
 }
 

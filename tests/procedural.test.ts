@@ -42,7 +42,7 @@ function controls(start: number, frames: number): FrameControl[] {
     const beat = (f % fpb) / fpb
     return {
       frame: f, loudness: 0.5 + 0.3 * Math.sin(f / 9), hit: f % fpb === 0 ? 1 : 0, hue: (f * 3) % 360,
-      brightness: 0.6, vocal: i > frames / 3 && i < (2 * frames) / 3 ? 0.8 : 0, sectionIndex: 0,
+      brightness: 0.6, harmonic: 0.5, vocal: i > frames / 3 && i < (2 * frames) / 3 ? 0.8 : 0, sectionIndex: 0,
       beatPhase: beat, barPhase: (f % (fpb * 4)) / (fpb * 4), onBeat: f % fpb === 0, onDownbeat: f % (fpb * 4) === 0,
     }
   })

@@ -100,15 +100,18 @@ function analyzeStaged(samples: Float32Array, sampleRate: number, source: { path
   return {
     version: 1,
     source: { path: source.path, sha256: source.sha256, durationSec, sampleRate },
-    tempo: { bpm: round4(bpm), confidence: round4(beats.length >= 4 ? tempoEst.confidence : 0) },
+    tempo: { bpm: round4(bpm), confidence: round4(beats.length >= 4 ? tempoEst.confidence : 0), ...tempoRange(beats, bpm) },
     meter: db.meter,
     beats,
     downbeats,
+    beatless: [],
     sections: sections.map((s, index) => ({ index, label: s.label, start: round4(s.start), end: round4(s.end), energy: s.energy })),
+    streams: { method: 'dsp', detail: 'hpss-mel+vocal-band-motion' },
     features: {
       onset: curve(normalizeMax(onset)),
       rms: curve(normalizeMax(rms)),
       percussive: curve(normalizeMax(percOnset)),
+      harmonic: curve(normalizeMax(bandSums(harmonic, frames, N_MELS))),
       centroid: curve(brightness),
       hue: curve(hue),
       vocal: curve(vocal),
@@ -136,4 +139,30 @@ export async function analyzeSong(
 
 function round4(x: number): number {
   return Math.round(x * 1e4) / 1e4
+}
+
+/** Root of the total power per frame of a frame-major mel spectrogram (`[t * bands + m]`). */
+function bandSums(mel: Float32Array, frames: number, bands: number): Float64Array {
+  const out = new Float64Array(frames)
+  for (let t = 0; t < frames; t++) {
+    let acc = 0
+    for (let m = 0; m < bands; m++) acc += mel[t * bands + m]
+    out[t] = Math.sqrt(acc)
+  }
+  return out
+}
+
+/** Slowest and fastest local tempo over ~8 s windows of beats; varying when they differ by > 4 %. */
+function tempoRange(beats: number[], bpm: number): { min: number; max: number; varying: boolean } {
+  const local: number[] = []
+  for (let i = 0; i + 1 < beats.length; ) {
+    let j = i + 1
+    while (j + 1 < beats.length && beats[j] - beats[i] < 8) j++
+    if (j - i >= 4) local.push((60 * (j - i)) / (beats[j] - beats[i]))
+    i = j
+  }
+  if (!local.length) return { min: round4(bpm), max: round4(bpm), varying: false }
+  const min = Math.min(...local)
+  const max = Math.max(...local)
+  return { min: round4(min), max: round4(max), varying: max / min > 1.04 }
 }

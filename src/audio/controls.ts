@@ -43,6 +43,7 @@ export function frameControls(analysis: Analysis, fps: number, startFrame: numbe
       hit: hit.get(frame) ?? 0,
       hue: spanHue(f.hue, t0, t1),
       brightness: spanMean(f.centroid, t0, t1),
+      harmonic: spanMean(f.harmonic, t0, t1),
       vocal: spanMean(f.vocal, t0, t1),
       sectionIndex: analysis.sections.length ? section : 0,
       beatPhase: phaseAt(analysis.beats, t0, beatPeriod),

@@ -27,22 +27,44 @@ export const Analysis = z.object({
     /** Rate the analysis ran at (mono). */
     sampleRate: z.number().int().positive(),
   }),
-  tempo: z.object({ bpm: z.number().positive(), confidence: z.number().min(0).max(1) }),
+  tempo: z.object({
+    /** The song's main tempo (median of the local tempo where beats were found). */
+    bpm: z.number().positive(),
+    confidence: z.number().min(0).max(1),
+    /** Slowest and fastest local tempo (over ~8 s windows); equal to bpm when steady. */
+    min: z.number().positive(),
+    max: z.number().positive(),
+    /** True when the tempo drifts or changes by more than ~4 % across the song. */
+    varying: z.boolean(),
+  }),
   /** Beats per bar. */
   meter: z.number().int().min(2).max(12),
   /** Beat times in seconds, increasing. */
   beats: z.array(z.number()),
   /** Downbeat times in seconds, a subset of `beats`. */
   downbeats: z.array(z.number()),
+  /** Spans (seconds) with no steady pulse, e.g. a rubato intro: no beats are reported inside them. */
+  beatless: z.array(z.object({ start: z.number().nonnegative(), end: z.number().positive() })),
   /** Sections tile [0, durationSec]. */
   sections: z.array(Section),
+  /** How the harmonic / percussive / vocal streams were separated. */
+  streams: z.object({
+    /** 'dsp': median-filter HPSS + a weight-free vocal estimate; 'onnx': a model from models/separation/. */
+    method: z.enum(['dsp', 'onnx']),
+    /** The vocal estimator ('repet-sim', …) or the ONNX model's folder name. */
+    detail: z.string(),
+  }),
   /** Feature curves at the analysis hop rate, each normalised to 0..1 except hue (0..360). */
   features: z.object({
     onset: Curve,
     rms: Curve,
+    /** Percussive stream: onset strength of the percussive part (drives hits). */
     percussive: Curve,
+    /** Harmonic stream: loudness of the harmonic bed (drives mood and light). */
+    harmonic: Curve,
     centroid: Curve,
     hue: Curve,
+    /** Vocal activity, 0..1 (drives performance and lips). */
     vocal: Curve,
   }),
 })
@@ -58,6 +80,8 @@ export const FrameControl = z.object({
   /** Harmonic colour as a hue in degrees. */
   hue: z.number(),
   brightness: z.number(),
+  /** Loudness of the harmonic bed, 0..1. */
+  harmonic: z.number(),
   vocal: z.number(),
   sectionIndex: z.number().int(),
   /** 0..1 within the current beat and bar. */

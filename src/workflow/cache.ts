@@ -3,7 +3,7 @@ import type { z } from 'zod'
 import { hashValue, readJsonIfValid, writeJsonAtomic } from '../util/files.js'
 
 /** Bumped when a step's output format or algorithm changes, so stale cache entries are ignored. */
-export const CACHE_VERSION = 1
+export const CACHE_VERSION = 2
 
 /**
  * Content-addressed step: the output is stored under a hash of the step name and its inputs,

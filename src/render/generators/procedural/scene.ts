@@ -40,7 +40,7 @@ export function envelopes(controls: FrameControl[], frames: number, motionGain: 
 }
 
 function defaultControl(frame: number): FrameControl {
-  return { frame, loudness: 0.3, hit: 0, hue: 220, brightness: 0.5, vocal: 0, sectionIndex: 0, beatPhase: 0, barPhase: 0, onBeat: false, onDownbeat: false }
+  return { frame, loudness: 0.3, hit: 0, hue: 220, brightness: 0.5, harmonic: 0.5, vocal: 0, sectionIndex: 0, beatPhase: 0, barPhase: 0, onBeat: false, onDownbeat: false }
 }
 
 interface PlacedFigure {
