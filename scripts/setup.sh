@@ -30,13 +30,17 @@ ffprobe_bin=${FFPROBE_PATH:-ffprobe}
 missing_apt=()
 { have "$ffmpeg_bin" && have "$ffprobe_bin"; } || missing_apt+=(ffmpeg)
 [ -n "$(ls /usr/share/fonts/truetype/dejavu/DejaVuSans*.ttf 2>/dev/null)" ] || [ "$(uname)" = Darwin ] || missing_apt+=(fonts-dejavu-core)
+# The analysis test set is rendered from MIDI with fluidsynth and a General MIDI soundfont.
+have fluidsynth || missing_apt+=(fluidsynth)
+[ -f /usr/share/sounds/sf2/TimGM6mb.sf2 ] || [ "$(uname)" = Darwin ] || missing_apt+=(timgm6mb-soundfont)
 if [ ${#missing_apt[@]} -gt 0 ]; then
   if have apt-get; then
     say "installing ${missing_apt[*]} with apt-get"
     as_root apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq "${missing_apt[@]}" >/dev/null
+    DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq --no-install-recommends "${missing_apt[@]}" >/dev/null
   elif have brew; then
     [[ " ${missing_apt[*]} " == *" ffmpeg "* ]] && { say "installing ffmpeg with brew"; brew install ffmpeg; }
+    [[ " ${missing_apt[*]} " == *" fluidsynth "* ]] && { say "installing fluidsynth with brew"; brew install fluid-synth; }
   else
     echo "longav needs: ${missing_apt[*]} (ffmpeg 5 or newer with libx264 and ffprobe). Install them with your package manager, or set FFMPEG_PATH and FFPROBE_PATH, then rerun." >&2
     exit 1
