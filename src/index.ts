@@ -2,13 +2,15 @@
  * longav's programmatic API: the same operations as the CLI, as typed async functions with
  * progress events and an AbortSignal. Nothing here prints.
  */
-import { resolve } from 'node:path'
+import { join, resolve } from 'node:path'
 import { createHeuristicDirector, createHeuristicPlanner } from './agents/index.js'
 import type { Director, Planner } from './agents/types.js'
 import { createHeuristicVerifier, VerifierThresholds, type Verifier } from './agents/verifier/index.js'
 import { analyzeSong } from './audio/analyze.js'
+import { separationModelIdentity } from './audio/separation/index.js'
 import { loadBrief } from './brief/index.js'
-import { assertFfmpegAvailable } from './ffmpeg/index.js'
+import { assertFfmpegAvailable, probeMedia } from './ffmpeg/index.js'
+import { writeAnalysisPlot, waveformFromRms } from './render/analysisPlot.js'
 import { createProceduralGenerator } from './render/generators/procedural/index.js'
 import type { SegmentGenerator } from './render/generators/types.js'
 import type { Analysis, Brief, OutputFormat, ShotPlan, Treatment } from './schemas/index.js'
@@ -38,6 +40,10 @@ export { AudioAnalysisError, SilentSongError } from './audio/errors.js'
 export interface CommonOptions {
   signal?: AbortSignal
   onEvent?: (event: RenderEvent) => void
+  /** Where the user's models live (default: env LONGAV_MODELS_DIR, else the package's models/). */
+  modelsDir?: string
+  /** Folder under `<modelsDir>/separation/` to separate the streams with (default: the one present). */
+  separationModel?: string
 }
 
 export interface RenderOptions extends CommonOptions {
@@ -112,19 +118,53 @@ export async function plan(opts: Omit<RenderOptions, 'maxAttempts' | 'concurrenc
 export interface AnalyzeOptions extends CommonOptions {
   /** When given, analysis.json is written here. */
   outDir?: string
+  /** Also write analysis.png (waveform, onsets, beats, bars, sections, curves) to outDir. */
+  plot?: boolean
+  /** Size of analysis.png (default 1600x900). */
+  plotSize?: { width?: number; height?: number }
 }
 
 /** Analyses a song: tempo, beats, downbeats, sections, feature curves. */
 export async function analyze(song: string, opts: AnalyzeOptions = {}): Promise<Analysis> {
+  if (opts.plot && !opts.outDir) throw new TypeError('analyze: plot needs outDir (analysis.png is written there)')
   assertFfmpegAvailable()
   await checkSong(song, opts.signal)
   opts.onEvent?.({ type: 'stage', stage: 'analyzing' })
-  const analysis = await analyzeSong(song, {
+  const raw = await analyzeSong(song, {
+    modelsDir: opts.modelsDir,
+    separationModel: opts.separationModel,
     signal: opts.signal,
     onProgress: (fraction: number) => opts.onEvent?.({ type: 'progress', stage: 'analyzing', fraction }),
   })
-  if (opts.outDir) await writeJsonAtomic(runDirAt(opts.outDir).analysis, analysis)
+  // Boundary check: a NaN would silently become null in analysis.json; fail loudly instead.
+  const checked = AnalysisSchema.safeParse(raw)
+  if (!checked.success) {
+    const first = checked.error.issues[0]
+    throw new Error(`analysis of ${song} is invalid (a defect in longav's analysis): ${first.path.join('.')}: ${first.message}`)
+  }
+  const analysis = checked.data
+  await warnIfPartlyDecoded(song, analysis, opts)
+  if (opts.outDir) {
+    const dir = runDirAt(opts.outDir)
+    await writeJsonAtomic(dir.analysis, analysis)
+    if (opts.plot) await writeAnalysisPlot(analysis, waveformFromRms(analysis), join(dir.root, 'analysis.png'), opts.plotSize)
+  }
   return analysis
+}
+
+/** A file ffmpeg reads only partly (truncated, corrupt tail) is analysed as far as it decodes; say so. */
+async function warnIfPartlyDecoded(song: string, analysis: Analysis, opts: AnalyzeOptions): Promise<void> {
+  if (!opts.onEvent) return
+  const info = await probeMedia(song, { signal: opts.signal }).catch(() => undefined)
+  const declared = info?.audio?.durationSec ?? info?.durationSec
+  const decoded = analysis.source.durationSec
+  if (declared && declared - decoded > Math.max(1, declared * 0.05)) {
+    opts.onEvent({
+      type: 'log',
+      level: 'warn',
+      message: `only ${decoded.toFixed(1)} s of ${declared.toFixed(1)} s could be decoded from ${song} (truncated or damaged?); analysed what was readable`,
+    })
+  }
 }
 
 export { loadBrief }
@@ -139,7 +179,11 @@ async function prepare(opts: Omit<RenderOptions, 'maxAttempts' | 'concurrency' |
   if (brief.output.width % 2 || brief.output.height % 2) throw new InputError(`output size must be even, got ${brief.output.width}x${brief.output.height}`)
   const runDir = runDirAt(opts.outDir ?? defaultOutDir(songPath))
   const thresholds = VerifierThresholds.parse(opts.thresholds ?? {})
+  const analysisOptions = { modelsDir: opts.modelsDir, separationModel: opts.separationModel }
+  const separation = await separationModelIdentity({ modelsDir: opts.modelsDir, name: opts.separationModel })
   return {
+    analysisOptions,
+    separation,
     runDir,
     songPath,
     brief,

@@ -1,36 +1,11 @@
 /** Prompt templates for the LLM agents: Markdown files in the package's prompts/ folder. */
 import { readFile } from 'node:fs/promises'
-import { readFileSync, existsSync } from 'node:fs'
-import { dirname, join } from 'node:path'
-import { fileURLToPath } from 'node:url'
+import { join } from 'node:path'
+import { packageRoot } from '../util/packageRoot.js'
 
 export type PromptName = 'director' | 'planner' | 'verifier'
 
-const PACKAGE_NAME = 'longav'
-
-function isPackageRoot(dir: string): boolean {
-  const manifest = join(dir, 'package.json')
-  if (!existsSync(manifest)) return false
-  try {
-    return (JSON.parse(readFileSync(manifest, 'utf8')) as { name?: unknown }).name === PACKAGE_NAME
-  } catch {
-    return false
-  }
-}
-
-let root: string | undefined
-
-/** The package root, found by walking up from this module: the same from src/ and dist/. */
-export function packageRoot(): string {
-  if (root) return root
-  let dir = dirname(fileURLToPath(import.meta.url))
-  for (;;) {
-    if (isPackageRoot(dir)) return (root = dir)
-    const up = dirname(dir)
-    if (up === dir) throw new Error(`prompts: no package.json named "${PACKAGE_NAME}" above ${fileURLToPath(import.meta.url)}`)
-    dir = up
-  }
-}
+export { packageRoot }
 
 export async function loadPrompt(name: PromptName): Promise<string> {
   return readFile(join(packageRoot(), 'prompts', `${name}.md`), 'utf8')

@@ -1,22 +1,23 @@
 import { sha256File } from '../util/files.js'
 import type { Analysis } from '../schemas/index.js'
 import { decodeAudioMono } from '../ffmpeg/index.js'
-import { powerSpectrogram, frameRms } from './stft.js'
-import { melBank, melSpectrogram, powerToDb } from './mel.js'
+import { frameRms } from './stft.js'
+import { powerToDb } from './mel.js'
 import { onsetStrength, normalizeMax } from './onset.js'
-import { estimateTempo } from './tempo.js'
-import { trackBeats, tempoFromBeats } from './beats.js'
+import { estimateTempo, tempoRange } from './tempo.js'
+import { findBeatless } from './beatless.js'
+import { correctOffbeat, trackBeats, tempoFromBeats } from './beats.js'
 import { findDownbeats } from './downbeats.js'
 import { findSections } from './sections.js'
+import { chromaHue, scaleRobust, timbreCoefficients } from './features.js'
+import { spectralPass, streamCurves, type SeparatedCurves, type StreamCurves } from './streams/index.js'
 import {
-  chromagram,
-  chromaHue,
-  hpssMel,
-  scaleRobust,
-  spectralCentroid,
-  timbreCoefficients,
-  vocalActivity,
-} from './features.js'
+  loadSeparationModel,
+  locateSeparationModel,
+  separationCurves,
+  type LocatedModel,
+  type SeparationModel,
+} from './separation/index.js'
 import { SilentSongError } from './errors.js'
 
 export const ANALYSIS_SAMPLE_RATE = 22050
@@ -41,7 +42,18 @@ export function analyzeSamples(samples: Float32Array, sampleRate: number, source
   return analyzeStaged(samples, sampleRate, source)
 }
 
-function analyzeStaged(samples: Float32Array, sampleRate: number, source: { path: string; sha256: string }, onStage?: StageListener): Analysis {
+interface StagedOptions {
+  /** Streams from a separation model on the analysis grid; DSP streams when absent. */
+  separated?: SeparatedCurves
+}
+
+function analyzeStaged(
+  samples: Float32Array,
+  sampleRate: number,
+  source: { path: string; sha256: string },
+  onStage?: StageListener,
+  opts: StagedOptions = {},
+): Analysis {
   let peak = 0
   for (let i = 0; i < samples.length; i++) {
     const a = Math.abs(samples[i])
@@ -52,34 +64,34 @@ function analyzeStaged(samples: Float32Array, sampleRate: number, source: { path
   const durationSec = samples.length / sampleRate
 
   onStage?.(0, 'spectrum')
-  const spec = powerSpectrogram(samples, sampleRate, N_FFT, HOP)
-  const { frames, fps } = spec
-  const bank = melBank(sampleRate, N_FFT, N_MELS)
-  const mel = melSpectrogram(spec, bank)
+  // One streaming STFT pass: mel, chroma, centroid and HPSS; the 1025-bin spectrogram is never stored.
+  const pass = spectralPass(samples, sampleRate, { nFft: N_FFT, hop: HOP, nMels: N_MELS })
+  const { frames, fps, bank, mel } = pass
   const melDb = powerToDb(mel)
 
   onStage?.(0.25, 'beats')
   const onset = onsetStrength(melDb, frames, N_MELS, { aggregate: 'median', nFft: N_FFT, hop: HOP })
   const tempoEst = estimateTempo(onset, fps)
-  const beatFrames = trackBeats(onset, fps, tempoEst.bpm)
+  let highBand = 0
+  while (highBand < N_MELS - 1 && bank.centers[highBand] < 3000) highBand++
+  const highOnset = onsetStrength(melDb, frames, N_MELS, { aggregate: 'mean', bandLo: highBand, nFft: N_FFT, hop: HOP })
+  const tracked = correctOffbeat(trackBeats(onset, fps, tempoEst.varying ? tempoEst.period : tempoEst.bpm), highOnset)
+  const { beats: beatFrames, spans: beatlessSpans } = findBeatless(tracked, onset, tempoEst, fps)
   const beats = beatFrames.map((f) => round4(Math.max(0, ((f - ONSET_LATENCY_FRAMES) * HOP) / sampleRate)))
 
   let lowBands = 0
   while (lowBands < N_MELS && bank.centers[lowBands] < 200) lowBands++
   const lowOnset = onsetStrength(melDb, frames, N_MELS, { aggregate: 'mean', bandHi: Math.max(1, lowBands), nFft: N_FFT, hop: HOP })
-  const chroma = chromagram(spec)
+  const chroma = pass.chroma
   const db = findDownbeats(beatFrames, lowOnset, chroma)
   const downbeats = db.downbeatIndices.map((i) => beats[i])
 
   onStage?.(0.5, 'features')
   const rms = frameRms(samples, frames, N_FFT, HOP)
-  const { harmonic, percussive } = hpssMel(mel, frames, N_MELS)
-  const percOnset = onsetStrength(powerToDb(percussive), frames, N_MELS, { aggregate: 'mean', nFft: N_FFT, hop: HOP })
-  const centroid = spectralCentroid(spec)
-  const logCentroid = centroid.map((c) => (c > 0 ? Math.log2(c) : 0))
+  const streams: StreamCurves = streamCurves(pass, rms, opts.separated)
+  const logCentroid = pass.centroid.map((c) => (c > 0 ? Math.log2(c) : 0))
   const brightness = scaleRobust(logCentroid)
   const hue = chromaHue(chroma, fps)
-  const vocal = vocalActivity(harmonic, frames, bank, rms, fps)
 
   onStage?.(0.75, 'sections')
   const sections = findSections({
@@ -95,34 +107,62 @@ function analyzeStaged(samples: Float32Array, sampleRate: number, source: { path
   })
 
   const bpm = tempoFromBeats(beats) ?? tempoEst.bpm
-  const curve = (x: ArrayLike<number>) => ({ fps, values: Array.from(x, round4) })
+  // A non-finite value would make analysis.json invalid JSON for other readers: write 0 instead.
+  const curve = (x: ArrayLike<number>) => ({ fps, values: Array.from(x, (v) => (Number.isFinite(v) ? round4(v) : 0)) })
   onStage?.(1, 'done')
   return {
     version: 1,
     source: { path: source.path, sha256: source.sha256, durationSec, sampleRate },
-    tempo: { bpm: round4(bpm), confidence: round4(beats.length >= 4 ? tempoEst.confidence : 0), ...tempoRange(beats, bpm) },
+    tempo: { bpm: round4(bpm), confidence: round4(beats.length >= 4 ? tempoEst.confidence : 0), ...roundRange(tempoRange(beats, bpm)) },
     meter: db.meter,
     beats,
     downbeats,
-    beatless: [],
+    beatless: beatlessSpans
+      .map((s) => ({ start: round4(s.start / fps), end: round4(Math.min(durationSec, s.end / fps)) }))
+      .filter((s) => s.end > s.start),
     sections: sections.map((s, index) => ({ index, label: s.label, start: round4(s.start), end: round4(s.end), energy: s.energy })),
-    streams: { method: 'dsp', detail: 'hpss-mel+vocal-band-motion' },
+    streams: { method: streams.method, detail: streams.detail },
     features: {
       onset: curve(normalizeMax(onset)),
       rms: curve(normalizeMax(rms)),
-      percussive: curve(normalizeMax(percOnset)),
-      harmonic: curve(normalizeMax(bandSums(harmonic, frames, N_MELS))),
+      percussive: curve(streams.percussive),
+      harmonic: curve(streams.harmonic),
       centroid: curve(brightness),
       hue: curve(hue),
-      vocal: curve(vocal),
+      vocal: curve(streams.vocal),
     },
   }
 }
 
-/** Decodes the song at 22050 Hz mono, hashes the file, and analyses it. */
-export async function analyzeSong(
+export interface AnalyzeSongOptions {
+  signal?: AbortSignal
+  onProgress?: (fraction: number, stage: string) => void
+  /** Where models live: default env LONGAV_MODELS_DIR, else `<package root>/models`. */
+  modelsDir?: string
+  /** Folder name under `<modelsDir>/separation/`; default the only (or alphabetically first) one. */
+  separationModel?: string
+}
+
+/**
+ * Decodes the song at 22050 Hz mono, hashes the file, and analyses it. When a separation model
+ * is present in `<modelsDir>/separation/`, its stems give the vocal, percussive and harmonic
+ * streams (`streams.method: 'onnx'`); otherwise median-filter HPSS and REPET-SIM do.
+ */
+export async function analyzeSong(path: string, opts: AnalyzeSongOptions = {}): Promise<Analysis> {
+  // Find and load the model first: a broken model folder is reported before any decoding.
+  const located = locateSeparationModel({ modelsDir: opts.modelsDir, name: opts.separationModel })
+  const model = located ? await loadSeparationModel(located.dir, located.name) : undefined
+  try {
+    return await analyzeDecoded(path, opts, located && model ? { located, model } : undefined)
+  } finally {
+    await model?.release()
+  }
+}
+
+async function analyzeDecoded(
   path: string,
-  opts: { signal?: AbortSignal; onProgress?: (fraction: number, stage: string) => void } = {},
+  opts: AnalyzeSongOptions,
+  sep: { located: LocatedModel; model: SeparationModel } | undefined,
 ): Promise<Analysis> {
   opts.onProgress?.(0, 'decode')
   // Hash while decoding; a hashing failure is reported only after the decoder's clearer errors.
@@ -131,8 +171,14 @@ export async function analyzeSong(
   const sha256 = await hashing
   if (sha256 instanceof Error) throw sha256
   opts.signal?.throwIfAborted()
+  let separated: SeparatedCurves | undefined
+  if (sep) {
+    opts.onProgress?.(0.2, sep.located.note ? `separate (${sep.located.note})` : `separate (${sep.located.name})`)
+    const grid = { frames: 1 + Math.floor(decoded.samples.length / HOP), fps: decoded.sampleRate / HOP }
+    separated = await separationCurves(path, sep.located, grid, { signal: opts.signal, model: sep.model })
+  }
   opts.onProgress?.(0.3, 'analyse')
-  return analyzeStaged(decoded.samples, decoded.sampleRate, { path, sha256 }, (f, stage) => opts.onProgress?.(0.3 + 0.7 * f, stage))
+  return analyzeStaged(decoded.samples, decoded.sampleRate, { path, sha256 }, (f, stage) => opts.onProgress?.(0.3 + 0.7 * f, stage), { separated })
 }
 
 /** sha256 of a file, streamed. */
@@ -141,28 +187,6 @@ function round4(x: number): number {
   return Math.round(x * 1e4) / 1e4
 }
 
-/** Root of the total power per frame of a frame-major mel spectrogram (`[t * bands + m]`). */
-function bandSums(mel: Float32Array, frames: number, bands: number): Float64Array {
-  const out = new Float64Array(frames)
-  for (let t = 0; t < frames; t++) {
-    let acc = 0
-    for (let m = 0; m < bands; m++) acc += mel[t * bands + m]
-    out[t] = Math.sqrt(acc)
-  }
-  return out
-}
-
-/** Slowest and fastest local tempo over ~8 s windows of beats; varying when they differ by > 4 %. */
-function tempoRange(beats: number[], bpm: number): { min: number; max: number; varying: boolean } {
-  const local: number[] = []
-  for (let i = 0; i + 1 < beats.length; ) {
-    let j = i + 1
-    while (j + 1 < beats.length && beats[j] - beats[i] < 8) j++
-    if (j - i >= 4) local.push((60 * (j - i)) / (beats[j] - beats[i]))
-    i = j
-  }
-  if (!local.length) return { min: round4(bpm), max: round4(bpm), varying: false }
-  const min = Math.min(...local)
-  const max = Math.max(...local)
-  return { min: round4(min), max: round4(max), varying: max / min > 1.04 }
+function roundRange(r: { min: number; max: number; varying: boolean }): { min: number; max: number; varying: boolean } {
+  return { min: round4(r.min), max: round4(r.max), varying: r.varying }
 }

@@ -1,27 +1,34 @@
 /**
- * Ellis (2007) dynamic-programming beat tracker, following librosa `beat_track` defaults:
- * tightness 100, trim on. Returns beat frame indices.
+ * Ellis (2007) dynamic-programming beat tracker, following librosa `beat_track` defaults
+ * (tightness 100, trim on), with one extension: the target period may vary per frame (a tempo
+ * path from `estimateTempo`), so the transition cost of frame i uses the local period there.
+ * `tempo` is a BPM (steady) or a per-frame period in frames. Returns beat frame indices.
  */
-export function trackBeats(onset: Float64Array, fps: number, bpm: number, tightness = 100): number[] {
+export function trackBeats(onset: Float64Array, fps: number, tempo: number | Float64Array, tightness = 100): number[] {
   const n = onset.length
-  if (n < 3 || !(bpm > 0)) return []
-  const fpb = Math.round((60 * fps) / bpm)
-  if (fpb < 1) return []
-  const local = localScore(onset, fpb)
+  if (n < 3) return []
+  const periodAt = typeof tempo === 'number' ? () => (60 * fps) / tempo : (i: number) => tempo[Math.min(tempo.length - 1, i)]
+  if (typeof tempo === 'number' && !(tempo > 0)) return []
+  let meanPeriod = 0
+  for (let i = 0; i < n; i++) meanPeriod += periodAt(i) / n
+  const fpbMean = Math.round(meanPeriod)
+  if (!(fpbMean >= 1)) return []
+  const local = localScore(onset, fpbMean)
   let localMax = -Infinity
   for (let i = 0; i < n; i++) if (local[i] > localMax) localMax = local[i]
   if (!(localMax > 0)) return []
 
-  // Forward pass: best predecessor within [i - 2 fpb, i - fpb/2].
+  // Forward pass: best predecessor within [i - 2 fpb, i - fpb/2] of the local period.
   const backlink = new Int32Array(n).fill(-1)
   const cum = new Float64Array(n)
   const threshold = 0.01 * localMax
-  const logFpb = Math.log(fpb)
   let firstBeat = true
   for (let i = 0; i < n; i++) {
+    const fpb = Math.max(1, periodAt(i))
+    const logFpb = Math.log(fpb)
     let best = -Infinity
     let loc = -1
-    for (let j = i - Math.round(fpb / 2); j >= i - 2 * fpb; j--) {
+    for (let j = i - Math.round(fpb / 2); j >= i - Math.round(2 * fpb); j--) {
       if (j < 0) break
       const d = Math.log(i - j) - logFpb
       const s = cum[j] - tightness * d * d
@@ -122,4 +129,33 @@ export function tempoFromBeats(times: number[]): number | undefined {
   const ok = iv.filter((d) => Math.abs(d - med) <= 0.15 * med)
   if (ok.length === 0 || !(med > 0)) return undefined
   return 60 / (ok.reduce((a, b) => a + b, 0) / ok.length)
+}
+
+/** Ratio by which the high band must favour the half-period shift before the beats move there. */
+const OFFBEAT_RATIO = 1.12
+
+/**
+ * Off-beat guard: syncopated bass, keys and kicks can pull the DP half a beat off, but the
+ * backbeat (snare, claps: broadband noise, strongest above ~3 kHz) still lands on the beat. When
+ * the high-band onsets at the mid-points clearly outweigh those at the beats, shift every beat
+ * by half its interval.
+ */
+export function correctOffbeat(beatFrames: number[], highOnset: Float64Array): number[] {
+  const n = beatFrames.length
+  if (n < 8) return beatFrames
+  const at = (f: number) => {
+    let m = 0
+    for (let i = Math.max(0, Math.round(f) - 2); i <= Math.min(highOnset.length - 1, Math.round(f) + 2); i++) m = Math.max(m, highOnset[i])
+    return m
+  }
+  let on = 0
+  let mid = 0
+  for (let i = 0; i + 1 < n; i++) {
+    on += at(beatFrames[i])
+    mid += at(0.5 * (beatFrames[i] + beatFrames[i + 1]))
+  }
+  if (!(mid > OFFBEAT_RATIO * on)) return beatFrames
+  const out: number[] = []
+  for (let i = 0; i + 1 < n; i++) out.push(Math.round(0.5 * (beatFrames[i] + beatFrames[i + 1])))
+  return out
 }

@@ -18,7 +18,29 @@ export function findDownbeats(beatFrames: number[], lowOnset: Float64Array, chro
   const harm = zscore(harmonicChange(beatFrames, chroma))
   const evidence = low.map((v, i) => v + harm[i])
 
+  // Bar-level harmonic change: chords usually move on the bar, so with the right meter and phase
+  // consecutive bar-mean chroma vectors differ most (a wrong phase blends two chords per bar).
+  const beatChroma = beatMeans(beatFrames, chroma)
+  const barChange = (m: number, p: number) => {
+    let s = 0
+    let c = 0
+    let prev: Float64Array | undefined
+    for (let i = p; i + m <= n; i += m) {
+      const v = new Float64Array(12)
+      for (let k = i; k < i + m; k++) for (let d = 0; d < 12; d++) v[d] += beatChroma[k][d]
+      if (prev) {
+        s += cosineDistance(prev, v)
+        c++
+      }
+      prev = v
+    }
+    return c ? s / c : 0
+  }
+
   const best = (m: number) => {
+    const bc = Array.from({ length: m }, (_, p) => barChange(m, p))
+    const bcMean = bc.reduce((a, b) => a + b, 0) / m
+    const bcSpread = Math.max(1e-3, Math.max(...bc) - Math.min(...bc), bcMean)
     let top = { phase: 0, contrast: -Infinity }
     for (let p = 0; p < m; p++) {
       let on = 0
@@ -34,7 +56,7 @@ export function findDownbeats(beatFrames: number[], lowOnset: Float64Array, chro
           offN++
         }
       }
-      const c = onN && offN ? on / onN - off / offN : 0
+      const c = (onN && offN ? on / onN - off / offN : 0) + BAR_CHANGE_WEIGHT * ((bc[p] - bcMean) / bcSpread)
       if (c > top.contrast) top = { phase: p, contrast: c }
     }
     return top
@@ -47,6 +69,21 @@ export function findDownbeats(beatFrames: number[], lowOnset: Float64Array, chro
   const idx: number[] = []
   for (let i = phase; i < n; i += meter) idx.push(i)
   return { meter, downbeatIndices: idx }
+}
+
+/** Weight of the bar-level chord-change term against the beat-level contrasts. */
+const BAR_CHANGE_WEIGHT = 1.5
+
+/** Mean chroma over each beat (to the next beat). */
+function beatMeans(beatFrames: number[], chroma: FrameMatrix): Float64Array[] {
+  const n = beatFrames.length
+  const period = n > 1 ? (beatFrames[n - 1] - beatFrames[0]) / (n - 1) : 20
+  return beatFrames.map((f, i) => {
+    const end = i + 1 < n ? beatFrames[i + 1] : Math.round(f + period)
+    const v = new Float64Array(12)
+    for (let t = Math.max(0, f); t < Math.min(chroma.frames, end); t++) for (let c = 0; c < 12; c++) v[c] += chroma.data[t * 12 + c]
+    return v
+  })
 }
 
 function windowMax(x: Float64Array, a: number, b: number): number {

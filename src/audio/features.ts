@@ -1,5 +1,4 @@
 import type { Spectrogram } from './stft.js'
-import type { MelBank } from './mel.js'
 
 /** Frame-major matrix helper: `data[t * dims + d]`. */
 export interface FrameMatrix {
@@ -8,15 +7,25 @@ export interface FrameMatrix {
   dims: number
 }
 
-/** 12-bin chroma from the power spectrogram (magnitude summed per pitch class, 55 Hz–5 kHz). */
-export function chromagram(spec: Spectrogram): FrameMatrix {
-  const pc = new Int8Array(spec.bins).fill(-1)
-  for (let k = 1; k < spec.bins; k++) {
-    const f = (k * spec.sampleRate) / spec.nFft
+/** Pitch class (0 = C) of each STFT bin between 55 Hz and 5 kHz, −1 outside that range. */
+export function chromaBins(sampleRate: number, nFft: number): Int8Array {
+  const bins = nFft / 2 + 1
+  const pc = new Int8Array(bins).fill(-1)
+  for (let k = 1; k < bins; k++) {
+    const f = (k * sampleRate) / nFft
     if (f < 55 || f > 5000) continue
     const midi = 69 + 12 * Math.log2(f / 440)
     pc[k] = ((Math.round(midi) % 12) + 12) % 12
   }
+  return pc
+}
+
+/**
+ * 12-bin chroma from a stored power spectrogram (magnitude summed per pitch class, 55 Hz–5 kHz).
+ * The analysis computes the same thing frame by frame in `streams/spectralPass.ts`.
+ */
+export function chromagram(spec: Spectrogram): FrameMatrix {
+  const pc = chromaBins(spec.sampleRate, spec.nFft)
   const data = new Float32Array(spec.frames * 12)
   for (let t = 0; t < spec.frames; t++) {
     const o = t * spec.bins
@@ -46,65 +55,6 @@ export function spectralCentroid(spec: Spectrogram): Float64Array {
     out[t] = den > 1e-9 ? num / den : 0
   }
   return out
-}
-
-/**
- * Fitzgerald HPSS by median filtering, run on the mel magnitude spectrogram (128 bands) rather
- * than the 1025-bin STFT: the same separation for our purposes at a fraction of the cost.
- * Returns soft-masked harmonic and percussive mel power.
- */
-export function hpssMel(melPower: Float32Array, frames: number, nMels: number, timeKernel = 17, freqKernel = 17): { harmonic: Float32Array; percussive: Float32Array } {
-  const mag = new Float32Array(melPower.length)
-  for (let i = 0; i < mag.length; i++) mag[i] = Math.sqrt(melPower[i])
-  const H = new Float32Array(mag.length)
-  const P = new Float32Array(mag.length)
-  // Harmonic: median along time in each band; percussive: median along bands in each frame.
-  slidingMedian(mag, nMels, 1, frames, timeKernel, H)
-  slidingMedian(mag, 1, nMels, nMels, freqKernel, P, frames)
-  const harmonic = new Float32Array(mag.length)
-  const percussive = new Float32Array(mag.length)
-  for (let i = 0; i < mag.length; i++) {
-    const h2 = H[i] * H[i]
-    const p2 = P[i] * P[i]
-    const den = h2 + p2
-    const mh = den > 0 ? h2 / den : 0.5
-    harmonic[i] = melPower[i] * mh * mh
-    percussive[i] = melPower[i] * (1 - mh) * (1 - mh)
-  }
-  return { harmonic, percussive }
-}
-
-/**
- * Centred running median (zero padded) along `len` elements spaced `stride` apart, for each of
- * `lanes` lanes starting `laneStep` apart; keeps a sorted window so each step costs O(kernel).
- */
-function slidingMedian(x: Float32Array, stride: number, laneStep: number, len: number, kernel: number, out: Float32Array, lanes = stride): void {
-  const h = kernel >> 1
-  const win = new Float64Array(kernel)
-  const at = (base: number, i: number) => (i >= 0 && i < len ? x[base + i * stride] : 0)
-  for (let lane = 0; lane < lanes; lane++) {
-    const base = lane * laneStep
-    for (let j = 0; j < kernel; j++) win[j] = at(base, j - h)
-    win.sort()
-    for (let i = 0; i < len; i++) {
-      out[base + i * stride] = win[h]
-      if (i + 1 === len) break
-      // Slide: drop x[i - h], add x[i + h + 1].
-      const drop = at(base, i - h)
-      const add = at(base, i + h + 1)
-      let k = 0
-      while (k < kernel - 1 && win[k] !== drop) k++
-      while (k > 0 && win[k - 1] > add) {
-        win[k] = win[k - 1]
-        k--
-      }
-      while (k < kernel - 1 && win[k + 1] < add) {
-        win[k] = win[k + 1]
-        k++
-      }
-      win[k] = add
-    }
-  }
 }
 
 /** Centred moving average over `width` frames. */
@@ -150,43 +100,6 @@ export function chromaHue(chroma: FrameMatrix, fps: number): Float64Array {
     }
     if (total > 1e-6 && Math.hypot(x, y) > 0.02 * total) prev = ((Math.atan2(y, x) * 180) / Math.PI + 360) % 360
     out[t] = prev
-  }
-  return out
-}
-
-/**
- * Crude, weight-free vocal activity, 0..1: how much the harmonic part of the 200 Hz–3.5 kHz band
- * moves from frame to frame (sung lines change pitch and carry vibrato; pads and chords hold
- * still), smoothed over ~0.4 s and gated by loudness. It cannot tell a voice from a lead synth;
- * a separation model should replace it.
- */
-export function vocalActivity(harmonicMel: Float32Array, frames: number, bank: MelBank, rms: Float64Array, fps: number): Float64Array {
-  const nMels = bank.nMels
-  let lo = 0
-  while (lo < nMels && bank.centers[lo] < 200) lo++
-  let hi = lo
-  while (hi < nMels && bank.centers[hi] < 3500) hi++
-  const raw = new Float64Array(frames)
-  const db = (v: number) => 10 * Math.log10(v + 1e-10)
-  for (let t = 1; t < frames; t++) {
-    let s = 0
-    let e = 0
-    for (let m = lo; m < hi; m++) {
-      const a = harmonicMel[t * nMels + m]
-      const b = harmonicMel[(t - 1) * nMels + m]
-      s += Math.abs(db(a) - db(b)) * Math.sqrt(a)
-      e += Math.sqrt(a)
-    }
-    raw[t] = e > 0 ? s / e : 0
-  }
-  const sm = movingAverage(raw, Math.max(1, Math.round(0.4 * fps)))
-  const ref = percentile(sm, 0.98)
-  let rmsMax = 0
-  for (let i = 0; i < rms.length; i++) rmsMax = Math.max(rmsMax, rms[i])
-  const out = new Float64Array(frames)
-  for (let t = 0; t < frames; t++) {
-    const gate = rmsMax > 0 ? Math.min(1, rms[t] / (0.1 * rmsMax)) : 0
-    out[t] = ref > 0 ? Math.min(1, sm[t] / ref) * gate : 0
   }
   return out
 }

@@ -39,8 +39,15 @@ export function findSections(inp: SectionInput): FoundSection[] {
   // sections, while a median keeps the step at a section change sharp.
   const feats = medianRows(beatFeatures(inp, edges), 2 * inp.meter + 1)
   const S = similarity(feats)
+  // Two kernel scales, summed: 2 bars finds the boundaries of short (4-bar) sections, 4 bars
+  // keeps the long-range contrast that separates 8- and 16-bar sections.
   const half = Math.max(4, Math.min(4 * inp.meter, Math.floor(nSeg / 6)))
   const nov = novelty(S, nSeg, half)
+  const short = Math.max(4, Math.min(2 * inp.meter, half))
+  if (short < half) {
+    const nShort = novelty(S, nSeg, short)
+    for (let i = 0; i < nSeg; i++) nov[i] += nShort[i]
+  }
   const peaks = pickPeaks(nov, inp.meter * 2, 2 * half).filter((i) => i >= inp.meter && i <= nSeg - inp.meter)
 
   // Snap to downbeats, keep the stronger of boundaries closer than two bars, keep clear of the ends.

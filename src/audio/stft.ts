@@ -48,6 +48,39 @@ export function powerSpectrogram(samples: Float32Array, sampleRate: number, nFft
   return { power, frames, bins, nFft, hop, sampleRate, fps: sampleRate / hop }
 }
 
+/**
+ * Centred STFT (periodic Hann, zero padding) computed one frame at a time: `onFrame(t, power)`
+ * gets |X|² of bins 0..nFft/2 in a buffer reused for the next frame, so nothing of size
+ * frames × bins is ever held (a one-hour song would need ~640 MB for its full spectrogram).
+ */
+export function forEachStftFrame(samples: Float32Array, nFft: number, hop: number, onFrame: (t: number, power: Float64Array) => void): number {
+  const frames = frameCount(samples.length, hop)
+  const bins = nFft / 2 + 1
+  const fft = new RealFFT(nFft)
+  const win = hannPeriodic(nFft)
+  const frame = new Float64Array(nFft)
+  const re = new Float64Array(bins)
+  const im = new Float64Array(bins)
+  const power = new Float64Array(bins)
+  const pad = nFft / 2
+  const n = samples.length
+  for (let t = 0; t < frames; t++) {
+    const start = t * hop - pad
+    if (start >= 0 && start + nFft <= n) {
+      for (let i = 0; i < nFft; i++) frame[i] = samples[start + i] * win[i]
+    } else {
+      for (let i = 0; i < nFft; i++) {
+        const j = start + i
+        frame[i] = j >= 0 && j < n ? samples[j] * win[i] : 0
+      }
+    }
+    fft.forward(frame, re, im)
+    for (let k = 0; k < bins; k++) power[k] = re[k] * re[k] + im[k] * im[k]
+    onFrame(t, power)
+  }
+  return frames
+}
+
 /** Root-mean-square per centred frame, computed in the time domain with a running sum. */
 export function frameRms(samples: Float32Array, frames: number, frameLength = 2048, hop = 512): Float64Array {
   const out = new Float64Array(frames)

@@ -10,7 +10,7 @@ const USAGE = `longav: turn a song and a brief into a finished, beat-synced musi
 Usage:
   longav render <song> <brief.md> [options]   make the video
   longav plan <song> <brief.md> [options]     analyse, direct and plan only (writes plan.json)
-  longav analyze <song> [--out DIR]           tempo, beats, sections → analysis.json
+  longav analyze <song> [--out DIR] [--plot]  tempo, meter, sections → analysis.json (--plot: analysis.png)
   longav init [brief.md]                      write a commented brief template
 
 Options:
@@ -22,6 +22,9 @@ Options:
   --resume           continue an earlier, interrupted run in --out (the default)
   --no-resume        start over instead of continuing an earlier run in --out
   --force            replace a finished render of other inputs in --out
+  --models-dir DIR   where your ONNX models live (default: $LONGAV_MODELS_DIR, else models/)
+  --separation-model NAME
+                     separate the streams with models/separation/NAME (default: the one present)
   --verbose          log every shot
   -h, --help         this help
 `
@@ -43,6 +46,9 @@ export async function main(argv: string[]): Promise<number> {
         'no-resume': { type: 'boolean' },
         force: { type: 'boolean' },
         verbose: { type: 'boolean' },
+        plot: { type: 'boolean' },
+        'models-dir': { type: 'string' },
+        'separation-model': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     })
@@ -91,6 +97,7 @@ async function renderCommand(args: string[], flags: Flags, signal: AbortSignal):
   const result = await render({
     song,
     brief,
+    ...modelFlags(flags),
     outDir: str(flags.out),
     output: outputFlags(flags),
     maxAttempts: intFlag(flags.attempts, 'attempts', 1, 10),
@@ -112,7 +119,7 @@ async function renderCommand(args: string[], flags: Flags, signal: AbortSignal):
 async function planCommand(args: string[], flags: Flags, signal: AbortSignal): Promise<number> {
   const [song, brief] = requirePositionals(args, ['song', 'brief.md'], 'plan')
   const printer = makeProgressPrinter(process.stderr, { verbose: Boolean(flags.verbose) })
-  const r = await plan({ song, brief, outDir: str(flags.out), output: outputFlags(flags), signal, onEvent: printer.onEvent })
+  const r = await plan({ song, brief, ...modelFlags(flags), outDir: str(flags.out), output: outputFlags(flags), signal, onEvent: printer.onEvent })
   printer.done()
   process.stdout.write(`${resolve(r.outDir, 'plan.json')}\n`)
   process.stderr.write(`${r.plan.shots.length} shots over ${formatDuration(r.plan.totalFrames / r.plan.fps)} at ${r.plan.fps} fps\n`)
@@ -122,13 +129,34 @@ async function planCommand(args: string[], flags: Flags, signal: AbortSignal): P
 async function analyzeCommand(args: string[], flags: Flags, signal: AbortSignal): Promise<number> {
   const [song] = requirePositionals(args, ['song'], 'analyze')
   const outDir = str(flags.out) ?? '.'
-  const a = await analyze(song, { outDir, signal })
+  const plot = Boolean(flags.plot)
+  const warnings: string[] = []
+  const a = await analyze(song, {
+    ...modelFlags(flags),
+    outDir,
+    plot,
+    signal,
+    onEvent: (e) => {
+      if (e.type === 'log' && e.level !== 'info') warnings.push(e.message)
+    },
+  })
+  const t = a.tempo
+  const tempo =
+    a.beats.length === 0
+      ? 'no steady beat found'
+      : `tempo ${t.bpm.toFixed(1)} BPM${t.varying ? ` (varying ${t.min.toFixed(1)}–${t.max.toFixed(1)})` : ''}, confidence ${t.confidence.toFixed(2)}`
+  const beatless = a.beatless.map((s) => `${formatDuration(s.start)}–${formatDuration(s.end)}`).join(', ')
   const lines = [
-    `tempo ${a.tempo.bpm.toFixed(1)} BPM, ${a.meter} beats per bar, ${a.beats.length} beats, ${formatDuration(a.source.durationSec)}`,
-    ...a.sections.map((s) => `  ${formatDuration(s.start)}–${formatDuration(s.end)}  ${s.label.padEnd(8)} energy ${s.energy.toFixed(2)}`),
+    `${tempo}; meter ${a.meter}/4; ${a.beats.length} beats, ${a.downbeats.length} bars; ${formatDuration(a.source.durationSec)}`,
+    ...(beatless ? [`no steady beat in ${beatless}`] : []),
+    `streams: ${a.streams.method === 'onnx' ? `ONNX model ${a.streams.detail}` : `dsp (${a.streams.detail})`}`,
+    `${a.sections.length} section${a.sections.length === 1 ? '' : 's'}:`,
+    ...a.sections.map((s) => `  ${formatDuration(s.start).padStart(5)}–${formatDuration(s.end).padEnd(5)}  ${s.label.padEnd(8)} energy ${s.energy.toFixed(2)}`),
+    ...warnings.map((w) => `warning: ${w}`),
   ]
   process.stderr.write(lines.join('\n') + '\n')
   process.stdout.write(`${resolve(outDir, 'analysis.json')}\n`)
+  if (plot) process.stdout.write(`${resolve(outDir, 'analysis.png')}\n`)
   return 0
 }
 
@@ -162,6 +190,10 @@ function outputFlags(flags: Flags): { width?: number; height?: number; fps?: num
   const fps = intFlag(flags.fps, 'fps', 1, 120)
   if (fps !== undefined) out.fps = fps
   return out
+}
+
+function modelFlags(flags: Flags): { modelsDir?: string; separationModel?: string } {
+  return { modelsDir: str(flags['models-dir']), separationModel: str(flags['separation-model']) }
 }
 
 function intFlag(v: string | boolean | undefined, name: string, min: number, max: number): number | undefined {
@@ -201,5 +233,5 @@ function reportError(err: unknown): number {
 
 /** Errors from analysis that describe the song itself (silent, undecodable) are input errors. */
 function isInputProblem(e: Error): boolean {
-  return e?.name === 'AudioDecodeError' || e?.name === 'AudioAnalysisError' || e?.name === 'SilentSongError'
+  return ['AudioDecodeError', 'AudioAnalysisError', 'SilentSongError', 'SeparationModelError'].includes(e?.name)
 }

@@ -58,7 +58,9 @@ export async function decodeAudioMono(
 function pcmBytes(path: string, sampleRate: number, durationHint: number, signal?: AbortSignal): Promise<Uint8Array> {
   return new Promise((resolve, reject) => {
     if (signal?.aborted) return reject(abortError(signal))
-    const child = spawnFfmpeg(['-i', path, '-vn', '-sn', '-dn', '-ac', '1', '-ar', String(sampleRate), '-f', 'f32le', 'pipe:1'], {
+    // -max_error_rate 1: keep the readable part of a damaged file instead of failing the decode
+    // (ffmpeg otherwise exits 69 once most frames fail, after writing the good samples).
+    const child = spawnFfmpeg(['-max_error_rate', '1', '-i', path, '-vn', '-sn', '-dn', '-ac', '1', '-ar', String(sampleRate), '-f', 'f32le', 'pipe:1'], {
       stdin: false,
       stdout: true,
     })
@@ -103,4 +105,55 @@ function reasonOf(stderr: string): string {
     .map((l) => l.trim())
     .filter(Boolean)
   return lines.slice(-2).join(' | ') || 'unknown error'
+}
+
+/**
+ * Decodes audio as a stream of interleaved f32 blocks at `sampleRate` with `channels` channels
+ * (ffmpeg up- or down-mixes), so a consumer that works chunk by chunk (a separation model) never
+ * holds the whole song. Each yielded block holds whole sample frames. Throws AudioDecodeError
+ * like `decodeAudioMono` when ffmpeg fails.
+ */
+export async function* streamAudio(
+  path: string,
+  opts: { sampleRate: number; channels: number; signal?: AbortSignal },
+): AsyncGenerator<Float32Array> {
+  const st = await stat(path).catch(() => undefined)
+  if (!st || !st.isFile()) throw new AudioDecodeError('NOT_FOUND', `song not found: ${path}`)
+  if (opts.signal?.aborted) throw abortError(opts.signal)
+  const child = spawnFfmpeg(
+    ['-max_error_rate', '1', '-i', path, '-vn', '-sn', '-dn', '-ac', String(opts.channels), '-ar', String(opts.sampleRate), '-f', 'f32le', 'pipe:1'],
+    { stdin: false, stdout: true },
+  )
+  let stderr = ''
+  child.stderr!.setEncoding('utf8')
+  child.stderr!.on('data', (s: string) => {
+    stderr = (stderr + s).slice(-4000)
+  })
+  const closed = new Promise<number | null>((resolve, reject) => {
+    child.on('error', reject)
+    child.on('close', (code) => resolve(code))
+  })
+  const onAbort = () => child.kill('SIGKILL')
+  opts.signal?.addEventListener('abort', onAbort, { once: true })
+  const frameBytes = 4 * opts.channels
+  let rest = Buffer.alloc(0)
+  try {
+    for await (const chunk of child.stdout! as AsyncIterable<Buffer>) {
+      const data = rest.length ? Buffer.concat([rest, chunk]) : chunk
+      const usable = data.length - (data.length % frameBytes)
+      rest = Buffer.from(data.subarray(usable))
+      if (usable > 0) {
+        // Copy into an aligned buffer: Node's pooled Buffers may start at any byte offset.
+        const out = new Float32Array(usable / 4)
+        new Uint8Array(out.buffer).set(data.subarray(0, usable))
+        yield out
+      }
+    }
+    const code = await closed
+    if (opts.signal?.aborted) throw abortError(opts.signal)
+    if (code !== 0) throw new AudioDecodeError('DECODE_FAILED', `${path} is not an audio file ffmpeg can decode: ${reasonOf(stderr)}`)
+  } finally {
+    opts.signal?.removeEventListener('abort', onAbort)
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL')
+  }
 }

@@ -18,6 +18,7 @@ import type { RenderEvent } from './events.js'
 import type { RenderSummary, RenderWork } from './renderMachine.js'
 import type { RunDir } from './runDir.js'
 import { Verdict } from '../agents/verifier/index.js'
+import type { SeparationIdentity } from '../audio/separation/index.js'
 import type { ShotMemoryInputs, ShotOutput } from './shotLoop.js'
 import { cutsOnBeatShare } from './summary.js'
 
@@ -30,6 +31,10 @@ export interface RenderSetup {
   verifier: Verifier
   generator: SegmentGenerator
   thresholds: VerifierThresholds
+  /** Where models live and which separation model to use (default: the one present, if any). */
+  analysisOptions: { modelsDir?: string; separationModel?: string }
+  /** The separation model the analysis will use (null: the DSP streams): part of its cache key. */
+  separation: SeparationIdentity | null
   emit(event: RenderEvent): void
 }
 
@@ -48,12 +53,14 @@ export function createRenderWork(setup: RenderSetup): RenderWork {
   async function analysis(signal?: AbortSignal): Promise<Analysis> {
     if (memo.analysis) return memo.analysis
     const songSha = await sha256File(setup.songPath)
-    const step = await cachedStep(runDir.cacheDir, 'analysis', { songSha }, Analysis, () =>
+    const step = await cachedStep(runDir.cacheDir, 'analysis', { songSha, separation: setup.separation }, Analysis, () =>
       analyzeSong(setup.songPath, {
+        ...setup.analysisOptions,
         signal,
         onProgress: (fraction) => emit({ type: 'progress', stage: 'analyzing', fraction }),
       }),
     )
+    if (!step.cached && step.value.streams.method === 'onnx') log('info', `streams separated by the ONNX model '${step.value.streams.detail}'`)
     if (step.cached) log('info', 'analysis: reused from cache')
     memo.analysis = step.value
     memo.analysisHash = step.hash

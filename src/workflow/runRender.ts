@@ -45,6 +45,7 @@ export async function runRender(opts: RunRenderOptions): Promise<RenderSummary> 
     verifier: opts.verifier.id,
     thresholds: opts.thresholds,
     maxAttempts: opts.maxAttempts,
+    separation: opts.separation,
   })
   const previous = await readJsonIfValid(runDir.runInfo, RunInfo)
   if (previous && previous.inputs !== inputs && existsSync(runDir.final) && !opts.force) {
@@ -153,7 +154,7 @@ function openRunLog(runDir: RunDir): (e: RenderEvent) => void {
 }
 
 /** Errors about what the user gave (the song itself) stay input errors; the rest failed the render. */
-const INPUT_ERRORS = new Set(['SilentSongError', 'AudioAnalysisError', 'AudioDecodeError', 'InputError', 'BriefError'])
+const INPUT_ERRORS = new Set(['SilentSongError', 'AudioAnalysisError', 'AudioDecodeError', 'SeparationModelError', 'InputError', 'BriefError'])
 
 function failureError(name: string | undefined, message = 'render failed'): Error {
   return name && INPUT_ERRORS.has(name) ? new InputError(message) : new RenderError(message)
