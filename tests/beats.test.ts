@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { estimateTempo, tempoRange } from '../src/audio/tempo.js'
-import { trackBeats } from '../src/audio/beats.js'
+import { correctOffbeat, cymbalOnset, trackBeats } from '../src/audio/beats.js'
+import { melBank } from '../src/audio/mel.js'
 import { findBeatless } from '../src/audio/beatless.js'
 import { findDownbeats } from '../src/audio/downbeats.js'
 import { mulberry32 } from '../src/util/random.js'
@@ -134,5 +135,82 @@ describe('downbeats and meter', () => {
     expect(r.meter).toBe(meter)
     expect(r.downbeatIndices[0]).toBe(phase)
     for (let k = 1; k < r.downbeatIndices.length; k++) expect(r.downbeatIndices[k] - r.downbeatIndices[k - 1]).toBe(meter)
+  })
+})
+
+describe('off-beat guard (cymbal cue)', () => {
+  const bpm = 100
+  const p = 60 / bpm
+  const beats = grid(1, 40, bpm)
+  // Funk-like: kick, bass and keys hit the "and" hardest; the beats carry only softer notes.
+  const syncopated = (): Float64Array => {
+    const ev: Array<[number, number]> = []
+    for (const b of beats) ev.push([b, 0.45], [b + p / 2, 1], [b + (3 * p) / 4, 0.5])
+    return envelope(41, ev, 6)
+  }
+  // Hats on every 16th, accented on the beat (quarter > eighth > sixteenth), as drummers play.
+  const hats = (): Float64Array => {
+    const ev: Array<[number, number]> = []
+    for (const b of beats) ev.push([b, 1], [b + p / 4, 0.35], [b + p / 2, 0.6], [b + (3 * p) / 4, 0.35])
+    return envelope(41, ev, 7)
+  }
+
+  it('moves a grid locked to the off-beat onto the beat when the cymbals accent the beat', () => {
+    const onset = syncopated()
+    const tracked = trackBeats(onset, FPS, bpm)
+    // The failure mode this guards against: the DP alone follows the syncopation.
+    expect(fMeasure(beats, toTimes(tracked))).toBeLessThan(0.2)
+    const fixed = correctOffbeat(tracked, hats())
+    expect(fMeasure(beats, toTimes(fixed))).toBeGreaterThan(0.95)
+  })
+
+  it('leaves a grid that is already on the beat alone', () => {
+    const onBeat = beats.map((t) => Math.round(t * FPS))
+    expect(correctOffbeat(onBeat, hats())).toEqual(onBeat)
+    // Off-beat hats alone (no accent) do not flip it either unless they clearly dominate.
+    const flat = envelope(41, beats.flatMap((b) => [[b, 1], [b + p / 2, 1.05]] as Array<[number, number]>), 8)
+    expect(correctOffbeat(onBeat, flat)).toEqual(onBeat)
+  })
+
+  it('cymbalOnset hears only the percussive bands above 6 kHz', () => {
+    const bank = melBank(22050, 2048, 128)
+    const frames = 400
+    const mel = new Float32Array(frames * 128).fill(1e-6)
+    const hatFrames = [50, 150, 250]
+    const kickFrames = [100, 200, 300]
+    for (const f of hatFrames) for (let m = 0; m < 128; m++) if (bank.centers[m] >= 7000) mel[f * 128 + m] = 1
+    for (const f of kickFrames) for (let m = 0; m < 128; m++) if (bank.centers[m] < 2000) mel[f * 128 + m] = 1
+    const c = cymbalOnset(mel, bank.centers, frames)
+    const shift = 1 + 2048 / (2 * 512)
+    for (const f of hatFrames) expect(c[f - 1 + shift]).toBeGreaterThan(10)
+    for (const f of kickFrames) for (let d = -2; d <= 4; d++) expect(c[f + d]).toBe(0)
+    expect(c.every((v) => Number.isFinite(v) && v >= 0)).toBe(true)
+  })
+})
+
+describe('downbeat phase in a shuffle', () => {
+  it('takes the bar phase from chord changes, not the beat with the loudest low band', () => {
+    const period = 28
+    const n = 72
+    const phase = 1
+    const beatFrames = Array.from({ length: n }, (_, i) => 10 + i * period)
+    const frames = beatFrames[n - 1] + period
+    // Bass on every beat with the pedal hat on 2 and 4: beat 4 is the loudest low-band beat.
+    const low = new Float64Array(frames)
+    beatFrames.forEach((f, i) => {
+      const pos = (((i - phase) % 4) + 4) % 4
+      low[f] = [0.9, 0.95, 0.93, 1][pos]
+    })
+    // 12-bar blues: chords (I I I I IV IV I I V IV I V) change only at bar starts.
+    const blues = [0, 0, 0, 0, 5, 5, 0, 0, 7, 5, 0, 7]
+    const chroma = { frames, dims: 12, data: new Float32Array(frames * 12) }
+    beatFrames.forEach((f, i) => {
+      const bar = Math.floor((i - phase + 400) / 4) - 100
+      const root = blues[((bar % 12) + 12) % 12]
+      for (let t = f; t < f + period; t++) for (const c of [0, 4, 7, 10]) chroma.data[t * 12 + ((root + c) % 12)] = 1
+    })
+    const r = findDownbeats(beatFrames, low, chroma)
+    expect(r.meter).toBe(4)
+    expect(r.downbeatIndices[0]).toBe(phase)
   })
 })

@@ -6,7 +6,7 @@ import { powerToDb } from './mel.js'
 import { onsetStrength, normalizeMax } from './onset.js'
 import { estimateTempo, tempoRange } from './tempo.js'
 import { findBeatless } from './beatless.js'
-import { correctOffbeat, trackBeats, tempoFromBeats } from './beats.js'
+import { correctOffbeat, cymbalOnset, trackBeats, tempoFromBeats } from './beats.js'
 import { findDownbeats } from './downbeats.js'
 import { findSections } from './sections.js'
 import { chromaHue, scaleRobust, timbreCoefficients } from './features.js'
@@ -72,10 +72,8 @@ function analyzeStaged(
   onStage?.(0.25, 'beats')
   const onset = onsetStrength(melDb, frames, N_MELS, { aggregate: 'median', nFft: N_FFT, hop: HOP })
   const tempoEst = estimateTempo(onset, fps)
-  let highBand = 0
-  while (highBand < N_MELS - 1 && bank.centers[highBand] < 3000) highBand++
-  const highOnset = onsetStrength(melDb, frames, N_MELS, { aggregate: 'mean', bandLo: highBand, nFft: N_FFT, hop: HOP })
-  const tracked = correctOffbeat(trackBeats(onset, fps, tempoEst.varying ? tempoEst.period : tempoEst.bpm), highOnset)
+  const cymbal = cymbalOnset(pass.percussiveMel, bank.centers, frames, { nFft: N_FFT, hop: HOP })
+  const tracked = correctOffbeat(trackBeats(onset, fps, tempoEst.varying ? tempoEst.period : tempoEst.bpm), cymbal)
   const { beats: beatFrames, spans: beatlessSpans } = findBeatless(tracked, onset, tempoEst, fps)
   const beats = beatFrames.map((f) => round4(Math.max(0, ((f - ONSET_LATENCY_FRAMES) * HOP) / sampleRate)))
 

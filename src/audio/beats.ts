@@ -131,21 +131,23 @@ export function tempoFromBeats(times: number[]): number | undefined {
   return 60 / (ok.reduce((a, b) => a + b, 0) / ok.length)
 }
 
-/** Ratio by which the high band must favour the half-period shift before the beats move there. */
+/** Ratio by which the cymbal band must favour the half-period shift before the beats move there. */
 const OFFBEAT_RATIO = 1.12
 
 /**
- * Off-beat guard: syncopated bass, keys and kicks can pull the DP half a beat off, but the
- * backbeat (snare, claps: broadband noise, strongest above ~3 kHz) still lands on the beat. When
- * the high-band onsets at the mid-points clearly outweigh those at the beats, shift every beat
+ * Off-beat guard. Syncopated kick, bass and keys can outweigh the beat in every band below the
+ * cymbals (measured on a funk groove: low, mid, full-band flux and chroma change all favoured the
+ * "and"), so the DP locks half a beat off. The cymbals keep time: hats and rides accent the beat
+ * even when they play 8ths or 16ths, and the snare's noise reaches up there too. When the cymbal
+ * onsets (`cymbalOnset`) at the mid-points clearly outweigh those at the beats, shift every beat
  * by half its interval.
  */
-export function correctOffbeat(beatFrames: number[], highOnset: Float64Array): number[] {
+export function correctOffbeat(beatFrames: number[], cymbal: Float64Array): number[] {
   const n = beatFrames.length
   if (n < 8) return beatFrames
   const at = (f: number) => {
     let m = 0
-    for (let i = Math.max(0, Math.round(f) - 2); i <= Math.min(highOnset.length - 1, Math.round(f) + 2); i++) m = Math.max(m, highOnset[i])
+    for (let i = Math.max(0, Math.round(f) - 2); i <= Math.min(cymbal.length - 1, Math.round(f) + 2); i++) m = Math.max(m, cymbal[i])
     return m
   }
   let on = 0
@@ -157,5 +159,53 @@ export function correctOffbeat(beatFrames: number[], highOnset: Float64Array): n
   if (!(mid > OFFBEAT_RATIO * on)) return beatFrames
   const out: number[] = []
   for (let i = 0; i + 1 < n; i++) out.push(Math.round(0.5 * (beatFrames[i] + beatFrames[i + 1])))
+  return out
+}
+
+/**
+ * Lowest centre frequency of the cymbal band. Keys, clav, brass and bass put audible harmonics up
+ * to ~5 kHz (they are what pulls the DP off the beat); above 6 kHz the HPSS percussive part is
+ * hats, rides, crashes and snare noise.
+ */
+export const CYMBAL_HZ = 6000
+/** Dynamic range (dB below the percussive peak) the cymbal cue listens to. */
+const CYMBAL_RANGE_DB = 60
+
+/**
+ * Cymbal onset envelope: positive dB flux of the percussive (HPSS) mel bands above CYMBAL_HZ,
+ * averaged over those bands, centred like `onsetStrength`. Only the band is converted to dB, so
+ * no second full-size dB matrix is allocated on long songs.
+ */
+export function cymbalOnset(
+  percussiveMel: Float32Array,
+  melCenters: ArrayLike<number>,
+  frames: number,
+  opts: { nFft?: number; hop?: number } = {},
+): Float64Array {
+  const nMels = melCenters.length
+  let lo = 0
+  while (lo < nMels - 1 && melCenters[lo] < CYMBAL_HZ) lo++
+  const nb = nMels - lo
+  const out = new Float64Array(frames)
+  if (nb <= 0 || frames < 2) return out
+  // Floor relative to the loudest percussive band anywhere (librosa's top_db, narrower): the cue
+  // is about accents, and the flux of soft ghost notes and decays near the floor only blurs it.
+  let peak = 0
+  for (let i = 0; i < frames * nMels; i++) if (percussiveMel[i] > peak) peak = percussiveMel[i]
+  const floor = 10 * Math.log10(Math.max(1e-10, peak)) - CYMBAL_RANGE_DB
+  const db = new Float32Array(frames * nb)
+  for (let t = 0; t < frames; t++) {
+    for (let m = 0; m < nb; m++) db[t * nb + m] = Math.max(floor, 10 * Math.log10(Math.max(1e-10, percussiveMel[t * nMels + lo + m])))
+  }
+  const shift = 1 + Math.floor((opts.nFft ?? 2048) / (2 * (opts.hop ?? 512)))
+  for (let t = 1; t < frames; t++) {
+    let sum = 0
+    for (let m = 0; m < nb; m++) {
+      const d = db[t * nb + m] - db[(t - 1) * nb + m]
+      if (d > 0) sum += d
+    }
+    const dst = t - 1 + shift
+    if (dst < frames) out[dst] = sum / nb
+  }
   return out
 }
