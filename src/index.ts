@@ -14,7 +14,7 @@ import { writeAnalysisPlot, waveformFromRms } from './render/analysisPlot.js'
 import { createProceduralGenerator } from './render/generators/procedural/index.js'
 import type { SegmentGenerator } from './render/generators/types.js'
 import type { Analysis, Brief, OutputFormat, ShotPlan, Treatment } from './schemas/index.js'
-import { writeJsonAtomic } from './util/files.js'
+import { sha256File, writeJsonAtomic } from './util/files.js'
 import type { RenderEvent } from './workflow/events.js'
 import { checkSong, InputError } from './workflow/inputs.js'
 import type { RenderSummary } from './workflow/renderMachine.js'
@@ -181,7 +181,9 @@ async function prepare(opts: Omit<RenderOptions, 'maxAttempts' | 'concurrency' |
   const thresholds = VerifierThresholds.parse(opts.thresholds ?? {})
   const analysisOptions = { modelsDir: opts.modelsDir, separationModel: opts.separationModel }
   const separation = await separationModelIdentity({ modelsDir: opts.modelsDir, name: opts.separationModel })
+  const songSha = await sha256File(songPath, opts.signal)
   return {
+    songSha,
     analysisOptions,
     separation,
     runDir,

@@ -25,6 +25,8 @@ import { cutsOnBeatShare } from './summary.js'
 export interface RenderSetup {
   runDir: RunDir
   songPath: string
+  /** SHA-256 of the song file, computed once per render: it keys the analysis cache. */
+  songSha: string
   brief: Brief
   director: Director
   planner: Planner
@@ -52,8 +54,7 @@ export function createRenderWork(setup: RenderSetup): RenderWork {
 
   async function analysis(signal?: AbortSignal): Promise<Analysis> {
     if (memo.analysis) return memo.analysis
-    const songSha = await sha256File(setup.songPath)
-    const step = await cachedStep(runDir.cacheDir, 'analysis', { songSha, separation: setup.separation }, Analysis, () =>
+    const step = await cachedStep(runDir.cacheDir, 'analysis', { songSha: setup.songSha, separation: setup.separation }, Analysis, () =>
       analyzeSong(setup.songPath, {
         ...setup.analysisOptions,
         signal,

@@ -2,7 +2,7 @@ import { appendFileSync, existsSync, mkdirSync } from 'node:fs'
 import { readFile, rm } from 'node:fs/promises'
 import { createActor, type Snapshot } from 'xstate'
 import { z } from 'zod'
-import { hashValue, sha256File, writeJsonAtomic, readJsonIfValid } from '../util/files.js'
+import { hashValue, writeJsonAtomic, readJsonIfValid } from '../util/files.js'
 import type { RenderEvent, Stage } from './events.js'
 import { makeRenderMachine, type RenderSummary } from './renderMachine.js'
 import { createRenderWork, type RenderSetup } from './renderWork.js'
@@ -35,9 +35,8 @@ export interface RunRenderOptions extends Omit<RenderSetup, 'emit'> {
  */
 export async function runRender(opts: RunRenderOptions): Promise<RenderSummary> {
   const { runDir } = opts
-  const songSha = await sha256File(opts.songPath)
   const inputs = hashValue({
-    songSha,
+    songSha: opts.songSha,
     brief: { ...opts.brief, baseDir: undefined },
     generator: opts.generator.id,
     director: opts.director.id,

@@ -190,6 +190,16 @@ function limb(ctx: SKRSContext2D, x0: number, y0: number, x1: number, y1: number
   ctx.stroke()
 }
 
+/** A symmetric trapezoid path centred on x = 0, from `top` (half-width a) to `bottom` (half-width b). */
+function torsoPath(ctx: SKRSContext2D, a: number, b: number, top: number, bottom: number): void {
+  ctx.beginPath()
+  ctx.moveTo(-a, top)
+  ctx.lineTo(a, top)
+  ctx.lineTo(b, bottom)
+  ctx.lineTo(-b, bottom)
+  ctx.closePath()
+}
+
 function roundRect(ctx: SKRSContext2D, x: number, y: number, w: number, h: number, r: number): void {
   ctx.roundRect(x, y, w, h, r)
 }
@@ -198,12 +208,7 @@ function outfitDetail(ctx: SKRSContext2D, look: FigureLook, sw: number, top: num
   const o = look.shape.outfit
   if (o === 1) {
     ctx.save()
-    ctx.beginPath()
-    ctx.moveTo(-sw * 0.5, top)
-    ctx.lineTo(sw * 0.5, top)
-    ctx.lineTo(sw * 0.34, hipY)
-    ctx.lineTo(-sw * 0.34, hipY)
-    ctx.closePath()
+    torsoPath(ctx, sw * 0.5, sw * 0.34, top, hipY)
     ctx.clip()
     ctx.fillStyle = paint(look.accent)
     const step = (hipY - top) / 6
@@ -212,12 +217,7 @@ function outfitDetail(ctx: SKRSContext2D, look: FigureLook, sw: number, top: num
   } else if (o === 2) {
     // Open jacket over a shirt in the accent colour.
     ctx.fillStyle = paint(look.accent)
-    ctx.beginPath()
-    ctx.moveTo(-sw * 0.14, top)
-    ctx.lineTo(sw * 0.14, top)
-    ctx.lineTo(sw * 0.1, hipY)
-    ctx.lineTo(-sw * 0.1, hipY)
-    ctx.closePath()
+    torsoPath(ctx, sw * 0.14, sw * 0.1, top, hipY)
     ctx.fill()
     ctx.strokeStyle = paint(scale(look.top, 0.6))
     ctx.lineWidth = sw * 0.03
