@@ -1,27 +1,75 @@
 import { abortError, FfmpegError } from './run.js'
 import { spawnFfmpeg } from './run.js'
 
-export interface GrayDecodeOptions {
-  /** Decoded size; small sizes keep metrics cheap. */
+/** 'gray': one byte per pixel; 'rgb24': three bytes per pixel, R G B, row-major. */
+export type FramePixelFormat = 'gray' | 'rgb24'
+
+export interface FrameDecodeOptions {
+  /** Decoded size; small sizes keep metrics cheap. The picture is scaled to exactly this size. */
   width: number
   height: number
+  format?: FramePixelFormat
+  /** Decode only from this time (seconds, accurate seek) … */
+  startSec?: number
+  /** … for this long (seconds). */
+  durationSec?: number
+  /** Stop after this many frames. */
+  maxFrames?: number
   signal?: AbortSignal
 }
 
+/** Kept for callers that only need grey. */
+export type GrayDecodeOptions = Omit<FrameDecodeOptions, 'format'>
+
+/** Bytes per pixel of a decoded frame. */
+export function bytesPerPixel(format: FramePixelFormat): number {
+  return format === 'rgb24' ? 3 : 1
+}
+
 /**
- * Streams a video's frames as 8-bit grey images of a fixed small size, one callback per frame,
- * so a whole video is never held in memory. Resolves with the number of frames decoded.
+ * A small analysis size with the source's aspect ratio: `width` wide, height rounded to even.
+ * (160 px wide is plenty for motion, cuts and colour statistics, and cheap.)
  */
-export function decodeGrayFrames(
+export function analysisSize(srcWidth: number, srcHeight: number, width = 160): { width: number; height: number } {
+  const w = Math.max(8, Math.round(width / 2) * 2)
+  const h = Math.max(8, Math.round((w * srcHeight) / srcWidth / 2) * 2)
+  return { width: w, height: h }
+}
+
+/**
+ * Streams a video's (or an image's) frames at a fixed small size, one callback per frame, so a
+ * whole video is never held in memory: the callback runs synchronously on ffmpeg's output and the
+ * pipe applies backpressure. The frame buffer is reused: copy it to keep it. Resolves with the
+ * number of frames decoded.
+ */
+export function decodeFrames(
   path: string,
-  opts: GrayDecodeOptions,
+  opts: FrameDecodeOptions,
   onFrame: (frame: Uint8Array, index: number) => void,
 ): Promise<number> {
-  const frameBytes = opts.width * opts.height
+  const format = opts.format ?? 'gray'
+  const frameBytes = opts.width * opts.height * bytesPerPixel(format)
+  const seek: string[] = []
+  if (opts.startSec !== undefined && opts.startSec > 0) seek.push('-ss', opts.startSec.toFixed(6))
+  if (opts.durationSec !== undefined) seek.push('-t', opts.durationSec.toFixed(6))
   return new Promise((resolve, reject) => {
     if (opts.signal?.aborted) return reject(abortError(opts.signal))
     const child = spawnFfmpeg(
-      ['-i', path, '-map', '0:v:0', '-vf', `scale=${opts.width}:${opts.height}:flags=area,format=gray`, '-f', 'rawvideo', '-pix_fmt', 'gray', 'pipe:1'],
+      [
+        ...seek,
+        '-i',
+        path,
+        '-map',
+        '0:v:0',
+        '-vf',
+        `scale=${opts.width}:${opts.height}:flags=area,format=${format}`,
+        '-f',
+        'rawvideo',
+        '-pix_fmt',
+        format,
+        ...(opts.maxFrames !== undefined ? ['-frames:v', String(opts.maxFrames)] : []),
+        'pipe:1',
+      ],
       { stdin: false, stdout: true },
     )
     const pending = Buffer.alloc(frameBytes)
@@ -31,7 +79,7 @@ export function decodeGrayFrames(
     let failed: Error | undefined
     child.stdout!.on('data', (chunk: Buffer) => {
       let offset = 0
-      while (offset < chunk.length) {
+      while (offset < chunk.length && !failed) {
         const take = Math.min(frameBytes - filled, chunk.length - offset)
         chunk.copy(pending, filled, offset, offset + take)
         filled += take
@@ -61,4 +109,23 @@ export function decodeGrayFrames(
       resolve(index)
     })
   })
+}
+
+/** Streams 8-bit grey frames (see decodeFrames). */
+export function decodeGrayFrames(
+  path: string,
+  opts: GrayDecodeOptions,
+  onFrame: (frame: Uint8Array, index: number) => void,
+): Promise<number> {
+  return decodeFrames(path, { ...opts, format: 'gray' }, onFrame)
+}
+
+/** Decodes the first frame of an image or video into memory (one small frame: a reference keyframe). */
+export async function decodeImage(path: string, opts: Omit<FrameDecodeOptions, 'startSec' | 'durationSec' | 'maxFrames'>): Promise<Uint8Array> {
+  let first: Uint8Array | undefined
+  const n = await decodeFrames(path, { ...opts, maxFrames: 1 }, (frame) => {
+    if (!first) first = new Uint8Array(frame)
+  })
+  if (!first || n === 0) throw new FfmpegError(`could not decode an image from ${path}`, '', 0)
+  return first
 }
