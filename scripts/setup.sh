@@ -33,6 +33,9 @@ missing_apt=()
 # The analysis test set is rendered from MIDI with fluidsynth and a General MIDI soundfont.
 have fluidsynth || missing_apt+=(fluidsynth)
 [ -f /usr/share/sounds/sf2/TimGM6mb.sf2 ] || [ "$(uname)" = Darwin ] || missing_apt+=(timgm6mb-soundfont)
+# The report test opens report.html in headless Chromium: Debian's `chromium` package
+# (LONGAV_CHROMIUM names another build; Ubuntu has no such deb, only a snap, so it is not asked for there).
+[ -x "${LONGAV_CHROMIUM:-/usr/bin/chromium}" ] || ! grep -qx 'ID=debian' /etc/os-release 2>/dev/null || missing_apt+=(chromium)
 if [ ${#missing_apt[@]} -gt 0 ]; then
   if have apt-get; then
     say "installing ${missing_apt[*]} with apt-get"

@@ -13,10 +13,11 @@ import { assertFfmpegAvailable, probeMedia } from './ffmpeg/index.js'
 import { writeAnalysisPlot, waveformFromRms } from './render/analysisPlot.js'
 import { createProceduralGenerator } from './render/generators/procedural/index.js'
 import type { SegmentGenerator } from './render/generators/types.js'
-import type { Analysis, Brief, OutputFormat, ShotPlan, Treatment } from './schemas/index.js'
+import type { Analysis, Brief, OutputFormat, ShotPlan, Treatment, VideoScore } from './schemas/index.js'
 import { sha256File, writeJsonAtomic } from './util/files.js'
 import type { RenderEvent } from './workflow/events.js'
-import { checkSong, InputError } from './workflow/inputs.js'
+import { checkSong, checkVideo, InputError } from './workflow/inputs.js'
+import { writeVideoScore } from './workflow/scoreRun.js'
 import type { RenderSummary } from './workflow/renderMachine.js'
 import { createRenderWork } from './workflow/renderWork.js'
 import { defaultOutDir, runDirAt, type RunDir } from './workflow/runDir.js'
@@ -26,7 +27,7 @@ import { readFile } from 'node:fs/promises'
 import type { z } from 'zod'
 import { Analysis as AnalysisSchema, ShotPlan as ShotPlanSchema, Treatment as TreatmentSchema } from './schemas/index.js'
 
-export type { Analysis, Brief, OutputFormat, ShotPlan, Treatment, Shot, Segment, IdentityCard } from './schemas/index.js'
+export type { Analysis, Brief, OutputFormat, ShotPlan, Treatment, Shot, Segment, IdentityCard, VideoScore } from './schemas/index.js'
 export type { RenderEvent, Stage } from './workflow/events.js'
 export type { RenderSummary } from './workflow/renderMachine.js'
 export type { SegmentGenerator, SegmentRequest, GeneratorCapabilities } from './render/generators/types.js'
@@ -169,6 +170,66 @@ async function warnIfPartlyDecoded(song: string, analysis: Analysis, opts: Analy
 
 export { loadBrief }
 
+export interface ScoreOptions extends CommonOptions {
+  /** Where score.json and score.png go (default ./longav-score/<video name>/). */
+  outDir?: string
+  /** A longav plan.json the video was made from: per-shot scores on its shots, identity per character and place. */
+  plan?: string
+  /** Folder under `<modelsDir>/embedding/` to compare identities with (default: the one present, else descriptors). */
+  embeddingModel?: string
+}
+
+export interface ScoreResult {
+  score: VideoScore
+  files: { json: string; png: string }
+}
+
+/**
+ * Scores any video against a song from its real frames (ours, a human-made music video, another
+ * tool's): sync, cuts, consistency, duration and offset. Writes score.json and score.png.
+ */
+export async function score(video: string, song: string, opts: ScoreOptions = {}): Promise<ScoreResult> {
+  assertFfmpegAvailable()
+  const videoPath = resolve(video)
+  await checkVideo(videoPath, opts.signal)
+  const analysis = await analyze(song, { modelsDir: opts.modelsDir, separationModel: opts.separationModel, signal: opts.signal, onEvent: opts.onEvent })
+  let planned: ShotPlan | undefined
+  if (opts.plan) {
+    const text = await readFile(resolve(opts.plan), 'utf8').catch(() => {
+      throw new InputError(`plan not found: ${opts.plan}`)
+    })
+    let raw: unknown
+    try {
+      raw = JSON.parse(text)
+    } catch {
+      throw new InputError(`plan is not JSON: ${opts.plan}`)
+    }
+    const parsed = ShotPlanSchema.safeParse(raw)
+    if (!parsed.success) throw new InputError(`plan ${opts.plan} is not a longav plan.json: ${parsed.error.issues[0].path.join('.')}: ${parsed.error.issues[0].message}`)
+    planned = parsed.data
+  }
+  const outDir = resolve(opts.outDir ?? defaultScoreDir(videoPath))
+  mkdirSync(outDir, { recursive: true })
+  opts.onEvent?.({ type: 'stage', stage: 'scoring' })
+  return writeVideoScore({
+    videoPath,
+    songPath: resolve(song),
+    analysis,
+    plan: planned,
+    outDir,
+    modelsDir: opts.modelsDir,
+    embeddingModel: opts.embeddingModel,
+    signal: opts.signal,
+    onProgress: (fraction) => opts.onEvent?.({ type: 'progress', stage: 'scoring', fraction }),
+  })
+}
+
+function defaultScoreDir(videoPath: string): string {
+  const base = videoPath.split(/[\\/]/).pop() ?? 'video'
+  const name = base.replace(/\.[^.]+$/, '').replace(/[^A-Za-z0-9._-]+/g, '-') || 'video'
+  return join(process.cwd(), 'longav-score', name)
+}
+
 /** Validates every input before anything is written. */
 async function prepare(opts: Omit<RenderOptions, 'maxAttempts' | 'concurrency' | 'resume' | 'force'>) {
   assertFfmpegAvailable()
@@ -178,7 +239,7 @@ async function prepare(opts: Omit<RenderOptions, 'maxAttempts' | 'concurrency' |
   const brief: Brief = { ...loaded, output: { ...loaded.output, ...definedOnly(opts.output ?? {}) } }
   if (brief.output.width % 2 || brief.output.height % 2) throw new InputError(`output size must be even, got ${brief.output.width}x${brief.output.height}`)
   const runDir = runDirAt(opts.outDir ?? defaultOutDir(songPath))
-  const thresholds = VerifierThresholds.parse(opts.thresholds ?? {})
+  const thresholds = VerifierThresholds.parse({ ...brief.verifier, ...definedOnly(opts.thresholds ?? {}) })
   const analysisOptions = { modelsDir: opts.modelsDir, separationModel: opts.separationModel }
   const separation = await separationModelIdentity({ modelsDir: opts.modelsDir, name: opts.separationModel })
   const songSha = await sha256File(songPath, opts.signal)

@@ -4,7 +4,7 @@ import { join } from 'node:path'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { render, type RenderEvent } from '../src/index.js'
 import { probeMedia } from '../src/ffmpeg/index.js'
-import { ShotPlan } from '../src/schemas/index.js'
+import { ShotPlan, VideoScore } from '../src/schemas/index.js'
 import { makeSongFixture, type SongFixture } from './helpers/songFixture.js'
 import { writeTestBrief } from './helpers/brief.js'
 import { detectCuts, videoMd5 } from './helpers/video.js'
@@ -45,12 +45,25 @@ describe('a full render of a 24 s song', () => {
   })
 
   it('writes every artifact of the run', () => {
-    for (const f of ['final.mp4', 'analysis.json', 'treatment.json', 'plan.json', 'scores.json', 'storyboard.png', 'run.log', 'memory.json']) {
+    for (const f of ['final.mp4', 'analysis.json', 'treatment.json', 'plan.json', 'scores.json', 'storyboard.png', 'run.log', 'memory.json', 'score.json', 'score.png', 'report.html']) {
       expect(existsSync(join(outDir, f)), f).toBe(true)
     }
     const scores = JSON.parse(readFileSync(join(outDir, 'scores.json'), 'utf8'))
     expect(scores.shots.length).toBeGreaterThan(3)
     expect(scores.summary.cutsOnBeat).toBe(1)
+  })
+
+  it('measures the final video from its frames: the cuts found are in the plan, on the beat, and it is exactly as long as the song', () => {
+    const plan = ShotPlan.parse(JSON.parse(readFileSync(join(outDir, 'plan.json'), 'utf8')))
+    const score = VideoScore.parse(JSON.parse(readFileSync(join(outDir, 'score.json'), 'utf8')))
+    const planned = plan.shots.slice(1).map((s) => s.startFrame)
+    for (const c of score.cuts.frames) expect(planned.some((p) => Math.abs(p - c) <= 1), `cut found at ${c} is not in the plan`).toBe(true)
+    expect(score.cuts.onBeatShare).toBe(1)
+    expect(score.duration.exact).toBe(true)
+    expect(score.audioOffset).not.toBeNull()
+    expect(Math.abs(score.audioOffset!.seconds)).toBeLessThan(0.03)
+    expect(score.shots.length).toBe(plan.shots.length)
+    expect(score.identity.length).toBeGreaterThan(0)
   })
 
   it('cuts where the plan cuts: a scene detector finds no cut the plan did not make, and finds the scene changes', async () => {
@@ -65,7 +78,7 @@ describe('a full render of a 24 s song', () => {
 
   it('reports progress: every stage, shot k of n, and an ETA', () => {
     const stages = events.filter((e) => e.type === 'stage').map((e) => (e as { stage: string }).stage)
-    expect(stages).toEqual(['analyzing', 'directing', 'planning', 'generating', 'stitching', 'done'])
+    expect(stages).toEqual(['analyzing', 'directing', 'planning', 'generating', 'stitching', 'scoring', 'done'])
     const gen = events.filter((e): e is Extract<RenderEvent, { type: 'progress' }> => e.type === 'progress' && e.stage === 'generating')
     expect(gen.some((e) => e.etaSec !== undefined && e.shotsTotal! > 0)).toBe(true)
   })

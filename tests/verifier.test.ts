@@ -5,8 +5,9 @@ import { createCanvas } from '@napi-rs/canvas'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { render, createProceduralGenerator, type SegmentGenerator } from '../src/index.js'
 import { openRawVideoEncoder } from '../src/ffmpeg/index.js'
-import { measureSegment } from '../src/metrics/index.js'
-import { judge } from '../src/agents/verifier/index.js'
+import { FrameStatsAccumulator } from '../src/metrics/index.js'
+import { decodeGrayFrames } from '../src/ffmpeg/index.js'
+import { judge, VerifierThresholds } from '../src/agents/verifier/index.js'
 import { bestAttempt, type AttemptRecord } from '../src/workflow/shotLoop.js'
 import { makeSongFixture, type SongFixture } from './helpers/songFixture.js'
 import { writeTestBrief } from './helpers/brief.js'
@@ -37,6 +38,33 @@ function frozenFirstGenerator(): SegmentGenerator & { calls: Array<{ shot: numbe
   }
 }
 
+/**
+ * A generator that, the first time it renders a place already seen in an earlier shot, puts the
+ * shot in another world (the day-lit dunes, or a night starfield for dunes): a continuity error.
+ */
+function wrongPlaceFirstGenerator(): SegmentGenerator & { wrong: Set<number> } {
+  const procedural = createProceduralGenerator()
+  const wrong = new Set<number>()
+  // Places already shown right, with the framing: identity compares views framed alike.
+  const shown = new Set<string>()
+  return {
+    id: 'wrong-place-first',
+    capabilities: procedural.capabilities,
+    wrong,
+    async generate(req, ctx) {
+      const key = `${req.location.id}:${req.shot.framing}`
+      const seen = shown.has(key) && Object.keys(req.referenceKeyframes).includes(req.location.id)
+      if (req.attempt > 0 || !seen) {
+        shown.add(key)
+        return procedural.generate(req, ctx)
+      }
+      wrong.add(req.shot.index)
+      const other = req.location.shape.world === 'dunes' ? { world: 'starfield' as const, timeOfDay: 'night' as const } : { world: 'dunes' as const, timeOfDay: 'day' as const }
+      return procedural.generate({ ...req, location: { ...req.location, shape: { ...req.location.shape, ...other } } }, ctx)
+    },
+  }
+}
+
 let dir: string
 let song: SongFixture
 
@@ -60,40 +88,120 @@ describe('the verifier loop', () => {
     }
     // The revision changed the shot: a new seed for attempt 1.
     expect(gen.calls.filter((c) => c.attempt === 1).length).toBe(scores.shots.length)
-    const stats = await measureSegment(join(outDir, 'final.mp4'))
-    expect(stats.longestFrozenRun).toBeLessThan(12)
+    const acc = new FrameStatsAccumulator()
+    await decodeGrayFrames(join(outDir, 'final.mp4'), { width: 64, height: 36 }, (f) => acc.add(f))
+    expect(acc.summary().longestFrozenRun).toBeLessThan(12)
+    // Every kept attempt's best frame was promoted to its entities' references, with its place.
+    const memory = JSON.parse(readFileSync(join(outDir, 'memory.json'), 'utf8'))
+    const refs = Object.values(memory.entities).flatMap((e: any) => e.references)
+    expect(refs.length).toBeGreaterThan(0)
+    for (const r of refs as any[]) {
+      expect(r.image).toMatch(/best\.png$/)
+      expect(typeof r.locationId).toBe('string')
+    }
   }, 180_000)
+})
+
+describe('shot memory holds later shots to the references', () => {
+  it('a shot that puts a place in the wrong world is caught by identity, regenerated, and the right one kept', async () => {
+    const gen = wrongPlaceFirstGenerator()
+    const outDir = join(dir, 'out-identity')
+    await render({ song: song.path, brief: writeTestBrief(dir), outDir, output: { width: 320, height: 180, fps: 12 }, generator: gen, concurrency: 1 })
+    const scores = JSON.parse(readFileSync(join(outDir, 'scores.json'), 'utf8'))
+    expect(gen.wrong.size).toBeGreaterThan(0)
+    for (const shot of scores.shots) {
+      if (gen.wrong.has(shot.index)) {
+        expect(shot.attempts[0].verdict.failed, `shot ${shot.index}`).toContain('identity')
+        expect(shot.attempts[0].verdict.critique).toMatch(/unlike its reference keyframes/)
+        expect(shot.keptAttempt, `shot ${shot.index}`).toBe(1)
+        expect(shot.accepted).toBe(true)
+      } else {
+        expect(shot.attempts.length, `shot ${shot.index}`).toBe(1)
+      }
+    }
+  }, 240_000)
 })
 
 describe('judge', () => {
   const shot = {
-    index: 0, startFrame: 0, endFrame: 48, sectionIndex: 0, cutOn: 'start' as const, locationId: 'l', characterIds: [], camera: 'static' as const,
-    framing: 'wide' as const, prompt: '', seed: 1, continuesPrevious: false, motionGain: 0.4, captions: [],
+    index: 0, startFrame: 0, endFrame: 48, sectionIndex: 0, cutOn: 'start' as const, locationId: 'l', characterIds: ['c'], camera: 'static' as const,
+    framing: 'wide' as const, prompt: 'a dancer', seed: 1, continuesPrevious: false, motionGain: 0.4, captions: [],
   }
   const segment = { shotIndex: 0, attempt: 0, generator: 'x', path: '/x.mp4', frames: 48, firstFrame: '', lastFrame: '', keyFrame: '' }
   const stats = { frames: 48, longestBlackRun: 0, longestFrozenRun: 0, meanLuma: 0.4, meanFrameDiff: 0.02, maxLumaJump: 0.01 }
-  const thresholds = { minScore: 0.6, maxBlackSec: 0.5, maxFrozenSec: 1 }
+  const metrics = {
+    stats,
+    motion: 1.2,
+    avAlign: 0.4,
+    avAlignBaseline: 0.2,
+    audioPeaks: 8,
+    beatAlignment: 0.8,
+    beatAlignmentBaseline: 0.3,
+    beats: 8,
+    temporalConsistency: 0.9,
+    flicker: 0.05,
+    unplannedCuts: [] as number[],
+    identity: [{ id: 'c', kind: 'character' as const, similarity: 0.9, method: 'descriptor' }],
+    bestFrame: 10,
+  }
+  const thresholds = VerifierThresholds.parse({})
+  const run = (m: Partial<typeof metrics>, t = thresholds) => judge({ shot, segment, metrics: { ...metrics, ...m }, fps: 24, thresholds: t })
 
   it('accepts a clean shot', () => {
-    const v = judge({ shot, segment, stats, fps: 24, thresholds })
+    const v = run({})
     expect(v.accepted).toBe(true)
-    expect(v.score).toBe(1)
+    expect(v.failed).toEqual([])
+    expect(v.score).toBeGreaterThan(0.95)
   })
   it('rejects a wrong frame count outright', () => {
-    const v = judge({ shot, segment, stats: { ...stats, frames: 47 }, fps: 24, thresholds })
+    const v = run({ stats: { ...stats, frames: 47 } })
     expect(v.accepted).toBe(false)
+    expect(v.score).toBe(0)
     expect(v.critique).toMatch(/47 frames, the plan needs 48/)
   })
-  it('rejects a long black run and proposes a revision', () => {
-    const v = judge({ shot, segment, stats: { ...stats, longestBlackRun: 30 }, fps: 24, thresholds })
+  it('rejects a long black run and proposes a livelier camera and a new seed', () => {
+    const v = run({ stats: { ...stats, longestBlackRun: 30 } })
     expect(v.accepted).toBe(false)
+    expect(v.failed).toEqual(['black'])
     expect(v.revision?.seed).not.toBe(shot.seed)
     expect(v.revision?.camera).not.toBe('static')
+  })
+  it('each metric below its threshold fails its own check and changes what it should', () => {
+    const cases: Array<[Partial<typeof metrics>, string, (r: NonNullable<ReturnType<typeof run>['revision']>) => void]> = [
+      [{ stats: { ...stats, longestFrozenRun: 40 } }, 'frozen', (r) => expect(r.motionGain).toBeGreaterThan(shot.motionGain)],
+      [{ flicker: 0.9 }, 'flicker', (r) => expect(r.motionGain).toBeLessThan(shot.motionGain)],
+      [{ temporalConsistency: 0.3 }, 'temporalConsistency', (r) => expect(r.motionGain).toBeLessThan(shot.motionGain)],
+      [{ avAlign: 0.05, avAlignBaseline: 0.3 }, 'avAlign', (r) => expect(r.motionGain).toBeGreaterThan(shot.motionGain)],
+      [{ beatAlignment: 0.05, beatAlignmentBaseline: 0.4, avAlign: 0.2, avAlignBaseline: 0.25 }, 'beatAlignment', (r) => expect(r.motionGain).toBeGreaterThan(shot.motionGain)],
+      [{ unplannedCuts: [20] }, 'unplannedCuts', (r) => expect(r.seed).not.toBe(shot.seed)],
+      [{ identity: [{ id: 'c', kind: 'character' as const, similarity: 0.2, method: 'descriptor' }] }, 'identity', (r) => expect(r.prompt).toMatch(/reference/)],
+    ]
+    for (const [m, check, expectRevision] of cases) {
+      const v = run(m)
+      expect(v.accepted, check).toBe(false)
+      expect(v.failed, check).toEqual([check])
+      expect(v.critique.length, check).toBeGreaterThan(0)
+      expectRevision(v.revision!)
+    }
+  })
+  it('thresholds are configurable: a looser threshold accepts what the default rejects', () => {
+    expect(run({ flicker: 0.9 }, VerifierThresholds.parse({ maxFlicker: 1 })).accepted).toBe(true)
+    expect(run({ identity: [{ id: 'c', kind: 'character' as const, similarity: 0.4, method: 'descriptor' }] }, VerifierThresholds.parse({ minCharacterIdentity: 0.3 })).accepted).toBe(true)
+    // Places are held tighter than characters by default.
+    expect(run({ identity: [{ id: 'l', kind: 'location' as const, similarity: 0.7, method: 'descriptor' }] }).failed).toEqual(['identity'])
+    expect(run({ identity: [{ id: 'c', kind: 'character' as const, similarity: 0.7, method: 'descriptor' }] }).accepted).toBe(true)
+  })
+  it('sync checks need enough music in the shot to judge', () => {
+    expect(run({ avAlign: 0, avAlignBaseline: 0.5, audioPeaks: 2 }).accepted).toBe(true)
+    expect(run({ beatAlignment: 0, beatAlignmentBaseline: 0.5, beats: 3 }).accepted).toBe(true)
+    expect(run({ beatAlignment: 0.05, beatAlignmentBaseline: 0.1 }).accepted).toBe(true)
+    // AV-Align above its baseline outweighs a low beat alignment.
+    expect(run({ beatAlignment: 0.05, beatAlignmentBaseline: 0.4, avAlign: 0.3, avAlignBaseline: 0.2 }).accepted).toBe(true)
   })
   it('bestAttempt prefers an accepted attempt, then the highest score', () => {
     const rec = (attempt: number, score: number, accepted: boolean): AttemptRecord => ({
       attempt, cached: false, segment: { ...segment, attempt },
-      verdict: { score, accepted, critique: '', checks: { exactDuration: true, blackSec: 0, frozenSec: 0, meanLuma: 0.4, motion: 0.02 } },
+      verdict: { score, accepted, critique: '', checks: { exactDuration: true }, failed: [] },
     })
     expect(bestAttempt([rec(0, 0.5, false), rec(1, 0.4, false)]).attempt).toBe(0)
     expect(bestAttempt([rec(0, 0.9, false), rec(1, 0.7, true)]).attempt).toBe(1)

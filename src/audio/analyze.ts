@@ -3,7 +3,7 @@ import type { Analysis } from '../schemas/index.js'
 import { decodeAudioMono } from '../ffmpeg/index.js'
 import { frameRms } from './stft.js'
 import { powerToDb } from './mel.js'
-import { onsetStrength, normalizeMax } from './onset.js'
+import { onsetStrength, normalizeMax, ONSET_LATENCY_FRAMES } from './onset.js'
 import { estimateTempo, tempoRange } from './tempo.js'
 import { findBeatless } from './beatless.js'
 import { correctOffbeat, cymbalOnset, trackBeats, tempoFromBeats } from './beats.js'
@@ -27,13 +27,7 @@ const N_MELS = 128
 /** Peaks below this are treated as silence (no musical content to analyse). */
 const SILENCE_DBFS = -60
 
-/**
- * librosa's onset envelope (flux of dB frames, shifted 3 frames for centring) peaks about 1.5
- * frames (≈ 35 ms) after a sharp attack: measured on synthesized drums at 85–140 BPM. Beat
- * frames stay exactly librosa's; only the reported times are moved back by this much, so cuts
- * land on the hit rather than a video frame after it.
- */
-const ONSET_LATENCY_FRAMES = 1.5
+export { ONSET_LATENCY_FRAMES } from './onset.js'
 
 export type StageListener = (fraction: number, stage: string) => void
 

@@ -1,5 +1,5 @@
 import type { Analysis, Curve, FrameControl } from '../schemas/index.js'
-import { peakPick } from './onset.js'
+import { ONSET_LATENCY_FRAMES, peakPick } from './onset.js'
 
 /** Percussive hits (time, strength) per analysis, computed once per Analysis object. */
 const hitCache = new WeakMap<Analysis, Array<{ t: number; v: number }>>()
@@ -8,7 +8,8 @@ function percussiveHits(a: Analysis): Array<{ t: number; v: number }> {
   let hits = hitCache.get(a)
   if (!hits) {
     const c = a.features.percussive
-    hits = peakPick(c.values).map((i) => ({ t: i / c.fps, v: c.values[i] }))
+    // Moved back by the envelope's latency like beats, so a hit lands on the frame of the sound.
+    hits = peakPick(c.values).map((i) => ({ t: Math.max(0, (i - ONSET_LATENCY_FRAMES * (c.fps / 43.066)) / c.fps), v: c.values[i] }))
     hitCache.set(a, hits)
   }
   return hits

@@ -1,4 +1,12 @@
 /**
+ * librosa's onset envelope (flux of dB frames, shifted 3 frames for centring) peaks about 1.5
+ * frames (≈ 35 ms) after a sharp attack: measured on synthesized drums at 85–140 BPM. Beat
+ * frames stay exactly librosa's; only the reported times are moved back by this much, so cuts
+ * land on the hit rather than a video frame after it.
+ */
+export const ONSET_LATENCY_FRAMES = 1.5
+
+/**
  * Onset strength (librosa `onset_strength` as beat_track uses it): positive spectral flux of the
  * dB mel spectrogram, aggregated across bands, shifted so frames stay centred.
  */

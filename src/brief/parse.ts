@@ -17,7 +17,7 @@ export interface ParseBriefOptions {
 }
 
 /** Front-matter keys a brief may have; `notes` and `baseDir` come from the body and the file's place. */
-export const BRIEF_KEYS = ['title', 'artist', 'concept', 'style', 'characters', 'locations', 'lyrics', 'assets', 'output'] as const
+export const BRIEF_KEYS = ['title', 'artist', 'concept', 'style', 'characters', 'locations', 'lyrics', 'assets', 'output', 'verifier'] as const
 const CHARACTER_KEYS = Object.keys(BriefCharacter.shape)
 const LOCATION_KEYS = Object.keys(BriefLocation.shape)
 
@@ -182,6 +182,7 @@ export function parseBrief(text: string, opts: ParseBriefOptions): Brief {
     lyrics: lyrics.lines,
     assets: assets.value,
     output: output.value,
+    verifier: raw.verifier ?? undefined,
     notes: split.body.trim(),
     baseDir,
   }

@@ -62,6 +62,15 @@ output:
   width: 1280
   height: 720
   fps: 30
+
+# Optional: how strict the verifier is (any subset; shots below a threshold are regenerated).
+# verifier:
+#   minPlaceIdentity: 0.8       # similarity of a place to its reference keyframes
+#   minCharacterIdentity: 0.6   # of a character to its references in the same place
+#   minTemporalConsistency: 0.6 # similarity of consecutive frames
+#   maxFlicker: 0.5
+#   maxFrozenSec: 1.0
+#   maxBeatAlignmentDeficit: 0.2
 ---
 
 # Notes

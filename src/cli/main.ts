@@ -1,16 +1,19 @@
 import { existsSync, writeFileSync } from 'node:fs'
 import { resolve } from 'node:path'
 import { parseArgs } from 'node:util'
-import { analyze, plan, render, briefTemplate, BriefError, InputError, RenderError } from '../index.js'
+import { analyze, plan, render, score, briefTemplate, BriefError, InputError, RenderError, type VideoScore } from '../index.js'
 import { FfmpegMissingError } from '../ffmpeg/index.js'
+import { VerifierThresholds } from '../schemas/index.js'
 import { formatDuration, makeProgressPrinter } from './progress.js'
 
-const USAGE = `longav: turn a song and a brief into a finished, beat-synced music video
+const USAGE = () => `longav: turn a song and a brief into a finished, beat-synced music video
 
 Usage:
   longav render <song> <brief.md> [options]   make the video
   longav plan <song> <brief.md> [options]     analyse, direct and plan only (writes plan.json)
   longav analyze <song> [--out DIR] [--plot]  tempo, meter, sections → analysis.json (--plot: analysis.png)
+  longav score <video> <song> [--out DIR] [--plan plan.json]
+                                              score any video against a song → score.json, score.png
   longav init [brief.md]                      write a commented brief template
 
 Options:
@@ -18,6 +21,8 @@ Options:
   --size WxH         output size, overriding the brief (e.g. 1920x1080)
   --fps N            output frame rate, overriding the brief
   --attempts N       attempts per shot when the verifier rejects one (default 3)
+  --threshold NAME=V a verifier threshold (repeatable), e.g. --threshold minPlaceIdentity=0.9;
+                     names: ${Object.keys(VerifierThresholds.shape).join(', ')}
   --concurrency N    shots generated at once (default 2)
   --resume           continue an earlier, interrupted run in --out (the default)
   --no-resume        start over instead of continuing an earlier run in --out
@@ -25,6 +30,9 @@ Options:
   --models-dir DIR   where your ONNX models live (default: $LONGAV_MODELS_DIR, else models/)
   --separation-model NAME
                      separate the streams with models/separation/NAME (default: the one present)
+  --plan FILE        (score) the plan.json the video was made from: per-shot scores, identity
+  --embedding-model NAME
+                     compare identities with models/embedding/NAME (default: the one present)
   --verbose          log every shot
   -h, --help         this help
 `
@@ -49,17 +57,20 @@ export async function main(argv: string[]): Promise<number> {
         plot: { type: 'boolean' },
         'models-dir': { type: 'string' },
         'separation-model': { type: 'string' },
+        plan: { type: 'string' },
+        threshold: { type: 'string', multiple: true },
+        'embedding-model': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     })
   } catch (err) {
-    process.stderr.write(`longav: ${(err as Error).message}\n\n${USAGE}`)
+    process.stderr.write(`longav: ${(err as Error).message}\n\n${USAGE()}`)
     return 2
   }
   const { values, positionals } = parsed
   const [command, ...args] = positionals
   if (values.help || !command) {
-    process.stdout.write(USAGE)
+    process.stdout.write(USAGE())
     return command || values.help ? 0 : 2
   }
 
@@ -75,10 +86,12 @@ export async function main(argv: string[]): Promise<number> {
         return await planCommand(args, values, controller.signal)
       case 'analyze':
         return await analyzeCommand(args, values, controller.signal)
+      case 'score':
+        return await scoreCommand(args, values, controller.signal)
       case 'init':
         return initCommand(args, values)
       default:
-        process.stderr.write(`longav: unknown command '${command}'\n\n${USAGE}`)
+        process.stderr.write(`longav: unknown command '${command}'\n\n${USAGE()}`)
         return 2
     }
   } catch (err) {
@@ -89,7 +102,25 @@ export async function main(argv: string[]): Promise<number> {
   }
 }
 
-type Flags = Record<string, string | boolean | undefined>
+type Flags = Record<string, string | boolean | string[] | undefined>
+
+/** `--threshold name=value` pairs, checked against the verifier's thresholds. */
+function thresholdFlags(v: Flags[string]): Partial<VerifierThresholds> | undefined {
+  if (v === undefined) return undefined
+  const out: Record<string, number> = {}
+  for (const pair of Array.isArray(v) ? v : [String(v)]) {
+    const m = /^([A-Za-z]+)=([-+0-9.eE]+)$/.exec(pair)
+    if (!m) throw new UsageError(`--threshold expects NAME=NUMBER like minPlaceIdentity=0.9, got '${pair}'`)
+    if (!(m[1] in VerifierThresholds.shape)) throw new UsageError(`--threshold: unknown threshold '${m[1]}' (known: ${Object.keys(VerifierThresholds.shape).join(', ')})`)
+    out[m[1]] = Number(m[2])
+  }
+  const checked = VerifierThresholds.partial().strict().safeParse(out)
+  if (!checked.success) {
+    const issue = checked.error.issues[0]
+    throw new UsageError(`--threshold ${issue.path.join('.')}: ${issue.message}`)
+  }
+  return out as Partial<VerifierThresholds>
+}
 
 async function renderCommand(args: string[], flags: Flags, signal: AbortSignal): Promise<number> {
   const [song, brief] = requirePositionals(args, ['song', 'brief.md'], 'render')
@@ -101,6 +132,7 @@ async function renderCommand(args: string[], flags: Flags, signal: AbortSignal):
     outDir: str(flags.out),
     output: outputFlags(flags),
     maxAttempts: intFlag(flags.attempts, 'attempts', 1, 10),
+    thresholds: thresholdFlags(flags.threshold),
     concurrency: intFlag(flags.concurrency, 'concurrency', 1, 16),
     resume: flags['no-resume'] ? false : true,
     force: Boolean(flags.force),
@@ -113,6 +145,14 @@ async function renderCommand(args: string[], flags: Flags, signal: AbortSignal):
     `${formatDuration(result.durationSec)} of video, ${result.shots} shots, ${Math.round(result.cutsOnBeat * 100)}% of cuts on a beat, ` +
       `${result.acceptedShots}/${result.shots} shots passed the verifier in ${result.attempts} attempts, made in ${formatDuration(wall)}\n`,
   )
+  const m = result.measured
+  if (m) {
+    process.stderr.write(
+      `measured on the final video: AV-Align ${m.avAlign.toFixed(3)} (baseline ${m.avAlignBaseline.toFixed(3)}), ` +
+        `beat alignment ${m.beatAlignment.toFixed(3)} (baseline ${m.beatAlignmentBaseline.toFixed(3)}), ` +
+        `${m.cutsFound} cuts found, ${m.cutsOnBeat === null ? 'n/a' : Math.round(m.cutsOnBeat * 100) + '%'} on a beat; report: ${resolve(result.outDir, 'report.html')}\n`,
+    )
+  }
   return 0
 }
 
@@ -160,6 +200,41 @@ async function analyzeCommand(args: string[], flags: Flags, signal: AbortSignal)
   return 0
 }
 
+async function scoreCommand(args: string[], flags: Flags, signal: AbortSignal): Promise<number> {
+  const [video, song] = requirePositionals(args, ['video', 'song'], 'score')
+  const printer = makeProgressPrinter(process.stderr, { verbose: Boolean(flags.verbose) })
+  const r = await score(video, song, {
+    ...modelFlags(flags),
+    outDir: str(flags.out),
+    plan: str(flags.plan),
+    embeddingModel: str(flags['embedding-model']),
+    signal,
+    onEvent: printer.onEvent,
+  })
+  printer.done()
+  process.stderr.write(scoreLines(r.score).join('\n') + '\n')
+  process.stdout.write(`${r.files.json}\n${r.files.png}\n`)
+  return 0
+}
+
+/** The headline figures of a score, each beside what chance would give. */
+export function scoreLines(s: VideoScore): string[] {
+  const pct = (x: number | null) => (x === null ? 'n/a' : `${Math.round(x * 100)}%`)
+  const f = (x: number) => x.toFixed(3)
+  const lines = [
+    `${formatDuration(s.video.durationSec)} at ${s.video.fps} fps, ${s.video.frames} frames; song ${formatDuration(s.song.durationSec)} at ${s.song.bpm.toFixed(1)} BPM`,
+    `AV-Align ${f(s.avAlign.score)} (shifted-audio baseline ${f(s.avAlign.baseline)}; ${s.avAlign.audioPeaks} audio peaks, ${s.avAlign.videoPeaks} motion peaks)`,
+    `beat alignment ${f(s.beatAlignment.score)} (baseline ${f(s.beatAlignment.baseline)})`,
+    `${s.cuts.frames.length} cuts found, ${pct(s.cuts.onBeatShare)} on a beat (chance ${pct(s.cuts.onBeatChance)}); ${pct(s.cuts.sectionsWithCut)} of section boundaries get a cut`,
+    `temporal consistency ${f(s.temporal.consistency)}, flicker ${f(s.temporal.flicker)} (${s.temporal.flickerFrames.length} frames)`,
+    `frozen runs ${s.frozenRuns.length} (longest ${Math.max(0, ...s.frozenRuns.map((r) => r.frames))} frames), black runs ${s.blackRuns.length} (longest ${Math.max(0, ...s.blackRuns.map((r) => r.frames))} frames)`,
+    `duration ${s.duration.exact ? 'exact' : `off by ${s.duration.diffSec.toFixed(3)} s`}; ` +
+      (s.video.hasAudio ? (s.audioOffset ? `audio offset ${Math.round(s.audioOffset.seconds * 1000) || 0} ms (confidence ${s.audioOffset.confidence.toFixed(2)})` : 'its audio does not match the song') : 'no audio track'),
+    ...s.identity.map((e) => `identity ${e.kind} ${e.id}: ${f(e.consistency)} over ${e.shots.length} shots (${e.method})`),
+  ]
+  return lines
+}
+
 function initCommand(args: string[], flags: Flags): number {
   const target = resolve(args[0] ?? 'brief.md')
   if (existsSync(target) && !flags.force) {
@@ -196,14 +271,14 @@ function modelFlags(flags: Flags): { modelsDir?: string; separationModel?: strin
   return { modelsDir: str(flags['models-dir']), separationModel: str(flags['separation-model']) }
 }
 
-function intFlag(v: string | boolean | undefined, name: string, min: number, max: number): number | undefined {
+function intFlag(v: Flags[string], name: string, min: number, max: number): number | undefined {
   if (v === undefined) return undefined
   const n = Number(v)
   if (!Number.isInteger(n) || n < min || n > max) throw new UsageError(`--${name} expects an integer from ${min} to ${max}, got '${String(v)}'`)
   return n
 }
 
-function str(v: string | boolean | undefined): string | undefined {
+function str(v: Flags[string]): string | undefined {
   return typeof v === 'string' ? v : undefined
 }
 

@@ -6,6 +6,10 @@ export const ReferenceKeyframe = z.object({
   image: z.string(),
   shotIndex: z.number().int().nonnegative(),
   score: z.number(),
+  /** The place the view was taken in: a character is held to views in the same place. */
+  locationId: z.string().optional(),
+  /** The shot's framing (wide, medium, close): views are compared with references framed alike. */
+  framing: z.string().optional(),
 })
 export type ReferenceKeyframe = z.infer<typeof ReferenceKeyframe>
 
@@ -89,12 +93,19 @@ export function shotIsReady(memory: ShotMemory, plan: ShotPlan, shotIndex: numbe
   return !shot.continuesPrevious || shotIndex === 0 || memory.shots[String(shotIndex - 1)] !== undefined
 }
 
-/** Reference keyframe images for the entities in a shot. */
-export function referencesFor(memory: ShotMemory, entityIds: string[]): Record<string, string[]> {
-  const out: Record<string, string[]> = {}
+/** A reference view handed to a shot: the image and the place it was taken in. */
+export interface ReferenceView {
+  image: string
+  locationId?: string
+  framing?: string
+}
+
+/** Reference keyframes for the entities in a shot, best first. */
+export function referencesFor(memory: ShotMemory, entityIds: string[]): Record<string, ReferenceView[]> {
+  const out: Record<string, ReferenceView[]> = {}
   for (const id of entityIds) {
     const refs = memory.entities[id]?.references ?? []
-    if (refs.length) out[id] = refs.map((r) => r.image)
+    if (refs.length) out[id] = refs.map((r) => ({ image: r.image, ...(r.locationId ? { locationId: r.locationId } : {}), ...(r.framing ? { framing: r.framing } : {}) }))
   }
   return out
 }

@@ -1,9 +1,87 @@
-import { decodeGrayFrames } from '../ffmpeg/decodeFrames.js'
-import { FrameStatsAccumulator, type FrameStats } from './frameStats.js'
+import type { EmbeddingModel } from './embedding.js'
+import { scoreIdentity, type EntityViews } from './identityScore.js'
+import { measureFrames } from './measureFrames.js'
+import { avAlignWithBaseline, beatAlignmentWithBaseline } from './sync.js'
+import type { FrameStats } from './frameStats.js'
 
-/** Decodes a segment at 64×36 grey and measures it. */
-export async function measureSegment(path: string, signal?: AbortSignal): Promise<FrameStats> {
-  const acc = new FrameStatsAccumulator()
-  await decodeGrayFrames(path, { width: 64, height: 36, signal }, (f) => acc.add(f))
-  return acc.summary()
+/** What the verifier needs from the song and memory to measure one segment. */
+export interface SegmentContext {
+  fps: number
+  /** The shot's first output frame: segment frame i is song time (startFrame + i) / fps. */
+  startFrame: number
+  /** The song's onset peaks and beats (seconds, whole song). */
+  audioPeaksSec: readonly number[]
+  beatsSec: readonly number[]
+  beatPeriodSec: number
+  /** The entities in the shot, the shot's place, and their reference keyframes so far. */
+  locationId: string
+  /** The shot's framing: views are compared with references framed alike. */
+  framing?: string
+  entities: Array<{ id: string; kind: 'character' | 'location' }>
+  references: Record<string, Array<{ image: string; locationId?: string; framing?: string }>>
+  /** The segment's representative frame (PNG), compared with the references. */
+  keyFrame: string
+  embedding?: EmbeddingModel | null
+  signal?: AbortSignal
+}
+
+export interface SegmentMeasurement {
+  stats: FrameStats
+  motion: number
+  avAlign: number | null
+  avAlignBaseline: number | null
+  audioPeaks: number
+  beatAlignment: number | null
+  beatAlignmentBaseline: number | null
+  beats: number
+  temporalConsistency: number
+  flicker: number
+  unplannedCuts: number[]
+  identity: Array<{ id: string; kind: 'character' | 'location'; similarity: number; method: string }>
+  bestFrame: number
+}
+
+/**
+ * Measures one generated segment from its real frames against the song's span it covers: the
+ * picture statistics, motion, sync with the music, temporal consistency, cuts inside it, and
+ * identity against the references in memory.
+ */
+export async function measureSegment(path: string, ctx: SegmentContext): Promise<SegmentMeasurement> {
+  const m = await measureFrames(path, { signal: ctx.signal })
+  const t0 = ctx.startFrame / ctx.fps
+  const t1 = (ctx.startFrame + m.frames) / ctx.fps
+  const local = (xs: readonly number[]) => xs.filter((t) => t >= t0 && t < t1).map((t) => t - t0)
+  const peaks = local(ctx.audioPeaksSec)
+  const beats = local(ctx.beatsSec)
+  const av = avAlignWithBaseline(peaks, m.motion, ctx.fps, ctx.beatPeriodSec)
+  const ba = beatAlignmentWithBaseline(beats, m.motion, ctx.fps, ctx.beatPeriodSec)
+  const temporal = m.temporal.summary(m.cuts)
+  let sum = 0
+  for (let i = 1; i < m.motion.length; i++) sum += m.motion[i]
+  const withRefs: EntityViews[] = ctx.entities
+    .filter((e) => (ctx.references[e.id] ?? []).length > 0)
+    .map((e) => ({
+      id: e.id,
+      kind: e.kind,
+      views: [{ shot: 0, locationId: ctx.locationId, framing: ctx.framing, source: { path: ctx.keyFrame } }],
+      references: ctx.references[e.id].map((r) => ({ source: { path: r.image }, locationId: r.locationId, framing: r.framing })),
+    }))
+  const identity = withRefs.length ? await scoreIdentity(withRefs, { embedding: ctx.embedding, signal: ctx.signal }) : []
+  const r = (x: number) => Math.round(x * 10000) / 10000
+  const hasSync = peaks.length > 0 || av.videoPeaks > 0
+  return {
+    stats: m.stats,
+    motion: r(m.motion.length > 1 ? sum / (m.motion.length - 1) : 0),
+    avAlign: hasSync ? r(av.score) : null,
+    avAlignBaseline: hasSync ? r(av.baseline) : null,
+    audioPeaks: peaks.length,
+    beatAlignment: beats.length ? r(ba.score) : null,
+    beatAlignmentBaseline: beats.length ? r(ba.baseline) : null,
+    beats: beats.length,
+    temporalConsistency: r(temporal.consistency),
+    flicker: r(temporal.flicker),
+    unplannedCuts: m.cuts,
+    identity: identity.map((e) => ({ id: e.id, kind: e.kind, similarity: e.consistency, method: e.method })),
+    bestFrame: m.bestFrame,
+  }
 }

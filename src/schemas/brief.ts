@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { VerifierThresholds } from './verifier.js'
 
 /** Worlds the procedural renderer knows; other generators read the description instead. */
 export const WORLDS = [
@@ -79,6 +80,8 @@ export const Brief = z.object({
   lyrics: z.array(LyricLine).default([]),
   assets: z.array(BriefAsset).default([]),
   output: OutputFormat,
+  /** Verifier thresholds for this video (any subset; the rest keep their defaults). */
+  verifier: VerifierThresholds.partial().strict().optional(),
   notes: z.string().default(''),
   /** Absolute folder of brief.md: asset paths resolve against it. */
   baseDir: z.string(),

@@ -10,9 +10,9 @@ export type FrameRun = z.infer<typeof FrameRun>
 /** A sync metric beside its chance level: the same metric with the audio shifted off the beat grid. */
 export const SyncFigure = z.object({
   score: z.number().min(0).max(1),
-  /** The same metric with the audio shifted by `shiftSec` (a non-multiple of the beat period). */
+  /** Mean of the same metric with the audio shifted by each of `shiftsSec` (non-multiples of the beat period). */
   baseline: z.number().min(0).max(1),
-  shiftSec: z.number(),
+  shiftsSec: z.array(z.number()),
 })
 export type SyncFigure = z.infer<typeof SyncFigure>
 
@@ -100,7 +100,7 @@ export const VideoScore = z.object({
   }),
   frozenRuns: z.array(FrameRun),
   blackRuns: z.array(FrameRun),
-  /** Mean optical-flow magnitude per frame (pixels/frame at the analysis size; index 0 is 0). */
+  /** Mean optical-flow magnitude from frame i−1 to i (pixels/frame at the analysis size; index 0 is 0). */
   motion: z.object({ fps: z.number().positive(), values: z.array(z.number()) }),
   shots: z.array(ShotScore),
   identity: z.array(EntityConsistency),

@@ -1,5 +1,5 @@
 /** Stages of one render, in order. */
-export const STAGES = ['analyzing', 'directing', 'planning', 'generating', 'stitching', 'done'] as const
+export const STAGES = ['analyzing', 'directing', 'planning', 'generating', 'stitching', 'scoring', 'done'] as const
 export type Stage = (typeof STAGES)[number]
 
 /** What a render reports while it runs. Nothing below the CLI prints; everything comes through here. */

@@ -32,3 +32,24 @@ export async function checkSong(path: string, signal?: AbortSignal): Promise<voi
     throw new InputError(`song has no duration (is it truncated?): ${path}`)
   }
 }
+
+/** Checks a video to score: it exists, is a file, and ffmpeg finds a video stream in it. */
+export async function checkVideo(path: string, signal?: AbortSignal): Promise<void> {
+  let size: number
+  try {
+    const st = statSync(path)
+    if (!st.isFile()) throw new InputError(`video is not a file: ${path}`)
+    size = st.size
+  } catch (err) {
+    if (err instanceof InputError) throw err
+    throw new InputError(`video not found: ${path}`)
+  }
+  if (size === 0) throw new InputError(`video is empty (0 bytes): ${path}`)
+  let info
+  try {
+    info = await probeMedia(path, { signal })
+  } catch {
+    throw new InputError(`video is not a file ffmpeg can read: ${path}`)
+  }
+  if (!info.video) throw new InputError(`video has no video stream: ${path}`)
+}

@@ -19,6 +19,16 @@ export interface RenderSummary {
   cutsOnBeat: number
   acceptedShots: number
   attempts: number
+  /** Measured on the final video's frames (score.json): sync beside its chance baseline, cuts found. */
+  measured?: {
+    avAlign: number
+    avAlignBaseline: number
+    beatAlignment: number
+    beatAlignmentBaseline: number
+    cutsFound: number
+    cutsOnBeat: number | null
+    temporalConsistency: number
+  }
 }
 
 /** The side-effecting steps the machine sequences. Each is idempotent (content-addressed). */

@@ -5,9 +5,10 @@ import { analyzeSong } from '../audio/analyze.js'
 import { frameControls } from '../audio/controls.js'
 import type { Director, Planner } from '../agents/types.js'
 import type { Verifier, VerifierThresholds } from '../agents/verifier/index.js'
-import { concatAndMux, normalizeSegment, probeMedia } from '../ffmpeg/index.js'
+import { concatAndMux, extractFramePng, normalizeSegment, probeMedia } from '../ffmpeg/index.js'
 import { createMemory, initKeyframeFor, promoteReference, recordShot, referencesFor, saveMemory, type ShotMemory } from '../memory/index.js'
-import { measureSegment } from '../metrics/index.js'
+import { measureSegment } from '../metrics/measureSegment.js'
+import { onsetPeakTimes } from '../audio/index.js'
 import type { SegmentGenerator, SegmentRequest } from '../render/generators/types.js'
 import { writeStoryboard } from '../render/storyboard.js'
 import { Analysis, Segment, ShotPlan, Treatment, type Brief, type CharacterCard, type LocationCard, type Shot } from '../schemas/index.js'
@@ -21,6 +22,9 @@ import { Verdict } from '../agents/verifier/index.js'
 import type { SeparationIdentity } from '../audio/separation/index.js'
 import type { ShotMemoryInputs, ShotOutput } from './shotLoop.js'
 import { cutsOnBeatShare } from './summary.js'
+import { writeVideoScore } from './scoreRun.js'
+import { writeReport } from '../render/report.js'
+import { reportData } from './reportData.js'
 
 export interface RenderSetup {
   runDir: RunDir
@@ -47,7 +51,7 @@ export interface RenderSetup {
 export function createRenderWork(setup: RenderSetup): RenderWork {
   const { runDir, brief, emit } = setup
   const output = brief.output
-  const memo: { analysis?: Analysis; analysisHash?: string; treatment?: Treatment; treatmentHash?: string; plan?: ShotPlan } = {}
+  const memo: { analysis?: Analysis; analysisHash?: string; treatment?: Treatment; treatmentHash?: string; plan?: ShotPlan; audioPeaks?: number[] } = {}
   const progress = makeGenerationProgress(emit)
   let memoryWrites = Promise.resolve()
   const log = (level: 'info' | 'warn' | 'error', message: string) => emit({ type: 'log', level, message })
@@ -125,7 +129,7 @@ export function createRenderWork(setup: RenderSetup): RenderWork {
       controls: frameControls(memo.analysis!, p.fps, shot.startFrame, shot.endFrame),
       audio: { path: setup.songPath, startSec: frameToSeconds(shot.startFrame, p.fps), endSec: frameToSeconds(shot.endFrame, p.fps) },
       initKeyframe: fromMemory.initKeyframe,
-      referenceKeyframes: fromMemory.references,
+      referenceKeyframes: Object.fromEntries(Object.entries(fromMemory.references).map(([id, refs]) => [id, refs.map((r) => r.image)])),
     }
   }
 
@@ -198,14 +202,32 @@ export function createRenderWork(setup: RenderSetup): RenderWork {
         await writeJsonAtomic(join(dir, 'segment.json'), checked)
         return { segment: checked, cached: false }
       },
-      async verify({ shotIndex, segment, revision }, signal) {
+      async verify({ shotIndex, segment, revision, references }, signal) {
         const p = await plan(signal)
+        const a = await analysis(signal)
         const shot: Shot = { ...p.shots[shotIndex], ...revision }
-        const verdictPath = join(segment.path, '..', `verdict-${setup.verifier.id}-${hashValue(setup.thresholds).slice(0, 12)}.json`)
+        const key = hashValue({ thresholds: setup.thresholds, references, metrics: METRICS_VERSION }).slice(0, 12)
+        const verdictPath = join(segment.path, '..', `verdict-${setup.verifier.id}-${key}.json`)
         let verdict = await readJsonIfValid(verdictPath, Verdict)
         if (!verdict) {
-          const stats = await measureSegment(segment.path, signal)
-          verdict = await setup.verifier.verify({ shot, segment, stats, fps: p.fps, thresholds: setup.thresholds }, { signal })
+          const metrics = await measureSegment(segment.path, {
+            fps: p.fps,
+            startFrame: shot.startFrame,
+            audioPeaksSec: memo.audioPeaks ?? (memo.audioPeaks = onsetPeakTimes(a)),
+            beatsSec: a.beats,
+            beatPeriodSec: 60 / a.tempo.bpm,
+            locationId: shot.locationId,
+            framing: shot.framing,
+            entities: [{ id: shot.locationId, kind: 'location' as const }, ...shot.characterIds.map((id) => ({ id, kind: 'character' as const }))],
+            references,
+            keyFrame: segment.keyFrame,
+            signal,
+          })
+          verdict = await setup.verifier.verify({ shot, segment, metrics, fps: p.fps, thresholds: setup.thresholds }, { signal })
+          // The sharpest, stillest frame becomes a reference candidate for the shot's entities.
+          const best = join(segment.path, '..', 'best.png')
+          if (!existsSync(best)) await extractFramePng(segment.path, metrics.bestFrame, best, signal)
+          verdict = { ...verdict, referenceFrame: best }
           await writeJsonAtomic(verdictPath, verdict)
         }
         emit({
@@ -235,7 +257,13 @@ export function createRenderWork(setup: RenderSetup): RenderWork {
       const shot = memo.plan?.shots[out.shotIndex]
       if (shot && out.best.verdict.accepted) {
         for (const id of [shot.locationId, ...shot.characterIds]) {
-          next = promoteReference(next, id, { image: out.best.segment.keyFrame, shotIndex: out.shotIndex, score: out.best.verdict.score })
+          next = promoteReference(next, id, {
+            image: out.best.verdict.referenceFrame ?? out.best.segment.keyFrame,
+            shotIndex: out.shotIndex,
+            score: out.best.verdict.score,
+            locationId: shot.locationId,
+            framing: shot.framing,
+          })
         }
       }
       return next
@@ -276,6 +304,21 @@ export function createRenderWork(setup: RenderSetup): RenderWork {
         })),
         { fps: p.fps, outPath: runDir.storyboard },
       )
+      emit({ type: 'stage', stage: 'scoring' })
+      const { score } = await writeVideoScore({
+        videoPath: runDir.final,
+        songPath: setup.songPath,
+        analysis: a,
+        plan: p,
+        references: Object.fromEntries(
+          Object.entries(memory.entities).map(([id, e]) => [id, e.references.map((r) => ({ image: r.image, locationId: r.locationId, framing: r.framing }))]),
+        ),
+        shotViews: Object.fromEntries(p.shots.map((s) => [s.index, results[String(s.index)].best.segment.keyFrame])),
+        outDir: runDir.root,
+        modelsDir: setup.analysisOptions.modelsDir,
+        signal,
+        onProgress: (fraction) => emit({ type: 'progress', stage: 'scoring', fraction }),
+      })
       const summary: RenderSummary = {
         final: runDir.final,
         durationSec: p.totalFrames / p.fps,
@@ -284,8 +327,19 @@ export function createRenderWork(setup: RenderSetup): RenderWork {
         cutsOnBeat: cutsOnBeatShare(p, a),
         acceptedShots: Object.values(results).filter((r) => r.best.verdict.accepted).length,
         attempts: Object.values(results).reduce((n, r) => n + r.attempts.length, 0),
+        measured: {
+          avAlign: score.avAlign.score,
+          avAlignBaseline: score.avAlign.baseline,
+          beatAlignment: score.beatAlignment.score,
+          beatAlignmentBaseline: score.beatAlignment.baseline,
+          cutsFound: score.cuts.frames.length,
+          cutsOnBeat: score.cuts.onBeatShare,
+          temporalConsistency: score.temporal.consistency,
+        },
       }
       await writeJsonAtomic(runDir.scores, scoresJson(p, results, setup, summary))
+      const t = memo.treatment ?? (await treatment(signal))
+      await writeReport(reportData({ plan: p, analysis: a, treatment: t, results, score, summary, setup }), runDir.report)
       await memoryWrites
       await saveMemory(runDir.memory, memory)
       emit({ type: 'stage', stage: 'done' })
@@ -307,6 +361,9 @@ export function createRenderWork(setup: RenderSetup): RenderWork {
     return fixed
   }
 }
+
+/** Bumped when what the metrics measure changes, so cached verdicts are measured again. */
+const METRICS_VERSION = 2
 
 /** The parts of a brief that change what gets made (not where it was read from). */
 function briefKey(brief: Brief): unknown {

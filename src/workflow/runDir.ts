@@ -12,6 +12,10 @@ export interface RunDir {
   plan: string
   scores: string
   storyboard: string
+  /** Metrics of the final video (score.json), its timeline plot and the HTML report. */
+  score: string
+  scorePlot: string
+  report: string
   memory: string
   log: string
   state: string
@@ -32,6 +36,9 @@ export function runDirAt(root: string): RunDir {
     plan: join(abs, 'plan.json'),
     scores: join(abs, 'scores.json'),
     storyboard: join(abs, 'storyboard.png'),
+    score: join(abs, 'score.json'),
+    scorePlot: join(abs, 'score.png'),
+    report: join(abs, 'report.html'),
     memory: join(abs, 'memory.json'),
     log: join(abs, 'run.log'),
     state,

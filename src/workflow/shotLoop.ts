@@ -1,5 +1,6 @@
 import { assign, fromPromise, setup } from 'xstate'
 import type { Segment } from '../schemas/index.js'
+import type { ReferenceView } from '../memory/index.js'
 import type { ShotRevision, Verdict } from '../agents/verifier/index.js'
 
 /** One generated attempt and the verifier's judgement of it. */
@@ -22,7 +23,7 @@ export interface ShotMemoryInputs {
   /** The previous shot's last frame, when this shot continues it. */
   initKeyframe?: string
   /** Reference keyframes per entity id. */
-  references: Record<string, string[]>
+  references: Record<string, ReferenceView[]>
 }
 
 export interface ShotInput extends ShotMemoryInputs {
@@ -38,7 +39,15 @@ export interface GenerateInput extends ShotMemoryInputs {
 
 export interface ShotWork {
   generate(input: GenerateInput, signal: AbortSignal): Promise<{ segment: Segment; cached: boolean }>
-  verify(input: { shotIndex: number; segment: Segment; revision: ShotRevision }, signal: AbortSignal): Promise<Verdict>
+  verify(input: VerifyInput, signal: AbortSignal): Promise<Verdict>
+}
+
+export interface VerifyInput {
+  shotIndex: number
+  segment: Segment
+  revision: ShotRevision
+  /** The references the shot is held to (those it was generated with). */
+  references: Record<string, ReferenceView[]>
 }
 
 export interface ShotContext extends ShotMemoryInputs {
@@ -65,7 +74,7 @@ export function makeShotMachine(work: ShotWork) {
       generate: fromPromise<{ segment: Segment; cached: boolean }, GenerateInput>(
         ({ input, signal }) => work.generate(input, signal),
       ),
-      verify: fromPromise<Verdict, { shotIndex: number; segment: Segment; revision: ShotRevision }>(({ input, signal }) =>
+      verify: fromPromise<Verdict, VerifyInput>(({ input, signal }) =>
         work.verify(input, signal),
       ),
     },
@@ -104,7 +113,12 @@ export function makeShotMachine(work: ShotWork) {
       verifying: {
         invoke: {
           src: 'verify',
-          input: ({ context }) => ({ shotIndex: context.shotIndex, segment: context.current!.segment, revision: context.revision }),
+          input: ({ context }) => ({
+            shotIndex: context.shotIndex,
+            segment: context.current!.segment,
+            revision: context.revision,
+            references: context.references,
+          }),
           onDone: [
             {
               guard: 'acceptedOrOutOfAttempts',

@@ -1,5 +1,7 @@
 import { z } from 'zod'
-import { Segment, Shot, CAMERA_MOVES } from '../../schemas/index.js'
+import { Segment, Shot, CAMERA_MOVES, VerifierThresholds } from '../../schemas/index.js'
+
+const FrameRunSchema = z.object({ start: z.number().int().nonnegative(), frames: z.number().int().positive() })
 
 export const FrameStatsSchema = z.object({
   frames: z.number().int().nonnegative(),
@@ -8,22 +10,42 @@ export const FrameStatsSchema = z.object({
   meanLuma: z.number(),
   meanFrameDiff: z.number(),
   maxLumaJump: z.number(),
+  blackRuns: z.array(FrameRunSchema).optional(),
+  frozenRuns: z.array(FrameRunSchema).optional(),
 })
 
-export const VerifierThresholds = z.object({
-  /** Overall score a shot needs to be accepted, 0..1. */
-  minScore: z.number().min(0).max(1).default(0.6),
-  /** Longest black run allowed, seconds. */
-  maxBlackSec: z.number().nonnegative().default(0.5),
-  /** Longest frozen run allowed, seconds. */
-  maxFrozenSec: z.number().nonnegative().default(1.0),
+/** What the metrics measured on one segment's real frames, against the song's span it covers. */
+export const SegmentMetrics = z.object({
+  stats: FrameStatsSchema,
+  /** Mean optical-flow magnitude, px/frame at the metric width. */
+  motion: z.number().nonnegative(),
+  /** AV-Align of the segment's motion peaks against the song's onset peaks in its span (null: nothing to match). */
+  avAlign: z.number().min(0).max(1).nullable(),
+  avAlignBaseline: z.number().min(0).max(1).nullable(),
+  /** Onset peaks of the song inside the segment's span. */
+  audioPeaks: z.number().int().nonnegative(),
+  /** Beat alignment of the segment's motion beats against the song's beats in its span. */
+  beatAlignment: z.number().min(0).max(1).nullable(),
+  beatAlignmentBaseline: z.number().min(0).max(1).nullable(),
+  /** Beats of the song inside the segment's span. */
+  beats: z.number().int().nonnegative(),
+  temporalConsistency: z.number().min(0).max(1),
+  flicker: z.number().nonnegative(),
+  /** Cuts found inside the segment (a shot has none of its own). */
+  unplannedCuts: z.array(z.number().int().nonnegative()),
+  /** Similarity of the segment's view to each entity's reference keyframes, where it has some. */
+  identity: z.array(z.object({ id: z.string(), kind: z.enum(['character', 'location']), similarity: z.number().min(0).max(1), method: z.string() })),
+  /** The sharpest, stillest frame: the candidate reference keyframe. */
+  bestFrame: z.number().int().nonnegative(),
 })
-export type VerifierThresholds = z.infer<typeof VerifierThresholds>
+export type SegmentMetrics = z.infer<typeof SegmentMetrics>
+
+export { VerifierThresholds } from '../../schemas/index.js'
 
 export const VerifierInput = z.object({
   shot: Shot,
   segment: Segment,
-  stats: FrameStatsSchema,
+  metrics: SegmentMetrics,
   fps: z.number().positive(),
   thresholds: VerifierThresholds,
 })
@@ -43,15 +65,13 @@ export const Verdict = z.object({
   accepted: z.boolean(),
   /** One line per problem found; empty when the shot passed cleanly. */
   critique: z.string(),
-  /** Per-check figures the score came from. */
-  checks: z.object({
-    exactDuration: z.boolean(),
-    blackSec: z.number(),
-    frozenSec: z.number(),
-    meanLuma: z.number(),
-    motion: z.number(),
-  }),
+  /** Per-check figures the score came from (null: not applicable to this shot). */
+  checks: z.record(z.string(), z.union([z.number(), z.boolean(), z.null()])),
+  /** Which checks failed, by name. */
+  failed: z.array(z.string()).default([]),
   revision: ShotRevision.optional(),
+  /** The segment's best frame as a PNG: promoted to the entities' reference keyframes when the shot is kept. */
+  referenceFrame: z.string().optional(),
 })
 export type Verdict = z.infer<typeof Verdict>
 

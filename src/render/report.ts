@@ -1,0 +1,324 @@
+import { timecode } from '../time.js'
+import { writeFileAtomic } from '../util/files.js'
+import { inlineImage, inlineThumbnail, type InlineImage } from './reportImages.js'
+import { REPORT_CSP, REPORT_CSS, REPORT_JS } from './reportStyle.js'
+
+export interface ReportAttempt {
+  attempt: number
+  score: number
+  accepted: boolean
+  critique: string
+  checks: Record<string, number | boolean | null>
+  cached: boolean
+}
+
+export interface ReportShot {
+  index: number
+  startFrame: number
+  endFrame: number
+  sectionLabel?: string
+  camera: string
+  framing: string
+  prompt: string
+  entities: string[]
+  caption?: string
+  /** Absolute PNG path. */
+  keyframe?: string
+  keptAttempt: number
+  accepted: boolean
+  score: number
+  attempts: ReportAttempt[]
+  metrics?: {
+    avAlign: number | null
+    beatAlignment: number | null
+    motion: number
+    temporalConsistency: number
+    flicker: number
+    cutOnBeat: boolean | null
+  }
+}
+
+export interface ReportData {
+  title: string
+  /** The video, relative to the report (it sits in the same folder): e.g. 'final.mp4'. */
+  videoHref: string
+  fps: number
+  width: number
+  height: number
+  durationSec: number
+  /** Absolute path. */
+  storyboardPng?: string
+  /** Absolute path (score.png: beats, sections, detected cuts, motion, per-shot scores). */
+  timelinePng?: string
+  /** Headline figures (AV-Align vs baseline, cuts on beat, …). */
+  summary: Record<string, string | number | boolean | null>
+  identity?: Array<{ id: string; kind: string; consistency: number; shots: number[]; method: string }>
+  /** Flags, generator, agents, thresholds, versions. */
+  settings: Record<string, unknown>
+  shots: ReportShot[]
+}
+
+/** Width of the shot thumbnails embedded in the report (shown at 128 px, sharp on HiDPI screens). */
+export const REPORT_THUMB_WIDTH = 320
+
+/** Escapes text for HTML element content and double-quoted attribute values. */
+export function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => ENTITIES[c])
+}
+const ENTITIES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' }
+
+/**
+ * The video link, percent-encoded per path segment. Only a relative path is accepted: the report
+ * must make no request outside its own folder.
+ */
+export function videoSrc(href: string): string {
+  if (href.trim() === '' || /^[a-z][a-z0-9+.-]*:/i.test(href) || href.startsWith('/') || href.startsWith('\\'))
+    throw new RangeError(`report videoHref must be a path relative to the report (got "${href}")`)
+  return href.split('/').map(encodeURIComponent).join('/')
+}
+
+/** Writes one self-contained HTML file (atomically). */
+export async function writeReport(data: ReportData, outPath: string): Promise<void> {
+  const src = videoSrc(data.videoHref)
+  const [storyboard, timeline, thumbs] = await Promise.all([
+    data.storyboardPng ? inlineImage(data.storyboardPng) : undefined,
+    data.timelinePng ? inlineImage(data.timelinePng) : undefined,
+    mapLimit(data.shots, 4, (s) => (s.keyframe ? inlineThumbnail(s.keyframe, { width: REPORT_THUMB_WIDTH }) : undefined)),
+  ])
+  await writeFileAtomic(outPath, reportHtml(data, { videoSrc: src, storyboard, timeline, thumbs }))
+}
+
+interface Assets {
+  videoSrc: string
+  storyboard?: InlineImage
+  timeline?: InlineImage
+  /** One per shot, in `data.shots` order. */
+  thumbs: Array<InlineImage | undefined>
+}
+
+/** The page itself: pure, so it can be checked without touching the disk. */
+export function reportHtml(data: ReportData, assets: Assets): string {
+  const e = escapeHtml
+  const n = data.shots.length
+  const accepted = data.shots.filter((s) => s.accepted).length
+  const attempts = data.shots.reduce((a, s) => a + s.attempts.length, 0)
+  const meta = [
+    `${fmtNum(data.durationSec, 2)} s`,
+    `${data.width}×${data.height} @ ${fmtNum(data.fps, 3)} fps`,
+    `${n} shot${n === 1 ? '' : 's'}`,
+    `${accepted}/${n} accepted`,
+    `${attempts} attempt${attempts === 1 ? '' : 's'}`,
+  ].join(' · ')
+  const out: string[] = []
+  out.push(
+    '<!doctype html>',
+    '<html lang="en">',
+    '<head>',
+    '<meta charset="utf-8">',
+    `<meta http-equiv="Content-Security-Policy" content="${e(REPORT_CSP)}">`,
+    '<meta name="viewport" content="width=device-width, initial-scale=1">',
+    '<meta name="generator" content="longav">',
+    // An empty icon: without it a browser serving the page over HTTP asks for /favicon.ico.
+    '<link rel="icon" href="data:,">',
+    `<title>${e(data.title)}</title>`,
+    `<style>${REPORT_CSS}</style>`,
+    '</head>',
+    '<body>',
+    '<header class="top">',
+    `<h1 id="title">${e(data.title)}</h1>`,
+    `<p class="meta">${e(meta)}</p>`,
+    '<nav class="toc"><a href="#video-section">Video</a><a href="#timeline">Timeline</a><a href="#storyboard">Storyboard</a>' +
+      '<a href="#shots">Shots</a><a href="#identity">Identity</a><a href="#settings">Settings</a></nav>',
+    summaryCards(data.summary),
+    '</header>',
+    '<main>',
+    '<section id="video-section">',
+    '<h2>Video</h2>',
+    '<div class="player">',
+    // The video is the one thing not embedded: base64 of a 10–100 MB film would make this file
+    // unusably slow to open, so it is linked relatively and must stay beside the report.
+    `<video id="video" controls preload="metadata" playsinline src="${e(assets.videoSrc)}" width="${data.width}" height="${data.height}"></video>`,
+    `<p id="video-note" class="note" hidden>The video could not be played here: <code>${e(data.videoHref)}</code> must sit in the same folder as this report, and the browser must play H.264 + AAC.</p>`,
+    '</div>',
+    '</section>',
+    imageSection('timeline', 'Timeline', assets.timeline, 'Timeline: beats, sections, detected cuts, motion and per-shot scores',
+      'Beats, sections, detected cuts, motion and per-shot scores.'),
+    imageSection('storyboard', 'Storyboard', assets.storyboard, 'Storyboard: one frame per shot', 'One frame per shot with its index and time code.'),
+    shotsSection(data, assets.thumbs),
+    identitySection(data.identity),
+    settingsSection(data.settings),
+    '<footer>Written by longav. Everything but the video is embedded in this file; the video is linked as ' +
+      `<code>${e(data.videoHref)}</code> beside it.</footer>`,
+    '</main>',
+    `<script>${REPORT_JS}</script>`,
+    '</body>',
+    '</html>',
+    '',
+  )
+  return out.join('\n')
+}
+
+function summaryCards(summary: Record<string, string | number | boolean | null>): string {
+  const entries = Object.entries(summary)
+  if (entries.length === 0) return ''
+  const cards = entries.map(([k, v]) => `<div class="card"><div class="k">${escapeHtml(k)}</div><div class="v">${fmtValue(v)}</div></div>`)
+  return `<div class="cards" id="summary">${cards.join('')}</div>`
+}
+
+function imageSection(id: string, heading: string, img: InlineImage | undefined, alt: string, caption: string): string {
+  const body = img
+    ? `<figure><img id="${id}-img" src="${img.uri}" width="${img.width}" height="${img.height}" alt="${escapeHtml(alt)}">` +
+      `<figcaption>${escapeHtml(caption)}</figcaption></figure>`
+    : '<p class="empty">Not available for this run.</p>'
+  return `<section id="${id}"><h2>${heading}</h2>${body}</section>`
+}
+
+const SHOT_HEAD = ['#', 'Keyframe', 'Time', 'Section', 'Camera', 'Entities', 'Score', 'Kept / all', 'Status', 'AV-Align', 'Beat', 'Motion', 'Temporal', 'Flicker', 'Cut on beat']
+
+function shotsSection(data: ReportData, thumbs: Array<InlineImage | undefined>): string {
+  if (data.shots.length === 0) return '<section id="shots"><h2>Shots</h2><p class="empty">No shots.</p></section>'
+  const head = `<div class="row head">${SHOT_HEAD.map((h) => `<span>${h}</span>`).join('')}</div>`
+  const rows = data.shots.map((s, k) => shotRow(s, thumbs[k], data.fps))
+  return `<section id="shots"><h2>Shots</h2><p class="small">Click a shot to jump the video to it and show its attempts.</p>` +
+    `<div class="scroll"><div class="shots">${head}${rows.join('\n')}</div></div></section>`
+}
+
+function shotRow(s: ReportShot, thumb: InlineImage | undefined, fps: number): string {
+  const e = escapeHtml
+  const startSec = s.startFrame / fps
+  const endSec = s.endFrame / fps
+  const m = s.metrics
+  const img = thumb
+    ? `<img class="thumb" src="${thumb.uri}" width="${thumb.width}" height="${thumb.height}" alt="Shot ${s.index} keyframe">`
+    : '<span class="nothumb">no keyframe</span>'
+  const cells = [
+    `<span class="idx">${s.index}</span>`,
+    img,
+    `<span>${fmtNum(startSec, 2)}–${fmtNum(endSec, 2)} s<br><span class="small">${timecode(s.startFrame, fps)} · frames ${s.startFrame}–${s.endFrame} (${s.endFrame - s.startFrame})</span></span>`,
+    `<span>${s.sectionLabel ? e(s.sectionLabel) : '—'}</span>`,
+    `<span>${e(s.camera)}<br><span class="small">${e(s.framing)}</span></span>`,
+    `<span>${s.entities.length ? s.entities.map((x) => `<span class="chip">${e(x)}</span>`).join('') : '—'}</span>`,
+    `<span>${fmtNum(s.score, 3)}${scoreMeter(s.score)}</span>`,
+    `<span>${s.keptAttempt} / ${s.attempts.length}</span>`,
+    `<span>${s.accepted ? '<span class="badge ok">accepted</span>' : '<span class="badge bad">rejected</span>'}</span>`,
+    `<span>${m ? fmtValue(m.avAlign) : '—'}</span>`,
+    `<span>${m ? fmtValue(m.beatAlignment) : '—'}</span>`,
+    `<span>${m ? fmtNum(m.motion, 2) : '—'}</span>`,
+    `<span>${m ? fmtNum(m.temporalConsistency, 3) : '—'}</span>`,
+    `<span>${m ? fmtNum(m.flicker, 3) : '—'}</span>`,
+    `<span>${m ? fmtValue(m.cutOnBeat) : '—'}</span>`,
+  ]
+  return (
+    `<details class="shot" id="shot-${s.index}" data-index="${s.index}" data-start="${startSec}" data-end="${endSec}">` +
+    `<summary class="row">${cells.join('')}</summary>` +
+    `<div class="detail">${shotDetail(s)}</div></details>`
+  )
+}
+
+function shotDetail(s: ReportShot): string {
+  const e = escapeHtml
+  const parts = [`<p><span class="label">Prompt:</span> ${e(s.prompt)}</p>`]
+  if (s.caption) parts.push(`<p><span class="label">Caption:</span> ${e(s.caption)}</p>`)
+  if (s.attempts.length === 0) {
+    parts.push('<p class="empty">No attempts recorded.</p>')
+    return parts.join('')
+  }
+  const rows = s.attempts.map((a) => {
+    const checks = Object.entries(a.checks)
+      .map(([k, v]) => `<span class="chip">${e(k)}: ${fmtValue(v)}</span>`)
+      .join('')
+    const status = (a.accepted ? '<span class="badge ok">accepted</span>' : '<span class="badge bad">rejected</span>') +
+      (a.cached ? ' <span class="badge cached">cached</span>' : '')
+    const kept = a.attempt === s.keptAttempt
+    return `<tr class="attempt${kept ? ' kept' : ''}" data-attempt="${a.attempt}"><td class="num">${a.attempt}${kept ? ' (kept)' : ''}</td>` +
+      `<td class="num">${fmtNum(a.score, 3)}</td><td>${status}</td><td>${checks || '—'}</td><td class="critique">${a.critique ? e(a.critique) : '—'}</td></tr>`
+  })
+  parts.push(
+    '<table class="attempts"><thead><tr><th>Attempt</th><th>Score</th><th>Verdict</th><th>Checks</th><th>Critique</th></tr></thead>' +
+      `<tbody>${rows.join('')}</tbody></table>`,
+  )
+  return parts.join('')
+}
+
+function identitySection(identity: ReportData['identity']): string {
+  const e = escapeHtml
+  if (!identity || identity.length === 0)
+    return '<section id="identity"><h2>Identity consistency</h2><p class="empty">No identity measurements for this run.</p></section>'
+  const rows = identity.map(
+    (r) =>
+      `<tr><td>${e(r.id)}</td><td>${e(r.kind)}</td><td class="num">${fmtNum(r.consistency, 3)}${scoreMeter(r.consistency)}</td>` +
+      `<td>${r.shots.map((k) => `<a href="#shot-${k}">${k}</a>`).join(', ') || '—'}</td><td>${e(r.method)}</td></tr>`,
+  )
+  return (
+    '<section id="identity"><h2>Identity consistency</h2><table class="identity"><thead><tr><th>Entity</th><th>Kind</th>' +
+    `<th>Consistency</th><th>Shots</th><th>Method</th></tr></thead><tbody>${rows.join('')}</tbody></table></section>`
+  )
+}
+
+function settingsSection(settings: Record<string, unknown>): string {
+  const rows = flattenSettings(settings)
+  const body = rows.length
+    ? `<table class="kv"><tbody>${rows.map(([k, v]) => `<tr><th>${escapeHtml(k)}</th><td>${escapeHtml(v)}</td></tr>`).join('')}</tbody></table>`
+    : '<p class="empty">No settings recorded.</p>'
+  return `<section id="settings"><h2>Settings</h2>${body}</section>`
+}
+
+/**
+ * Settings as dotted key/value rows (`generator.name`, `thresholds.minScore`, `agents[0].model`):
+ * arrays of plain values stay on one row; cycles, functions and symbols cannot break the page.
+ */
+export function flattenSettings(value: Record<string, unknown>): Array<[string, string]> {
+  const out: Array<[string, string]> = []
+  const seen = new Set<object>()
+  const walk = (v: unknown, key: string): void => {
+    if (v === undefined || typeof v === 'function' || typeof v === 'symbol') return
+    if (v === null || typeof v !== 'object') return void out.push([key, String(v)])
+    if (v instanceof Date) return void out.push([key, Number.isNaN(v.getTime()) ? 'Invalid Date' : v.toISOString()])
+    if (seen.has(v)) return void out.push([key, '[circular]'])
+    seen.add(v)
+    if (Array.isArray(v)) {
+      if (v.every((x) => x === null || typeof x !== 'object')) out.push([key, v.length ? v.map(String).join(', ') : '[]'])
+      else v.forEach((x, i) => walk(x, `${key}[${i}]`))
+    } else {
+      const entries = Object.entries(v as Record<string, unknown>)
+      if (entries.length === 0 && key) out.push([key, '{}'])
+      for (const [k, x] of entries) walk(x, key ? `${key}.${k}` : k)
+    }
+    seen.delete(v)
+  }
+  walk(value, '')
+  return out
+}
+
+function scoreMeter(v: number): string {
+  if (!Number.isFinite(v)) return ''
+  return `<meter min="0" max="1" low="0.5" high="0.75" optimum="1" value="${Math.max(0, Math.min(1, v))}"></meter>`
+}
+
+/** A figure as escaped HTML: booleans as ✓/✗, null as a dash, numbers to at most `digits` decimals. */
+function fmtValue(v: string | number | boolean | null): string {
+  if (v === null) return '—'
+  if (typeof v === 'boolean') return v ? '<span class="yes">✓ yes</span>' : '<span class="no">✗ no</span>'
+  if (typeof v === 'number') return fmtNum(v, 3)
+  return escapeHtml(v)
+}
+
+function fmtNum(v: number, digits: number): string {
+  if (!Number.isFinite(v)) return String(v)
+  if (Number.isInteger(v)) return String(v)
+  return String(Number(v.toFixed(digits)))
+}
+
+/** Maps with at most `limit` calls in flight (decoding 100 keyframes at once would spike memory). */
+async function mapLimit<T, R>(items: T[], limit: number, fn: (item: T) => Promise<R> | R): Promise<R[]> {
+  const out = new Array<R>(items.length)
+  let next = 0
+  const worker = async () => {
+    while (next < items.length) {
+      const k = next++
+      out[k] = await fn(items[k])
+    }
+  }
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker))
+  return out
+}

@@ -1,0 +1,92 @@
+import { basename } from 'node:path'
+import type { ReportData } from '../render/report.js'
+import type { Analysis, ShotPlan, Treatment, VideoScore } from '../schemas/index.js'
+import type { RenderSummary } from './renderMachine.js'
+import type { RenderSetup } from './renderWork.js'
+import type { ShotOutput } from './shotLoop.js'
+
+/** What report.html shows, gathered from the render's own records. Pure. */
+export function reportData(r: {
+  plan: ShotPlan
+  analysis: Analysis
+  treatment: Treatment
+  results: Record<string, ShotOutput>
+  score: VideoScore
+  summary: RenderSummary
+  setup: Pick<RenderSetup, 'runDir' | 'songPath' | 'brief' | 'director' | 'planner' | 'verifier' | 'generator' | 'thresholds' | 'separation'>
+}): ReportData {
+  const { plan: p, analysis: a, score: s, setup } = r
+  const measured = new Map(s.shots.map((m) => [m.index, m]))
+  const pct = (x: number | null) => (x === null ? null : `${Math.round(x * 100)}%`)
+  return {
+    title: r.treatment.title || setup.brief.title,
+    videoHref: basename(setup.runDir.final),
+    fps: p.fps,
+    width: p.width,
+    height: p.height,
+    durationSec: p.totalFrames / p.fps,
+    storyboardPng: setup.runDir.storyboard,
+    timelinePng: setup.runDir.scorePlot,
+    summary: {
+      shots: p.shots.length,
+      'shots passed': `${r.summary.acceptedShots}/${p.shots.length}`,
+      attempts: r.summary.attempts,
+      'AV-Align': s.avAlign.score,
+      'AV-Align baseline (shifted audio)': s.avAlign.baseline,
+      'beat alignment': s.beatAlignment.score,
+      'beat alignment baseline': s.beatAlignment.baseline,
+      'cuts found': s.cuts.frames.length,
+      'cuts on a beat': pct(s.cuts.onBeatShare),
+      'cuts on a beat by chance': pct(s.cuts.onBeatChance),
+      'sections with a cut': pct(s.cuts.sectionsWithCut),
+      'temporal consistency': s.temporal.consistency,
+      flicker: s.temporal.flicker,
+      'duration exact': s.duration.exact,
+      'audio offset (ms)': s.audioOffset ? Math.round(s.audioOffset.seconds * 1000) : null,
+      tempo: `${a.tempo.bpm.toFixed(1)} BPM, ${a.meter}/4`,
+    },
+    identity: s.identity.map((e) => ({ id: e.id, kind: e.kind, consistency: e.consistency, shots: e.shots, method: e.method })),
+    settings: {
+      song: setup.songPath,
+      output: setup.brief.output,
+      generator: setup.generator.id,
+      director: setup.director.id,
+      planner: setup.planner.id,
+      verifier: setup.verifier.id,
+      thresholds: setup.thresholds,
+      streams: setup.separation ? `onnx (${setup.separation.name})` : 'dsp',
+      plan: { author: p.author, shots: p.shots.length, totalFrames: p.totalFrames },
+      treatment: { author: r.treatment.author, logline: r.treatment.logline, look: r.treatment.styleBible.look },
+    },
+    shots: p.shots.map((shot) => {
+      const out = r.results[String(shot.index)]
+      const m = measured.get(shot.index)
+      return {
+        index: shot.index,
+        startFrame: shot.startFrame,
+        endFrame: shot.endFrame,
+        sectionLabel: a.sections[shot.sectionIndex]?.label,
+        camera: shot.camera,
+        framing: shot.framing,
+        prompt: shot.prompt,
+        entities: [shot.locationId, ...shot.characterIds],
+        caption: shot.captions[0]?.text,
+        keyframe: out.best.segment.keyFrame,
+        keptAttempt: out.best.attempt,
+        accepted: out.best.verdict.accepted,
+        score: out.best.verdict.score,
+        attempts: out.attempts.map((at) => ({
+          attempt: at.attempt,
+          score: at.verdict.score,
+          accepted: at.verdict.accepted,
+          critique: at.verdict.critique,
+          checks: at.verdict.checks,
+          cached: at.cached,
+        })),
+        metrics: m
+          ? { avAlign: m.avAlign, beatAlignment: m.beatAlignment, motion: m.motion, temporalConsistency: m.temporalConsistency, flicker: m.flicker, cutOnBeat: m.cutOnBeat }
+          : undefined,
+      }
+    }),
+  }
+}
