@@ -2,7 +2,7 @@
  * longav's programmatic API: the same operations as the CLI, as typed async functions with
  * progress events and an AbortSignal. Nothing here prints.
  */
-import { join, resolve } from 'node:path'
+import { dirname, join, resolve } from 'node:path'
 import { createHeuristicDirector, createHeuristicPlanner } from './agents/index.js'
 import type { Director, Planner } from './agents/types.js'
 import { createHeuristicVerifier, VerifierThresholds, type Verifier } from './agents/verifier/index.js'
@@ -22,7 +22,8 @@ import type { RenderSummary } from './workflow/renderMachine.js'
 import { createRenderWork } from './workflow/renderWork.js'
 import { defaultOutDir, runDirAt, type RunDir } from './workflow/runDir.js'
 import { runRender } from './workflow/runRender.js'
-import { mkdirSync } from 'node:fs'
+import { existsSync, mkdirSync } from 'node:fs'
+import { loadMemory } from './memory/index.js'
 import { readFile } from 'node:fs/promises'
 import type { z } from 'zod'
 import { Analysis as AnalysisSchema, ShotPlan as ShotPlanSchema, Treatment as TreatmentSchema } from './schemas/index.js'
@@ -194,6 +195,7 @@ export async function score(video: string, song: string, opts: ScoreOptions = {}
   await checkVideo(videoPath, opts.signal)
   const analysis = await analyze(song, { modelsDir: opts.modelsDir, separationModel: opts.separationModel, signal: opts.signal, onEvent: opts.onEvent })
   let planned: ShotPlan | undefined
+  let references: Record<string, Array<{ image: string; locationId?: string; framing?: string }>> | undefined
   if (opts.plan) {
     const text = await readFile(resolve(opts.plan), 'utf8').catch(() => {
       throw new InputError(`plan not found: ${opts.plan}`)
@@ -207,6 +209,13 @@ export async function score(video: string, song: string, opts: ScoreOptions = {}
     const parsed = ShotPlanSchema.safeParse(raw)
     if (!parsed.success) throw new InputError(`plan ${opts.plan} is not a longav plan.json: ${parsed.error.issues[0].path.join('.')}: ${parsed.error.issues[0].message}`)
     planned = parsed.data
+    // A longav run folder also holds memory.json: its reference keyframes anchor identity.
+    const memory = await loadMemory(join(dirname(resolve(opts.plan)), 'memory.json'))
+    if (memory) {
+      references = Object.fromEntries(
+        Object.entries(memory.entities).map(([id, e]) => [id, e.references.filter((r) => existsSync(r.image)).map((r) => ({ image: r.image, locationId: r.locationId, framing: r.framing }))]),
+      )
+    }
   }
   const outDir = resolve(opts.outDir ?? defaultScoreDir(videoPath))
   mkdirSync(outDir, { recursive: true })
@@ -216,6 +225,7 @@ export async function score(video: string, song: string, opts: ScoreOptions = {}
     songPath: resolve(song),
     analysis,
     plan: planned,
+    references,
     outDir,
     modelsDir: opts.modelsDir,
     embeddingModel: opts.embeddingModel,

@@ -69,6 +69,13 @@ describe('bad input exits non-zero with a specific message and leaves no final.m
     }, /the song is silent/],
     ['a missing brief', () => ['render', song.path, join(dir, 'missing.md')], /not found|no such file/i],
     ['a bad --size', () => ['render', song.path, brief, '--size', 'big'], /--size expects WIDTHxHEIGHT/],
+    ['an unknown --threshold', () => ['render', song.path, brief, '--threshold', 'minMagic=1'], /unknown threshold 'minMagic'/],
+    ['a --threshold out of range', () => ['render', song.path, brief, '--threshold', 'minPlaceIdentity=3'], /--threshold minPlaceIdentity/],
+    ['a brief with a bad verifier threshold', () => {
+      const sub = join(dir, 'bad-verifier')
+      mkdirSync(sub, { recursive: true })
+      return ['render', song.path, writeTestBrief(sub, 'verifier:\n  maxFlicker: lots\n')]
+    }, /verifier\.maxFlicker/],
   ]
   for (const [name, args, message] of cases) {
     it(name, () => {
@@ -138,4 +145,61 @@ describe('commands', () => {
     expect(r.code).toBe(2)
     expect(r.stderr).toMatch(/unknown command 'dance'/)
   })
+})
+
+describe('score', () => {
+  let video: string
+  let planPath: string
+  beforeAll(() => {
+    const out = join(dir, 'out-score-src')
+    const r = longav(['render', song.path, brief, '--out', out, '--size', '320x180', '--fps', '15'], dir)
+    expect(r.code, r.stderr).toBe(0)
+    video = join(out, 'final.mp4')
+    planPath = join(out, 'plan.json')
+  }, 180_000)
+
+  it('scores a video against the song: prints the figures beside chance and writes score.json and score.png', () => {
+    const out = join(dir, 'scored')
+    const r = longav(['score', video, song.path, '--out', out, '--plan', planPath], dir)
+    expect(r.code, r.stderr).toBe(0)
+    expect(r.stdout.trim().split('\n')).toEqual([join(out, 'score.json'), join(out, 'score.png')])
+    expect(r.stderr).toMatch(/AV-Align \d\.\d+ \(shifted-audio baseline \d\.\d+/)
+    expect(r.stderr).toMatch(/cuts found, 100% on a beat \(chance \d+%\)/)
+    expect(r.stderr).toMatch(/duration exact; audio offset 0 ms/)
+    expect(r.stderr).toMatch(/identity location \S+: \d\.\d+ over \d+ shots \(descriptor\)/)
+    const score = JSON.parse(readFileSync(join(out, 'score.json'), 'utf8'))
+    expect(score.shots.length).toBe(JSON.parse(readFileSync(planPath, 'utf8')).shots.length)
+    expect(readFileSync(join(out, 'score.png')).subarray(1, 4).toString()).toBe('PNG')
+  })
+
+  it('finds audio laid 200 ms late in a video', () => {
+    const late = join(dir, 'late-audio.mp4')
+    spawnSync('ffmpeg', ['-v', 'error', '-y', '-i', video, '-af', 'adelay=200:all=1', '-c:v', 'copy', '-c:a', 'aac', late])
+    const out = join(dir, 'scored-late')
+    const r = longav(['score', late, song.path, '--out', out], dir)
+    expect(r.code, r.stderr).toBe(0)
+    const score = JSON.parse(readFileSync(join(out, 'score.json'), 'utf8'))
+    expect(score.audioOffset.seconds).toBeGreaterThan(0.17)
+    expect(score.audioOffset.seconds).toBeLessThan(0.23)
+  })
+
+  const bad: Array<[string, () => string[], RegExp]> = [
+    ['a missing video', () => ['score', join(dir, 'none.mp4'), song.path], /video not found/],
+    ['an audio file as the video', () => ['score', song.path, song.path], /video has no video stream/],
+    ['a missing song', () => ['score', video, join(dir, 'none.mp3')], /song not found/],
+    ['a plan that is not a plan', () => {
+      const p = join(dir, 'not-a-plan.json')
+      writeFileSync(p, JSON.stringify({ shots: 'many' }))
+      return ['score', video, song.path, '--plan', p]
+    }, /is not a longav plan\.json/],
+  ]
+  for (const [name, args, message] of bad) {
+    it(`refuses ${name} and writes nothing`, () => {
+      const out = join(dir, `scored-${name.replace(/\W+/g, '-')}`)
+      const r = longav([...args(), '--out', out], dir)
+      expect(r.code, r.stderr).toBe(2)
+      expect(r.stderr).toMatch(message)
+      expect(existsSync(join(out, 'score.json'))).toBe(false)
+    })
+  }
 })

@@ -139,7 +139,7 @@ describe('judge', () => {
     beatAlignmentBaseline: 0.3,
     beats: 8,
     temporalConsistency: 0.9,
-    flicker: 0.05,
+    flicker: 0.01,
     unplannedCuts: [] as number[],
     identity: [{ id: 'c', kind: 'character' as const, similarity: 0.9, method: 'descriptor' }],
     bestFrame: 10,

@@ -68,7 +68,7 @@ output:
 #   minPlaceIdentity: 0.8       # similarity of a place to its reference keyframes
 #   minCharacterIdentity: 0.6   # of a character to its references in the same place
 #   minTemporalConsistency: 0.6 # similarity of consecutive frames
-#   maxFlicker: 0.5
+#   maxFlicker: 0.05
 #   maxFrozenSec: 1.0
 #   maxBeatAlignmentDeficit: 0.2
 ---

@@ -31,6 +31,7 @@ Options:
   --separation-model NAME
                      separate the streams with models/separation/NAME (default: the one present)
   --plan FILE        (score) the plan.json the video was made from: per-shot scores, identity
+                     (against the reference keyframes in memory.json beside it, when there)
   --embedding-model NAME
                      compare identities with models/embedding/NAME (default: the one present)
   --verbose          log every shot

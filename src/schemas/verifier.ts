@@ -13,8 +13,11 @@ export const VerifierThresholds = z.object({
   maxFrozenSec: z.number().nonnegative().default(1.0),
   /** Lowest mean similarity of consecutive frames (Temp-C). */
   minTemporalConsistency: z.number().min(0).max(1).default(0.6),
-  /** Highest flicker index (see metrics/temporal.ts). */
-  maxFlicker: z.number().nonnegative().default(0.5),
+  /**
+   * Highest flicker index (metrics/temporal.ts: luma alternating ±a gives a; the procedural
+   * renders measure 0.001–0.015).
+   */
+  maxFlicker: z.number().nonnegative().default(0.05),
   /**
    * How far AV-Align may fall below its own shifted-audio baseline (a shot whose motion ignores
    * the music sits at the baseline; one that moves against it, below). Checked on shots with at
