@@ -8,6 +8,8 @@ import { ShotPlan, VideoScore } from '../src/schemas/index.js'
 import { makeSongFixture, type SongFixture } from './helpers/songFixture.js'
 import { writeTestBrief } from './helpers/brief.js'
 import { detectCuts, videoMd5 } from './helpers/video.js'
+import { launchChromium, openPage } from './helpers/browser.js'
+import { pathToFileURL } from 'node:url'
 
 const SIZE = { width: 320, height: 180, fps: 24 }
 
@@ -75,6 +77,31 @@ describe('a full render of a 24 s song', () => {
     for (const d of detected) expect(planned.some((p) => Math.abs(p - d) <= 1), `unplanned cut at frame ${d}`).toBe(true)
     for (const c of sceneChanges) expect(detected.some((d) => Math.abs(d - c) <= 1), `scene change at frame ${c} not found`).toBe(true)
   })
+
+  it('writes a report.html that opens in headless Chromium with no errors and shows every shot', async () => {
+    const plan = ShotPlan.parse(JSON.parse(readFileSync(join(outDir, 'plan.json'), 'utf8')))
+    const browser = await launchChromium()
+    try {
+      const { page, log, close } = await openPage(browser, pathToFileURL(join(outDir, 'report.html')).href)
+      try {
+        const rows = await page.$$eval('details.shot', (els) => els.map((el) => Number(el.getAttribute('data-index'))))
+        expect(rows).toEqual(plan.shots.map((s) => s.index))
+        const thumbs = await page.$$eval('details.shot img.thumb', (imgs) => (imgs as HTMLImageElement[]).map((i) => i.complete && i.naturalWidth > 0))
+        expect(thumbs).toEqual(plan.shots.map(() => true))
+        const plots = await page.$$eval('#storyboard-img, #timeline-img', (imgs) => (imgs as HTMLImageElement[]).map((i) => i.naturalWidth > 0))
+        expect(plots).toEqual([true, true])
+        await page.waitForFunction(() => (document.querySelector('video') as HTMLVideoElement).readyState >= 1, undefined, { timeout: 10_000 })
+        expect(log.consoleErrors).toEqual([])
+        expect(log.pageErrors).toEqual([])
+        // Chromium abandons its first whole-file read of the video for range requests: not a defect.
+        expect(log.failedRequests.filter((r) => !/final\.mp4: net::ERR_ABORTED/.test(r))).toEqual([])
+      } finally {
+        await close()
+      }
+    } finally {
+      await browser.close()
+    }
+  }, 60_000)
 
   it('reports progress: every stage, shot k of n, and an ETA', () => {
     const stages = events.filter((e) => e.type === 'stage').map((e) => (e as { stage: string }).stage)
