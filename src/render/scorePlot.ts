@@ -240,7 +240,7 @@ function drawTitle(ctx: SKRSContext2D, s: VideoScore, a: Analysis, L: ScorePlotL
     sep,
     { text: 'audio offset ' },
     offset
-      ? { text: `${offset.seconds >= 0 ? '+' : '−'}${Math.round(Math.abs(offset.seconds) * 1000)} ms (conf. ${offset.confidence.toFixed(2)})`, bold: true }
+      ? { text: `${signedMs(offset.seconds)} ms (conf. ${offset.confidence.toFixed(2)})`, bold: true }
       : { text: v.hasAudio ? 'unknown' : 'no audio track', colour: MUTED },
     ...(ids.length
       ? [sep, { text: 'identity ' }, { text: (ids.reduce((acc, e) => acc + e.consistency, 0) / ids.length).toFixed(2), bold: true }, { text: ` over ${ids.length}`, colour: MUTED }]
@@ -602,4 +602,10 @@ function drawLegendRow(ctx: SKRSContext2D, L: ScorePlotLayout): void {
   label('shot score 0 → 1 (temporal: 0.6 → 1)')
   swatch(NULL_COLOUR, 14, 9)
   label('n/a')
+}
+
+/** Milliseconds with a sign, and no "−0" for a rounding of zero. */
+function signedMs(seconds: number): string {
+  const ms = Math.round(seconds * 1000)
+  return ms === 0 ? '0' : `${ms > 0 ? '+' : '−'}${Math.abs(ms)}`
 }
