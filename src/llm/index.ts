@@ -1,0 +1,5 @@
+export * from './types.js'
+export { llmConfigFrom, LlmConfigError, DEFAULT_MODEL, type LlmFlags } from './config.js'
+export { createLlmClient, retryAfterMs, type LlmClientOptions, type LogLevel } from './client.js'
+export { redact } from './redact.js'
+export { costUsd, priceOf, PRICES, type ModelPrice } from './prices.js'
