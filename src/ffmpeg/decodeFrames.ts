@@ -120,12 +120,12 @@ export function decodeGrayFrames(
   return decodeFrames(path, { ...opts, format: 'gray' }, onFrame)
 }
 
-/** Decodes the first frame of an image or video into memory (one small frame: a reference keyframe). */
-export async function decodeImage(path: string, opts: Omit<FrameDecodeOptions, 'startSec' | 'durationSec' | 'maxFrames'>): Promise<Uint8Array> {
+/** Decodes one frame of an image or video (the first, or the one at `startSec`) into memory: a reference keyframe. */
+export async function decodeImage(path: string, opts: Omit<FrameDecodeOptions, 'durationSec' | 'maxFrames'>): Promise<Uint8Array> {
   let first: Uint8Array | undefined
   const n = await decodeFrames(path, { ...opts, maxFrames: 1 }, (frame) => {
     if (!first) first = new Uint8Array(frame)
   })
-  if (!first || n === 0) throw new FfmpegError(`could not decode an image from ${path}`, '', 0)
+  if (!first || n === 0) throw new FfmpegError(`could not decode an image from ${path}${opts.startSec !== undefined ? ` at ${opts.startSec.toFixed(3)} s` : ''}`, '', 0)
   return first
 }

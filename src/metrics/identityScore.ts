@@ -1,4 +1,4 @@
-import { analysisSize, decodeFrames } from '../ffmpeg/index.js'
+import { analysisSize, decodeImage } from '../ffmpeg/index.js'
 import type { EntityConsistency } from '../schemas/index.js'
 import type { EmbeddingModel } from './embedding.js'
 import { cosineSimilarity, describeImage, descriptorSimilarity, entityConsistency, type ImageDescriptor } from './identity.js'
@@ -99,19 +99,9 @@ class ViewReader {
 
   private async decode(source: ImageSource, kind: 'character' | 'location'): Promise<View> {
     const size = this.model ? { width: this.model.width, height: this.model.height } : DESCRIPTOR_SIZE
-    const rgb = await readPicture(source, size.width, size.height, this.signal)
+    const rgb = await decodeImage(source.path, { ...size, format: 'rgb24', startSec: source.timeSec, signal: this.signal })
     return this.model ? { embedding: await this.model.embed(rgb) } : { descriptor: describeImage(rgb, size.width, size.height, { focus: kind === 'character' ? 'subject' : 'scene' }) }
   }
-}
-
-/** One RGB picture at the given size, from an image file or a video frame. */
-export async function readPicture(source: ImageSource, width: number, height: number, signal?: AbortSignal): Promise<Uint8Array> {
-  let picture: Uint8Array | undefined
-  await decodeFrames(source.path, { width, height, format: 'rgb24', startSec: source.timeSec, maxFrames: 1, signal }, (f) => {
-    picture = new Uint8Array(f)
-  })
-  if (!picture) throw new Error(`no picture in ${source.path}${source.timeSec !== undefined ? ` at ${source.timeSec.toFixed(3)} s` : ''}`)
-  return picture
 }
 
 function round(x: number): number {

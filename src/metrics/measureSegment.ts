@@ -1,7 +1,7 @@
 import type { EmbeddingModel } from './embedding.js'
 import { scoreIdentity, type EntityViews } from './identityScore.js'
 import { measureFrames } from './measureFrames.js'
-import { avAlignWithBaseline, beatAlignmentWithBaseline } from './sync.js'
+import { avAlignWithBaseline, beatAlignmentWithBaseline, meanMotionAfterFirst } from './sync.js'
 import type { FrameStats } from './frameStats.js'
 
 /** What the verifier needs from the song and memory to measure one segment. */
@@ -56,8 +56,6 @@ export async function measureSegment(path: string, ctx: SegmentContext): Promise
   const av = avAlignWithBaseline(peaks, m.motion, ctx.fps, ctx.beatPeriodSec)
   const ba = beatAlignmentWithBaseline(beats, m.motion, ctx.fps, ctx.beatPeriodSec)
   const temporal = m.temporal.summary(m.cuts)
-  let sum = 0
-  for (let i = 1; i < m.motion.length; i++) sum += m.motion[i]
   const withRefs: EntityViews[] = ctx.entities
     .filter((e) => (ctx.references[e.id] ?? []).length > 0)
     .map((e) => ({
@@ -71,7 +69,7 @@ export async function measureSegment(path: string, ctx: SegmentContext): Promise
   const hasSync = peaks.length > 0 || av.videoPeaks > 0
   return {
     stats: m.stats,
-    motion: r(m.motion.length > 1 ? sum / (m.motion.length - 1) : 0),
+    motion: r(meanMotionAfterFirst(m.motion)),
     avAlign: hasSync ? r(av.score) : null,
     avAlignBaseline: hasSync ? r(av.baseline) : null,
     audioPeaks: peaks.length,

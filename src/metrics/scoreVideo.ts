@@ -6,7 +6,7 @@ import type { EmbeddingModel } from './embedding.js'
 import { scoreIdentity, type EntityViews } from './identityScore.js'
 import { measureFrames, type FrameMeasurement } from './measureFrames.js'
 import { envelopeOffset } from './offset.js'
-import { avAlign, avAlignWithBaseline, beatAlignment, beatAlignmentWithBaseline, cutsOnBeat, motionBeats, motionPeaks, sectionsWithCut } from './sync.js'
+import { avAlign, avAlignWithBaseline, beatAlignment, beatAlignmentWithBaseline, cutsOnBeat, meanMotionAfterFirst, motionBeats, motionPeaks, sectionsWithCut } from './sync.js'
 
 export interface ScoreVideoInput {
   videoPath: string
@@ -113,8 +113,6 @@ function shotScore(span: { index: number; start: number; end: number }, m: Frame
   const beatsIn = a.beats.filter((t) => t >= t0 && t < t1).map((t) => t - t0)
   const ba = beatsIn.length ? beatAlignment(beatsIn, motionBeats(motion, fps), fps) : null
   const temporal = m.temporal.summary(m.cuts, { start: span.start, end: span.end })
-  let sum = 0
-  for (let i = 1; i < motion.length; i++) sum += motion[i]
   const r = (x: number) => Math.round(x * 10000) / 10000
   return {
     index: span.index,
@@ -122,7 +120,7 @@ function shotScore(span: { index: number; start: number; end: number }, m: Frame
     endFrame: span.end,
     avAlign: av === null ? null : r(av),
     beatAlignment: ba === null ? null : r(ba),
-    motion: r(motion.length > 1 ? sum / (motion.length - 1) : 0),
+    motion: r(meanMotionAfterFirst(motion)),
     temporalConsistency: r(temporal.consistency),
     flicker: r(temporal.flicker),
     cutOnBeat: span.start === 0 ? null : cutsOnBeat([span.start], grid, fps, a.tempo.bpm).onBeat[0],

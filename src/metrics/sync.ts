@@ -204,6 +204,13 @@ export function nearestDistance(sorted: readonly number[], x: number): number {
   return d
 }
 
+/** Mean motion inside a span, leaving out index 0 (the flow into its first frame comes from outside it). */
+export function meanMotionAfterFirst(motion: ArrayLike<number>): number {
+  let sum = 0
+  for (let i = 1; i < motion.length; i++) sum += motion[i]
+  return motion.length > 1 ? sum / (motion.length - 1) : 0
+}
+
 function mean(xs: number[]): number {
   return xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : 0
 }

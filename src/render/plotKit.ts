@@ -33,6 +33,19 @@ export function font(px: number, bold = false): string {
 }
 
 /** Pixel column of time `t` on the shared axis. */
+/** Stacks lanes top-down from `top`, heights in proportion to their weights, `gap` apart; returns them and the y after the last. */
+export function stackLanes<N extends string>(order: readonly N[], weight: Record<N, number>, top: number, space: number, gap: number): { lanes: Record<N, Lane>; bottom: number } {
+  const total = order.reduce((a, n) => a + weight[n], 0)
+  const lanes = {} as Record<N, Lane>
+  let y = top
+  for (const name of order) {
+    const h = Math.floor((space * weight[name]) / total)
+    lanes[name] = { y, h }
+    y += h + gap
+  }
+  return { lanes, bottom: y }
+}
+
 export function plotX(axis: TimeAxis, durationSec: number, t: number): number {
   return axis.x0 + (Math.min(Math.max(t, 0), durationSec) / durationSec) * (axis.x1 - axis.x0)
 }

@@ -5,6 +5,7 @@ import type { Analysis, FrameRun, ShotScore, VideoScore } from '../schemas/index
 import { writeFileAtomic } from '../util/files.js'
 import {
   BG,
+  stackLanes,
   clamp01,
   columnValues,
   drawBeats,
@@ -95,14 +96,7 @@ export function scorePlotLayout(opts: ScorePlotOptions = {}): ScorePlotLayout {
   const x0 = Math.round(Math.min(110, width * 0.08))
   const x1 = width - 14
   const laneSpace = height - titleH - rulerH - legendH - gap * (LANE_ORDER.length + 1) - 4
-  const totalWeight = LANE_ORDER.reduce((a, n) => a + LANE_WEIGHT[n], 0)
-  const lanes = {} as ScorePlotLayout['lanes']
-  let y = titleH + gap
-  for (const name of LANE_ORDER) {
-    const h = Math.floor((laneSpace * LANE_WEIGHT[name]) / totalWeight)
-    lanes[name] = { y, h }
-    y += h + gap
-  }
+  const { lanes, bottom: y } = stackLanes(LANE_ORDER, LANE_WEIGHT, titleH + gap, laneSpace, gap)
   const numbersH = Math.min(14, Math.round(lanes.beats.h * 0.3))
   const beatTicks = { y: lanes.beats.y + numbersH, h: lanes.beats.h - numbersH }
   const cuts = lanes.cuts

@@ -338,7 +338,7 @@ export function createRenderWork(setup: RenderSetup): RenderWork {
         },
       }
       await writeJsonAtomic(runDir.scores, scoresJson(p, results, setup, summary))
-      const t = memo.treatment ?? (await treatment(signal))
+      const t = await treatment(signal)
       await writeReport(reportData({ plan: p, analysis: a, treatment: t, results, score, summary, setup }), runDir.report)
       await memoryWrites
       await saveMemory(runDir.memory, memory)
