@@ -6,6 +6,11 @@ import { dirname, join, resolve } from 'node:path'
 import { createHeuristicDirector, createHeuristicPlanner } from './agents/index.js'
 import type { Director, Planner } from './agents/types.js'
 import { createHeuristicVerifier, VerifierThresholds, type Verifier } from './agents/verifier/index.js'
+import { createMetricJudge, type ShotJudge } from './agents/verifier/judgement.js'
+import { createLlmJudge } from './agents/verifier/vista.js'
+import { createLlmDirector, createLlmPlanner } from './agents/llm/index.js'
+import { llmConfigFrom, type LlmConfig } from './llm/index.js'
+import { openLlmSession, type LlmSession } from './workflow/llmSession.js'
 import { analyzeSong } from './audio/analyze.js'
 import { separationModelIdentity } from './audio/separation/index.js'
 import { loadBrief } from './brief/index.js'
@@ -34,6 +39,9 @@ export type { RenderSummary } from './workflow/renderMachine.js'
 export type { SegmentGenerator, SegmentRequest, GeneratorCapabilities } from './render/generators/types.js'
 export type { Director, Planner } from './agents/types.js'
 export type { Verifier } from './agents/verifier/index.js'
+export type { ShotJudge, Judgement, Critique } from './agents/verifier/judgement.js'
+export type { LlmConfig, StructuredMethod } from './llm/index.js'
+export { llmConfigFrom, LlmConfigError } from './llm/index.js'
 export { BriefError, briefTemplate } from './brief/index.js'
 export { InputError } from './workflow/inputs.js'
 export { RenderError } from './workflow/runRender.js'
@@ -61,9 +69,19 @@ export interface RenderOptions extends CommonOptions {
   director?: Director
   planner?: Planner
   verifier?: Verifier
+  /** Picks each round's winner among a shot's candidates (default: the model's VISTA judge when one is configured, else the metrics). */
+  judge?: ShotJudge
   thresholds?: Partial<VerifierThresholds>
-  /** Attempts per shot, including the first (default 3). */
-  maxAttempts?: number
+  /**
+   * The language model the director, planner and judge use: a config (see `llmConfigFrom`), null
+   * for none (heuristics only), or undefined to read it from the environment (LONGAV_LLM_*,
+   * OPENAI_API_KEY).
+   */
+  llm?: LlmConfig | null
+  /** Rounds per shot of generate → verify → judge → revise, including the first (default 3). */
+  rounds?: number
+  /** Candidates generated per round and judged against each other (default 2 with a model, else 1). */
+  candidates?: number
   /** Shots generated at once (default 2). */
   concurrency?: number
   /** Continue an earlier render of the same inputs in outDir (default true). */
@@ -82,7 +100,8 @@ export async function render(opts: RenderOptions): Promise<RenderResult> {
   const prepared = await prepare(opts)
   const summary = await runRender({
     ...prepared,
-    maxAttempts: opts.maxAttempts ?? 3,
+    maxRounds: opts.rounds ?? 3,
+    candidates: opts.candidates ?? (prepared.llm ? 2 : 1),
     concurrency: Math.max(1, opts.concurrency ?? 2),
     resume: opts.resume ?? true,
     force: opts.force ?? false,
@@ -100,7 +119,7 @@ export interface PlanResult {
 }
 
 /** Analyses the song and writes the treatment and shot plan, without rendering. */
-export async function plan(opts: Omit<RenderOptions, 'maxAttempts' | 'concurrency' | 'resume' | 'force' | 'verifier' | 'thresholds'>): Promise<PlanResult> {
+export async function plan(opts: Omit<RenderOptions, 'rounds' | 'candidates' | 'concurrency' | 'resume' | 'force' | 'verifier' | 'judge' | 'thresholds'>): Promise<PlanResult> {
   const prepared = await prepare(opts)
   mkdirSync(prepared.runDir.state, { recursive: true })
   const work = createRenderWork({ ...prepared, emit: (e) => opts.onEvent?.(e) })
@@ -108,6 +127,7 @@ export async function plan(opts: Omit<RenderOptions, 'maxAttempts' | 'concurrenc
   await work.analyze(signal)
   await work.direct(signal)
   await work.plan(signal)
+  await prepared.llm?.flush()
   const read = async <S extends z.ZodType>(path: string, schema: S): Promise<z.infer<S>> => schema.parse(JSON.parse(await readFile(path, 'utf8')))
   return {
     outDir: prepared.runDir.root,
@@ -241,7 +261,7 @@ function defaultScoreDir(videoPath: string): string {
 }
 
 /** Validates every input before anything is written. */
-async function prepare(opts: Omit<RenderOptions, 'maxAttempts' | 'concurrency' | 'resume' | 'force'>) {
+async function prepare(opts: Omit<RenderOptions, 'rounds' | 'candidates' | 'concurrency' | 'resume' | 'force'>) {
   assertFfmpegAvailable()
   const songPath = resolve(opts.song)
   await checkSong(songPath, opts.signal)
@@ -253,16 +273,22 @@ async function prepare(opts: Omit<RenderOptions, 'maxAttempts' | 'concurrency' |
   const analysisOptions = { modelsDir: opts.modelsDir, separationModel: opts.separationModel }
   const separation = await separationModelIdentity({ modelsDir: opts.modelsDir, name: opts.separationModel })
   const songSha = await sha256File(songPath, opts.signal)
+  const llmConfig = opts.llm === undefined ? llmConfigFrom(process.env) : opts.llm
+  const llm: LlmSession | null = llmConfig ? openLlmSession(llmConfig) : null
+  const heuristicDirector = createHeuristicDirector()
+  const heuristicPlanner = createHeuristicPlanner()
   return {
+    llm,
     songSha,
     analysisOptions,
     separation,
     runDir,
     songPath,
     brief,
-    director: opts.director ?? createHeuristicDirector(),
-    planner: opts.planner ?? createHeuristicPlanner(),
+    director: opts.director ?? (llm ? createLlmDirector(llm.client, heuristicDirector, { onLog: llm.log }) : heuristicDirector),
+    planner: opts.planner ?? (llm ? createLlmPlanner(llm.client, heuristicPlanner, { onLog: llm.log }) : heuristicPlanner),
     verifier: opts.verifier ?? createHeuristicVerifier(),
+    judge: opts.judge ?? (llm ? createLlmJudge(llm.client, { onLog: llm.log }) : createMetricJudge()),
     generator: opts.generator ?? createProceduralGenerator(),
     thresholds,
   }
@@ -277,4 +303,4 @@ function filesOf(d: RunDir): RenderResult['files'] {
 }
 
 // Re-exported so embedders can build on the same pieces.
-export { createHeuristicDirector, createHeuristicPlanner, createHeuristicVerifier, createProceduralGenerator }
+export { createHeuristicDirector, createHeuristicPlanner, createHeuristicVerifier, createProceduralGenerator, createMetricJudge }

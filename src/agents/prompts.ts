@@ -3,7 +3,7 @@ import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { packageRoot } from '../util/packageRoot.js'
 
-export type PromptName = 'director' | 'planner' | 'verifier'
+export type PromptName = 'director' | 'planner' | 'verifier' | 'judge' | 'rewrite'
 
 export { packageRoot }
 

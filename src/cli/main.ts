@@ -1,7 +1,7 @@
 import { existsSync, writeFileSync } from 'node:fs'
 import { resolve } from 'node:path'
 import { parseArgs } from 'node:util'
-import { analyze, plan, render, score, briefTemplate, BriefError, InputError, RenderError, type VideoScore } from '../index.js'
+import { analyze, plan, render, score, briefTemplate, BriefError, InputError, RenderError, llmConfigFrom, LlmConfigError, type VideoScore, type RenderSummary } from '../index.js'
 import { FfmpegMissingError } from '../ffmpeg/index.js'
 import { VerifierThresholds } from '../schemas/index.js'
 import { formatDuration, makeProgressPrinter } from './progress.js'
@@ -20,7 +20,9 @@ Options:
   --out DIR          output folder (default ./longav-out/<song name>/)
   --size WxH         output size, overriding the brief (e.g. 1920x1080)
   --fps N            output frame rate, overriding the brief
-  --attempts N       attempts per shot when the verifier rejects one (default 3)
+  --rounds N         rounds per shot: generate, verify, judge, revise (default 3; alias --attempts)
+  --candidates K     takes generated per round and judged against each other
+                     (default 2 with a language model, else 1)
   --threshold NAME=V a verifier threshold (repeatable), e.g. --threshold minPlaceIdentity=0.9;
                      names: ${Object.keys(VerifierThresholds.shape).join(', ')}
   --concurrency N    shots generated at once (default 2)
@@ -34,6 +36,14 @@ Options:
                      (against the reference keyframes in memory.json beside it, when there)
   --embedding-model NAME
                      compare identities with models/embedding/NAME (default: the one present)
+  --llm-base-url URL an OpenAI-compatible endpoint for the director, planner and judge
+                     (default $LONGAV_LLM_BASE_URL; OpenAI when only OPENAI_API_KEY is set)
+  --llm-model ID     the model (default $LONGAV_LLM_MODEL; gpt-4o-mini on OpenAI)
+  --llm-method M     structured output: json_schema, function_calling or json_mode
+                     (default $LONGAV_LLM_METHOD; json_schema on OpenAI, else json_mode)
+  --llm-budget N     stop asking the model after N tokens and use the heuristics
+  --llm-timeout-ms N per request (default 60000)
+  --no-llm           ignore any configured model: heuristics only
   --verbose          log every shot
   -h, --help         this help
 `
@@ -50,6 +60,14 @@ export async function main(argv: string[]): Promise<number> {
         size: { type: 'string' },
         fps: { type: 'string' },
         attempts: { type: 'string' },
+        rounds: { type: 'string' },
+        candidates: { type: 'string' },
+        'llm-base-url': { type: 'string' },
+        'llm-model': { type: 'string' },
+        'llm-method': { type: 'string' },
+        'llm-budget': { type: 'string' },
+        'llm-timeout-ms': { type: 'string' },
+        'no-llm': { type: 'boolean' },
         concurrency: { type: 'string' },
         resume: { type: 'boolean' },
         'no-resume': { type: 'boolean' },
@@ -132,7 +150,9 @@ async function renderCommand(args: string[], flags: Flags, signal: AbortSignal):
     ...modelFlags(flags),
     outDir: str(flags.out),
     output: outputFlags(flags),
-    maxAttempts: intFlag(flags.attempts, 'attempts', 1, 10),
+    rounds: intFlag(flags.rounds ?? flags.attempts, flags.rounds !== undefined ? 'rounds' : 'attempts', 1, 10),
+    candidates: intFlag(flags.candidates, 'candidates', 1, 8),
+    llm: llmFlags(flags),
     thresholds: thresholdFlags(flags.threshold),
     concurrency: intFlag(flags.concurrency, 'concurrency', 1, 16),
     resume: flags['no-resume'] ? false : true,
@@ -154,13 +174,41 @@ async function renderCommand(args: string[], flags: Flags, signal: AbortSignal):
         `${m.cutsFound} cuts found, ${m.cutsOnBeat === null ? 'n/a' : Math.round(m.cutsOnBeat * 100) + '%'} on a beat; report: ${resolve(result.outDir, 'report.html')}\n`,
     )
   }
+  if (result.llm) process.stderr.write(llmUsageLines(result.llm).join('\n') + '\n')
   return 0
+}
+
+/** The model's share of the work: requests, tokens and cost per stage, and the fallbacks. */
+export function llmUsageLines(u: NonNullable<RenderSummary['llm']>): string[] {
+  const cost = (c: number | null) => (c === null ? 'cost unknown for this model' : `$${c.toFixed(c < 0.01 ? 4 : 2)}`)
+  const tokens = (s: { promptTokens: number; completionTokens: number }) => `${s.promptTokens.toLocaleString('en-US')} in + ${s.completionTokens.toLocaleString('en-US')} out tokens`
+  return [
+    `model ${u.model}: ${u.requests} requests, ${tokens(u)}, ${cost(u.costUsd)}${u.fallbacks ? `; ${u.fallbacks} answer(s) fell back to the heuristics (see scores.json)` : ''}`,
+    ...Object.entries(u.stages).map(([stage, s]) => `  ${stage.padEnd(9)} ${String(s.requests).padStart(4)} requests, ${tokens(s)}, ${cost(s.costUsd)}${s.fallbacks ? `, ${s.fallbacks} fallback(s)` : ''}`),
+  ]
+}
+
+/** The model from --llm-* flags over the environment; null with --no-llm; undefined never (the CLI decides). */
+function llmFlags(flags: Flags) {
+  if (flags['no-llm']) return null
+  try {
+    return llmConfigFrom(process.env, {
+      llmBaseUrl: str(flags['llm-base-url']),
+      llmModel: str(flags['llm-model']),
+      llmMethod: str(flags['llm-method']),
+      llmBudget: str(flags['llm-budget']),
+      llmTimeoutMs: str(flags['llm-timeout-ms']),
+    })
+  } catch (err) {
+    if (err instanceof LlmConfigError) throw new UsageError(err.message)
+    throw err
+  }
 }
 
 async function planCommand(args: string[], flags: Flags, signal: AbortSignal): Promise<number> {
   const [song, brief] = requirePositionals(args, ['song', 'brief.md'], 'plan')
   const printer = makeProgressPrinter(process.stderr, { verbose: Boolean(flags.verbose) })
-  const r = await plan({ song, brief, ...modelFlags(flags), outDir: str(flags.out), output: outputFlags(flags), signal, onEvent: printer.onEvent })
+  const r = await plan({ song, brief, ...modelFlags(flags), llm: llmFlags(flags), outDir: str(flags.out), output: outputFlags(flags), signal, onEvent: printer.onEvent })
   printer.done()
   process.stdout.write(`${resolve(r.outDir, 'plan.json')}\n`)
   process.stderr.write(`${r.plan.shots.length} shots over ${formatDuration(r.plan.totalFrames / r.plan.fps)} at ${r.plan.fps} fps\n`)

@@ -3,7 +3,7 @@ import { AIMessage, HumanMessage, SystemMessage, ToolMessage, type BaseMessage }
 import { z } from 'zod'
 import { costUsd } from './prices.js'
 import { redact } from './redact.js'
-import type { ContentPart, LlmClient, LlmConfig, StageUsage, StructuredCall, StructuredResult } from './types.js'
+import type { ContentPart, LlmClient, LlmConfig, LlmExchange, StageUsage, StructuredCall, StructuredResult } from './types.js'
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error'
 
@@ -14,6 +14,8 @@ export interface LlmClientOptions {
   maxBackoffMs?: number
   /** First backoff wait (ms), doubled per retry; default 500. */
   baseBackoffMs?: number
+  /** Called once per ask() with the whole exchange (redacted), for the run directory. */
+  onExchange?(exchange: LlmExchange): void
 }
 
 /** What ChatOpenAI's structured runnable returns with includeRaw. */
@@ -108,7 +110,17 @@ function classify(err: unknown): AttemptFailure {
 function toUserContent(user: string | ContentPart[]): string | Array<Record<string, unknown>> {
   if (typeof user === 'string') return user
   return user.map((p) =>
-    p.type === 'text' ? { type: 'text', text: p.text } : { type: 'image_url', image_url: { url: `data:${p.mime};base64,${p.base64}` } },
+    p.type === 'text'
+      ? { type: 'text', text: p.text }
+      : { type: 'image_url', image_url: { url: `data:${p.mime};base64,${p.base64}`, ...(p.detail ? { detail: p.detail } : {}) } },
+  )
+}
+
+/** The user message as the transcript keeps it: images by source and size, not bytes. */
+function transcriptUser(user: string | ContentPart[]): LlmExchange['user'] {
+  if (typeof user === 'string') return user
+  return user.map((p) =>
+    p.type === 'text' ? p : { type: 'image' as const, source: p.source, bytes: Math.floor((p.base64.length * 3) / 4), detail: p.detail },
   )
 }
 
@@ -179,6 +191,36 @@ export function createLlmClient(cfg: LlmConfig, opts: LlmClientOptions = {}): Ll
   const overBudget = () => cfg.budgetTokens !== undefined && spent >= cfg.budgetTokens
 
   async function ask<S extends z.ZodType>(call: StructuredCall<S>): Promise<StructuredResult<z.infer<S>>> {
+    const answers: LlmExchange['answers'] = []
+    const exchange = { system: call.system }
+    const record = (outcome: LlmExchange['outcome'], requests: number, detail?: string) =>
+      opts.onExchange?.({
+        stage: call.stage,
+        schemaName: call.schemaName,
+        model: cfg.model,
+        method: cfg.method,
+        system: clean(exchange.system),
+        user: transcriptUser(call.user),
+        answers: answers.map((a) => ({ ...a, text: clean(a.text) })),
+        outcome,
+        ...(detail !== undefined ? { detail: clean(detail) } : {}),
+        requests,
+      })
+    try {
+      const result = await askOnce(call, answers, exchange)
+      record(result.ok ? 'ok' : result.reason, result.requests, result.ok ? undefined : result.detail)
+      return result
+    } catch (err) {
+      record('aborted', answers.length, (err as Error)?.message)
+      throw err
+    }
+  }
+
+  async function askOnce<S extends z.ZodType>(
+    call: StructuredCall<S>,
+    answers: LlmExchange['answers'],
+    exchange: { system: string },
+  ): Promise<StructuredResult<z.infer<S>>> {
     const stage = stageOf(call.stage)
     const signal = call.signal
     let requests = 0
@@ -194,6 +236,7 @@ export function createLlmClient(cfg: LlmConfig, opts: LlmClientOptions = {}): Ll
       // JSON mode enforces syntax only; the schema has to travel in the prompt (and OpenAI requires the word "JSON").
       system += `\n\nAnswer with a single JSON object only, matching this JSON Schema:\n${JSON.stringify(z.toJSONSchema(call.schema))}`
     }
+    exchange.system = system
     const messages: BaseMessage[] = [new SystemMessage(system), new HumanMessage({ content: toUserContent(call.user) as never })]
     const runnable = chat.withStructuredOutput(call.schema as z.ZodType<Record<string, unknown>>, {
       method: cfg.method,
@@ -233,6 +276,8 @@ export function createLlmClient(cfg: LlmConfig, opts: LlmClientOptions = {}): Ll
 
       const answer = answerOf(result.raw, cfg.method)
       let problems: string
+      const heard = { text: answer.text, problems: null as string | null, promptTokens: t.prompt, completionTokens: t.completion }
+      answers.push(heard)
       if (answer.value === undefined) {
         problems = '- the answer is not valid JSON'
       } else {
@@ -240,6 +285,7 @@ export function createLlmClient(cfg: LlmConfig, opts: LlmClientOptions = {}): Ll
         if (v.success) return { ok: true, value: v.data as z.infer<S>, requests, repairs }
         problems = issuesText(v.error)
       }
+      heard.problems = problems
       if (repairs >= cfg.maxRepairs) return fail('invalid', `answer still invalid after ${repairs} repair(s):\n${problems}`)
       log('info', `llm ${call.stage}: invalid answer, asking for a repair (${repairs + 1}/${cfg.maxRepairs}):\n${problems}`)
       const feedback = `Your answer did not match the required schema "${call.schemaName}". Problems:\n${problems}\nAnswer again with the complete corrected JSON.`

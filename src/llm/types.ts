@@ -23,7 +23,17 @@ export interface LlmConfig {
 }
 
 /** A text or image part of a user message (images for the vision-capable verifier). */
-export type ContentPart = { type: 'text'; text: string } | { type: 'image'; mime: 'image/png' | 'image/jpeg'; base64: string }
+export type ContentPart =
+  | { type: 'text'; text: string }
+  | {
+      type: 'image'
+      mime: 'image/png' | 'image/jpeg'
+      base64: string
+      /** Vision detail: 'low' is a fixed small token cost per image (OpenAI: 85 tokens). */
+      detail?: 'low' | 'high' | 'auto'
+      /** Where the picture came from (a run-directory file): recorded in the transcript instead of the bytes. */
+      source?: string
+    }
 
 /** One structured question to the model. */
 export interface StructuredCall<S extends z.ZodType> {
@@ -41,6 +51,25 @@ export interface StructuredCall<S extends z.ZodType> {
 export type StructuredResult<T> =
   | { ok: true; value: T; requests: number; repairs: number }
   | { ok: false; reason: 'budget' | 'invalid' | 'unavailable'; detail: string; requests: number }
+
+/**
+ * One structured question and everything the model answered, for the run directory: with the
+ * prompt templates in prompts/ and these files, what the model saw can be replayed. Images are
+ * recorded by source path and byte count, never inline; the key is never part of it.
+ */
+export interface LlmExchange {
+  stage: string
+  schemaName: string
+  model: string
+  method: StructuredMethod
+  system: string
+  user: string | Array<{ type: 'text'; text: string } | { type: 'image'; source?: string; bytes: number; detail?: string }>
+  /** Each answer in order (repairs follow the first), with the problems found in it. */
+  answers: Array<{ text: string; problems: string | null; promptTokens: number; completionTokens: number }>
+  outcome: 'ok' | 'budget' | 'invalid' | 'unavailable' | 'aborted'
+  detail?: string
+  requests: number
+}
 
 export interface StageUsage {
   requests: number

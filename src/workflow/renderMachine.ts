@@ -29,6 +29,16 @@ export interface RenderSummary {
     cutsOnBeat: number | null
     temporalConsistency: number
   }
+  /** Model use over the whole render (earlier, resumed runs included), when a model is configured. */
+  llm?: {
+    model: string
+    requests: number
+    promptTokens: number
+    completionTokens: number
+    costUsd: number | null
+    fallbacks: number
+    stages: Record<string, { requests: number; promptTokens: number; completionTokens: number; costUsd: number | null; fallbacks: number }>
+  }
 }
 
 /** The side-effecting steps the machine sequences. Each is idempotent (content-addressed). */
@@ -51,7 +61,9 @@ export interface RenderWork {
 }
 
 export interface RenderMachineInput {
-  maxAttempts: number
+  /** VISTA's bound: rounds per shot, candidates per round. */
+  maxRounds: number
+  candidates: number
   concurrency: number
 }
 
@@ -95,7 +107,7 @@ export function makeRenderMachine(work: RenderWork) {
         for (let i = 0, free = context.concurrency - running; i < context.shotCount && free > 0; i++) {
           if (!ready[i]) continue
           const fromMemory = work.shotInputs(context.memory!, i)
-          spawn('shot', { id: shotActorId(i), input: { shotIndex: i, maxAttempts: context.maxAttempts, ...fromMemory } })
+          spawn('shot', { id: shotActorId(i), input: { shotIndex: i, maxRounds: context.maxRounds, candidates: context.candidates, ...fromMemory } })
           started.push(i)
           free--
         }

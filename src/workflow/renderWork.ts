@@ -25,6 +25,11 @@ import { cutsOnBeatShare } from './summary.js'
 import { writeVideoScore } from './scoreRun.js'
 import { writeReport } from '../render/report.js'
 import { reportData } from './reportData.js'
+import type { ShotJudge, JudgeInput, Judgement as JudgementType } from '../agents/verifier/judgement.js'
+import { Judgement } from '../agents/verifier/judgement.js'
+import { seedFor } from '../agents/heuristics/hash.js'
+import { songSections } from '../agents/heuristics/sections.js'
+import { usageFromTranscripts, type LlmSession } from './llmSession.js'
 
 export interface RenderSetup {
   runDir: RunDir
@@ -35,8 +40,12 @@ export interface RenderSetup {
   director: Director
   planner: Planner
   verifier: Verifier
+  /** Picks each round's winner among a shot's candidates, critiques it, revises the shot. */
+  judge: ShotJudge
   generator: SegmentGenerator
   thresholds: VerifierThresholds
+  /** The model the agents talk to, when one is configured. */
+  llm?: LlmSession | null
   /** Where models live and which separation model to use (default: the one present, if any). */
   analysisOptions: { modelsDir?: string; separationModel?: string }
   /** The separation model the analysis will use (null: the DSP streams): part of its cache key. */
@@ -55,6 +64,7 @@ export function createRenderWork(setup: RenderSetup): RenderWork {
   const progress = makeGenerationProgress(emit)
   let memoryWrites = Promise.resolve()
   const log = (level: 'info' | 'warn' | 'error', message: string) => emit({ type: 'log', level, message })
+  setup.llm?.connect({ log, transcriptsDir: runDir.llm })
 
   async function analysis(signal?: AbortSignal): Promise<Analysis> {
     if (memo.analysis) return memo.analysis
@@ -162,11 +172,13 @@ export function createRenderWork(setup: RenderSetup): RenderWork {
       return { shotCount: p.shots.length, continues: p.shots.map((s) => s.continuesPrevious), memory: createMemory(t) }
     },
     shot: {
-      async generate({ shotIndex, attempt, revision, initKeyframe, references }, signal) {
+      async generate({ shotIndex, attempt, candidate, revision, initKeyframe, references }, signal) {
         // A restored snapshot restarts in-flight shots without re-running planning: reload from cache.
         await plan(signal)
         progress.ensureStarted(memo.plan!)
-        const req = requestFor(shotIndex, revision, { initKeyframe, references })
+        // A round's candidates after the first try their own seed: VISTA samples, then judges.
+        const seed = revision.seed ?? memo.plan!.shots[shotIndex].seed
+        const req = requestFor(shotIndex, candidate > 0 ? { ...revision, seed: seedFor(seed, 'candidate', candidate) } : revision, { initKeyframe, references })
         const initHash = req.initKeyframe && existsSync(req.initKeyframe) ? await sha256File(req.initKeyframe) : null
         const key = hashValue({
           generator: setup.generator.id,
@@ -241,6 +253,62 @@ export function createRenderWork(setup: RenderSetup): RenderWork {
         })
         if (!verdict.accepted) log('warn', `shot ${shotIndex} attempt ${segment.attempt} rejected (score ${verdict.score.toFixed(2)}): ${verdict.critique}`)
         return verdict
+      },
+      async judge({ shotIndex, round, maxRounds, revision, attempts }, signal) {
+        const p = await plan(signal)
+        const a = await analysis(signal)
+        const t = await treatment(signal)
+        const shot: Shot = { ...p.shots[shotIndex], ...revision }
+        const req = requestFor(shotIndex, revision, { references: {} })
+        const section = songSections(a).find((s) => s.index === shot.sectionIndex)
+        const startSec = frameToSeconds(shot.startFrame, p.fps)
+        const endSec = frameToSeconds(shot.endFrame, p.fps)
+        const input: JudgeInput = {
+          shot,
+          round,
+          maxRounds,
+          candidates: attempts.map((at) => ({ attempt: at.attempt, verdict: at.verdict, frames: [at.segment.firstFrame, at.segment.keyFrame, at.segment.lastFrame] })),
+          context: {
+            style: t.styleBible,
+            mood: req.mood,
+            location: req.location,
+            characters: req.characters,
+            music: {
+              section: section?.label ?? 'song',
+              energy: Number((section?.energy ?? 0.5).toFixed(2)),
+              bpm: Number(a.tempo.bpm.toFixed(1)),
+              beats: a.beats.filter((b) => b >= startSec && b < endSec).length,
+              vocal: Number((req.controls.reduce((n, c) => n + c.vocal, 0) / Math.max(1, req.controls.length)).toFixed(2)),
+            },
+          },
+        }
+        // Judging costs model calls: a resumed render reuses the judgement of the same candidates.
+        const key = hashValue({
+          judge: setup.judge.id,
+          round,
+          maxRounds,
+          shot,
+          candidates: attempts.map((at) => [at.segment.path, at.verdict.score, at.verdict.accepted, at.verdict.failed]),
+        }).slice(0, 16)
+        const path = join(runDir.state, 'judgements', `shot-${String(shotIndex).padStart(3, '0')}-round-${round}-${key}.json`)
+        let judgement: JudgementType | undefined = await readJsonIfValid(path, Judgement)
+        if (!judgement) {
+          judgement = await setup.judge.judge(input, { signal })
+          await mkdir(join(runDir.state, 'judgements'), { recursive: true })
+          await writeJsonAtomic(path, judgement)
+        }
+        const c = judgement.critique
+        const verdictOf = attempts.find((at) => at.attempt === judgement!.winner)?.verdict
+        if (attempts.length > 1 || c) {
+          log(
+            judgement.passed ? 'info' : 'warn',
+            `shot ${shotIndex} round ${round + 1}: attempt ${judgement.winner} of ${attempts.length} candidate(s) won` +
+              (verdictOf ? ` (metric score ${verdictOf.score.toFixed(2)})` : '') +
+              (c ? `; critique visual ${c.visual.score}/10, sync ${c.sync.score}/10, fit ${c.fit.score}/10: ${c.summary}` : '') +
+              (judgement.passed ? '; passed' : judgement.revision ? `; revised by ${judgement.revisedBy ?? 'metrics'}` : ''),
+          )
+        }
+        return judgement
       },
     },
     shotInputs(memory, index) {
@@ -337,7 +405,14 @@ export function createRenderWork(setup: RenderSetup): RenderWork {
           temporalConsistency: score.temporal.consistency,
         },
       }
-      await writeJsonAtomic(runDir.scores, scoresJson(p, results, setup, summary))
+      if (setup.llm) {
+        await setup.llm.flush()
+        const usage = await usageFromTranscripts(runDir.llm)
+        summary.llm = { model: setup.llm.settings.model, ...usage.total, stages: usage.stages }
+        await writeJsonAtomic(runDir.scores, scoresJson(p, results, setup, summary, { settings: setup.llm.settings, ...usage }))
+      } else {
+        await writeJsonAtomic(runDir.scores, scoresJson(p, results, setup, summary, null))
+      }
       const t = await treatment(signal)
       await writeReport(reportData({ plan: p, analysis: a, treatment: t, results, score, summary, setup }), runDir.report)
       await memoryWrites
@@ -371,12 +446,14 @@ function briefKey(brief: Brief): unknown {
   return rest
 }
 
-function scoresJson(p: ShotPlan, results: Record<string, ShotOutput>, setup: RenderSetup, summary: RenderSummary) {
+function scoresJson(p: ShotPlan, results: Record<string, ShotOutput>, setup: RenderSetup, summary: RenderSummary, llm: unknown) {
   return {
-    version: 1,
-    agents: { director: setup.director.id, planner: setup.planner.id, verifier: setup.verifier.id, generator: setup.generator.id },
+    version: 2,
+    agents: { director: setup.director.id, planner: setup.planner.id, verifier: setup.verifier.id, judge: setup.judge.id, generator: setup.generator.id },
     thresholds: setup.thresholds,
     summary,
+    /** Model settings (no key), usage per stage summed from llm/, and every fallback to a heuristic. */
+    llm,
     shots: p.shots.map((s) => {
       const r = results[String(s.index)]
       return {
@@ -386,7 +463,8 @@ function scoresJson(p: ShotPlan, results: Record<string, ShotOutput>, setup: Ren
         accepted: r.best.verdict.accepted,
         keptAttempt: r.best.attempt,
         score: r.best.verdict.score,
-        attempts: r.attempts.map((a) => ({ attempt: a.attempt, cached: a.cached, video: a.segment.path, verdict: a.verdict })),
+        attempts: r.attempts.map((a) => ({ attempt: a.attempt, round: a.round, candidate: a.candidate, cached: a.cached, video: a.segment.path, verdict: a.verdict })),
+        rounds: r.rounds,
       }
     }),
   }

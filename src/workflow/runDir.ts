@@ -18,6 +18,8 @@ export interface RunDir {
   report: string
   memory: string
   log: string
+  /** What was asked of the model and what it answered, one JSON file per question. */
+  llm: string
   state: string
   snapshot: string
   runInfo: string
@@ -41,6 +43,7 @@ export function runDirAt(root: string): RunDir {
     report: join(abs, 'report.html'),
     memory: join(abs, 'memory.json'),
     log: join(abs, 'run.log'),
+    llm: join(abs, 'llm'),
     state,
     snapshot: join(state, 'snapshot.json'),
     runInfo: join(state, 'run.json'),

@@ -19,7 +19,9 @@ export class RenderError extends Error {
 const RunInfo = z.object({ inputs: z.string(), song: z.string(), startedAt: z.string() })
 
 export interface RunRenderOptions extends Omit<RenderSetup, 'emit'> {
-  maxAttempts: number
+  /** VISTA's bounds: rounds per shot and candidates per round. */
+  maxRounds: number
+  candidates: number
   concurrency: number
   /** Continue a previous render of the same inputs in this directory (default true). */
   resume: boolean
@@ -42,8 +44,12 @@ export async function runRender(opts: RunRenderOptions): Promise<RenderSummary> 
     director: opts.director.id,
     planner: opts.planner.id,
     verifier: opts.verifier.id,
+    judge: opts.judge.id,
     thresholds: opts.thresholds,
-    maxAttempts: opts.maxAttempts,
+    // The shot loop's shape: a snapshot of another shape must not be restored into this one.
+    loop: 'vista-1',
+    maxRounds: opts.maxRounds,
+    candidates: opts.candidates,
     separation: opts.separation,
   })
   const previous = await readJsonIfValid(runDir.runInfo, RunInfo)
@@ -80,7 +86,7 @@ export async function runRender(opts: RunRenderOptions): Promise<RenderSummary> 
     emit({ type: 'stage', stage: (persisted?.value as Stage) ?? 'generating' })
   }
   const machine = makeRenderMachine(work)
-  const input = { maxAttempts: opts.maxAttempts, concurrency: opts.concurrency }
+  const input = { maxRounds: opts.maxRounds, candidates: opts.candidates, concurrency: opts.concurrency }
   const actor = snapshot ? createActor(machine, { snapshot: snapshot as never, input }) : createActor(machine, { input })
 
   const saver = makeSnapshotSaver(runDir, () => actor.getPersistedSnapshot())

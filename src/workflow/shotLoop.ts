@@ -2,10 +2,14 @@ import { assign, fromPromise, setup } from 'xstate'
 import type { Segment } from '../schemas/index.js'
 import type { ReferenceView } from '../memory/index.js'
 import type { ShotRevision, Verdict } from '../agents/verifier/index.js'
+import type { Judgement } from '../agents/verifier/judgement.js'
 
 /** One generated attempt and the verifier's judgement of it. */
 export interface AttemptRecord {
   attempt: number
+  /** VISTA round the attempt belongs to, and its place among the round's candidates. */
+  round: number
+  candidate: number
   segment: Segment
   verdict: Verdict
   cached: boolean
@@ -13,9 +17,11 @@ export interface AttemptRecord {
 
 export interface ShotOutput {
   shotIndex: number
-  /** The attempt kept: the accepted one, else the best-scoring one. */
+  /** The attempt kept: the winner of the round that passed, else the best round winner. */
   best: AttemptRecord
   attempts: AttemptRecord[]
+  /** One judgement per round: candidates, tournament, critique, rewrite. */
+  rounds: Judgement[]
 }
 
 /** What memory gives a shot when it starts: fixed at spawn time, so a restored run sees the same. */
@@ -28,18 +34,19 @@ export interface ShotMemoryInputs {
 
 export interface ShotInput extends ShotMemoryInputs {
   shotIndex: number
-  maxAttempts: number
+  /** Rounds of generate → verify → judge (VISTA's N). */
+  maxRounds: number
+  /** Candidates generated per round (VISTA's k). */
+  candidates: number
 }
 
 export interface GenerateInput extends ShotMemoryInputs {
   shotIndex: number
   attempt: number
+  round: number
+  /** Which of the round's candidates: candidates after the first get their own seed. */
+  candidate: number
   revision: ShotRevision
-}
-
-export interface ShotWork {
-  generate(input: GenerateInput, signal: AbortSignal): Promise<{ segment: Segment; cached: boolean }>
-  verify(input: VerifyInput, signal: AbortSignal): Promise<Verdict>
 }
 
 export interface VerifyInput {
@@ -50,18 +57,36 @@ export interface VerifyInput {
   references: Record<string, ReferenceView[]>
 }
 
-export interface ShotContext extends ShotMemoryInputs {
+export interface JudgeRoundInput {
   shotIndex: number
-  maxAttempts: number
-  attempt: number
+  round: number
+  maxRounds: number
   revision: ShotRevision
-  current?: { segment: Segment; cached: boolean }
   attempts: AttemptRecord[]
 }
 
+export interface ShotWork {
+  generate(input: GenerateInput, signal: AbortSignal): Promise<{ segment: Segment; cached: boolean }>
+  verify(input: VerifyInput, signal: AbortSignal): Promise<Verdict>
+  judge(input: JudgeRoundInput, signal: AbortSignal): Promise<Judgement>
+}
+
+export interface ShotContext extends ShotMemoryInputs {
+  shotIndex: number
+  maxRounds: number
+  candidates: number
+  round: number
+  candidate: number
+  revision: ShotRevision
+  current?: { segment: Segment; cached: boolean }
+  attempts: AttemptRecord[]
+  rounds: Judgement[]
+}
+
 /**
- * One shot: generating → verifying → (generating again with the verifier's revision | accepted).
- * At most `maxAttempts` attempts; the best attempt wins when none passes.
+ * One shot, VISTA's bounded loop: each round generates `candidates` attempts (generating ⇄
+ * verifying), then judging picks the round's winner and says whether the shot passes; if not,
+ * the next round starts from the judgement's revision. At most `maxRounds` rounds.
  */
 export function makeShotMachine(work: ShotWork) {
   return setup({
@@ -71,29 +96,30 @@ export function makeShotMachine(work: ShotWork) {
       output: {} as ShotOutput,
     },
     actors: {
-      generate: fromPromise<{ segment: Segment; cached: boolean }, GenerateInput>(
-        ({ input, signal }) => work.generate(input, signal),
-      ),
-      verify: fromPromise<Verdict, VerifyInput>(({ input, signal }) =>
-        work.verify(input, signal),
-      ),
+      generate: fromPromise<{ segment: Segment; cached: boolean }, GenerateInput>(({ input, signal }) => work.generate(input, signal)),
+      verify: fromPromise<Verdict, VerifyInput>(({ input, signal }) => work.verify(input, signal)),
+      judge: fromPromise<Judgement, JudgeRoundInput>(({ input, signal }) => work.judge(input, signal)),
     },
     guards: {
-      acceptedOrOutOfAttempts: ({ context, event }) => {
-        const verdict = (event as unknown as { output: Verdict }).output
-        return verdict.accepted || context.attempt + 1 >= context.maxAttempts
+      moreCandidates: ({ context }) => context.candidate + 1 < context.candidates,
+      passedOrOutOfRounds: ({ context, event }) => {
+        const j = (event as unknown as { output: Judgement }).output
+        return j.passed || context.round + 1 >= context.maxRounds
       },
     },
   }).createMachine({
     id: 'shot',
     context: ({ input }) => ({
       shotIndex: input.shotIndex,
-      maxAttempts: Math.max(1, input.maxAttempts),
+      maxRounds: Math.max(1, input.maxRounds),
+      candidates: Math.max(1, input.candidates),
       initKeyframe: input.initKeyframe,
       references: input.references,
-      attempt: 0,
+      round: 0,
+      candidate: 0,
       revision: {},
       attempts: [],
+      rounds: [],
     }),
     initial: 'generating',
     states: {
@@ -102,7 +128,9 @@ export function makeShotMachine(work: ShotWork) {
           src: 'generate',
           input: ({ context }) => ({
             shotIndex: context.shotIndex,
-            attempt: context.attempt,
+            attempt: context.round * context.candidates + context.candidate,
+            round: context.round,
+            candidate: context.candidate,
             revision: context.revision,
             initKeyframe: context.initKeyframe,
             references: context.references,
@@ -121,34 +149,71 @@ export function makeShotMachine(work: ShotWork) {
           }),
           onDone: [
             {
-              guard: 'acceptedOrOutOfAttempts',
-              target: 'accepted',
-              actions: assign({ attempts: ({ context, event }) => [...context.attempts, record(context, event.output)] }),
-            },
-            {
+              guard: 'moreCandidates',
               target: 'generating',
               reenter: true,
               actions: assign({
                 attempts: ({ context, event }) => [...context.attempts, record(context, event.output)],
+                candidate: ({ context }) => context.candidate + 1,
+              }),
+            },
+            { target: 'judging', actions: assign({ attempts: ({ context, event }) => [...context.attempts, record(context, event.output)] }) },
+          ],
+        },
+      },
+      judging: {
+        invoke: {
+          src: 'judge',
+          input: ({ context }) => ({
+            shotIndex: context.shotIndex,
+            round: context.round,
+            maxRounds: context.maxRounds,
+            revision: context.revision,
+            attempts: context.attempts.filter((a) => a.round === context.round),
+          }),
+          onDone: [
+            { guard: 'passedOrOutOfRounds', target: 'done', actions: assign({ rounds: ({ context, event }) => [...context.rounds, event.output] }) },
+            {
+              target: 'generating',
+              actions: assign({
+                rounds: ({ context, event }) => [...context.rounds, event.output],
                 revision: ({ context, event }) => ({ ...context.revision, ...(event.output.revision ?? {}) }),
-                attempt: ({ context }) => context.attempt + 1,
+                round: ({ context }) => context.round + 1,
+                candidate: 0,
               }),
             },
           ],
         },
       },
-      accepted: { type: 'final' },
+      done: { type: 'final' },
     },
     output: ({ context }) => ({
       shotIndex: context.shotIndex,
-      best: bestAttempt(context.attempts),
+      best: keptAttempt(context.attempts, context.rounds),
       attempts: context.attempts,
+      rounds: context.rounds,
     }),
   })
 }
 
 function record(context: ShotContext, verdict: Verdict): AttemptRecord {
-  return { attempt: context.attempt, segment: context.current!.segment, verdict, cached: context.current!.cached }
+  return {
+    attempt: context.round * context.candidates + context.candidate,
+    round: context.round,
+    candidate: context.candidate,
+    segment: context.current!.segment,
+    verdict,
+    cached: context.current!.cached,
+  }
+}
+
+/** The winner of the round that passed; else the best of the round winners by the metrics. */
+export function keptAttempt(attempts: AttemptRecord[], rounds: Judgement[]): AttemptRecord {
+  const byNumber = new Map(attempts.map((a) => [a.attempt, a]))
+  const passed = rounds.find((r) => r.passed)
+  if (passed && byNumber.has(passed.winner)) return byNumber.get(passed.winner)!
+  const winners = rounds.map((r) => byNumber.get(r.winner)).filter((a): a is AttemptRecord => a !== undefined)
+  return bestAttempt(winners.length ? winners : attempts)
 }
 
 /** The accepted attempt if any, else the highest score; ties keep the earlier attempt. */
