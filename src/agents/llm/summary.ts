@@ -43,7 +43,9 @@ export function analysisSummary(analysis: Analysis, extra: Record<string, unknow
  * fence on a line of its own; fence markers inside values are defused anyway.
  */
 export function briefJson(brief: Brief): string {
-  return defuseFences(JSON.stringify(brief, null, 1))
+  // Where the brief sits on this machine is none of the model's business.
+  const { baseDir: _baseDir, ...data } = brief
+  return defuseFences(JSON.stringify(data, null, 1))
 }
 
 export function defuseFences(text: string): string {
