@@ -140,6 +140,12 @@ describe('a render with a language model (fake, over the real chat-completions p
       expect(r1.candidates).toEqual([2, 3])
     }
 
+    // The report shows each round: the winner, how the match was decided, the critique and the rewrite.
+    const report = readFileSync(join(outDir, 'report.html'), 'utf8')
+    expect(report).toContain('Round 2:')
+    expect(report).toMatch(/critique: visual 5\/10, sync 7\/10, fit 4\/10: too dark and the neon is missing/)
+    expect(report).toContain('revised by planner:test-model')
+
     // What the model saw is kept in llm/, one file per question; the key is nowhere in the run folder.
     const transcripts = readdirSync(join(outDir, 'llm'))
     expect(transcripts.length).toBe(modelLog.schemas.length)

@@ -12,6 +12,19 @@ export interface ReportAttempt {
   cached: boolean
 }
 
+/** One VISTA round of a shot: who won among the candidates, how, the critique and the rewrite. */
+export interface ReportRound {
+  round: number
+  candidates: number[]
+  winner: number
+  /** How each match was decided, e.g. "1 beat 0 (both orders)". */
+  matches: string[]
+  critique?: { visual: number; sync: number; fit: number; acceptable: boolean; summary: string }
+  passed: boolean
+  revisedBy?: string
+  fallbacks: string[]
+}
+
 export interface ReportShot {
   index: number
   startFrame: number
@@ -28,6 +41,7 @@ export interface ReportShot {
   accepted: boolean
   score: number
   attempts: ReportAttempt[]
+  rounds?: ReportRound[]
   metrics?: {
     avAlign: number | null
     beatAlignment: number | null
@@ -237,7 +251,25 @@ function shotDetail(s: ReportShot): string {
     '<table class="attempts"><thead><tr><th>Attempt</th><th>Score</th><th>Verdict</th><th>Checks</th><th>Critique</th></tr></thead>' +
       `<tbody>${rows.join('')}</tbody></table>`,
   )
+  if (s.rounds?.some((r) => r.candidates.length > 1 || r.critique)) parts.push(roundsList(s.rounds))
   return parts.join('')
+}
+
+function roundsList(rounds: ReportRound[]): string {
+  const e = escapeHtml
+  const items = rounds.map((r) => {
+    const c = r.critique
+    return (
+      `<li class="round" data-round="${r.round}"><span class="label">Round ${r.round + 1}:</span> attempt ${r.winner} won among ${r.candidates.join(', ')}` +
+      (r.matches.length ? ` (${r.matches.map(e).join('; ')})` : '') +
+      (r.passed ? ' <span class="badge ok">passed</span>' : '') +
+      (c ? `<br><span class="small">critique: visual ${fmtNum(c.visual, 0)}/10, sync ${fmtNum(c.sync, 0)}/10, fit ${fmtNum(c.fit, 0)}/10${c.acceptable ? ', acceptable' : ''}: ${e(c.summary)}</span>` : '') +
+      (r.revisedBy ? `<br><span class="small">revised by ${e(r.revisedBy)}</span>` : '') +
+      (r.fallbacks.length ? `<br><span class="small">model not used for: ${e(r.fallbacks.join('; '))}</span>` : '') +
+      '</li>'
+    )
+  })
+  return `<ul class="rounds">${items.join('')}</ul>`
 }
 
 function identitySection(identity: ReportData['identity']): string {

@@ -13,7 +13,8 @@ export function reportData(r: {
   results: Record<string, ShotOutput>
   score: VideoScore
   summary: RenderSummary
-  setup: Pick<RenderSetup, 'runDir' | 'songPath' | 'brief' | 'director' | 'planner' | 'verifier' | 'generator' | 'thresholds' | 'separation'>
+  setup: Pick<RenderSetup, 'runDir' | 'songPath' | 'brief' | 'director' | 'planner' | 'verifier' | 'generator' | 'thresholds' | 'separation'> &
+    Partial<Pick<RenderSetup, 'judge'>>
 }): ReportData {
   const { plan: p, analysis: a, score: s, setup } = r
   const measured = new Map(s.shots.map((m) => [m.index, m]))
@@ -53,6 +54,10 @@ export function reportData(r: {
       director: setup.director.id,
       planner: setup.planner.id,
       verifier: setup.verifier.id,
+      ...(setup.judge ? { judge: setup.judge.id } : {}),
+      ...(r.summary.llm
+        ? { model: { id: r.summary.llm.model, requests: r.summary.llm.requests, tokens: r.summary.llm.promptTokens + r.summary.llm.completionTokens, costUsd: r.summary.llm.costUsd, fallbacks: r.summary.llm.fallbacks } }
+        : {}),
       thresholds: setup.thresholds,
       streams: setup.separation ? `onnx (${setup.separation.name})` : 'dsp',
       plan: { author: p.author, shots: p.shots.length, totalFrames: p.totalFrames },
@@ -82,6 +87,16 @@ export function reportData(r: {
           critique: at.verdict.critique,
           checks: at.verdict.checks,
           cached: at.cached,
+        })),
+        rounds: out.rounds.map((j) => ({
+          round: j.round,
+          candidates: j.candidates,
+          winner: j.winner,
+          matches: j.matches.map((m) => `${m.winner} beat ${m.winner === m.a ? m.b : m.a} (${m.decidedBy === 'model' ? 'both orders' : 'by the metrics'})`),
+          critique: j.critique ? { visual: j.critique.visual.score, sync: j.critique.sync.score, fit: j.critique.fit.score, acceptable: j.critique.acceptable, summary: j.critique.summary } : undefined,
+          passed: j.passed,
+          revisedBy: j.revisedBy,
+          fallbacks: j.fallbacks,
         })),
         metrics: m
           ? { avAlign: m.avAlign, beatAlignment: m.beatAlignment, motion: m.motion, temporalConsistency: m.temporalConsistency, flicker: m.flicker, cutOnBeat: m.cutOnBeat }

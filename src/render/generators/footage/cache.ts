@@ -19,6 +19,8 @@ export const CachedClipAnalysis = z.object({
   analysisHeight: z.number().int().positive(),
   fps: z.number().positive(),
   frames: z.number().int().positive(),
+  /** Frames where a new shot starts inside the clip. */
+  cuts: z.array(z.number().int().nonnegative()),
   motion: Floats,
   activity: z.object({ cx: Floats, cy: Floats, energy: Floats, x0: Floats, y0: Floats, x1: Floats, y1: Floats }),
 })

@@ -1,0 +1,151 @@
+import { link, copyFile, mkdtemp, open, rename, rm } from 'node:fs/promises'
+import { basename, dirname, extname, join } from 'node:path'
+import { probeMedia } from './probe.js'
+import { segmentVideoArgs } from './rawVideoEncoder.js'
+import { runFfmpeg } from './run.js'
+
+/** Input a remote generator produced that cannot become a segment (no frames, animated WebP on an old ffmpeg…). */
+export class ImagesToVideoError extends Error {
+  constructor(message: string) {
+    super(message)
+    this.name = 'ImagesToVideoError'
+  }
+}
+
+const STILL_EXTENSIONS = new Set(['.png', '.jpg', '.jpeg', '.webp', '.bmp', '.tif', '.tiff'])
+const VIDEO_EXTENSIONS = new Set(['.mp4', '.webm', '.mov', '.mkv', '.avi', '.gif', '.m4v'])
+
+export interface ImagesToVideoOptions {
+  /** Still images in order (PNG, JPEG, WebP…: one frame each), or exactly one video/GIF file. */
+  inputs: string[]
+  /** The segment to write (temp file + rename). */
+  out: string
+  width: number
+  height: number
+  fps: number
+  /** Exact frame count of the segment. */
+  frames: number
+  signal?: AbortSignal
+  /** Fraction of the encode done, 0..1. */
+  onProgress?: (fraction: number) => void
+}
+
+export interface ImagesToVideoResult {
+  /** Frames the input held. */
+  sourceFrames: number
+  /** Frames written: always `frames`. */
+  frames: number
+  /** Copies of the last frame appended because the input was short. */
+  held: number
+  /** Input frames dropped from the end because it was long. */
+  trimmed: number
+}
+
+/**
+ * Turns a remote generator's output into a canonical segment (`segmentVideoArgs`): a sequence of
+ * stills or one video/GIF, scaled to cover width×height and centre-cropped, with EXACTLY
+ * `frames` frames. Input frames map one to one onto output frames (a clip made at 8 fps is not
+ * resampled in time: its frames are the shot's frames); a short input holds its last frame, a
+ * long one is cut. Animated WebP needs ffmpeg ≥ 7.1 to decode and is refused with a clear error.
+ */
+export async function imagesToVideo(opts: ImagesToVideoOptions): Promise<ImagesToVideoResult> {
+  const { width, height, fps, frames } = opts
+  if (!Number.isInteger(frames) || frames < 1) throw new RangeError(`frames must be a positive integer, got ${frames}`)
+  if (width % 2 || height % 2 || width < 2 || height < 2) throw new RangeError(`size must be even for yuv420p, got ${width}x${height}`)
+  if (opts.inputs.length === 0) throw new ImagesToVideoError('no frames to encode: the generator produced no images')
+
+  const exts = opts.inputs.map((p) => extname(p).toLowerCase())
+  const single = opts.inputs.length === 1
+  const asVideo = single && (VIDEO_EXTENSIONS.has(exts[0]) || (exts[0] === '.webp' && (await isAnimatedWebp(opts.inputs[0]))))
+  if (asVideo && exts[0] === '.webp')
+    throw new ImagesToVideoError(
+      `${basename(opts.inputs[0])} is an animated WebP, which this ffmpeg cannot decode (animated WebP decoding arrived in ffmpeg 7.1): save PNG frames (SaveImage) or an mp4 (VHS_VideoCombine, SaveVideo) in the workflow instead`,
+    )
+  if (!asVideo) {
+    const bad = exts.find((e) => !STILL_EXTENSIONS.has(e))
+    if (bad !== undefined) throw new ImagesToVideoError(`cannot use ${bad || 'extension-less'} files as frames (expected ${[...STILL_EXTENSIONS].join(', ')}, or one video file)`)
+  }
+
+  const scratch = await mkdtemp(join(dirname(opts.out), '.frames-'))
+  const tmpOut = join(dirname(opts.out), `.${basename(opts.out)}.${process.pid}.partial.mp4`)
+  try {
+    let input: string[]
+    let sourceFrames: number
+    if (asVideo) {
+      const info = await probeMedia(opts.inputs[0], { countFrames: true, signal: opts.signal })
+      sourceFrames = info.video?.frames ?? 0
+      if (!info.video || sourceFrames < 1) throw new ImagesToVideoError(`${basename(opts.inputs[0])} has no video frames`)
+      input = ['-i', opts.inputs[0]]
+    } else {
+      // The image2 demuxer reads a numbered pattern: link (or copy) the stills in order.
+      const ext = exts[0] === '.jpeg' ? '.jpg' : exts[0]
+      if (exts.some((e) => (e === '.jpeg' ? '.jpg' : e) !== ext)) throw new ImagesToVideoError(`frames mix image formats (${[...new Set(exts)].join(', ')}): the workflow should save one format`)
+      await Promise.all(opts.inputs.map((p, i) => linkOrCopy(p, join(scratch, `${String(i).padStart(6, '0')}${ext}`))))
+      sourceFrames = opts.inputs.length
+      input = ['-framerate', String(fps), '-start_number', '0', '-i', join(scratch, `%06d${ext}`)]
+    }
+
+    const held = Math.max(0, frames - sourceFrames)
+    const trimmed = Math.max(0, sourceFrames - frames)
+    const filters = [
+      // Frame n is shown at n/fps whatever the input's own timing (GIF delays, 8 fps clips).
+      `setpts=N/(${fps}*TB)`,
+      `fps=${fps}`,
+      `scale=${width}:${height}:force_original_aspect_ratio=increase:flags=bicubic`,
+      `crop=${width}:${height}`,
+      'setsar=1',
+      ...(held > 0 ? [`tpad=stop_mode=clone:stop=${held}`] : []),
+    ]
+    await runFfmpeg([...input, '-map', '0:v:0', '-vf', filters.join(','), '-frames:v', String(frames), ...segmentVideoArgs(fps), tmpOut], {
+      signal: opts.signal,
+      onStderrLine: (line) => {
+        const m = /frame=\s*(\d+)/.exec(line)
+        if (m && opts.onProgress) opts.onProgress(Math.min(1, Number(m[1]) / frames))
+      },
+    })
+    const check = await probeMedia(tmpOut, { countFrames: true, signal: opts.signal })
+    if (check.video?.frames !== frames) throw new ImagesToVideoError(`encoded ${check.video?.frames ?? 0} frames instead of ${frames}`)
+    await rename(tmpOut, opts.out)
+    opts.onProgress?.(1)
+    return { sourceFrames, frames, held, trimmed }
+  } finally {
+    await rm(tmpOut, { force: true })
+    await rm(scratch, { recursive: true, force: true })
+  }
+}
+
+/**
+ * Cuts [startSec, endSec) of any audio ffmpeg reads into a 16-bit PCM WAV (the source's rate and
+ * channels), for audio-conditioned remote generators. Accurate to the sample: the seek decodes.
+ */
+export async function extractAudioSpanWav(src: string, startSec: number, endSec: number, out: string, signal?: AbortSignal): Promise<void> {
+  if (!(endSec > startSec) || startSec < 0) throw new RangeError(`bad audio span ${startSec}..${endSec} s`)
+  const tmp = join(dirname(out), `.${basename(out)}.${process.pid}.partial.wav`)
+  try {
+    await runFfmpeg(['-ss', startSec.toFixed(6), '-t', (endSec - startSec).toFixed(6), '-i', src, '-map', '0:a:0', '-vn', '-c:a', 'pcm_s16le', '-f', 'wav', tmp], { signal })
+    await rename(tmp, out)
+  } finally {
+    await rm(tmp, { force: true })
+  }
+}
+
+async function linkOrCopy(src: string, dest: string): Promise<void> {
+  try {
+    await link(src, dest)
+  } catch {
+    await copyFile(src, dest)
+  }
+}
+
+/** RIFF/WEBP with a VP8X chunk whose animation flag (bit 1) is set. */
+async function isAnimatedWebp(path: string): Promise<boolean> {
+  const fh = await open(path, 'r')
+  try {
+    const head = Buffer.alloc(21)
+    const { bytesRead } = await fh.read(head, 0, 21, 0)
+    if (bytesRead < 21) return false
+    return head.toString('ascii', 0, 4) === 'RIFF' && head.toString('ascii', 8, 12) === 'WEBP' && head.toString('ascii', 12, 16) === 'VP8X' && (head[20] & 0x02) !== 0
+  } finally {
+    await fh.close()
+  }
+}
