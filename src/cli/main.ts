@@ -43,6 +43,9 @@ Options:
                      (default $LONGAV_LLM_METHOD; json_schema on OpenAI, else json_mode)
   --llm-budget N     stop asking the model after N tokens and use the heuristics
   --llm-timeout-ms N per request (default 60000)
+  --llm-max-retries N, --llm-max-repairs N
+                     retries of a failed request (0–3, default 3); times an invalid answer is
+                     sent back with the errors before falling back (0–2, default 2)
   --no-llm           ignore any configured model: heuristics only
   --verbose          log every shot
   -h, --help         this help
@@ -67,6 +70,8 @@ export async function main(argv: string[]): Promise<number> {
         'llm-method': { type: 'string' },
         'llm-budget': { type: 'string' },
         'llm-timeout-ms': { type: 'string' },
+        'llm-max-retries': { type: 'string' },
+        'llm-max-repairs': { type: 'string' },
         'no-llm': { type: 'boolean' },
         concurrency: { type: 'string' },
         resume: { type: 'boolean' },
@@ -198,6 +203,8 @@ function llmFlags(flags: Flags) {
       llmMethod: str(flags['llm-method']),
       llmBudget: str(flags['llm-budget']),
       llmTimeoutMs: str(flags['llm-timeout-ms']),
+      llmMaxRetries: str(flags['llm-max-retries']),
+      llmMaxRepairs: str(flags['llm-max-repairs']),
     })
   } catch (err) {
     if (err instanceof LlmConfigError) throw new UsageError(err.message)
