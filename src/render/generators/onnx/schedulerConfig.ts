@@ -35,8 +35,11 @@ export const SchedulerConfigSchema = z.looseObject({
   timestep_scaling: z.number().positive().nullish(),
 })
 export type SchedulerConfig = z.infer<typeof SchedulerConfigSchema>
-/** What the file may hold before parsing (createScheduler accepts either). */
-export type SchedulerConfigInput = z.input<typeof SchedulerConfigSchema>
+/**
+ * A parsed config, or a JSON object straight from the file: functions taking it validate it
+ * themselves (an OnnxModelError when it does not fit the schema).
+ */
+export type SchedulerConfigInput = SchedulerConfig | { readonly _class_name: string; readonly [key: string]: unknown }
 
 /** Every setting a sampler reads, defaults filled in. */
 export interface ResolvedSchedulerConfig {
@@ -132,7 +135,7 @@ function ignoredOptions(raw: Record<string, unknown>): string[] {
 }
 
 /** The config with every default filled in from its class, plus the sampler that runs it. */
-export function resolveSchedulerConfig(input: SchedulerConfigInput | SchedulerConfig): ResolvedSchedulerConfig {
+export function resolveSchedulerConfig(input: SchedulerConfigInput): ResolvedSchedulerConfig {
   const c = parseSchedulerConfig(input)
   const { kind, note } = schedulerKindFor(c._class_name)
   const d = DEFAULTS[c._class_name] ?? OTHER_DEFAULTS

@@ -7,7 +7,7 @@
  * alphas_cumprod and sigmas in float32, so values agree to float32 precision (~1e-6 relative).
  */
 import { OnnxModelError } from './errors.js'
-import { type ResolvedSchedulerConfig, type SchedulerConfig, type SchedulerConfigInput, type SchedulerKind, resolveSchedulerConfig } from './schedulerConfig.js'
+import { type ResolvedSchedulerConfig, type SchedulerConfigInput, type SchedulerKind, resolveSchedulerConfig } from './schedulerConfig.js'
 import type { Scheduler, SchedulerRun } from './types.js'
 
 /** A Scheduler plus what it was built from, for logs and tests. */
@@ -158,7 +158,7 @@ function predictOriginalSigma(pred: ResolvedSchedulerConfig['predictionType'], o
  * Builds the sampler a scheduler_config.json names (see schedulerKindFor) for a run of
  * `run.steps` steps, cut to the last round(steps × strength) for image-to-image.
  */
-export function createScheduler(config: SchedulerConfigInput | SchedulerConfig, run: SchedulerRun): OnnxScheduler {
+export function createScheduler(config: SchedulerConfigInput, run: SchedulerRun): OnnxScheduler {
   const c = resolveSchedulerConfig(config)
   const steps = run.steps
   if (!Number.isInteger(steps) || steps < 1) throw new RangeError(`scheduler steps must be a positive integer, got ${steps}`)
