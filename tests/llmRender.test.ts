@@ -192,5 +192,13 @@ describe('a render with a language model (fake, over the real chat-completions p
     const r2 = await runCli(['render', song.path, brief, '--out', join(dir, 'bad'), '--llm-base-url', 'http://127.0.0.1:9/v1'], {})
     expect(r2.status).toBe(2)
     expect(r2.stderr).toMatch(/--llm-model\) is required/)
+    // The environment is read too; --no-llm ignores it (heuristics only).
+    const env = { LONGAV_LLM_BASE_URL: 'ftp://not-a-model-server', LONGAV_LLM_MODEL: 'x' }
+    const r3 = await runCli(['plan', song.path, brief, '--out', join(dir, 'plan-env')], env)
+    expect(r3.status).toBe(2)
+    expect(r3.stderr).toMatch(/LONGAV_LLM_BASE_URL/)
+    const r4 = await runCli(['plan', song.path, brief, '--out', join(dir, 'plan-nollm'), '--no-llm'], env)
+    expect(r4.status, r4.stderr).toBe(0)
+    expect(JSON.parse(readFileSync(join(dir, 'plan-nollm', 'plan.json'), 'utf8')).author).not.toMatch(/llm/)
   })
 })
