@@ -100,9 +100,44 @@ describe('parsing', () => {
       lyrics: [],
       assets: [],
       output: DEFAULT_OUTPUT,
+      shots: [],
       notes: 'Some *notes*.',
       baseDir: BASE,
     })
+  })
+
+  it('reads the generator, its settings and per-shot overrides', () => {
+    const brief = parse(
+      md(
+        `${MINIMAL}generator: onnx\nonnx: { model: sd-turbo, steps: 4, strength: 0.3 }\ncomfyui: { url: "http://127.0.0.1:8188", workflow: txt2img-batch }\n` +
+          `shots:\n  - { sections: chorus, generator: footage }\n  - { from: 60, to: 75, generator: comfyui }\n  - { shots: [0, 3], generator: procedural }\n`,
+      ),
+    )
+    expect(brief.generator).toBe('onnx')
+    expect(brief.onnx).toEqual({ model: 'sd-turbo', steps: 4, strength: 0.3 })
+    expect(brief.comfyui?.url).toBe('http://127.0.0.1:8188')
+    expect(brief.shots).toEqual([
+      { sections: ['chorus'], generator: 'footage' },
+      { from: 60, to: 75, generator: 'comfyui' },
+      { shots: [0, 3], generator: 'procedural' },
+    ])
+  })
+
+  it('says what is wrong with a generator setting', () => {
+    const fails = (extra: string) => {
+      try {
+        parse(md(`${MINIMAL}${extra}`))
+      } catch (e) {
+        return (e as Error).message
+      }
+      throw new Error(`accepted: ${extra}`)
+    }
+    expect(fails('generator: stable-diffusion\n')).toMatch(/generator/)
+    expect(fails('onnx: { model: ../../etc }\n')).toMatch(/onnx\.model: .*folder name under models/)
+    expect(fails('comfyui: { url: "file:///etc/passwd" }\n')).toMatch(/comfyui\.url/)
+    expect(fails('shots:\n  - { generator: footage }\n')).toMatch(/say which shots/)
+    expect(fails('shots:\n  - { from: 10, to: 5, generator: footage }\n')).toMatch(/to must be after from/)
+    expect(fails('onnx: { modle: x }\n')).toMatch(/onnx/)
   })
 
   it('accepts CRLF line endings, a BOM and leading blank lines', () => {

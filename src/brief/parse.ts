@@ -17,7 +17,7 @@ export interface ParseBriefOptions {
 }
 
 /** Front-matter keys a brief may have; `notes` and `baseDir` come from the body and the file's place. */
-export const BRIEF_KEYS = ['title', 'artist', 'concept', 'style', 'characters', 'locations', 'lyrics', 'assets', 'output', 'verifier'] as const
+export const BRIEF_KEYS = ['title', 'artist', 'concept', 'style', 'characters', 'locations', 'lyrics', 'assets', 'output', 'verifier', 'generator', 'onnx', 'comfyui', 'shots'] as const
 const CHARACTER_KEYS = Object.keys(BriefCharacter.shape)
 const LOCATION_KEYS = Object.keys(BriefLocation.shape)
 
@@ -183,6 +183,10 @@ export function parseBrief(text: string, opts: ParseBriefOptions): Brief {
     assets: assets.value,
     output: output.value,
     verifier: raw.verifier ?? undefined,
+    generator: raw.generator ?? undefined,
+    onnx: raw.onnx ?? undefined,
+    comfyui: raw.comfyui ?? undefined,
+    shots: Array.isArray(raw.shots) ? raw.shots.map((o: unknown) => (isRecord(o) && o.sections !== undefined ? { ...o, sections: listish(o.sections) } : o)) : (raw.shots ?? undefined),
     notes: split.body.trim(),
     baseDir,
   }

@@ -71,6 +71,16 @@ output:
 #   maxFlicker: 0.05
 #   maxFrozenSec: 1.0
 #   maxBeatAlignmentDeficit: 0.2
+
+# Optional: what makes the pictures (the --generator flag wins). procedural needs nothing;
+# footage cuts the assets above to the beat (tag them with the characters, places and moods
+# they show); onnx runs a diffusion model from models/<model>/; comfyui asks a ComfyUI server.
+# generator: procedural
+# onnx: { model: sd-turbo, steps: 4, guidance: 1, strength: 0.35, cadence: 2 }
+# comfyui: { url: "http://127.0.0.1:8188", workflow: txt2img-batch }
+# shots:                      # per-shot overrides; the first that matches wins
+#   - { sections: [chorus], generator: footage }
+#   - { from: 60, to: 75, generator: comfyui }
 ---
 
 # Notes

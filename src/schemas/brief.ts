@@ -68,6 +68,53 @@ export type OutputFormat = z.infer<typeof OutputFormat>
 
 export const DEFAULT_OUTPUT: OutputFormat = { width: 1280, height: 720, fps: 30 }
 
+/** Segment generators a render can use. */
+export const GENERATOR_NAMES = ['procedural', 'footage', 'onnx', 'comfyui'] as const
+export const GeneratorName = z.enum(GENERATOR_NAMES)
+export type GeneratorName = z.infer<typeof GeneratorName>
+
+/** A folder name under models/ (no path: it never leaves the models folder). */
+const ModelName = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/, 'a folder name under models/ (letters, digits, . _ -)')
+
+/** Settings of the ONNX diffusion generator (models/<model>/). */
+export const OnnxSettings = z
+  .object({
+    model: ModelName.optional(),
+    steps: z.number().int().min(1).max(150).optional(),
+    guidance: z.number().min(0).max(30).optional(),
+    /** Image-to-image strength between frames (Deforum's strength schedule base). */
+    strength: z.number().min(0).max(1).optional(),
+    /** Diffuse every N-th frame; warp only in between. */
+    cadence: z.number().int().min(1).max(16).optional(),
+  })
+  .strict()
+export type OnnxSettings = z.infer<typeof OnnxSettings>
+
+/** Settings of the ComfyUI generator. */
+export const ComfyuiSettings = z
+  .object({
+    url: z.url({ protocol: /^https?$/, error: 'an http(s) URL like http://127.0.0.1:8188' }).optional(),
+    workflow: ModelName.optional(),
+  })
+  .strict()
+export type ComfyuiSettings = z.infer<typeof ComfyuiSettings>
+
+/** Shots that use another generator than the brief's: by section (label or index), time span or shot index. */
+export const ShotGenerator = z
+  .object({
+    generator: GeneratorName,
+    sections: SectionRefs.optional(),
+    /** Seconds: shots that start in [from, to). */
+    from: z.number().nonnegative().optional(),
+    to: z.number().positive().optional(),
+    /** Shot indices of the plan (0-based). */
+    shots: z.array(z.number().int().nonnegative()).optional(),
+  })
+  .strict()
+  .refine((o) => o.sections !== undefined || o.from !== undefined || o.to !== undefined || o.shots !== undefined, 'say which shots: sections, from/to (seconds) or shots (indices)')
+  .refine((o) => o.from === undefined || o.to === undefined || o.to > o.from, 'to must be after from')
+export type ShotGenerator = z.infer<typeof ShotGenerator>
+
 /** A validated brief: front matter plus the Markdown body as creative notes. */
 export const Brief = z.object({
   title: z.string().min(1),
@@ -82,6 +129,12 @@ export const Brief = z.object({
   output: OutputFormat,
   /** Verifier thresholds for this video (any subset; the rest keep their defaults). */
   verifier: VerifierThresholds.partial().strict().optional(),
+  /** The generator for every shot (default procedural; the --generator flag wins). */
+  generator: GeneratorName.optional(),
+  onnx: OnnxSettings.optional(),
+  comfyui: ComfyuiSettings.optional(),
+  /** Per-shot overrides of the generator; the first that matches a shot wins. */
+  shots: z.array(ShotGenerator).default([]),
   notes: z.string().default(''),
   /** Absolute folder of brief.md: asset paths resolve against it. */
   baseDir: z.string(),
