@@ -11,12 +11,14 @@ import { createLlmJudge } from './agents/verifier/vista.js'
 import { createLlmDirector, createLlmPlanner } from './agents/llm/index.js'
 import { llmConfigFrom, type LlmConfig } from './llm/index.js'
 import { openLlmSession, type LlmSession } from './workflow/llmSession.js'
+import { createLogRelay } from './workflow/logRelay.js'
 import { analyzeSong } from './audio/analyze.js'
 import { separationModelIdentity } from './audio/separation/index.js'
 import { loadBrief } from './brief/index.js'
 import { assertFfmpegAvailable, probeMedia } from './ffmpeg/index.js'
 import { writeAnalysisPlot, waveformFromRms } from './render/analysisPlot.js'
 import { createProceduralGenerator } from './render/generators/procedural/index.js'
+import { selectGenerator, type GeneratorFlags } from './render/generators/select.js'
 import type { SegmentGenerator } from './render/generators/types.js'
 import type { Analysis, Brief, OutputFormat, ShotPlan, Treatment, VideoScore } from './schemas/index.js'
 import { sha256File, writeJsonAtomic } from './util/files.js'
@@ -43,6 +45,8 @@ export type { ShotJudge, Judgement, Critique } from './agents/verifier/judgement
 export type { LlmConfig, StructuredMethod } from './llm/index.js'
 export { llmConfigFrom, LlmConfigError } from './llm/index.js'
 export { BriefError, briefTemplate } from './brief/index.js'
+export { GeneratorSetupError } from './render/generators/select.js'
+export type { GeneratorName } from './schemas/index.js'
 export { InputError } from './workflow/inputs.js'
 export { RenderError } from './workflow/runRender.js'
 export { AudioAnalysisError, SilentSongError } from './audio/errors.js'
@@ -65,7 +69,15 @@ export interface RenderOptions extends CommonOptions {
   outDir?: string
   /** Overrides of the brief's output size and frame rate. */
   output?: Partial<OutputFormat>
+  /** A generator of your own; otherwise the brief's and these options' choice is built. */
   generator?: SegmentGenerator
+  /** procedural | footage | onnx | comfyui for every shot (wins over the brief's `generator` and `shots` overrides). */
+  generatorName?: GeneratorFlags['generator']
+  /** Folder of the diffusers ONNX export under the models folder (onnx generator). */
+  onnxModel?: string
+  /** The ComfyUI server, e.g. http://127.0.0.1:8188, and the workflow template in models/comfyui/. */
+  comfyuiUrl?: string
+  comfyuiWorkflow?: string
   director?: Director
   planner?: Planner
   verifier?: Verifier
@@ -275,6 +287,16 @@ async function prepare(opts: Omit<RenderOptions, 'rounds' | 'candidates' | 'conc
   const songSha = await sha256File(songPath, opts.signal)
   const llmConfig = opts.llm === undefined ? llmConfigFrom(process.env) : opts.llm
   const llm: LlmSession | null = llmConfig ? openLlmSession(llmConfig) : null
+  const generatorLog = createLogRelay()
+  const generator =
+    opts.generator ??
+    selectGenerator({
+      brief,
+      flags: { generator: opts.generatorName, onnxModel: opts.onnxModel, comfyuiUrl: opts.comfyuiUrl, comfyuiWorkflow: opts.comfyuiWorkflow },
+      modelsDir: opts.modelsDir,
+      cacheDir: runDir.cacheDir,
+      onLog: (line) => generatorLog.log('info', line),
+    })
   const heuristicDirector = createHeuristicDirector()
   const heuristicPlanner = createHeuristicPlanner()
   return {
@@ -289,7 +311,8 @@ async function prepare(opts: Omit<RenderOptions, 'rounds' | 'candidates' | 'conc
     planner: opts.planner ?? (llm ? createLlmPlanner(llm.client, heuristicPlanner, { onLog: llm.log }) : heuristicPlanner),
     verifier: opts.verifier ?? createHeuristicVerifier(),
     judge: opts.judge ?? (llm ? createLlmJudge(llm.client, { onLog: llm.log }) : createMetricJudge()),
-    generator: opts.generator ?? createProceduralGenerator(),
+    generator,
+    generatorLog,
     thresholds,
   }
 }

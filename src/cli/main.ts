@@ -3,7 +3,7 @@ import { resolve } from 'node:path'
 import { parseArgs } from 'node:util'
 import { analyze, plan, render, score, briefTemplate, BriefError, InputError, RenderError, llmConfigFrom, LlmConfigError, type VideoScore, type RenderSummary } from '../index.js'
 import { FfmpegMissingError } from '../ffmpeg/index.js'
-import { VerifierThresholds } from '../schemas/index.js'
+import { GENERATOR_NAMES, VerifierThresholds, type GeneratorName } from '../schemas/index.js'
 import { formatDuration, makeProgressPrinter } from './progress.js'
 
 const USAGE = () => `longav: turn a song and a brief into a finished, beat-synced music video
@@ -29,6 +29,13 @@ Options:
   --resume           continue an earlier, interrupted run in --out (the default)
   --no-resume        start over instead of continuing an earlier run in --out
   --force            replace a finished render of other inputs in --out
+  --generator NAME   what makes the pictures: procedural (default), footage (your clips and
+                     stills from the brief's assets), onnx (a diffusion model in models/),
+                     comfyui (a ComfyUI server); wins over the brief's generator and shots
+  --onnx-model NAME  the diffusers ONNX export in models/NAME/ (onnx generator)
+  --comfyui-url URL  the ComfyUI server, e.g. http://127.0.0.1:8188 (comfyui generator)
+  --comfyui-workflow NAME
+                     the workflow template in models/comfyui/ (default: chosen by what it can do)
   --models-dir DIR   where your ONNX models live (default: $LONGAV_MODELS_DIR, else models/)
   --separation-model NAME
                      separate the streams with models/separation/NAME (default: the one present)
@@ -73,6 +80,10 @@ export async function main(argv: string[]): Promise<number> {
         'llm-max-retries': { type: 'string' },
         'llm-max-repairs': { type: 'string' },
         'no-llm': { type: 'boolean' },
+        generator: { type: 'string' },
+        'onnx-model': { type: 'string' },
+        'comfyui-url': { type: 'string' },
+        'comfyui-workflow': { type: 'string' },
         concurrency: { type: 'string' },
         resume: { type: 'boolean' },
         'no-resume': { type: 'boolean' },
@@ -158,6 +169,7 @@ async function renderCommand(args: string[], flags: Flags, signal: AbortSignal):
     rounds: intFlag(flags.rounds ?? flags.attempts, flags.rounds !== undefined ? 'rounds' : 'attempts', 1, 10),
     candidates: intFlag(flags.candidates, 'candidates', 1, 8),
     llm: llmFlags(flags),
+    ...generatorFlags(flags),
     thresholds: thresholdFlags(flags.threshold),
     concurrency: intFlag(flags.concurrency, 'concurrency', 1, 16),
     resume: flags['no-resume'] ? false : true,
@@ -181,6 +193,20 @@ async function renderCommand(args: string[], flags: Flags, signal: AbortSignal):
   }
   if (result.llm) process.stderr.write(llmUsageLines(result.llm).join('\n') + '\n')
   return 0
+}
+
+/** --generator and its settings, checked here so a typo is a usage error. */
+function generatorFlags(flags: Flags): { generatorName?: GeneratorName; onnxModel?: string; comfyuiUrl?: string; comfyuiWorkflow?: string } {
+  const name = str(flags.generator)
+  if (name !== undefined && !(GENERATOR_NAMES as readonly string[]).includes(name)) {
+    throw new UsageError(`--generator must be one of ${GENERATOR_NAMES.join(', ')}, got '${name}'`)
+  }
+  return {
+    generatorName: name as GeneratorName | undefined,
+    onnxModel: str(flags['onnx-model']),
+    comfyuiUrl: str(flags['comfyui-url']),
+    comfyuiWorkflow: str(flags['comfyui-workflow']),
+  }
 }
 
 /** The model's share of the work: requests, tokens and cost per stage, and the fallbacks. */
@@ -215,7 +241,7 @@ function llmFlags(flags: Flags) {
 async function planCommand(args: string[], flags: Flags, signal: AbortSignal): Promise<number> {
   const [song, brief] = requirePositionals(args, ['song', 'brief.md'], 'plan')
   const printer = makeProgressPrinter(process.stderr, { verbose: Boolean(flags.verbose) })
-  const r = await plan({ song, brief, ...modelFlags(flags), llm: llmFlags(flags), outDir: str(flags.out), output: outputFlags(flags), signal, onEvent: printer.onEvent })
+  const r = await plan({ song, brief, ...modelFlags(flags), llm: llmFlags(flags), ...generatorFlags(flags), outDir: str(flags.out), output: outputFlags(flags), signal, onEvent: printer.onEvent })
   printer.done()
   process.stdout.write(`${resolve(r.outDir, 'plan.json')}\n`)
   process.stderr.write(`${r.plan.shots.length} shots over ${formatDuration(r.plan.totalFrames / r.plan.fps)} at ${r.plan.fps} fps\n`)
@@ -364,5 +390,16 @@ function reportError(err: unknown): number {
 
 /** Errors from analysis that describe the song itself (silent, undecodable) are input errors. */
 function isInputProblem(e: Error): boolean {
-  return ['AudioDecodeError', 'AudioAnalysisError', 'SilentSongError', 'SeparationModelError'].includes(e?.name)
+  return [
+    'AudioDecodeError',
+    'AudioAnalysisError',
+    'SilentSongError',
+    'SeparationModelError',
+    'GeneratorSetupError',
+    'OnnxModelError',
+    'FootageError',
+    'ComfyMissingNodeError',
+    'ComfyMissingModelError',
+    'ComfyTemplateError',
+  ].includes(e?.name)
 }

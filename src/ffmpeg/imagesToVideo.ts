@@ -25,6 +25,12 @@ export interface ImagesToVideoOptions {
   fps: number
   /** Exact frame count of the segment. */
   frames: number
+  /**
+   * The rate the input frames were made at. Unset: input frames map one to one onto output
+   * frames. Set: the clip is retimed from this rate to `fps`: output frame i shows the input
+   * frame nearest in time (frames repeated when sourceFps < fps, dropped when it is higher).
+   */
+  sourceFps?: number
   signal?: AbortSignal
   /** Fraction of the encode done, 0..1. */
   onProgress?: (fraction: number) => void
@@ -33,20 +39,22 @@ export interface ImagesToVideoOptions {
 export interface ImagesToVideoResult {
   /** Frames the input held. */
   sourceFrames: number
+  /** The input's length in output frames (sourceFrames, or retimed from sourceFps to fps, rounded). */
+  sourceOutputFrames: number
   /** Frames written: always `frames`. */
   frames: number
-  /** Copies of the last frame appended because the input was short. */
+  /** Copies of the last frame appended because the input was short (in output frames). */
   held: number
-  /** Input frames dropped from the end because it was long. */
+  /** Output frames' worth of input dropped from the end because it was long. */
   trimmed: number
 }
 
 /**
  * Turns a remote generator's output into a canonical segment (`segmentVideoArgs`): a sequence of
  * stills or one video/GIF, scaled to cover width×height and centre-cropped, with EXACTLY
- * `frames` frames. Input frames map one to one onto output frames (a clip made at 8 fps is not
- * resampled in time: its frames are the shot's frames); a short input holds its last frame, a
- * long one is cut. Animated WebP needs ffmpeg ≥ 7.1 to decode and is refused with a clear error.
+ * `frames` frames. Input frames map one to one onto output frames unless `sourceFps` says the
+ * rate they were made at (then the clip is retimed to `fps`); a short input holds its last
+ * frame, a long one is cut. Animated WebP needs ffmpeg ≥ 7.1 to decode and is refused with a clear error.
  */
 export async function imagesToVideo(opts: ImagesToVideoOptions): Promise<ImagesToVideoResult> {
   const { width, height, fps, frames } = opts
@@ -85,16 +93,20 @@ export async function imagesToVideo(opts: ImagesToVideoOptions): Promise<ImagesT
       input = ['-framerate', String(fps), '-start_number', '0', '-i', join(scratch, `%06d${ext}`)]
     }
 
-    const held = Math.max(0, frames - sourceFrames)
-    const trimmed = Math.max(0, sourceFrames - frames)
+    const rate = opts.sourceFps ?? fps
+    const sourceOutputFrames = opts.sourceFps ? Math.round((sourceFrames * fps) / opts.sourceFps) : sourceFrames
+    const held = Math.max(0, frames - sourceOutputFrames)
+    const trimmed = Math.max(0, sourceOutputFrames - frames)
     const filters = [
-      // Frame n is shown at n/fps whatever the input's own timing (GIF delays, 8 fps clips).
-      `setpts=N/(${fps}*TB)`,
+      // Frame n is shown at n/rate whatever the input's own timing (GIF delays, VFR clips);
+      // the fps filter then repeats or drops frames only when the rates differ.
+      `setpts=N/(${rate}*TB)`,
       `fps=${fps}`,
       `scale=${width}:${height}:force_original_aspect_ratio=increase:flags=bicubic`,
       `crop=${width}:${height}`,
       'setsar=1',
-      ...(held > 0 ? [`tpad=stop_mode=clone:stop=${held}`] : []),
+      // Pad generously (the retimed count is rounded); -frames:v cuts to the exact count.
+      `tpad=stop_mode=clone:stop=${frames}`,
     ]
     await runFfmpeg([...input, '-map', '0:v:0', '-vf', filters.join(','), '-frames:v', String(frames), ...segmentVideoArgs(fps), tmpOut], {
       signal: opts.signal,
@@ -107,7 +119,7 @@ export async function imagesToVideo(opts: ImagesToVideoOptions): Promise<ImagesT
     if (check.video?.frames !== frames) throw new ImagesToVideoError(`encoded ${check.video?.frames ?? 0} frames instead of ${frames}`)
     await rename(tmpOut, opts.out)
     opts.onProgress?.(1)
-    return { sourceFrames, frames, held, trimmed }
+    return { sourceFrames, sourceOutputFrames, frames, held, trimmed }
   } finally {
     await rm(tmpOut, { force: true })
     await rm(scratch, { recursive: true, force: true })

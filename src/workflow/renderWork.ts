@@ -30,6 +30,7 @@ import { Judgement } from '../agents/verifier/judgement.js'
 import { seedFor } from '../agents/heuristics/hash.js'
 import { songSections } from '../agents/heuristics/sections.js'
 import { usageFromTranscripts, type LlmSession } from './llmSession.js'
+import type { LogRelay } from './logRelay.js'
 
 export interface RenderSetup {
   runDir: RunDir
@@ -46,6 +47,8 @@ export interface RenderSetup {
   thresholds: VerifierThresholds
   /** The model the agents talk to, when one is configured. */
   llm?: LlmSession | null
+  /** Where the generators' log lines wait for the render's events. */
+  generatorLog?: LogRelay
   /** Where models live and which separation model to use (default: the one present, if any). */
   analysisOptions: { modelsDir?: string; separationModel?: string }
   /** The separation model the analysis will use (null: the DSP streams): part of its cache key. */
@@ -65,6 +68,7 @@ export function createRenderWork(setup: RenderSetup): RenderWork {
   let memoryWrites = Promise.resolve()
   const log = (level: 'info' | 'warn' | 'error', message: string) => emit({ type: 'log', level, message })
   setup.llm?.connect({ log, transcriptsDir: runDir.llm })
+  setup.generatorLog?.connect(log)
 
   async function analysis(signal?: AbortSignal): Promise<Analysis> {
     if (memo.analysis) return memo.analysis

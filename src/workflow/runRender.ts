@@ -159,7 +159,21 @@ function openRunLog(runDir: RunDir): (e: RenderEvent) => void {
 }
 
 /** Errors about what the user gave (the song itself) stay input errors; the rest failed the render. */
-const INPUT_ERRORS = new Set(['SilentSongError', 'AudioAnalysisError', 'AudioDecodeError', 'SeparationModelError', 'InputError', 'BriefError'])
+const INPUT_ERRORS = new Set([
+  'SilentSongError',
+  'AudioAnalysisError',
+  'AudioDecodeError',
+  'SeparationModelError',
+  'InputError',
+  'BriefError',
+  // What the user gave the generators: footage that does not decode, a model folder or a workflow that does not fit.
+  'FootageError',
+  'OnnxModelError',
+  'GeneratorSetupError',
+  'ComfyMissingNodeError',
+  'ComfyMissingModelError',
+  'ComfyTemplateError',
+])
 
 function failureError(name: string | undefined, message = 'render failed'): Error {
   return name && INPUT_ERRORS.has(name) ? new InputError(message) : new RenderError(message)

@@ -152,12 +152,12 @@ export class ComfyClient {
 
   /** POST /interrupt {prompt_id}: stops the prompt if it is the one running (older servers stop whatever runs). */
   async interrupt(promptId: string): Promise<void> {
-    await this.http.request({ method: 'POST', path: 'interrupt', json: { prompt_id: promptId }, timeoutMs: 5000, retries: 0 })
+    await (await this.http.request({ method: 'POST', path: 'interrupt', json: { prompt_id: promptId }, timeoutMs: 5000, retries: 0 })).arrayBuffer()
   }
 
   /** POST /queue {delete: [id]}: removes the prompt if it is still waiting. */
   async deleteQueued(promptId: string): Promise<void> {
-    await this.http.request({ method: 'POST', path: 'queue', json: { delete: [promptId] }, timeoutMs: 5000, retries: 0 })
+    await (await this.http.request({ method: 'POST', path: 'queue', json: { delete: [promptId] }, timeoutMs: 5000, retries: 0 })).arrayBuffer()
   }
 
   /**

@@ -15,13 +15,13 @@ import type { GenerateContext, SegmentGenerator, SegmentRequest } from '../types
 import { ComfyClient } from './client.js'
 import { ComfyTemplateError, ComfyTimeoutError } from './errors.js'
 import { localOutputName, shotOutputFiles } from './outputs.js'
-import { chooseWorkflow, referenceImages, shotPromptText, shotSeed, templateCapabilities, workflowFrames, workflowSize } from './shot.js'
+import { chooseWorkflow, framesToRequest, referenceImages, shotPromptText, shotSeed, templateCapabilities, workflowFrames, workflowSize } from './shot.js'
 import { fillTemplate, listTemplates, loadTemplate, type PlaceholderValue, type WorkflowTemplate } from './template.js'
 
 export * from './errors.js'
 export { ComfyClient, type ComfyClientOptions, type RunOptions, type RunResult } from './client.js'
 export { fillTemplate, findPlaceholders, listTemplates, loadTemplate, WorkflowMeta, type WorkflowTemplate, type PlaceholderValue } from './template.js'
-export { chooseWorkflow, workflowFrames, workflowSize } from './shot.js'
+export { chooseWorkflow, framesToRequest, workflowFrames, workflowSize } from './shot.js'
 
 export interface ComfyGeneratorOptions {
   /** The server, e.g. http://127.0.0.1:8188. */
@@ -42,6 +42,8 @@ export interface ComfyGeneratorOptions {
   pollIntervalMs?: number
   /** First retry delay, ms (default 500, doubling). */
   retryDelayMs?: number
+  /** The render's frame rate, for the maxFrames capability of workflows with a native rate (default 30). */
+  fps?: number
   /** Overrides the workflow's default negative prompt. */
   negativePrompt?: string
   /** Overrides the workflow's default denoise (image-to-image strength). */
@@ -57,6 +59,7 @@ export interface ComfyGenerator extends SegmentGenerator {
 
 const DEFAULT_NEGATIVE = 'blurry, low quality, jpeg artifacts, watermark, text, logo, deformed, disfigured, extra limbs'
 const DEFAULT_TIMEOUT_MS = 30 * 60_000
+const DOWNLOADS_AT_ONCE = 4
 
 /** `<modelsDir>/comfyui`: the option, else LONGAV_MODELS_DIR, else the package's models/. */
 export function comfyTemplatesDir(modelsDir?: string): string {
@@ -86,17 +89,18 @@ export function createComfyGenerator(opts: ComfyGeneratorOptions): ComfyGenerato
     ...(opts.negativePrompt !== undefined ? { negative_prompt: opts.negativePrompt } : {}),
     ...(opts.denoise !== undefined ? { denoise: opts.denoise } : {}),
   }
-  // One successful server check per workflow per generator; a failed one is tried again next shot.
+  // One successful server check per workflow per generator, shared by concurrent shots (so it
+  // is not tied to one shot's signal); a failed one is tried again by the next shot.
   const checks = new Map<string, Promise<void>>()
   const check = (t: WorkflowTemplate, signal: AbortSignal): Promise<void> => {
     let p = checks.get(t.name)
     if (!p) {
       const perShot = new Set(t.uses.map((u) => `${u.nodeId}/${u.input}`))
-      p = client.checkWorkflow(t.workflow, t.name, { signal, hints: t.meta.nodePacks, perShotInputs: (n, i) => perShot.has(`${n}/${i}`) })
+      p = client.checkWorkflow(t.workflow, t.name, { hints: t.meta.nodePacks, perShotInputs: (n, i) => perShot.has(`${n}/${i}`) })
       checks.set(t.name, p)
       p.catch(() => checks.delete(t.name))
     }
-    return p
+    return untilAborted(p, signal)
   }
 
   const generate = async (req: SegmentRequest, ctx: GenerateContext): Promise<Segment> => {
@@ -119,7 +123,7 @@ export function createComfyGenerator(opts: ComfyGeneratorOptions): ComfyGenerato
       await check(template, signal)
       if (initTemplate) await check(initTemplate, signal)
       const size = workflowSize(req.width, req.height, template.meta)
-      const frames = workflowFrames(req.frames, template.meta)
+      const frames = framesToRequest(req.frames, req.fps, template.meta)
       const prefix = `longav/shot${String(req.shot.index).padStart(4, '0')}-a${req.attempt}`
       const values: Record<string, PlaceholderValue | undefined> = {
         prompt: shotPromptText(req),
@@ -127,7 +131,8 @@ export function createComfyGenerator(opts: ComfyGeneratorOptions): ComfyGenerato
         frames,
         width: size.width,
         height: size.height,
-        fps: req.fps,
+        // The rate the workflow animates at: its native one, else the render's.
+        fps: template.meta.nativeFps ?? req.fps,
         filename_prefix: prefix,
         audio_start: req.audio.startSec,
         audio_end: req.audio.endSec,
@@ -166,12 +171,10 @@ export function createComfyGenerator(opts: ComfyGeneratorOptions): ComfyGenerato
         onProgress: (p) => progress(base + (0.9 - base) * p),
       })
       const files = shotOutputFiles(run.entry, template.meta, template.name)
-      const local: string[] = []
-      for (let k = 0; k < files.length; k++) {
-        const dest = join(work, localOutputName(files[k], k))
-        await client.download(files[k], dest, signal)
-        local.push(dest)
-      }
+      const local = files.map((f, k) => join(work, localOutputName(f, k)))
+      // A few downloads at a time: frames are many small files.
+      for (let k = 0; k < files.length; k += DOWNLOADS_AT_ONCE)
+        await Promise.all(files.slice(k, k + DOWNLOADS_AT_ONCE).map((f, j) => client.download(f, local[k + j], signal)))
       const made = await imagesToVideo({
         inputs: local,
         out: req.out.video,
@@ -179,11 +182,18 @@ export function createComfyGenerator(opts: ComfyGeneratorOptions): ComfyGenerato
         height: req.height,
         fps: req.fps,
         frames: req.frames,
+        sourceFps: template.meta.nativeFps,
         signal,
         onProgress: (p) => progress(0.9 + 0.08 * p),
       })
-      if (made.held > 0) log(`the server made ${made.sourceFrames} frame${made.sourceFrames === 1 ? '' : 's'}, the shot needs ${req.frames}: held the last frame ${made.held} more time${made.held === 1 ? '' : 's'}`)
-      if (made.trimmed > 0) log(`the server made ${made.sourceFrames} frames, the shot needs ${req.frames}: dropped the last ${made.trimmed}`)
+      // Cutting the few extra frames of a model's frame-count grid is expected; anything else is news.
+      if (made.held > 0 || (made.trimmed > 0 && made.sourceFrames !== frames)) {
+        const madeText = template.meta.nativeFps
+          ? `${made.sourceFrames} frames at ${template.meta.nativeFps} fps (asked for ${frames}; ${made.sourceOutputFrames} at ${req.fps} fps)`
+          : `${made.sourceFrames} frame${made.sourceFrames === 1 ? '' : 's'} (asked for ${frames})`
+        const fix = made.held > 0 ? `held the last frame ${made.held} more time${made.held === 1 ? '' : 's'}` : `dropped the last ${made.trimmed}`
+        log(`the server made ${madeText}, the shot needs ${req.frames}: ${fix}`)
+      }
       const mid = Math.floor(req.frames / 2)
       await extractFramePng(req.out.video, 0, req.out.firstFrame, signal)
       await extractFramePng(req.out.video, mid, req.out.keyFrame, signal)
@@ -235,7 +245,26 @@ export function createComfyGenerator(opts: ComfyGeneratorOptions): ComfyGenerato
     return dest
   }
 
-  return { id, capabilities: templateCapabilities(template), generate, workflow: template, client }
+  return { id, capabilities: templateCapabilities(template, opts.fps ?? 30), generate, workflow: template, client }
+}
+
+/** `p`, or the signal's reason as soon as it aborts (p keeps running for whoever else awaits it). */
+function untilAborted<T>(p: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) return Promise.reject(abortError(signal))
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(abortError(signal))
+    signal.addEventListener('abort', onAbort, { once: true })
+    p.then(
+      (v) => {
+        signal.removeEventListener('abort', onAbort)
+        resolve(v)
+      },
+      (e: unknown) => {
+        signal.removeEventListener('abort', onAbort)
+        reject(e)
+      },
+    )
+  })
 }
 
 function defaultTemplate(dir: string): WorkflowTemplate {

@@ -21,6 +21,16 @@ export function workflowFrames(frames: number, meta: Pick<WorkflowMeta, 'maxFram
 }
 
 /**
+ * Frames to ask the workflow for a shot of `frames` at `fps`: the shot's duration at the
+ * model's native rate when it has one, else one workflow frame per output frame; then made a
+ * count the model accepts (`workflowFrames`).
+ */
+export function framesToRequest(frames: number, fps: number, meta: Pick<WorkflowMeta, 'maxFrames' | 'frameStep' | 'frameOffset' | 'nativeFps'>): number {
+  const wanted = meta.nativeFps ? Math.max(1, Math.ceil((frames * meta.nativeFps) / fps - 1e-9)) : frames
+  return workflowFrames(wanted, meta)
+}
+
+/**
  * Width and height to ask for: the output size scaled down (aspect kept) to at most maxPixels,
  * each rounded to the nearest multiple of sizeMultiple (at least one multiple). The segment is
  * scaled to cover the output size and centre-cropped afterwards.
@@ -64,12 +74,17 @@ export function referenceImages(req: Pick<SegmentRequest, 'shot' | 'referenceKey
   return Array.from({ length: count }, (_, i) => files[i % files.length])
 }
 
-export function templateCapabilities(t: WorkflowTemplate): GeneratorCapabilities {
+/**
+ * The generator's capabilities from the workflow's meta. maxFrames is in output frames: for a
+ * model with a native rate, the longest clip it makes retimed to the render's `fps`.
+ */
+export function templateCapabilities(t: WorkflowTemplate, fps: number): GeneratorCapabilities {
+  const maxFrames = t.meta.nativeFps ? Math.max(1, Math.floor((t.meta.maxFrames * fps) / t.meta.nativeFps)) : t.meta.maxFrames
   return {
     audioConditioned: t.meta.accepts.audio,
     keyframeIn: t.meta.accepts.initImage,
     referenceImages: t.meta.accepts.referenceImages > 0,
-    maxFrames: t.meta.maxFrames,
+    maxFrames,
   }
 }
 

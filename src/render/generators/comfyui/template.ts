@@ -44,6 +44,12 @@ export const WorkflowMeta = z.strictObject({
   }),
   /** Longest clip one run makes (the planner keeps shots within it). */
   maxFrames: z.number().int().positive(),
+  /**
+   * The frame rate the model animates at (AnimateDiff 8, Wan 16). When set, a shot of D seconds
+   * asks for D × nativeFps frames and the clip is retimed to the render's rate; otherwise each
+   * frame the workflow makes is one output frame.
+   */
+  nativeFps: z.number().positive().optional(),
   /** Frame counts the model accepts: frameOffset + k × frameStep (Wan: 4k + 1). */
   frameStep: z.number().int().positive().default(1),
   frameOffset: z.number().int().min(0).default(0),
