@@ -113,6 +113,8 @@ export interface FootageClipRender {
   sourceWidth: number
   sourceHeight: number
   sar: number
+  /** Source frame rate (the in-point's frame is at inSec = inFrame / sourceFps). */
+  sourceFps: number
   /** Where the span starts in the source, seconds from its first frame. */
   inSec: number
   /** Source seconds played per output second (1 real time, < 1 slowed). */
@@ -192,9 +194,9 @@ export async function renderFootageClip(r: FootageClipRender): Promise<void> {
   const tmp = join(dirname(r.out), `.${basename(r.out)}.${process.pid}-${randomBytes(4).toString('hex')}.partial`)
   const args = [
     '-v', 'error', '-stats',
-    // Input seek is frame-accurate when transcoding; a quarter frame early so float rounding of
-    // the timestamp cannot drop the in-point frame itself.
-    ...(r.inSec > 0 ? ['-ss', Math.max(0, r.inSec - 0.25 / Math.max(1, r.fps)).toFixed(6)] : []),
+    // Input seek is frame-accurate when transcoding; a quarter of a source frame early so float
+    // rounding of the timestamp cannot drop the in-point frame itself (nor keep the one before).
+    ...(r.inSec > 0 ? ['-ss', Math.max(0, r.inSec - 0.25 / Math.max(1, r.sourceFps)).toFixed(6)] : []),
     '-i', r.source,
     '-map', '0:v:0',
     '-vf', footageClipFilter(r),

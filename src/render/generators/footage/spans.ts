@@ -10,6 +10,7 @@ export interface ReservedSpan {
   start: number
   end: number
   shotIndex: number
+  attempt: number
 }
 
 /** What choosing reads. */
@@ -32,12 +33,16 @@ export class SpanRegistry implements SpanView {
     this.byAsset.set(span.asset, list)
   }
 
-  /** Frees every span a shot holds (it is being generated again, or failed); returns them. */
-  release(shotIndex: number): ReservedSpan[] {
+  /**
+   * Frees the spans of one attempt of a shot (it failed or was cancelled); returns them. Spans of
+   * a shot's other attempts stay reserved: any of them may be the attempt the render keeps.
+   */
+  release(shotIndex: number, attempt: number): ReservedSpan[] {
     const freed: ReservedSpan[] = []
+    const mine = (s: ReservedSpan) => s.shotIndex === shotIndex && s.attempt === attempt
     for (const [asset, list] of this.byAsset) {
-      const keep = list.filter((s) => s.shotIndex !== shotIndex)
-      freed.push(...list.filter((s) => s.shotIndex === shotIndex))
+      const keep = list.filter((s) => !mine(s))
+      freed.push(...list.filter(mine))
       if (keep.length) this.byAsset.set(asset, keep)
       else this.byAsset.delete(asset)
     }
