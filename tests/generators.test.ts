@@ -10,6 +10,8 @@ import { render } from '../src/index.js'
 import { probeMedia } from '../src/ffmpeg/index.js'
 import { ShotPlan, type ShotGenerator } from '../src/schemas/index.js'
 import { startComfyServer, type ComfyServer } from './helpers/comfyServer.js'
+import { writeBurstClip, writeStill } from './helpers/footageClips.js'
+import { mkdirSync } from 'node:fs'
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url))
 const BIN = join(ROOT, 'bin/longav.js')
@@ -163,5 +165,47 @@ describe('the example brief through a ComfyUI server (loopback, real protocol)',
     const comfyShots = plan.shots.filter((s) => !chorus.has(s.sectionIndex)).length
     expect(server.prompts.length).toBeGreaterThanOrEqual(comfyShots)
     expect(readdirSync(outDir)).toEqual(expect.arrayContaining(['final.mp4', 'report.html', 'score.json']))
+  }, 600_000)
+})
+
+describe("the example brief cut from the user's footage", () => {
+  it('renders end to end: rooftop and shoreline shots from the tagged clips and still, the neon grid (no footage) drawn procedurally', async () => {
+    const base = join(dir, 'footage-example')
+    mkdirSync(join(base, 'clips'), { recursive: true })
+    // Bursts of motion every 12 frames at 24 fps: a beat every 0.5 s, like the example's 120 BPM.
+    const peaks = (n: number, offset: number) => Array.from({ length: n }, (_, k) => offset + 12 * k)
+    await writeBurstClip(join(base, 'clips', 'roof-a.mp4'), { peaks: peaks(30, 6), frames: 372, seed: 3 })
+    await writeBurstClip(join(base, 'clips', 'roof-b.mp4'), { peaks: peaks(30, 9), frames: 372, seed: 11 })
+    await writeStill(join(base, 'clips', 'beach.png'), { width: 480, height: 270, patch: { x: 320, y: 90 } })
+    const assets = 'assets:\n  - { path: clips/roof-a.mp4, tags: [place:rooftop, Mara] }\n  - { path: clips/roof-b.mp4, tags: [place:rooftop, Jun] }\n  - { path: clips/beach.png, tags: [place:shoreline] }\n'
+    const text = readFileSync(join(ROOT, 'examples/brief.md'), 'utf8').replace(/^---\n/, '---\ngenerator: footage\n').replace(/^assets: \[\]\n/m, assets)
+    writeFileSync(join(base, 'brief.md'), text)
+    const logs: string[] = []
+    const result = await render({
+      song: EXAMPLE_SONG,
+      brief: join(base, 'brief.md'),
+      outDir: join(base, 'out'),
+      output: { width: 160, height: 96, fps: 12 },
+      rounds: 1,
+      llm: null,
+      onEvent: (e) => void (e.type === 'log' && logs.push(e.message)),
+    })
+    const info = await probeMedia(result.files.final, { countFrames: true })
+    const plan = ShotPlan.parse(JSON.parse(readFileSync(result.files.plan, 'utf8')))
+    expect(info.video?.frames).toBe(plan.totalFrames)
+    const made = generatorsOf(join(base, 'out'))
+    for (const shot of plan.shots) {
+      const expected = shot.locationId === 'neon-grid' ? 'procedural' : 'footage'
+      expect(made.get(shot.index), `shot ${shot.index} at ${shot.locationId}`).toBe(expected)
+    }
+    expect(plan.shots.some((s) => s.locationId === 'rooftop')).toBe(true)
+    expect(plan.shots.some((s) => s.locationId === 'shoreline')).toBe(true)
+    expect(logs.some((l) => /no footage .*rendered by the procedural generator instead/.test(l))).toBe(true)
+    // What was chosen is kept beside each footage segment.
+    const scores = JSON.parse(readFileSync(result.files.scores, 'utf8')) as { shots: Array<{ index: number; keptAttempt: number; attempts: Array<{ attempt: number; video: string }> }> }
+    const roof = plan.shots.find((s) => s.locationId === 'rooftop')!
+    const video = scores.shots[roof.index].attempts.find((a) => a.attempt === scores.shots[roof.index].keptAttempt)!.video
+    const choice = JSON.parse(readFileSync(video.replace(/\.mp4$/, '.footage.json'), 'utf8')) as { kind: string }
+    expect(choice.kind).toBe('clip')
   }, 600_000)
 })
