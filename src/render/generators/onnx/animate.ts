@@ -254,17 +254,18 @@ export async function animateShot(req: SegmentRequest, ctx: GenerateContext, opt
 
     // Frame 0.
     let cur: Uint8Array
+    // Colour coherence keeps the shot on its first frame's colours; a continuing shot keeps the previous one's.
     let palette: { mean: number[]; std: number[] }
     if (start.kind === 'text') {
       cur = await pipeline.textToImage({ ...base, seed: shot.seed, onStep: onStep(0) })
       palette = colourStats(cur)
     } else {
       const init = await decodeImage(start.path, { width: W, height: H, format: 'rgb24', signal })
-      // Continuing: the colours carry over from the previous shot; the picture keeps moving.
-      palette = colourStats(init)
+      // Continuing: the previous picture keeps moving by this shot's camera.
       const from = start.kind === 'continue' ? warpRgb(init, W, H, warps[0]) : init
       const strength = start.kind === 'continue' ? st.continueStrength : st.referenceStrength
       cur = strength > 0 ? await pipeline.imageToImage({ ...base, init: from, strength, seed: shot.seed, onStep: onStep(0) }) : from
+      palette = colourStats(start.kind === 'continue' ? init : cur)
     }
     await emit(0, cur)
 

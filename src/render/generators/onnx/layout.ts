@@ -257,6 +257,12 @@ function noOtherInputs(sig: SessionSignature, file: string, known: readonly stri
 
 const FLOATS: readonly FloatType[] = ['float32', 'float16']
 
+/** Parts run one picture or prompt at a time: a batch pinned to anything but 1 cannot be fed. */
+function batchOfOne(batch: Dim, file: string, what: string): void {
+  if (batch !== undefined && batch !== 1)
+    throw new OnnxModelError(`${file}: ${what} is exported with a fixed batch of ${batch}; re-export with a dynamic batch axis (optimum-cli does)`)
+}
+
 export interface TextEncoderIo {
   idType: IdType
   /** Fixed sequence length when the export pins it. */
@@ -274,6 +280,7 @@ export function validateTextEncoderIo(sig: SessionSignature, file: string): Text
   const out = need(sig, file, 'output', 'last_hidden_state', 'float32 [batch, 77, D]')
   const hiddenType = checkType(out, FLOATS, file, 'output "last_hidden_state"')
   const [, , hidden] = checkRank(out, 3, file, 'output "last_hidden_state"', '[batch, 77, D]')
+  batchOfOne(batch, file, 'input "input_ids"')
   return { idType, sequence, hiddenType, hidden, batch }
 }
 
@@ -349,7 +356,7 @@ export function validateVaeDecoderIo(sig: SessionSignature, file: string): VaeDe
   noOtherInputs(sig, file, ['latent_sample'], 'a VAE decoder takes latents only')
   const input = need(sig, file, 'input', 'latent_sample', 'float32 [batch, 4, h, w]')
   const inputType = checkType(input, FLOATS, file, 'input "latent_sample"')
-  checkRank(input, 4, file, 'input "latent_sample"', '[batch, 4, h, w]')
+  batchOfOne(checkRank(input, 4, file, 'input "latent_sample"', '[batch, 4, h, w]')[0], file, 'input "latent_sample"')
   const out = need(sig, file, 'output', 'sample', 'float32 [batch, 3, 8h, 8w]')
   const outputType = checkType(out, FLOATS, file, 'output "sample"')
   checkRank(out, 4, file, 'output "sample"', '[batch, 3, 8h, 8w]')
@@ -366,7 +373,7 @@ export function validateVaeEncoderIo(sig: SessionSignature, file: string): VaeEn
   noOtherInputs(sig, file, ['sample'], 'a VAE encoder takes pictures only')
   const input = need(sig, file, 'input', 'sample', 'float32 [batch, 3, H, W]')
   const inputType = checkType(input, FLOATS, file, 'input "sample"')
-  checkRank(input, 4, file, 'input "sample"', '[batch, 3, H, W]')
+  batchOfOne(checkRank(input, 4, file, 'input "sample"', '[batch, 3, H, W]')[0], file, 'input "sample"')
   const output = sig.outputNames.includes('latent_sample') ? 'latent_sample' : sig.outputNames.includes('latent_parameters') ? 'latent_parameters' : undefined
   if (!output)
     throw new OnnxModelError(

@@ -137,7 +137,8 @@ async function createSession(file: string, provider: OnnxProvider): Promise<ort.
   // Every accelerator falls back to the CPU for the operators it lacks.
   const executionProviders = provider === 'cpu' ? ['cpu'] : [provider, 'cpu']
   try {
-    return await ort.InferenceSession.create(file, { executionProviders, graphOptimizationLevel: 'all' })
+    // Severity 3 (errors only): onnxruntime would otherwise write its warnings to stderr itself.
+    return await ort.InferenceSession.create(file, { executionProviders, graphOptimizationLevel: 'all', logSeverityLevel: 3 })
   } catch (e) {
     const msg = (e as Error).message
     const hint =
