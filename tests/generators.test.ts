@@ -11,6 +11,7 @@ import { probeMedia } from '../src/ffmpeg/index.js'
 import { ShotPlan, type ShotGenerator } from '../src/schemas/index.js'
 import { startComfyServer, type ComfyServer } from './helpers/comfyServer.js'
 import { writeBurstClip, writeStill } from './helpers/footageClips.js'
+import { writeTinyDiffusionModel } from './helpers/tinyDiffusion.js'
 import { mkdirSync } from 'node:fs'
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url))
@@ -207,5 +208,35 @@ describe("the example brief cut from the user's footage", () => {
     const video = scores.shots[roof.index].attempts.find((a) => a.attempt === scores.shots[roof.index].keptAttempt)!.video
     const choice = JSON.parse(readFileSync(video.replace(/\.mp4$/, '.footage.json'), 'utf8')) as { kind: string }
     expect(choice.kind).toBe('clip')
+  }, 600_000)
+})
+
+describe('the example brief through an ONNX diffusion model (tiny export with the real names and shapes)', () => {
+  it('renders end to end: every shot made by the onnx generator, within its longest shot', async () => {
+    const base = join(dir, 'onnx-example')
+    const modelsDir = join(base, 'models')
+    writeTinyDiffusionModel(modelsDir, 'tiny')
+    const text = readFileSync(join(ROOT, 'examples/brief.md'), 'utf8').replace(/^---\n/, '---\ngenerator: onnx\nonnx: { model: tiny, steps: 2, cadence: 2 }\n')
+    writeFileSync(join(base, 'brief.md'), text)
+    const logs: string[] = []
+    const result = await render({
+      song: EXAMPLE_SONG,
+      brief: join(base, 'brief.md'),
+      outDir: join(base, 'out'),
+      output: { width: 96, height: 64, fps: 8 },
+      modelsDir,
+      rounds: 1,
+      llm: null,
+      onEvent: (e) => void (e.type === 'log' && logs.push(e.message)),
+    })
+    const info = await probeMedia(result.files.final, { countFrames: true })
+    const plan = ShotPlan.parse(JSON.parse(readFileSync(result.files.plan, 'utf8')))
+    expect(info.video?.frames).toBe(plan.totalFrames)
+    expect([info.video?.width, info.video?.height]).toEqual([96, 64])
+    const made = generatorsOf(join(base, 'out'))
+    for (const shot of plan.shots) expect(made.get(shot.index), `shot ${shot.index}`).toBe('onnx:tiny')
+    // No shot is longer than the generator can make (the planner keeps within its maxFrames).
+    for (const shot of plan.shots) expect(shot.endFrame - shot.startFrame).toBeLessThanOrEqual(240)
+    expect(logs.some((l) => l.startsWith('onnx:tiny:') && /euler/i.test(l))).toBe(true)
   }, 600_000)
 })
