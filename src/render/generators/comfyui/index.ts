@@ -18,6 +18,7 @@ import { ComfyTemplateError, ComfyTimeoutError } from './errors.js'
 import { localOutputName, shotOutputFiles } from './outputs.js'
 import { chooseWorkflow, framesToRequest, referenceImages, shotPromptText, shotSeed, templateCapabilities, workflowFrames, workflowSize } from './shot.js'
 import { fillTemplate, listTemplates, loadTemplate, type PlaceholderValue, type WorkflowTemplate } from './template.js'
+import { segmentFor } from '../segment.js'
 
 export * from './errors.js'
 export { ComfyClient, type ComfyClientOptions, type RunOptions, type RunResult } from './client.js'
@@ -200,16 +201,7 @@ export function createComfyGenerator(opts: ComfyGeneratorOptions): ComfyGenerato
       await extractFramePng(req.out.video, mid, req.out.keyFrame, signal)
       await extractFramePng(req.out.video, req.frames - 1, req.out.lastFrame, signal)
       progress(1)
-      return {
-        shotIndex: req.shot.index,
-        attempt: req.attempt,
-        generator: id,
-        path: req.out.video,
-        frames: req.frames,
-        firstFrame: req.out.firstFrame,
-        lastFrame: req.out.lastFrame,
-        keyFrame: req.out.keyFrame,
-      }
+      return segmentFor(req, id)
     } catch (err) {
       await Promise.all([req.out.video, req.out.firstFrame, req.out.keyFrame, req.out.lastFrame].map((p) => rm(p, { force: true })))
       throw signal.aborted ? abortError(signal) : err

@@ -18,6 +18,7 @@ import { openFootageLibrary, type FootageAssetInput, type FootageClip, type Foot
 import { writeFootageChoice } from './record.js'
 import { SpanRegistry } from './spans.js'
 import { renderStill } from './still.js'
+import { segmentFor } from '../segment.js'
 
 export { FootageError } from './errors.js'
 export { openFootageLibrary, hashFile } from './library.js'
@@ -110,16 +111,7 @@ export function createFootageGenerator(opts: FootageGeneratorOptions): FootageGe
       throw signal.aborted ? abortError(signal) : err
     }
     ctx.onProgress(1)
-    return {
-      shotIndex: req.shot.index,
-      attempt: req.attempt,
-      generator: 'footage',
-      path: req.out.video,
-      frames: req.frames,
-      firstFrame: req.out.firstFrame,
-      lastFrame: req.out.lastFrame,
-      keyFrame: req.out.keyFrame,
-    }
+    return segmentFor(req, 'footage')
   }
 
   return { id: 'footage', capabilities: FOOTAGE_CAPABILITIES, generate, open, shown }

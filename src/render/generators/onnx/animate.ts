@@ -18,6 +18,7 @@ import { envelopes } from '../procedural/scene.js'
 import type { GenerateContext, SegmentRequest } from '../types.js'
 import type { DiffusionPipeline } from './pipeline.js'
 import { resizeCover, warpRgb, type Warp2d } from './warp.js'
+import { segmentFor } from '../segment.js'
 
 export interface AnimationSettings {
   steps: number
@@ -295,14 +296,5 @@ export async function animateShot(req: SegmentRequest, ctx: GenerateContext, opt
     throw signal.aborted ? abortError(signal) : err
   }
   ctx.onProgress(1)
-  return {
-    shotIndex: shot.index,
-    attempt: req.attempt,
-    generator: opts.generatorId,
-    path: req.out.video,
-    frames,
-    firstFrame: req.out.firstFrame,
-    lastFrame: req.out.lastFrame,
-    keyFrame: req.out.keyFrame,
-  }
+  return segmentFor(req, opts.generatorId)
 }

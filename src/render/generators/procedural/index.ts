@@ -4,6 +4,7 @@ import { abortError, openRawVideoEncoder, type RawVideoEncoder } from '../../../
 import type { Segment } from '../../../schemas/index.js'
 import type { GenerateContext, SegmentGenerator, SegmentRequest } from '../types.js'
 import { createShotRenderer } from './scene.js'
+import { segmentFor } from '../segment.js'
 
 export { createShotRenderer, DISSOLVE_FRAMES } from './scene.js'
 
@@ -55,14 +56,5 @@ export async function generateProcedural(req: SegmentRequest, ctx: GenerateConte
     throw signal.aborted ? abortError(signal) : err
   }
   ctx.onProgress(1)
-  return {
-    shotIndex: req.shot.index,
-    attempt: req.attempt,
-    generator: 'procedural',
-    path: req.out.video,
-    frames: req.frames,
-    firstFrame: req.out.firstFrame,
-    lastFrame: req.out.lastFrame,
-    keyFrame: req.out.keyFrame,
-  }
+  return segmentFor(req, 'procedural')
 }
