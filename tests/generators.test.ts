@@ -166,6 +166,9 @@ describe('the example brief through a ComfyUI server (loopback, real protocol)',
     const comfyShots = plan.shots.filter((s) => !chorus.has(s.sectionIndex)).length
     expect(server.prompts.length).toBeGreaterThanOrEqual(comfyShots)
     expect(readdirSync(outDir)).toEqual(expect.arrayContaining(['final.mp4', 'report.html', 'score.json']))
+    const report = readFileSync(join(outDir, 'report.html'), 'utf8')
+    expect(report).toContain('Made by:</span> comfyui:txt2img-batch')
+    expect(report).toContain('Made by:</span> procedural')
   }, 600_000)
 })
 

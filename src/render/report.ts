@@ -38,6 +38,8 @@ export interface ReportShot {
   /** Absolute PNG path. */
   keyframe?: string
   keptAttempt: number
+  /** Which generator made the kept attempt. */
+  generator?: string
   accepted: boolean
   score: number
   attempts: ReportAttempt[]
@@ -232,6 +234,7 @@ function shotRow(s: ReportShot, thumb: InlineImage | undefined, fps: number): st
 function shotDetail(s: ReportShot): string {
   const e = escapeHtml
   const parts = [`<p><span class="label">Prompt:</span> ${e(s.prompt)}</p>`]
+  if (s.generator) parts.push(`<p><span class="label">Made by:</span> ${e(s.generator)}</p>`)
   if (s.caption) parts.push(`<p><span class="label">Caption:</span> ${e(s.caption)}</p>`)
   if (s.attempts.length === 0) {
     parts.push('<p class="empty">No attempts recorded.</p>')

@@ -467,7 +467,7 @@ function scoresJson(p: ShotPlan, results: Record<string, ShotOutput>, setup: Ren
         accepted: r.best.verdict.accepted,
         keptAttempt: r.best.attempt,
         score: r.best.verdict.score,
-        attempts: r.attempts.map((a) => ({ attempt: a.attempt, round: a.round, candidate: a.candidate, cached: a.cached, video: a.segment.path, verdict: a.verdict })),
+        attempts: r.attempts.map((a) => ({ attempt: a.attempt, round: a.round, candidate: a.candidate, generator: a.segment.generator, cached: a.cached, video: a.segment.path, verdict: a.verdict })),
         rounds: r.rounds,
       }
     }),

@@ -78,6 +78,7 @@ export function reportData(r: {
         caption: shot.captions[0]?.text,
         keyframe: out.best.segment.keyFrame,
         keptAttempt: out.best.attempt,
+        generator: out.best.segment.generator,
         accepted: out.best.verdict.accepted,
         score: out.best.verdict.score,
         attempts: out.attempts.map((at) => ({
