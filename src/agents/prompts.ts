@@ -7,8 +7,18 @@ export type PromptName = 'director' | 'planner' | 'verifier' | 'judge' | 'rewrit
 
 export { packageRoot }
 
-export async function loadPrompt(name: PromptName): Promise<string> {
-  return readFile(join(packageRoot(), 'prompts', `${name}.md`), 'utf8')
+const loaded = new Map<PromptName, Promise<string>>()
+
+/** A template from prompts/, read once per process (the judge asks for it on every shot). */
+export function loadPrompt(name: PromptName): Promise<string> {
+  let text = loaded.get(name)
+  if (!text) {
+    text = readFile(join(packageRoot(), 'prompts', `${name}.md`), 'utf8')
+    // A failed read is not remembered: the next call tries again.
+    text.catch(() => loaded.delete(name))
+    loaded.set(name, text)
+  }
+  return text
 }
 
 const VARIABLE = /\{\{\s*([A-Za-z0-9_]+)\s*\}\}/g
