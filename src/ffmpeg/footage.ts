@@ -6,31 +6,9 @@
 import { randomBytes } from 'node:crypto'
 import { rename, rm } from 'node:fs/promises'
 import { basename, dirname, join } from 'node:path'
-import { z } from 'zod'
-import { runFfmpeg, runFfprobe } from './run.js'
+import { runFfmpeg } from './run.js'
+import { frameRate, probeJson } from './probe.js'
 import { segmentVideoArgs } from './rawVideoEncoder.js'
-
-const FootageProbeJson = z.object({
-  streams: z
-    .array(
-      z.object({
-        codec_type: z.string().optional(),
-        codec_name: z.string().optional(),
-        width: z.number().optional(),
-        height: z.number().optional(),
-        r_frame_rate: z.string().optional(),
-        avg_frame_rate: z.string().optional(),
-        nb_frames: z.string().optional(),
-        duration: z.string().optional(),
-        sample_aspect_ratio: z.string().optional(),
-        tags: z.record(z.string(), z.string()).optional(),
-        side_data_list: z.array(z.object({ rotation: z.number().optional() }).passthrough()).optional(),
-        disposition: z.object({ attached_pic: z.number().optional() }).passthrough().optional(),
-      }),
-    )
-    .default([]),
-  format: z.object({ duration: z.string().optional(), format_name: z.string().optional() }).optional(),
-})
 
 /** What the footage generator needs to know about a file before decoding it. */
 export interface FootageProbe {
@@ -55,25 +33,17 @@ function isImageFormat(formatName: string): boolean {
   return formatName.split(',').some((f) => f === 'image2' || f.endsWith('_pipe'))
 }
 
-function rate(r?: string): number {
-  if (!r) return 0
-  const [n, d] = r.split('/').map(Number)
-  const v = d ? n / d : n
-  return Number.isFinite(v) && v > 0 ? v : 0
-}
-
 /**
  * Probes a clip or still. Throws ffmpeg's error (FfmpegError) when ffprobe cannot read the file,
  * and a plain Error when it has no picture; the caller turns both into a message about the asset.
  */
 export async function probeFootage(path: string, signal?: AbortSignal): Promise<FootageProbe> {
-  const { stdout } = await runFfprobe(['-v', 'error', '-print_format', 'json', '-show_streams', '-show_format', path], { signal })
-  const j = FootageProbeJson.parse(JSON.parse(stdout.toString('utf8')))
+  const j = await probeJson(path, { signal })
   // A cover picture inside an audio file is not footage.
   const v = j.streams.find((s) => s.codec_type === 'video' && !s.disposition?.attached_pic)
   if (!v || !v.width || !v.height) throw new Error('no picture stream')
   const formatName = j.format?.format_name ?? ''
-  const fps = rate(v.r_frame_rate) || rate(v.avg_frame_rate)
+  const fps = frameRate(v.r_frame_rate) || frameRate(v.avg_frame_rate)
   const frames = v.nb_frames !== undefined && Number.isFinite(Number(v.nb_frames)) ? Number(v.nb_frames) : undefined
   const durationSec = Number(v.duration ?? j.format?.duration ?? 0) || 0
   const still = isImageFormat(formatName) || frames === 1 || (durationSec === 0 && !frames)
