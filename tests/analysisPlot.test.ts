@@ -5,7 +5,7 @@ import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { createCanvas, loadImage } from '@napi-rs/canvas'
 import { beforeAll, describe, expect, it } from 'vitest'
-import { analysisPlotLayout, plotX, sectionColours, waveformFromRms, writeAnalysisPlot } from '../src/render/analysisPlot.js'
+import { analysisPlotLayout, plotX, sectionColours, waveformFromRms, writeAnalysisPlot } from '../src/report/analysisPlot.js'
 import { Analysis } from '../src/schemas/index.js'
 import { makeSongFixture, type SongFixture } from './helpers/songFixture.js'
 

@@ -6,9 +6,9 @@ import { pathToFileURL } from 'node:url'
 import type { Browser } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { runFfmpeg } from '../src/ffmpeg/index.js'
-import { escapeHtml, flattenSettings, videoSrc, writeReport, type ReportData, type ReportShot } from '../src/render/report.js'
-import { inlineImage, inlineThumbnail } from '../src/render/reportImages.js'
-import { writeStoryboard } from '../src/render/storyboard.js'
+import { escapeHtml, flattenSettings, videoSrc, writeReport, type ReportData, type ReportShot } from '../src/report/report.js'
+import { inlineImage, inlineThumbnail } from '../src/report/reportImages.js'
+import { writeStoryboard } from '../src/report/storyboard.js'
 import { launchChromium, openPage } from './helpers/browser.js'
 
 const FPS = 30

@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { createCanvas, loadImage } from '@napi-rs/canvas'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { plotX } from '../src/render/plotKit.js'
-import { cutBeatFlags, motionWithoutCuts, quantile, renderScorePlot, scorePlotDuration, scorePlotLayout, writeScorePlot } from '../src/render/scorePlot.js'
+import { plotX } from '../src/report/plotKit.js'
+import { cutBeatFlags, motionWithoutCuts, quantile, renderScorePlot, scorePlotDuration, scorePlotLayout, writeScorePlot } from '../src/report/scorePlot.js'
 import { Analysis, VideoScore } from '../src/schemas/index.js'
 
 type Rgb = [number, number, number]

@@ -3,7 +3,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSy
 import os from 'node:os'
 import path from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
-import { storyboardLayout, writeStoryboard } from '../src/render/storyboard.js'
+import { storyboardLayout, writeStoryboard } from '../src/report/storyboard.js'
 
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'longav-storyboard-'))
 afterAll(() => rmSync(tmp, { recursive: true, force: true }))

@@ -1,5 +1,5 @@
 import { basename } from 'node:path'
-import type { ReportData } from '../render/report.js'
+import type { ReportData } from '../report/report.js'
 import type { Analysis, ShotPlan, Treatment, VideoScore } from '../schemas/index.js'
 import type { RenderSummary } from './renderMachine.js'
 import type { RenderSetup } from './renderWork.js'

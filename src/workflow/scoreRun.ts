@@ -2,7 +2,7 @@ import { join } from 'node:path'
 import { loadEmbeddingModel, type EmbeddingModel } from '../metrics/embedding.js'
 import { scoreVideo, type ScoreVideoInput } from '../metrics/scoreVideo.js'
 import { modelsDirectory } from '../audio/separation/locate.js'
-import { writeScorePlot } from '../render/scorePlot.js'
+import { writeScorePlot } from '../report/scorePlot.js'
 import type { VideoScore } from '../schemas/index.js'
 import { writeJsonAtomic } from '../util/files.js'
 
