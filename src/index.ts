@@ -10,8 +10,8 @@ import { createMetricJudge, type ShotJudge } from './agents/verifier/judgement.j
 import { createLlmJudge } from './agents/verifier/vista.js'
 import { createLlmDirector, createLlmPlanner } from './agents/llm/index.js'
 import { llmConfigFrom, type LlmConfig } from './llm/index.js'
-import { openLlmSession, type LlmSession } from './workflow/llmSession.js'
-import { createLogRelay } from './workflow/logRelay.js'
+import { openLlmSession, type LlmSession } from './pipeline/llmSession.js'
+import { createLogRelay } from './pipeline/logRelay.js'
 import { analyzeSong } from './audio/analyze.js'
 import { separationModelIdentity } from './audio/separation/index.js'
 import { loadBrief } from './brief/index.js'
@@ -22,13 +22,12 @@ import { selectGenerator, type GeneratorFlags } from './render/generators/select
 import type { SegmentGenerator } from './render/generators/types.js'
 import type { Analysis, Brief, OutputFormat, ShotPlan, Treatment, VideoScore } from './schemas/index.js'
 import { sha256File, writeJsonAtomic } from './util/files.js'
-import type { RenderEvent } from './workflow/events.js'
-import { checkSong, checkVideo, InputError } from './workflow/inputs.js'
-import { writeVideoScore } from './workflow/scoreRun.js'
-import type { RenderSummary } from './workflow/renderMachine.js'
-import { createRenderWork } from './workflow/renderWork.js'
-import { defaultOutDir, runDirAt, type RunDir } from './workflow/runDir.js'
-import { runRender } from './workflow/runRender.js'
+import type { RenderEvent } from './pipeline/events.js'
+import { checkSong, checkVideo, InputError } from './pipeline/inputs.js'
+import { writeVideoScore } from './pipeline/scoreRun.js'
+import type { RenderSummary } from './pipeline/summary.js'
+import { defaultOutDir, runDirAt, type RunDir } from './pipeline/runDir.js'
+import { runRender } from './pipeline/runners/render.js'
 import { existsSync, mkdirSync } from 'node:fs'
 import { loadMemory } from './memory/index.js'
 import { readFile } from 'node:fs/promises'
@@ -36,8 +35,8 @@ import type { z } from 'zod'
 import { Analysis as AnalysisSchema, ShotPlan as ShotPlanSchema, Treatment as TreatmentSchema } from './schemas/index.js'
 
 export type { Analysis, Brief, OutputFormat, ShotPlan, Treatment, Shot, Segment, IdentityCard, VideoScore } from './schemas/index.js'
-export type { RenderEvent, Stage } from './workflow/events.js'
-export type { RenderSummary } from './workflow/renderMachine.js'
+export type { RenderEvent, Stage } from './pipeline/events.js'
+export type { RenderSummary } from './pipeline/summary.js'
 export type { SegmentGenerator, SegmentRequest, GeneratorCapabilities } from './render/generators/types.js'
 export type { Director, Planner } from './agents/types.js'
 export type { Verifier } from './agents/verifier/index.js'
@@ -47,8 +46,8 @@ export { llmConfigFrom, LlmConfigError } from './llm/index.js'
 export { BriefError, briefTemplate } from './brief/index.js'
 export { GeneratorSetupError } from './render/generators/select.js'
 export type { GeneratorName } from './schemas/index.js'
-export { InputError } from './workflow/inputs.js'
-export { RenderError } from './workflow/runRender.js'
+export { InputError } from './pipeline/inputs.js'
+export { RenderError } from './pipeline/runners/render.js'
 export { AudioAnalysisError, SilentSongError } from './audio/errors.js'
 
 export interface CommonOptions {
@@ -112,14 +111,16 @@ export async function render(opts: RenderOptions): Promise<RenderResult> {
   const prepared = await prepare(opts)
   const summary = await runRender({
     ...prepared,
+    stopAfter: undefined,
     maxRounds: opts.rounds ?? 3,
-    candidates: opts.candidates ?? (prepared.llm ? 2 : 1),
+    candidates: opts.candidates ?? (prepared.services.llm ? 2 : 1),
     concurrency: Math.max(1, opts.concurrency ?? 2),
     resume: opts.resume ?? true,
     force: opts.force ?? false,
     signal: opts.signal,
     onEvent: opts.onEvent,
   })
+  if (!summary) throw new Error('render stopped before its end')
   return { ...summary, outDir: prepared.runDir.root, files: filesOf(prepared.runDir) }
 }
 
@@ -133,13 +134,9 @@ export interface PlanResult {
 /** Analyses the song and writes the treatment and shot plan, without rendering. */
 export async function plan(opts: Omit<RenderOptions, 'rounds' | 'candidates' | 'concurrency' | 'resume' | 'force' | 'verifier' | 'judge' | 'thresholds'>): Promise<PlanResult> {
   const prepared = await prepare(opts)
-  mkdirSync(prepared.runDir.state, { recursive: true })
-  const work = createRenderWork({ ...prepared, emit: (e) => opts.onEvent?.(e) })
-  const signal = opts.signal ?? new AbortController().signal
-  await work.analyze(signal)
-  await work.direct(signal)
-  await work.plan(signal)
-  await prepared.llm?.flush()
+  // The render machine, stopped once the plan is made.
+  await runRender({ ...prepared, stopAfter: 'planning', maxRounds: 1, candidates: 1, concurrency: 1, resume: false, force: false, signal: opts.signal, onEvent: opts.onEvent })
+  await prepared.services.llm?.flush()
   const read = async <S extends z.ZodType>(path: string, schema: S): Promise<z.infer<S>> => schema.parse(JSON.parse(await readFile(path, 'utf8')))
   return {
     outDir: prepared.runDir.root,
@@ -300,18 +297,21 @@ async function prepare(opts: Omit<RenderOptions, 'rounds' | 'candidates' | 'conc
   const heuristicDirector = createHeuristicDirector()
   const heuristicPlanner = createHeuristicPlanner()
   return {
-    llm,
     songSha,
     analysisOptions,
     separation,
     runDir,
     songPath,
     brief,
-    director: opts.director ?? (llm ? createLlmDirector(llm.client, heuristicDirector, { onLog: llm.log }) : heuristicDirector),
-    planner: opts.planner ?? (llm ? createLlmPlanner(llm.client, heuristicPlanner, { onLog: llm.log }) : heuristicPlanner),
-    verifier: opts.verifier ?? createHeuristicVerifier(),
-    judge: opts.judge ?? (llm ? createLlmJudge(llm.client, { onLog: llm.log }) : createMetricJudge()),
-    generator,
+    services: {
+      llm,
+      director: opts.director ?? (llm ? createLlmDirector(llm.client, heuristicDirector, { onLog: llm.log }) : heuristicDirector),
+      planner: opts.planner ?? (llm ? createLlmPlanner(llm.client, heuristicPlanner, { onLog: llm.log }) : heuristicPlanner),
+      verifier: opts.verifier ?? createHeuristicVerifier(),
+      judge: opts.judge ?? (llm ? createLlmJudge(llm.client, { onLog: llm.log }) : createMetricJudge()),
+      generator,
+      modelsDir: opts.modelsDir,
+    },
     generatorLog,
     thresholds,
   }

@@ -8,7 +8,7 @@ import { openRawVideoEncoder } from '../src/ffmpeg/index.js'
 import { FrameStatsAccumulator } from '../src/metrics/index.js'
 import { decodeGrayFrames } from '../src/ffmpeg/index.js'
 import { judge, VerifierThresholds } from '../src/agents/verifier/index.js'
-import { bestAttempt, type AttemptRecord } from '../src/workflow/shotLoop.js'
+import { bestAttempt, type AttemptRecord } from '../src/pipeline/attempts.js'
 import { makeSongFixture, type SongFixture } from './helpers/songFixture.js'
 import { writeTestBrief } from './helpers/brief.js'
 

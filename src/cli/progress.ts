@@ -1,4 +1,4 @@
-import type { RenderEvent, Stage } from '../workflow/events.js'
+import type { RenderEvent, Stage } from '../pipeline/events.js'
 
 /**
  * Draws render progress: one redrawn status line on a terminal (stage, shot k of n, bar, ETA),

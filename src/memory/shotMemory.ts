@@ -79,20 +79,6 @@ export function promoteReference(memory: ShotMemory, entityId: string, ref: Refe
   return { ...memory, entities: { ...memory.entities, [entityId]: { ...entity, references } } }
 }
 
-/** The previous shot's last frame when this shot continues it (keyframe chaining). */
-export function initKeyframeFor(memory: ShotMemory, plan: ShotPlan, shotIndex: number): string | undefined {
-  const shot = plan.shots[shotIndex]
-  if (!shot?.continuesPrevious || shotIndex === 0) return undefined
-  return memory.shots[String(shotIndex - 1)]?.lastFrame
-}
-
-/** Whether everything a shot depends on is in memory (its predecessor when it continues it). */
-export function shotIsReady(memory: ShotMemory, plan: ShotPlan, shotIndex: number): boolean {
-  const shot = plan.shots[shotIndex]
-  if (!shot) return false
-  return !shot.continuesPrevious || shotIndex === 0 || memory.shots[String(shotIndex - 1)] !== undefined
-}
-
 /** A reference view handed to a shot: the image and the place it was taken in. */
 export interface ReferenceView {
   image: string
@@ -108,4 +94,62 @@ export function referencesFor(memory: ShotMemory, entityIds: string[]): Record<s
     if (refs.length) out[id] = refs.map((r) => ({ image: r.image, ...(r.locationId ? { locationId: r.locationId } : {}), ...(r.framing ? { framing: r.framing } : {}) }))
   }
   return out
+}
+
+/** What memory gives a shot when it starts: fixed at spawn time, so a restored run sees the same. */
+export interface ShotMemoryInputs {
+  /** The previous shot's last frame, when this shot continues it. */
+  initKeyframe?: string
+  /** Reference keyframes per entity id. */
+  references: Record<string, ReferenceView[]>
+}
+
+/** The little of a planned shot that memory policy needs (kept in the render's snapshot). */
+export interface ShotOutline {
+  frames: number
+  continuesPrevious: boolean
+  locationId: string
+  characterIds: string[]
+  framing: string
+}
+
+export function shotOutlines(plan: ShotPlan): ShotOutline[] {
+  return plan.shots.map((s) => ({
+    frames: s.endFrame - s.startFrame,
+    continuesPrevious: s.continuesPrevious,
+    locationId: s.locationId,
+    characterIds: s.characterIds,
+    framing: s.framing,
+  }))
+}
+
+/** Pure: what memory hands shot `index` when it starts (init keyframe, references). */
+export function memoryInputsFor(memory: ShotMemory, shots: ShotOutline[], index: number): ShotMemoryInputs {
+  const shot = shots[index]
+  const initKeyframe = shot.continuesPrevious && index > 0 ? memory.shots[String(index - 1)]?.lastFrame : undefined
+  return { initKeyframe, references: referencesFor(memory, [shot.locationId, ...shot.characterIds]) }
+}
+
+/**
+ * Pure: memory after a shot is done: its frames recorded; when its kept take was accepted, that
+ * take's reference frame is promoted for the shot's place and characters.
+ */
+export function rememberShot(
+  memory: ShotMemory,
+  shot: ShotOutline,
+  shotIndex: number,
+  kept: { segment: Segment; verdict: { accepted: boolean; score: number; referenceFrame?: string } },
+): ShotMemory {
+  let next = recordShot(memory, kept.segment)
+  if (!kept.verdict.accepted) return next
+  for (const id of [shot.locationId, ...shot.characterIds]) {
+    next = promoteReference(next, id, {
+      image: kept.verdict.referenceFrame ?? kept.segment.keyFrame,
+      shotIndex,
+      score: kept.verdict.score,
+      locationId: shot.locationId,
+      framing: shot.framing,
+    })
+  }
+  return next
 }

@@ -1,9 +1,20 @@
 import { basename } from 'node:path'
 import type { ReportData } from '../report/report.js'
+import type { OutputFormat } from '../schemas/index.js'
 import type { Analysis, ShotPlan, Treatment, VideoScore } from '../schemas/index.js'
-import type { RenderSummary } from './renderMachine.js'
-import type { RenderSetup } from './renderWork.js'
-import type { ShotOutput } from './shotLoop.js'
+import type { ShotOutput } from './attempts.js'
+import type { RenderSummary } from './summary.js'
+
+/** How the render was set up, as the report shows it. */
+export interface ReportSetup {
+  files: { final: string; storyboard: string; scorePlot: string }
+  songPath: string
+  title: string
+  output: OutputFormat
+  agents: { director: string; planner: string; verifier: string; judge?: string; generator: string }
+  thresholds: unknown
+  separation: { name: string } | null
+}
 
 /** What report.html shows, gathered from the render's own records. Pure. */
 export function reportData(r: {
@@ -13,21 +24,20 @@ export function reportData(r: {
   results: Record<string, ShotOutput>
   score: VideoScore
   summary: RenderSummary
-  setup: Pick<RenderSetup, 'runDir' | 'songPath' | 'brief' | 'director' | 'planner' | 'verifier' | 'generator' | 'thresholds' | 'separation'> &
-    Partial<Pick<RenderSetup, 'judge'>>
+  setup: ReportSetup
 }): ReportData {
   const { plan: p, analysis: a, score: s, setup } = r
   const measured = new Map(s.shots.map((m) => [m.index, m]))
   const pct = (x: number | null) => (x === null ? null : `${Math.round(x * 100)}%`)
   return {
-    title: r.treatment.title || setup.brief.title,
-    videoHref: basename(setup.runDir.final),
+    title: r.treatment.title || setup.title,
+    videoHref: basename(setup.files.final),
     fps: p.fps,
     width: p.width,
     height: p.height,
     durationSec: p.totalFrames / p.fps,
-    storyboardPng: setup.runDir.storyboard,
-    timelinePng: setup.runDir.scorePlot,
+    storyboardPng: setup.files.storyboard,
+    timelinePng: setup.files.scorePlot,
     summary: {
       shots: p.shots.length,
       'shots passed': `${r.summary.acceptedShots}/${p.shots.length}`,
@@ -49,12 +59,12 @@ export function reportData(r: {
     identity: s.identity.map((e) => ({ id: e.id, kind: e.kind, consistency: e.consistency, shots: e.shots, method: e.method })),
     settings: {
       song: setup.songPath,
-      output: setup.brief.output,
-      generator: setup.generator.id,
-      director: setup.director.id,
-      planner: setup.planner.id,
-      verifier: setup.verifier.id,
-      ...(setup.judge ? { judge: setup.judge.id } : {}),
+      output: setup.output,
+      generator: setup.agents.generator,
+      director: setup.agents.director,
+      planner: setup.agents.planner,
+      verifier: setup.agents.verifier,
+      ...(setup.agents.judge ? { judge: setup.agents.judge } : {}),
       ...(r.summary.llm
         ? { model: { id: r.summary.llm.model, requests: r.summary.llm.requests, tokens: r.summary.llm.promptTokens + r.summary.llm.completionTokens, costUsd: r.summary.llm.costUsd, fallbacks: r.summary.llm.fallbacks } }
         : {}),

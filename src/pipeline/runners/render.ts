@@ -1,50 +1,74 @@
 import { appendFileSync, existsSync, mkdirSync } from 'node:fs'
 import { readFile, rm } from 'node:fs/promises'
+import { join } from 'node:path'
 import { createActor, type Snapshot } from 'xstate'
 import { z } from 'zod'
-import { hashValue, writeJsonAtomic, readJsonIfValid } from '../util/files.js'
-import type { RenderEvent, Stage } from './events.js'
-import { makeRenderMachine, type RenderSummary } from './renderMachine.js'
-import { createRenderWork, type RenderSetup } from './renderWork.js'
-import type { RunDir } from './runDir.js'
-import { InputError } from './inputs.js'
+import { LongavError, restoreError, type ErrorRecord } from '../../errors.js'
+import { hashValue, writeJsonAtomic, readJsonIfValid } from '../../util/files.js'
+import type { RenderEvent, Stage } from '../events.js'
+import type { LogRelay } from '../logRelay.js'
+import type { RenderContext, RenderMachineInput } from '../machines/renderMachine.js'
+import { generationProgress } from '../progress.js'
+import type { RunDir } from '../runDir.js'
+import { openStore } from '../store.js'
+import type { RenderSummary } from '../summary.js'
+import { provideRender, type RenderSetup } from './provide.js'
 
-export class RenderError extends Error {
-  constructor(message: string) {
-    super(message)
+/** The render could not finish (a step failed), or the output folder holds another render. */
+export class RenderError extends LongavError {
+  constructor(message: string, code = 'RENDER_FAILED') {
+    super(message, { kind: 'failure', code })
     this.name = 'RenderError'
   }
 }
 
 const RunInfo = z.object({ inputs: z.string(), song: z.string(), startedAt: z.string() })
 
-export interface RunRenderOptions extends Omit<RenderSetup, 'emit'> {
+export interface RunRenderOptions extends RenderSetup {
   /** VISTA's bounds: rounds per shot and candidates per round. */
   maxRounds: number
   candidates: number
   concurrency: number
+  /** Stop once the plan is made (the `plan` API). */
+  stopAfter?: 'planning'
   /** Continue a previous render of the same inputs in this directory (default true). */
   resume: boolean
   /** Replace a finished render of different inputs in this directory. */
   force: boolean
+  /** Where the generators' log lines wait for the render's events. */
+  generatorLog?: LogRelay
   signal?: AbortSignal
   onEvent?: (event: RenderEvent) => void
+}
+
+/** The stage a machine state reports: the finishing states belong to stitching and scoring. */
+const STAGE_OF: Record<string, Stage> = {
+  analyzing: 'analyzing',
+  directing: 'directing',
+  planning: 'planning',
+  generating: 'generating',
+  stitching: 'stitching',
+  storyboarding: 'stitching',
+  scoring: 'scoring',
+  reporting: 'scoring',
+  remembering: 'scoring',
+  done: 'done',
 }
 
 /**
  * Runs (or resumes) the render machine over a run directory. The snapshot is saved after every
  * transition; a rerun with the same inputs restores it, and steps already done are cache hits.
  */
-export async function runRender(opts: RunRenderOptions): Promise<RenderSummary> {
+export async function runRender(opts: RunRenderOptions): Promise<RenderSummary | undefined> {
   const { runDir } = opts
   const inputs = hashValue({
     songSha: opts.songSha,
     brief: { ...opts.brief, baseDir: undefined },
-    generator: opts.generator.id,
-    director: opts.director.id,
-    planner: opts.planner.id,
-    verifier: opts.verifier.id,
-    judge: opts.judge.id,
+    generator: opts.services.generator.id,
+    director: opts.services.director.id,
+    planner: opts.services.planner.id,
+    verifier: opts.services.verifier.id,
+    judge: opts.services.judge.id,
     thresholds: opts.thresholds,
     // The shot loop's shape: a snapshot of another shape must not be restored into this one.
     loop: 'vista-1',
@@ -52,11 +76,14 @@ export async function runRender(opts: RunRenderOptions): Promise<RenderSummary> 
     candidates: opts.candidates,
     separation: opts.separation,
   })
-  const previous = await readJsonIfValid(runDir.runInfo, RunInfo)
+  // A plan-only run keeps no snapshot and leaves the folder's run record alone: it is cheap to redo.
+  const planOnly = opts.stopAfter === 'planning'
+  const previous = planOnly ? undefined : await readJsonIfValid(runDir.runInfo, RunInfo)
   if (previous && previous.inputs !== inputs && existsSync(runDir.final) && !opts.force) {
     throw new RenderError(
       `${runDir.root} already holds a finished render of other inputs (${previous.song}). ` +
         `Choose another --out, or pass --force to replace it.`,
+      'OUTPUT_IN_USE',
     )
   }
   mkdirSync(runDir.state, { recursive: true })
@@ -68,29 +95,41 @@ export async function runRender(opts: RunRenderOptions): Promise<RenderSummary> 
 
   let snapshot: Snapshot<unknown> | undefined
   if (previous?.inputs === inputs && opts.resume) snapshot = await loadSnapshot(runDir)
-  if (!snapshot) await rm(runDir.snapshot, { force: true })
-  await writeJsonAtomic(runDir.runInfo, { inputs, song: opts.songPath, startedAt: new Date().toISOString() })
+  if (!planOnly) {
+    if (!snapshot) await rm(runDir.snapshot, { force: true })
+    await writeJsonAtomic(runDir.runInfo, { inputs, song: opts.songPath, startedAt: new Date().toISOString() })
+  }
 
-  const persisted = snapshot as { value?: unknown; status?: string; context?: { summary?: RenderSummary } } | undefined
+  const persisted = snapshot as { value?: unknown; status?: string; context?: Partial<RenderContext> } | undefined
   if (persisted?.value === 'done' && persisted.context?.summary && existsSync(runDir.final)) {
     emit({ type: 'log', level: 'info', message: 'render already complete: nothing to do' })
     emit({ type: 'stage', stage: 'done' })
     return persisted.context.summary
   }
-  if (persisted?.value === 'failed') snapshot = undefined
+  // A finished or failed run starts again (its steps are store hits); so does a plan-only run asked to render.
+  if (persisted?.value === 'failed' || persisted?.value === 'stopped' || persisted?.value === 'done') snapshot = undefined
   if (snapshot) emit({ type: 'log', level: 'info', message: `resuming from the saved state (${String(persisted?.value)})` })
 
-  const work = createRenderWork({ ...opts, emit })
-  if (snapshot && (persisted?.value === 'generating' || persisted?.value === 'stitching')) {
-    await work.restore(opts.signal ?? new AbortController().signal)
-    emit({ type: 'stage', stage: (persisted?.value as Stage) ?? 'generating' })
+  const logLine = (level: 'info' | 'warn', message: string) => emit({ type: 'log', level, message })
+  opts.services.llm?.connect({ log: logLine, transcriptsDir: runDir.llm })
+  opts.generatorLog?.connect(logLine)
+  const store = openStore(join(runDir.state, 'store'))
+  const progress = generationProgress(emit)
+  const restoredShots = snapshot ? persisted?.context?.shots : undefined
+  if (restoredShots?.length) progress.start(restoredShots.map((s) => s.frames))
+  const machine = provideRender(opts, store, emit, progress)
+  const input: RenderMachineInput = {
+    songPath: opts.songPath,
+    maxRounds: opts.maxRounds,
+    candidates: opts.candidates,
+    concurrency: opts.concurrency,
+    stopAfter: opts.stopAfter,
   }
-  const machine = makeRenderMachine(work)
-  const input = { maxRounds: opts.maxRounds, candidates: opts.candidates, concurrency: opts.concurrency }
   const actor = snapshot ? createActor(machine, { snapshot: snapshot as never, input }) : createActor(machine, { input })
+  let stage: Stage | undefined
 
-  const saver = makeSnapshotSaver(runDir, () => actor.getPersistedSnapshot())
-  return new Promise<RenderSummary>((resolve, reject) => {
+  const saver = planOnly ? { save() {}, flush: () => Promise.resolve() } : makeSnapshotSaver(runDir, () => actor.getPersistedSnapshot())
+  return new Promise<RenderSummary | undefined>((resolve, reject) => {
     let settled = false
     const finish = (fn: () => void) => {
       if (settled) return
@@ -109,10 +148,13 @@ export async function runRender(opts: RunRenderOptions): Promise<RenderSummary> 
         // A stopped actor's snapshot would restore as stopped: keep the last live one instead.
         if (snap.status === 'stopped') return
         saver.save()
+        const now = STAGE_OF[String(snap.value)]
+        if (now && now !== stage) emit({ type: 'stage', stage: (stage = now) })
         if (snap.status !== 'done') return
         void saver.flush().then(() => {
           if (snap.value === 'done' && snap.context.summary) finish(() => resolve(snap.context.summary!))
-          else finish(() => reject(failureError(snap.context.errorName, snap.context.error)))
+          else if (snap.value === 'stopped') finish(() => resolve(undefined))
+          else finish(() => reject(failure(snap.context.error)))
         })
       },
       error: (err) => finish(() => reject(err)),
@@ -158,25 +200,9 @@ function openRunLog(runDir: RunDir): (e: RenderEvent) => void {
   }
 }
 
-/** Errors about what the user gave (the song itself) stay input errors; the rest failed the render. */
-const INPUT_ERRORS = new Set([
-  'SilentSongError',
-  'AudioAnalysisError',
-  'AudioDecodeError',
-  'SeparationModelError',
-  'InputError',
-  'BriefError',
-  // What the user gave the generators: footage that does not decode, a model folder or a workflow that does not fit.
-  'FootageError',
-  'OnnxModelError',
-  'GeneratorSetupError',
-  'ComfyMissingNodeError',
-  'ComfyMissingModelError',
-  'ComfyTemplateError',
-])
-
-function failureError(name: string | undefined, message = 'render failed'): Error {
-  return name && INPUT_ERRORS.has(name) ? new InputError(message) : new RenderError(message)
+/** The error the failed step threw, of its own class (the machine kept it as a record). */
+function failure(record: ErrorRecord | undefined): Error {
+  return record ? restoreError(record) : new RenderError('render failed')
 }
 
 function abortReason(signal: AbortSignal): Error {

@@ -1,0 +1,118 @@
+/**
+ * The in-process runner's implementations: each machine actor calls its step over the run's
+ * store and publishes what the user reads (analysis.json, plan.json, final.mp4, …) into the run
+ * folder. The machines stay static; this is the only place they meet ffmpeg, files and agents.
+ */
+import { join } from 'node:path'
+import { fromPromise } from 'xstate'
+import type { VerifierThresholds } from '../../agents/verifier/index.js'
+import type { SeparationIdentity } from '../../audio/separation/index.js'
+import { createMemory, saveMemory, shotOutlines, type ShotMemory } from '../../memory/index.js'
+import { Treatment, type Brief } from '../../schemas/index.js'
+import { writeJsonAtomic } from '../../util/files.js'
+import { logTo, type Services, type StepContext } from '../context.js'
+import type { RenderEvent } from '../events.js'
+import { renderMachine } from '../machines/renderMachine.js'
+import { shotMachine } from '../machines/shotMachine.js'
+import type { generationProgress } from '../progress.js'
+import type { RunDir } from '../runDir.js'
+import { analyze } from '../steps/analyze.js'
+import { direct } from '../steps/direct.js'
+import { generate } from '../steps/generate.js'
+import { judge } from '../steps/judge.js'
+import { plan } from '../steps/plan.js'
+import { need } from '../steps/read.js'
+import { remember } from '../steps/remember.js'
+import { report } from '../steps/report.js'
+import { score } from '../steps/score.js'
+import { stitch } from '../steps/stitch.js'
+import { storyboard } from '../steps/storyboard.js'
+import { verify } from '../steps/verify.js'
+import type { Store } from '../store.js'
+
+/** One render's inputs, checked: what the runner hands its steps. */
+export interface RenderSetup {
+  runDir: RunDir
+  songPath: string
+  /** SHA-256 of the song file, computed once per render: it keys the analysis. */
+  songSha: string
+  brief: Brief
+  services: Services
+  thresholds: VerifierThresholds
+  /** Where models live and which separation model to use (default: the one present, if any). */
+  analysisOptions: { modelsDir?: string; separationModel?: string }
+  /** The separation model the analysis will use (null: the DSP streams). */
+  separation: SeparationIdentity | null
+}
+
+export function provideRender(setup: RenderSetup, store: Store, emit: (e: RenderEvent) => void, progress: ReturnType<typeof generationProgress>) {
+  const { runDir, brief, services } = setup
+  const ctx = (signal: AbortSignal): StepContext => ({ signal, emit, services })
+  const log = logTo({ emit })
+  let memoryWrites = Promise.resolve()
+  const shot = shotMachine.provide({
+    actors: {
+      generate: fromPromise(({ input, signal }) =>
+        generate(input, store, { ...ctx(signal), onProgress: (p) => progress.shotFraction(input.shotIndex, p) }),
+      ),
+      verify: fromPromise(({ input, signal }) => verify({ ...input, thresholds: setup.thresholds }, store, ctx(signal))),
+      judge: fromPromise(({ input, signal }) => judge(input, store, ctx(signal))),
+    },
+  })
+  const out = { final: runDir.final, storyboard: runDir.storyboard, scorePlot: runDir.scorePlot }
+  return renderMachine.provide({
+    actors: {
+      analyze: fromPromise(async ({ signal }) => {
+        const { key, analysis: a } = await analyze(
+          { song: { path: setup.songPath, sha256: setup.songSha }, separation: setup.separation, ...setup.analysisOptions },
+          store,
+          ctx(signal),
+        )
+        await writeJsonAtomic(runDir.analysis, a)
+        log('info', `analysis: ${a.tempo.bpm.toFixed(1)} BPM, ${a.meter}/4, ${a.beats.length} beats, ${a.sections.length} sections`)
+        return { analysisKey: key }
+      }),
+      direct: fromPromise(async ({ input, signal }) => {
+        const { key, treatment: t } = await direct({ brief, analysisKey: input.analysisKey }, store, ctx(signal))
+        await writeJsonAtomic(runDir.treatment, t)
+        log('info', `treatment by ${t.author}: ${t.entities.length} identity cards, ${t.sectionMoods.length} section moods`)
+        return { treatmentKey: key }
+      }),
+      plan: fromPromise(async ({ input, signal }) => {
+        const maxShotFrames = services.generator.capabilities.maxFrames
+        const { key, plan: p } = await plan({ brief, ...input, maxShotFrames }, store, ctx(signal))
+        await writeJsonAtomic(runDir.plan, p)
+        log('info', `plan by ${p.author}: ${p.shots.length} shots over ${p.totalFrames} frames at ${p.fps} fps`)
+        const treatment = await need(store, 'treatment', input.treatmentKey, Treatment)
+        const shots = shotOutlines(p)
+        progress.start(shots.map((s) => s.frames))
+        return { planKey: key, shots, memory: createMemory(treatment) }
+      }),
+      shot,
+      stitch: fromPromise(({ input, signal }) => stitch({ ...input, out: { final: runDir.final, concatList: join(runDir.state, 'concat.txt') } }, store, ctx(signal))),
+      storyboard: fromPromise(({ input, signal }) => storyboard({ ...input, out: runDir.storyboard }, store, ctx(signal))),
+      score: fromPromise(({ input, signal }) => score({ ...input, final: runDir.final, outDir: runDir.root }, store, ctx(signal))),
+      report: fromPromise(({ input, signal }) =>
+        report(
+          {
+            ...input,
+            setup: { songPath: setup.songPath, title: brief.title, output: brief.output, thresholds: setup.thresholds, separation: setup.separation },
+            out: { ...out, scores: runDir.scores, report: runDir.report, transcripts: runDir.llm },
+          },
+          store,
+          ctx(signal),
+        ),
+      ),
+      remember: fromPromise(async ({ input, signal }) => {
+        await memoryWrites
+        await remember({ memory: input.memory, out: runDir.memory }, store, ctx(signal))
+      }),
+    },
+    actions: {
+      saveMemory: (_, params: { memory: ShotMemory }) => {
+        memoryWrites = memoryWrites.then(() => saveMemory(runDir.memory, params.memory)).catch((err) => log('error', `could not save memory: ${String(err)}`))
+      },
+      shotFinished: (_, params) => progress.shotDone(params.done),
+    },
+  })
+}

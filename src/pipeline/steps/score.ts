@@ -1,0 +1,43 @@
+import { existsSync } from 'node:fs'
+import { join } from 'node:path'
+import { Analysis, ShotPlan, VideoScore } from '../../schemas/index.js'
+import type { StepContext } from '../context.js'
+import type { FinishInput } from '../machines/renderMachine.js'
+import { writeVideoScore } from '../scoreRun.js'
+import { stepKey, type Store } from '../store.js'
+import { need } from './read.js'
+
+export interface ScoreInput extends FinishInput {
+  /** The stitched film to measure. */
+  final: string
+  /** Where score.json and score.png go. */
+  outDir: string
+}
+
+/**
+ * The film measured from its real frames against the song: sync beside its chance baseline,
+ * cuts, consistency, identity per character and place against the references in memory.
+ */
+export async function score(input: ScoreInput, store: Store, ctx: StepContext): Promise<{ scoreKey: string }> {
+  const references = Object.fromEntries(
+    Object.entries(input.memory.entities).map(([id, e]) => [id, e.references.map((r) => ({ image: r.image, locationId: r.locationId, framing: r.framing }))]),
+  )
+  const kept = Object.fromEntries(Object.entries(input.results).map(([i, r]) => [i, r.best.segment.path]))
+  const scoreKey = stepKey('score', 1, { plan: input.sources.planKey, analysis: input.sources.analysisKey, kept, references, modelsDir: ctx.services.modelsDir ?? null })
+  if ((await store.get('score', scoreKey, VideoScore)) && existsSync(join(input.outDir, 'score.json'))) return { scoreKey }
+  const [plan, analysis] = await Promise.all([need(store, 'plan', input.sources.planKey, ShotPlan), need(store, 'analysis', input.sources.analysisKey, Analysis)])
+  const { score: measured } = await writeVideoScore({
+    videoPath: input.final,
+    songPath: input.sources.songPath,
+    analysis,
+    plan,
+    references,
+    shotViews: Object.fromEntries(plan.shots.map((s) => [s.index, input.results[String(s.index)].best.segment.keyFrame])),
+    outDir: input.outDir,
+    modelsDir: ctx.services.modelsDir,
+    signal: ctx.signal,
+    onProgress: (fraction) => ctx.emit({ type: 'progress', stage: 'scoring', fraction }),
+  })
+  await store.put('score', scoreKey, measured)
+  return { scoreKey }
+}
