@@ -21,7 +21,7 @@ else await main()
 
 async function main() {
   const minutes = arg('--minutes', '1,4,60').split(',').map(Number)
-  const { synthesizeSong, writeWav, EXAMPLE_SONG_SPEC } = await import('../dist/audio/index.js')
+  const { synthesizeSong, writeWav, EXAMPLE_SONG_SPEC } = await import('../build/tools/synth.js')
   const { runFfmpeg } = await import('../dist/ffmpeg/index.js')
   const cache = join(tmpdir(), 'longav-bench-analysis')
   mkdirSync(cache, { recursive: true })

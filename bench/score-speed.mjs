@@ -4,7 +4,7 @@
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { synthesizeSong, writeWav } from '../dist/audio/synth.js'
+import { synthesizeSong, writeWav } from '../build/tools/synth.js'
 import { runFfmpeg } from '../dist/ffmpeg/index.js'
 import { score } from '../dist/index.js'
 

@@ -4,8 +4,8 @@
 // section boundary F at ±0.5 s and ±3 s, analysis seconds per minute of audio.
 // Needs a build (npm run build) and fluidsynth + a General MIDI soundfont (scripts/setup.sh).
 // Exit code 0 whatever the figures; 1 only when something crashed.
-import { buildEvalSet } from '../dist/eval/render.js'
-import { evaluateAnalysis, formatReport } from '../dist/eval/evaluate.js'
+import { buildEvalSet } from '../build/tools/eval/render.js'
+import { evaluateAnalysis, formatReport } from '../build/tools/eval/evaluate.js'
 
 const json = process.argv.includes('--json')
 

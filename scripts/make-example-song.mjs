@@ -5,7 +5,7 @@ import { existsSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:f
 import { tmpdir } from 'node:os'
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { EXAMPLE_SONG_SPEC, synthesizeSong, writeWav } from '../dist/audio/synth.js'
+import { EXAMPLE_SONG_SPEC, synthesizeSong, writeWav } from '../build/tools/synth.js'
 import { runFfmpeg } from '../dist/ffmpeg/index.js'
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..')

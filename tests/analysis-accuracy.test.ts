@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest'
-import { evaluateAnalysis, formatReport, type EvalReport } from '../src/eval/evaluate.js'
-import { buildEvalSet, type EvalSet } from '../src/eval/render.js'
+import { evaluateAnalysis, formatReport, type EvalReport } from '../tools/eval/evaluate.js'
+import { buildEvalSet, type EvalSet } from '../tools/eval/render.js'
 
 /**
  * Issue 3's accuracy thresholds over the evaluation set: MIDI pieces rendered with fluidsynth

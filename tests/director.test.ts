@@ -15,6 +15,7 @@ import {
   type CharacterCard,
   type LocationCard,
 } from '../src/schemas/index.js'
+import { makeBrief, type BriefInput } from './helpers/brief.js'
 
 type SectionSpec = [label: string, start: number, end: number, energy: number]
 
@@ -45,8 +46,8 @@ const SONG = makeAnalysis([
   ['outro', 76, 80, 0.3],
 ])
 
-function brief(over: Partial<Brief> = {}): Brief {
-  return {
+function brief(over: Partial<BriefInput> = {}): Brief {
+  return makeBrief({
     title: 'Night Drive',
     concept: 'Two friends cross a city at night and end up in the desert.',
     characters: [],
@@ -57,10 +58,10 @@ function brief(over: Partial<Brief> = {}): Brief {
     notes: '',
     baseDir: '/tmp/brief',
     ...over,
-  }
+  })
 }
 
-const CAST: Brief['characters'] = [
+const CAST: BriefInput['characters'] = [
   { name: 'Mara', description: 'a tall woman in a red jacket with long hair and headphones' },
   { name: 'Theo', description: 'a short man in a blue striped shirt with glasses' },
 ]

@@ -2,9 +2,9 @@ import { mkdtempSync, readdirSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
-import { synthesizeSong } from '../src/audio/synth.js'
-import { beatsInSpans, medianTempo, tempoVaries } from '../src/eval/evaluate.js'
-import { findSoundfont, renderPiece, structuredTruth } from '../src/eval/render.js'
+import { synthesizeSong } from '../tools/synth.js'
+import { beatsInSpans, medianTempo, tempoVaries } from '../tools/eval/evaluate.js'
+import { findSoundfont, renderPiece, structuredTruth } from '../tools/eval/render.js'
 import { decodeAudioMono } from '../src/ffmpeg/index.js'
 import {
   beatFMeasure,
@@ -14,9 +14,9 @@ import {
   intervalsToBoundaries,
   matchEvents,
   referenceVariations,
-} from '../src/eval/mirEval.js'
-import { beatGrid, beatTimes, beatlessSeconds, downbeatTimes, PPQ, tempoRamp, tickSeconds, vlq, writeMidi, type MidiPiece } from '../src/eval/midi.js'
-import { evalPieces, pieceTruth, structuredSpecs, type EvalPiece } from '../src/eval/pieces.js'
+} from '../tools/eval/mirEval.js'
+import { beatGrid, beatTimes, beatlessSeconds, downbeatTimes, PPQ, tempoRamp, tickSeconds, vlq, writeMidi, type MidiPiece } from '../tools/eval/midi.js'
+import { evalPieces, pieceTruth, structuredSpecs, type EvalPiece } from '../tools/eval/pieces.js'
 
 /** 120 BPM reference: a beat every 0.5 s from 0 to 30 s (51 beats remain after the 5 s cut). */
 const ref = Array.from({ length: 61 }, (_, i) => i * 0.5)

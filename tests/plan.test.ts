@@ -10,6 +10,7 @@ import {
 import type { Analysis, Brief, ShotPlan } from '../src/schemas/index.js'
 import { secondsToFrame, totalFramesFor } from '../src/time.js'
 import { beatGrid } from '../src/agents/planner/grid.js'
+import { makeBrief } from './helpers/brief.js'
 
 // ---- fixtures, built in code ----
 
@@ -88,7 +89,7 @@ const DRONE = makeAnalysis({
   ],
 })
 
-const BRIEF: Brief = {
+const BRIEF: Brief = makeBrief({
   title: 'Night Drive',
   concept: 'Two friends cross a city at night and end up in the desert.',
   style: 'grainy 16mm film, neon noir',
@@ -114,7 +115,7 @@ const BRIEF: Brief = {
   output: { width: 1280, height: 720, fps: 30 },
   notes: '',
   baseDir: '/tmp/brief',
-}
+})
 
 function input(analysis: Analysis, fps: number, maxShotFrames = 600, brief: Brief = BRIEF): PlannerInput {
   const treatment = heuristicTreatment({ brief, analysis })
@@ -372,7 +373,7 @@ describe('heuristic planner: captions', () => {
   }
 
   it('a pause marker ends a line, but not before 1.5 s', () => {
-    const brief: Brief = {
+    const brief: Brief = makeBrief({
       ...BRIEF,
       lyrics: [
         { time: 10, text: 'Short' },
@@ -381,7 +382,7 @@ describe('heuristic planner: captions', () => {
         { time: 23, text: '' },
         { text: 'untimed line' },
       ],
-    }
+    })
     const plan = heuristicPlan(input(POP, 30, 600, brief))
     const all = plan.shots.flatMap((s) => s.captions)
     const span = (t: string) => {

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { analyzeSamples } from '../src/audio/analyze.js'
 import { beatGridFrames, downbeatGrid, findSections, medianRows, noveltyFromBand, similarityBand } from '../src/audio/sections.js'
 import { mulberry32 } from '../src/util/random.js'
-import { synthesizeSong, type SectionSpec } from '../src/audio/synth.js'
+import { synthesizeSong, type SectionSpec } from '../tools/synth.js'
 import { boundaryHits } from './helpers/beatEval.js'
 
 const verse: SectionSpec = { label: 'verse', bars: 4, intensity: 0.72, drums: 'full', bass: true, chords: 'pad', lead: true }

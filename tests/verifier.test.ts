@@ -7,7 +7,7 @@ import { render, createProceduralGenerator, type SegmentGenerator } from '../src
 import { openRawVideoEncoder } from '../src/ffmpeg/index.js'
 import { FrameStatsAccumulator } from '../src/metrics/index.js'
 import { decodeGrayFrames } from '../src/ffmpeg/index.js'
-import { judge, VerifierThresholds } from '../src/agents/verifier/index.js'
+import { judge, VerifierThresholds, type SegmentMetrics } from '../src/agents/verifier/index.js'
 import { bestAttempt, type AttemptRecord } from '../src/pipeline/attempts.js'
 import { makeSongFixture, type SongFixture } from './helpers/songFixture.js'
 import { writeTestBrief } from './helpers/brief.js'
@@ -31,7 +31,8 @@ function frozenFirstGenerator(): SegmentGenerator & { calls: Array<{ shot: numbe
       for (const p of [req.out.firstFrame, req.out.lastFrame, req.out.keyFrame]) writeFileSync(p, png)
       const enc = openRawVideoEncoder({ path: req.out.video, width: req.width, height: req.height, fps: req.fps, signal: ctx.signal })
       const rgba = g.getImageData(0, 0, req.width, req.height).data
-      for (let i = 0; i < req.frames; i++) await enc.writeFrame(rgba)
+      const frame = Buffer.from(rgba.buffer, rgba.byteOffset, rgba.byteLength)
+      for (let i = 0; i < req.frames; i++) await enc.writeFrame(frame)
       await enc.finish()
       return { shotIndex: req.shot.index, attempt: req.attempt, generator: 'frozen-first', path: req.out.video, frames: req.frames, firstFrame: req.out.firstFrame, lastFrame: req.out.lastFrame, keyFrame: req.out.keyFrame }
     },
@@ -129,7 +130,7 @@ describe('judge', () => {
   }
   const segment = { shotIndex: 0, attempt: 0, generator: 'x', path: '/x.mp4', frames: 48, firstFrame: '', lastFrame: '', keyFrame: '' }
   const stats = { frames: 48, longestBlackRun: 0, longestFrozenRun: 0, meanLuma: 0.4, meanFrameDiff: 0.02, maxLumaJump: 0.01 }
-  const metrics = {
+  const metrics: SegmentMetrics = {
     stats,
     motion: 1.2,
     avAlign: 0.4,
@@ -140,8 +141,8 @@ describe('judge', () => {
     beats: 8,
     temporalConsistency: 0.9,
     flicker: 0.01,
-    unplannedCuts: [] as number[],
-    identity: [{ id: 'c', kind: 'character' as const, similarity: 0.9, method: 'descriptor' }],
+    unplannedCuts: [],
+    identity: [{ id: 'c', kind: 'character', similarity: 0.9, method: 'descriptor' }],
     bestFrame: 10,
   }
   const thresholds = VerifierThresholds.parse({})
@@ -200,7 +201,7 @@ describe('judge', () => {
   })
   it('bestAttempt prefers an accepted attempt, then the highest score', () => {
     const rec = (attempt: number, score: number, accepted: boolean): AttemptRecord => ({
-      attempt, cached: false, segment: { ...segment, attempt },
+      attempt, round: attempt, candidate: 0, cached: false, segment: { ...segment, attempt },
       verdict: { score, accepted, critique: '', checks: { exactDuration: true }, failed: [] },
     })
     expect(bestAttempt([rec(0, 0.5, false), rec(1, 0.4, false)]).attempt).toBe(0)

@@ -1,13 +1,13 @@
 /**
  * Beat and boundary evaluation for tests: thin wrappers over the mir_eval implementation in
- * src/eval/mirEval.ts, so every test scores with one definition.
+ * tools/eval/mirEval.ts, so every test scores with one definition.
  *
  * Short test songs (20–30 s) keep mir_eval's 5 s cut: it still leaves 30+ beats and skips the
  * quiet intro, as the reference protocol does.
  */
-import { beatFMeasure, continuity, fScore, matchEvents } from '../../src/eval/mirEval.js'
+import { beatFMeasure, continuity, fScore, matchEvents } from '../../tools/eval/mirEval.js'
 
-export { beatFMeasure, boundaryHitRate, continuity, downbeatF } from '../../src/eval/mirEval.js'
+export { beatFMeasure, boundaryHitRate, continuity, downbeatF } from '../../tools/eval/mirEval.js'
 
 /** Size of a maximum one-to-one matching within ±window. */
 export function matchCount(ref: number[], est: number[], window: number): number {

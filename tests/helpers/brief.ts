@@ -1,5 +1,15 @@
 import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
+import type { z } from 'zod'
+import { Brief } from '../../src/schemas/brief.js'
+
+/** What a brief fixture is written as: the schema's input, so a renamed or retyped field is a type error. */
+export type BriefInput = z.input<typeof Brief>
+
+/** A brief built through the schema (defaults filled in, every field validated). */
+export function makeBrief(input: BriefInput): Brief {
+  return Brief.parse(input)
+}
 
 /** A small brief for a 4-section fixture song (intro / verse / chorus / outro). */
 export function writeTestBrief(dir: string, extra = ''): string {

@@ -434,7 +434,7 @@ export async function startComfyServer(opts: ComfyServerOptions = {}): Promise<C
     }
     if (route === 'POST /upload/image') {
       const raw = await body(req)
-      const form = await new Response(raw, { headers: { 'content-type': req.headers['content-type'] ?? '' } }).formData()
+      const form = await new Response(new Uint8Array(raw), { headers: { 'content-type': req.headers['content-type'] ?? '' } }).formData()
       const image = form.get('image')
       if (!image || typeof image === 'string' || !image.name) return void res.writeHead(400).end()
       const bytes = Buffer.from(await image.arrayBuffer())

@@ -1,7 +1,7 @@
 import { mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { synthesizeSong, writeWav, type SectionSpec } from '../../src/audio/synth.js'
+import { synthesizeSong, writeWav, type SectionSpec } from '../../tools/synth.js'
 import { runFfmpeg } from '../../src/ffmpeg/index.js'
 
 export interface SongFixture {

@@ -1,5 +1,5 @@
 import { writeFileSync } from 'node:fs'
-import { mulberry32 } from '../util/random.js'
+import { mulberry32 } from '../src/util/random.js'
 
 /**
  * A small deterministic song synthesizer: drums, bass, chord pads and a soft lead "voice" on an

@@ -1,5 +1,5 @@
-import type { SongSpec } from '../audio/synth.js'
-import { mulberry32, type Rng } from '../util/random.js'
+import type { SongSpec } from '../synth.js'
+import { mulberry32, type Rng } from '../../src/util/random.js'
 import { beatlessSeconds, beatTimes, downbeatTimes, pieceSeconds, tempoRamp, type MidiPiece, type NoteEvent, type TempoEvent } from './midi.js'
 
 /**

@@ -1,6 +1,6 @@
 import { performance } from 'node:perf_hooks'
-import { analyzeSong } from '../audio/analyze.js'
-import type { Analysis } from '../schemas/index.js'
+import { analyzeSong } from '../../src/audio/analyze.js'
+import type { Analysis } from '../../src/schemas/index.js'
 import { beatFMeasure, boundaryHitRate, continuity, downbeatF } from './mirEval.js'
 import type { EvalSet } from './render.js'
 
