@@ -10,8 +10,8 @@ import type { Judgement } from '../src/agents/verifier/judgement.js'
 import { LongavError, restoreError } from '../src/errors.js'
 import type { IdentityCard } from '../src/schemas/index.js'
 import type { ShotMemory, ShotOutline } from '../src/memory/index.js'
-import { renderMachine, type PlanOutcome, type RenderContext } from '../src/pipeline/machines/renderMachine.js'
-import { shotMachine, type GenerateInput, type JudgeRoundInput, type ShotInput, type VerifyInput } from '../src/pipeline/machines/shotMachine.js'
+import { renderMachine, type FinishInput, type PlanOutcome, type RenderContext } from '../src/pipeline/machines/renderMachine.js'
+import { shotMachine, type GenerateInput, type GenerateOutput, type JudgeRoundInput, type ShotInput, type VerifyInput } from '../src/pipeline/machines/shotMachine.js'
 import type { Segment } from '../src/schemas/index.js'
 import type { RenderSummary } from '../src/pipeline/summary.js'
 
@@ -82,22 +82,22 @@ const SUMMARY = { final: '/out/final.mp4', durationSec: 1, frames: 30, shots: 3,
 
 function fakeRenderActors(shots: ShotOutline[], over: { plan?: () => Promise<PlanOutcome> } = {}) {
   const calls: string[] = []
-  const step = <T,>(name: string, value: T) =>
-    fromPromise(async () => {
+  const step = <O, I>(name: string, value: O) =>
+    fromPromise<O, I>(async () => {
       calls.push(name)
       return value
     })
   return {
     calls,
     actors: {
-      analyze: step('analyze', { analysisKey: 'a' }),
-      direct: step('direct', { treatmentKey: 't' }),
-      plan: over.plan ? fromPromise(over.plan) : step('plan', { planKey: 'p', shots, memory: memoryOf() }),
-      stitch: step('stitch', { final: '/out/final.mp4' }),
-      storyboard: step('storyboard', undefined),
-      score: step('score', { scoreKey: 's' }),
-      report: step('report', SUMMARY),
-      remember: step('remember', undefined),
+      analyze: step<{ analysisKey: string }, { songPath: string }>('analyze', { analysisKey: 'a' }),
+      direct: step<{ treatmentKey: string }, { analysisKey: string }>('direct', { treatmentKey: 't' }),
+      plan: over.plan ? fromPromise<PlanOutcome, { analysisKey: string; treatmentKey: string }>(over.plan) : step<PlanOutcome, { analysisKey: string; treatmentKey: string }>('plan', { planKey: 'p', shots, memory: memoryOf() }),
+      stitch: step<{ final: string }, FinishInput>('stitch', { final: '/out/final.mp4' }),
+      storyboard: step<void, FinishInput>('storyboard', undefined),
+      score: step<{ scoreKey: string }, FinishInput>('score', { scoreKey: 's' }),
+      report: step<RenderSummary, FinishInput & { scoreKey: string }>('report', SUMMARY),
+      remember: step<void, { memory: ShotMemory }>('remember', undefined),
     },
   }
 }
@@ -123,12 +123,12 @@ describe('shot machine (VISTA loop, fake actors)', () => {
 
   it('out of rounds: every round is judged, revisions accumulate into later rounds, the best round winner is kept', async () => {
     const scores: Record<number, number> = { 0: 0.3, 1: 0.4, 2: 0.7, 3: 0.5, 4: 0.2, 5: 0.6 }
-    const fakes = fakeShotActors({ scores: (i) => scores[i.segment.attempt], passRound: -1, revisions: [{ prompt: 'closer' }, { camera: 'orbit' }] })
+    const fakes = fakeShotActors({ scores: (i) => scores[i.segment.attempt], passRound: -1, revisions: [{ prompt: 'closer' }, { camera: 'crane-up' }] })
     const actor = createActor(shotMachine.provide({ actors: fakes.actors }), { input: shotInput({ maxRounds: 3, candidates: 2 }) }).start()
     const done = await waitFor(actor, (s) => s.status === 'done')
     expect(fakes.calls.generate.map((g) => g.attempt)).toEqual([0, 1, 2, 3, 4, 5])
     expect(fakes.calls.judge.map((j) => j.attempts.map((a) => a.attempt))).toEqual([[0, 1], [2, 3], [4, 5]])
-    expect(fakes.calls.generate.map((g) => g.revision)).toEqual([{}, {}, { prompt: 'closer' }, { prompt: 'closer' }, { prompt: 'closer', camera: 'orbit' }, { prompt: 'closer', camera: 'orbit' }])
+    expect(fakes.calls.generate.map((g) => g.revision)).toEqual([{}, {}, { prompt: 'closer' }, { prompt: 'closer' }, { prompt: 'closer', camera: 'crane-up' }, { prompt: 'closer', camera: 'crane-up' }])
     // Round winners 1 (0.4), 2 (0.7), 5 (0.6): none passed, so the best winner by the metrics.
     expect(done.output!.rounds.map((r) => r.winner)).toEqual([1, 2, 5])
     expect(done.output!.best.attempt).toBe(2)
@@ -257,7 +257,7 @@ describe('render machine (fake actors)', () => {
 
   it('a shot that fails fails the render, with the step\'s message', async () => {
     const fakes = fakeShotActors()
-    const broken = { ...fakes.actors, generate: fromPromise<never, GenerateInput>(async () => Promise.reject(new Error('generator returned garbage'))) }
+    const broken = { ...fakes.actors, generate: fromPromise<GenerateOutput, GenerateInput>(async () => Promise.reject(new Error('generator returned garbage'))) }
     const machine = renderMachine.provide({ actors: { ...fakeRenderActors(outlines([false])).actors, shot: shotMachine.provide({ actors: broken }) } })
     const done = await waitFor(createActor(machine, { input: INPUT }).start() as AnyActorRef, (s) => s.status === 'done')
     expect(done.value).toBe('failed')
