@@ -2,7 +2,9 @@ import { existsSync, mkdtempSync, readFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { beforeAll, describe, expect, it } from 'vitest'
-import { render, type RenderEvent } from '../src/index.js'
+import { createHeuristicDirector, createHeuristicPlanner, createHeuristicVerifier, createMetricJudge, createProceduralGenerator, render, type RenderEvent } from '../src/index.js'
+import { generate } from '../src/pipeline/steps/generate.js'
+import { openStore } from '../src/pipeline/store.js'
 import { probeMedia } from '../src/ffmpeg/index.js'
 import { ShotPlan, VideoScore } from '../src/schemas/index.js'
 import { makeSongFixture, type SongFixture } from './helpers/songFixture.js'
@@ -116,6 +118,27 @@ describe('a full render of a 24 s song', () => {
     await render({ song: song.path, brief, outDir, output: SIZE, onEvent: (e) => again.push(e) })
     expect(again.filter((e) => e.type === 'shot' && e.status === 'generating')).toEqual([])
     expect(await videoMd5(join(outDir, 'final.mp4'))).toBe(before)
+  })
+
+  it('its steps run again from the store alone, in a fresh store object, with nothing else of the render in memory (what a reshoot or a worker does)', async () => {
+    const snapshot = JSON.parse(readFileSync(join(outDir, '.longav', 'snapshot.json'), 'utf8'))
+    const { analysisKey, treatmentKey, planKey, songPath } = snapshot.context
+    const store = openStore(join(outDir, '.longav', 'store'))
+    const generator = createProceduralGenerator()
+    const services = { generator, director: createHeuristicDirector(), planner: createHeuristicPlanner(), verifier: createHeuristicVerifier(), judge: createMetricJudge(), llm: null }
+    const seen: RenderEvent[] = []
+    const ctx = { signal: new AbortController().signal, emit: (e: RenderEvent) => seen.push(e), services }
+    const input = { sources: { songPath, analysisKey, treatmentKey, planKey }, shotIndex: 1, attempt: 0, round: 0, candidate: 0, revision: {}, references: snapshot.children['shot-1'].snapshot.context.references }
+    const again = await generate(input, store, ctx)
+    expect(again.cached).toBe(true)
+    expect(again.segment.path).toBe(snapshot.context.results['1'].attempts[0].segment.path)
+    const reshot = await generate({ ...input, revision: { seed: 4242 } }, store, ctx)
+    expect(reshot.cached).toBe(false)
+    expect(reshot.segment.path).not.toBe(again.segment.path)
+    const plan = ShotPlan.parse(JSON.parse(readFileSync(join(outDir, 'plan.json'), 'utf8')))
+    const info = await probeMedia(reshot.segment.path, { countFrames: true })
+    expect(info.video?.frames).toBe(plan.shots[1].endFrame - plan.shots[1].startFrame)
+    expect(seen.filter((e) => e.type === 'shot').map((e) => (e as { status: string }).status)).toEqual(['cached', 'generating'])
   })
 
   describe('resume', () => {
