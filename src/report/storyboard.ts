@@ -1,7 +1,7 @@
 import { createCanvas, loadImage } from '@napi-rs/canvas'
 import { readFile, rename, writeFile } from 'node:fs/promises'
 import { timecode } from '../time.js'
-import { CAPTION_FONT_FAMILY, cleanCaption } from './generators/procedural/captions.js'
+import { CAPTION_FONT_FAMILY, cleanCaption } from '../render/generators/procedural/captions.js'
 
 export interface StoryboardItem {
   /** PNG path of the shot's representative frame. */
