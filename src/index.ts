@@ -23,7 +23,8 @@ import type { SegmentGenerator } from './render/generators/types.js'
 import type { Analysis, Brief, OutputFormat, ShotPlan, Treatment, VideoScore } from './schemas/index.js'
 import { sha256File, writeJsonAtomic } from './util/files.js'
 import type { RenderEvent } from './workflow/events.js'
-import { checkSong, checkVideo, InputError } from './workflow/inputs.js'
+import { checkSong, checkVideo } from './workflow/inputs.js'
+import { InputError } from './errors.js'
 import { writeVideoScore } from './workflow/scoreRun.js'
 import type { RenderSummary } from './workflow/renderMachine.js'
 import { createRenderWork } from './workflow/renderWork.js'
@@ -47,9 +48,32 @@ export { llmConfigFrom, LlmConfigError } from './llm/index.js'
 export { BriefError, briefTemplate } from './brief/index.js'
 export { GeneratorSetupError } from './render/generators/select.js'
 export type { GeneratorName } from './schemas/index.js'
-export { InputError } from './workflow/inputs.js'
-export { RenderError } from './workflow/runRender.js'
 export { AudioAnalysisError, SilentSongError } from './audio/errors.js'
+// The error model: every error longav throws is a LongavError of kind `input` or `failure`.
+export { LongavError, InputError, RenderError, ConfigError, exitCodeOf, errorRecord, restoreError, type ErrorKind, type ErrorRecord } from './errors.js'
+export { InvariantError } from './agents/types.js'
+export { EmbeddingError, type EmbeddingErrorCode } from './metrics/embedding.js'
+export { SeparationModelError, type SeparationModelErrorCode } from './audio/separation/errors.js'
+export { AudioDecodeError, type AudioDecodeErrorCode } from './ffmpeg/decodeAudio.js'
+export { FfmpegError } from './ffmpeg/run.js'
+export { FfmpegMissingError } from './ffmpeg/binaries.js'
+export { ImagesToVideoError } from './ffmpeg/imagesToVideo.js'
+export { OnnxModelError } from './render/generators/onnx/errors.js'
+export { FootageError } from './render/generators/footage/errors.js'
+export {
+  ComfyError,
+  ComfyConnectionError,
+  ComfyHttpError,
+  ComfyProtocolError,
+  ComfyMissingNodeError,
+  ComfyMissingModelError,
+  ComfyPromptError,
+  ComfyExecutionError,
+  ComfyInterruptedError,
+  ComfyTimeoutError,
+  ComfyTemplateError,
+  type ComfyErrorCode,
+} from './render/generators/comfyui/errors.js'
 
 export interface CommonOptions {
   signal?: AbortSignal

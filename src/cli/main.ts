@@ -1,8 +1,11 @@
 import { existsSync, writeFileSync } from 'node:fs'
 import { resolve } from 'node:path'
 import { parseArgs } from 'node:util'
-import { analyze, plan, render, score, briefTemplate, BriefError, InputError, RenderError, llmConfigFrom, LlmConfigError, type VideoScore, type RenderSummary } from '../index.js'
-import { FfmpegMissingError } from '../ffmpeg/index.js'
+import { analyze, plan, render, score, briefTemplate, InputError, RenderError, llmConfigFrom, LlmConfigError, LongavError, exitCodeOf, type VideoScore, type RenderSummary } from '../index.js'
+// Transitional: the workflow still throws its own InputError/RenderError (not LongavErrors) until it
+// moves to the new pipeline folder; `fromWorkflow` maps them. Delete both imports with that move.
+import { InputError as WorkflowInputError } from '../workflow/inputs.js'
+import { RenderError as WorkflowRenderError } from '../workflow/runRender.js'
 import { GENERATOR_NAMES, VerifierThresholds, type GeneratorName } from '../schemas/index.js'
 import { formatDuration, makeProgressPrinter } from './progress.js'
 
@@ -364,42 +367,38 @@ function str(v: Flags[string]): string | undefined {
   return typeof v === 'string' ? v : undefined
 }
 
-class UsageError extends Error {}
+/** A command line that cannot be run as given: an input error, printed with a pointer to --help. */
+class UsageError extends LongavError {
+  constructor(message: string) {
+    super(message, { kind: 'input', code: 'USAGE' })
+    this.name = 'UsageError'
+  }
+}
 
-function reportError(err: unknown): number {
-  const e = err as Error
-  if (e?.name === 'AbortError') {
+/**
+ * Prints an error and returns the exit code (`exitCodeOf`): 2 for bad input (`longav: <message>`),
+ * 130 for an interrupt, 1 for a failed step (`longav: <message>`) or, with its stack, for an error
+ * that is not a LongavError (a defect in longav).
+ */
+function reportError(thrown: unknown): number {
+  const err = fromWorkflow(thrown)
+  const code = exitCodeOf(err)
+  if (code === 130) {
     process.stderr.write('\nlongav: stopped. Run the same command again to continue where it left off.\n')
     return 130
   }
-  if (e instanceof UsageError) {
-    process.stderr.write(`longav: ${e.message}\n(see longav --help)\n`)
-    return 2
+  if (err instanceof LongavError) {
+    process.stderr.write(`longav: ${err.message}\n${err instanceof UsageError ? '(see longav --help)\n' : ''}`)
+    return code
   }
-  if (e instanceof BriefError || e instanceof InputError || e instanceof FfmpegMissingError || isInputProblem(e)) {
-    process.stderr.write(`longav: ${e.message}\n`)
-    return 2
-  }
-  if (e instanceof RenderError) {
-    process.stderr.write(`longav: render failed: ${e.message}\n`)
-    return 1
-  }
+  const e = err as Error
   process.stderr.write(`longav: ${e?.stack ?? String(err)}\n`)
-  return 1
+  return code
 }
 
-/** Errors from analysis that describe the song itself (silent, undecodable) are input errors. */
-function isInputProblem(e: Error): boolean {
-  return [
-    'AudioDecodeError',
-    'AudioAnalysisError',
-    'SilentSongError',
-    'SeparationModelError',
-    'GeneratorSetupError',
-    'OnnxModelError',
-    'FootageError',
-    'ComfyMissingNodeError',
-    'ComfyMissingModelError',
-    'ComfyTemplateError',
-  ].includes(e?.name)
+/** The workflow's own InputError/RenderError as the LongavErrors they stand for (transitional, see the imports). */
+function fromWorkflow(err: unknown): unknown {
+  if (err instanceof WorkflowInputError) return new InputError(err.message, { cause: err })
+  if (err instanceof WorkflowRenderError) return new RenderError(`render failed: ${err.message}`, { cause: err })
+  return err
 }

@@ -1,4 +1,5 @@
 import { spawnSync } from 'node:child_process'
+import { LongavError } from '../errors.js'
 
 /** ffmpeg to run: FFMPEG_PATH wins, then the one on PATH. */
 export function ffmpegPath(): string {
@@ -10,11 +11,13 @@ export function ffprobePath(): string {
   return process.env.FFPROBE_PATH || 'ffprobe'
 }
 
-export class FfmpegMissingError extends Error {
+/** ffmpeg or ffprobe cannot be run: the user installs it or points FFMPEG_PATH/FFPROBE_PATH at it (kind `input`, code `FFMPEG_MISSING`). */
+export class FfmpegMissingError extends LongavError {
   constructor(which: string) {
     super(
       `${which} was not found. Install it (Debian/Ubuntu: apt-get install ffmpeg; macOS: brew install ffmpeg) ` +
         `or set ${which === 'ffprobe' ? 'FFPROBE_PATH' : 'FFMPEG_PATH'} to its path.`,
+      { kind: 'input', code: 'FFMPEG_MISSING' },
     )
     this.name = 'FfmpegMissingError'
   }

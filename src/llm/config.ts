@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { LongavError } from '../errors.js'
 import type { LlmConfig, StructuredMethod } from './types.js'
 
 /** Command-line overrides; each wins over its environment variable. */
@@ -27,9 +28,15 @@ const METHOD_NAMES: Record<string, StructuredMethod> = {
 const intFrom = (name: string, min: number) =>
   z.coerce.number({ error: `${name} must be a number` }).int(`${name} must be an integer`).min(min, `${name} must be ≥ ${min}`)
 
-/** Thrown for a bad setting; the message names the variable/flag and never contains its value if secret. */
-export class LlmConfigError extends Error {
-  override name = 'LlmConfigError'
+/**
+ * Thrown for a bad setting; the message names the variable/flag and never contains its value if
+ * secret. Kind `input`, code `LLM_CONFIG_INVALID`.
+ */
+export class LlmConfigError extends LongavError {
+  constructor(message: string) {
+    super(message, { kind: 'input', code: 'LLM_CONFIG_INVALID' })
+    this.name = 'LlmConfigError'
+  }
 }
 
 function pick<T>(flag: T | undefined, env: string | undefined): T | string | undefined {

@@ -10,16 +10,19 @@ import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import * as ort from 'onnxruntime-node'
 import { z } from 'zod'
+import { LongavError } from '../errors.js'
 
 export type EmbeddingErrorCode = 'NOT_FOUND' | 'BAD_CONFIG' | 'LOAD_FAILED' | 'IO_MISMATCH' | 'RUN_FAILED'
 
-/** An embedding model in models/embedding/ that cannot be used; `code` says why without parsing text. */
-export class EmbeddingError extends Error {
-  constructor(
-    readonly code: EmbeddingErrorCode,
-    message: string,
-  ) {
-    super(message)
+/**
+ * An embedding model in models/embedding/ that cannot be used; `code` says why without parsing
+ * text. The user's model folder does not fit (kind `input`), except RUN_FAILED (a `failure`).
+ */
+export class EmbeddingError extends LongavError {
+  declare readonly code: EmbeddingErrorCode
+
+  constructor(code: EmbeddingErrorCode, message: string) {
+    super(message, { kind: code === 'RUN_FAILED' ? 'failure' : 'input', code })
     this.name = 'EmbeddingError'
   }
 }
