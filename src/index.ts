@@ -25,6 +25,7 @@ import { sha256File, writeJsonAtomic } from './util/files.js'
 import type { RenderEvent } from './workflow/events.js'
 import { checkSong, checkVideo } from './workflow/inputs.js'
 import { InputError } from './errors.js'
+import { config } from './config.js'
 import { writeVideoScore } from './workflow/scoreRun.js'
 import type { RenderSummary } from './workflow/renderMachine.js'
 import { createRenderWork } from './workflow/renderWork.js'
@@ -309,7 +310,7 @@ async function prepare(opts: Omit<RenderOptions, 'rounds' | 'candidates' | 'conc
   const analysisOptions = { modelsDir: opts.modelsDir, separationModel: opts.separationModel }
   const separation = await separationModelIdentity({ modelsDir: opts.modelsDir, name: opts.separationModel })
   const songSha = await sha256File(songPath, opts.signal)
-  const llmConfig = opts.llm === undefined ? llmConfigFrom(process.env) : opts.llm
+  const llmConfig = opts.llm === undefined ? llmConfigFrom(config().llm) : opts.llm
   const llm: LlmSession | null = llmConfig ? openLlmSession(llmConfig) : null
   const generatorLog = createLogRelay()
   const generator =

@@ -6,6 +6,12 @@ import { analyze, plan, render, score, briefTemplate, InputError, RenderError, l
 // moves to the new pipeline folder; `fromWorkflow` maps them. Delete both imports with that move.
 import { InputError as WorkflowInputError } from '../workflow/inputs.js'
 import { RenderError as WorkflowRenderError } from '../workflow/runRender.js'
+import { config } from '../config.js'
+import { locateSeparationModel } from '../audio/separation/index.js'
+import { locateEmbeddingModel } from '../metrics/embedding.js'
+import { checkModelsDir } from '../models/index.js'
+import { resolveModelDir } from '../render/generators/onnx/layout.js'
+import { comfyTemplatesDir, loadTemplate } from '../render/generators/comfyui/index.js'
 import { GENERATOR_NAMES, VerifierThresholds, type GeneratorName } from '../schemas/index.js'
 import { formatDuration, makeProgressPrinter } from './progress.js'
 
@@ -226,7 +232,7 @@ export function llmUsageLines(u: NonNullable<RenderSummary['llm']>): string[] {
 function llmFlags(flags: Flags) {
   if (flags['no-llm']) return null
   try {
-    return llmConfigFrom(process.env, {
+    return llmConfigFrom(config().llm, {
       llmBaseUrl: str(flags['llm-base-url']),
       llmModel: str(flags['llm-model']),
       llmMethod: str(flags['llm-method']),
@@ -353,7 +359,25 @@ function outputFlags(flags: Flags): { width?: number; height?: number; fps?: num
 }
 
 function modelFlags(flags: Flags): { modelsDir?: string; separationModel?: string } {
+  checkModelFlags(flags)
   return { modelsDir: str(flags['models-dir']), separationModel: str(flags['separation-model']) }
+}
+
+/**
+ * Every folder, model and template named on the command line must exist, whether or not this
+ * run gets to use it: a typo is an input error naming it and what exists, before anything runs.
+ */
+function checkModelFlags(flags: Flags): void {
+  const modelsDir = str(flags['models-dir'])
+  if (modelsDir !== undefined) checkModelsDir(modelsDir, '--models-dir')
+  const separation = str(flags['separation-model'])
+  if (separation !== undefined) locateSeparationModel({ modelsDir, name: separation })
+  const embedding = str(flags['embedding-model'])
+  if (embedding !== undefined) locateEmbeddingModel(modelsDir, embedding)
+  const onnx = str(flags['onnx-model'])
+  if (onnx !== undefined) resolveModelDir(onnx, modelsDir)
+  const workflow = str(flags['comfyui-workflow'])
+  if (workflow !== undefined) loadTemplate(comfyTemplatesDir(modelsDir), workflow)
 }
 
 function intFlag(v: Flags[string], name: string, min: number, max: number): number | undefined {

@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import type { LlmEnv } from '../config.js'
 import { LongavError } from '../errors.js'
 import type { LlmConfig, StructuredMethod } from './types.js'
 
@@ -54,7 +55,8 @@ function parseInt(name: string, raw: unknown, min: number, fallback?: number): n
 }
 
 /**
- * The model configuration from the environment and flags, or null when no model is configured
+ * The model configuration from the environment (`config().llm`, or any record of the variables)
+ * and flags, or null when no model is configured
  * (none of LONGAV_LLM_BASE_URL, LONGAV_LLM_MODEL, --llm-base-url, --llm-model, nor an API key):
  * then every agent uses its heuristic.
  *
@@ -62,7 +64,7 @@ function parseInt(name: string, raw: unknown, min: number, fallback?: number): n
  * a base URL without a model is an error (a local server's model id cannot be guessed). The method
  * defaults to json_schema for OpenAI and json_mode for other servers (the most widely supported).
  */
-export function llmConfigFrom(env: Record<string, string | undefined>, flags: LlmFlags = {}): LlmConfig | null {
+export function llmConfigFrom(env: LlmEnv, flags: LlmFlags = {}): LlmConfig | null {
   const baseURL = pick(flags.llmBaseUrl, env.LONGAV_LLM_BASE_URL) as string | undefined
   const modelRaw = pick(flags.llmModel, env.LONGAV_LLM_MODEL) as string | undefined
   const apiKey = env.LONGAV_LLM_API_KEY || env.OPENAI_API_KEY || undefined
