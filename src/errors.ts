@@ -85,3 +85,34 @@ export function exitCodeOf(err: unknown): number {
   if ((err as Error)?.name === 'AbortError') return 130
   return err instanceof LongavError && err.kind === 'input' ? 2 : 1
 }
+
+/**
+ * What the user gave is wrong and no narrower class says it better: a song or video that is
+ * missing or unreadable, a plan that is not a plan, an output size that cannot be encoded, a
+ * models folder that does not exist. `code` narrows it (default `INPUT_INVALID`).
+ */
+export class InputError extends LongavError {
+  constructor(message: string, options: { code?: string; cause?: unknown } = {}) {
+    super(message, { kind: 'input', code: options.code ?? 'INPUT_INVALID', cause: options.cause })
+    this.name = 'InputError'
+  }
+}
+
+/** A render stopped because one of its steps failed (not because of what the user gave). */
+export class RenderError extends LongavError {
+  constructor(message: string, options: { code?: string; cause?: unknown } = {}) {
+    super(message, { kind: 'failure', code: options.code ?? 'RENDER_FAILED', cause: options.cause })
+    this.name = 'RenderError'
+  }
+}
+
+/** An environment variable longav reads holds a value it cannot use; `variable` names it. */
+export class ConfigError extends LongavError {
+  constructor(
+    readonly variable: string,
+    message: string,
+  ) {
+    super(message, { kind: 'input', code: 'CONFIG_INVALID' })
+    this.name = 'ConfigError'
+  }
+}

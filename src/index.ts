@@ -23,7 +23,9 @@ import type { SegmentGenerator } from './render/generators/types.js'
 import type { Analysis, Brief, OutputFormat, ShotPlan, Treatment, VideoScore } from './schemas/index.js'
 import { sha256File, writeJsonAtomic } from './util/files.js'
 import type { RenderEvent } from './pipeline/events.js'
-import { checkSong, checkVideo, InputError } from './pipeline/inputs.js'
+import { checkSong, checkVideo } from './pipeline/inputs.js'
+import { InputError } from './errors.js'
+import { config } from './config.js'
 import { writeVideoScore } from './pipeline/scoreRun.js'
 import type { RenderSummary } from './pipeline/summary.js'
 import { defaultOutDir, runDirAt, type RunDir } from './pipeline/runDir.js'
@@ -46,9 +48,32 @@ export { llmConfigFrom, LlmConfigError } from './llm/index.js'
 export { BriefError, briefTemplate } from './brief/index.js'
 export { GeneratorSetupError } from './render/generators/select.js'
 export type { GeneratorName } from './schemas/index.js'
-export { InputError } from './pipeline/inputs.js'
-export { RenderError } from './pipeline/runners/render.js'
 export { AudioAnalysisError, SilentSongError } from './audio/errors.js'
+// The error model: every error longav throws is a LongavError of kind `input` or `failure`.
+export { LongavError, InputError, RenderError, ConfigError, exitCodeOf, errorRecord, restoreError, type ErrorKind, type ErrorRecord } from './errors.js'
+export { InvariantError } from './agents/types.js'
+export { EmbeddingError, type EmbeddingErrorCode } from './metrics/embedding.js'
+export { SeparationModelError, type SeparationModelErrorCode } from './audio/separation/errors.js'
+export { AudioDecodeError, type AudioDecodeErrorCode } from './ffmpeg/decodeAudio.js'
+export { FfmpegError } from './ffmpeg/run.js'
+export { FfmpegMissingError } from './ffmpeg/binaries.js'
+export { ImagesToVideoError } from './ffmpeg/imagesToVideo.js'
+export { OnnxModelError } from './render/generators/onnx/errors.js'
+export { FootageError } from './render/generators/footage/errors.js'
+export {
+  ComfyError,
+  ComfyConnectionError,
+  ComfyHttpError,
+  ComfyProtocolError,
+  ComfyMissingNodeError,
+  ComfyMissingModelError,
+  ComfyPromptError,
+  ComfyExecutionError,
+  ComfyInterruptedError,
+  ComfyTimeoutError,
+  ComfyTemplateError,
+  type ComfyErrorCode,
+} from './render/generators/comfyui/errors.js'
 
 export interface CommonOptions {
   signal?: AbortSignal
@@ -282,7 +307,7 @@ async function prepare(opts: Omit<RenderOptions, 'rounds' | 'candidates' | 'conc
   const analysisOptions = { modelsDir: opts.modelsDir, separationModel: opts.separationModel }
   const separation = await separationModelIdentity({ modelsDir: opts.modelsDir, name: opts.separationModel })
   const songSha = await sha256File(songPath, opts.signal)
-  const llmConfig = opts.llm === undefined ? llmConfigFrom(process.env) : opts.llm
+  const llmConfig = opts.llm === undefined ? llmConfigFrom(config().llm) : opts.llm
   const llm: LlmSession | null = llmConfig ? openLlmSession(llmConfig) : null
   const generatorLog = createLogRelay()
   const generator =

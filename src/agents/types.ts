@@ -1,5 +1,6 @@
 /** The agent boundary: what a director and a planner take and give, whichever brain runs them. */
 import { z } from 'zod'
+import { LongavError } from '../errors.js'
 import { Analysis, Brief, ShotPlan, Treatment } from '../schemas/index.js'
 
 export const DirectorInput = z.object({
@@ -46,14 +47,17 @@ export function throwIfAborted(ctx: AgentContext): void {
 
 export type { ShotPlan, Treatment }
 
-/** A broken rule in an agent's output; `rule` names it so a repair step can target it. */
-export class InvariantError extends Error {
+/**
+ * A broken rule in an agent's output; `rule` names it so a repair step can target it. A failure
+ * (code `INVARIANT_BROKEN`): the agent, not the user, made the plan or treatment.
+ */
+export class InvariantError extends LongavError {
   constructor(
     readonly subject: 'plan' | 'treatment',
     readonly rule: string,
     detail: string,
   ) {
-    super(`${subject} breaks rule "${rule}": ${detail}`)
+    super(`${subject} breaks rule "${rule}": ${detail}`, { kind: 'failure', code: 'INVARIANT_BROKEN' })
     this.name = 'InvariantError'
   }
 }

@@ -1,12 +1,13 @@
+import { LongavError } from '../errors.js'
+
 export type AudioAnalysisErrorCode = 'SILENT' | 'EMPTY'
 
-/** Audio that decodes but cannot be analysed; `code` lets callers react without parsing text. */
-export class AudioAnalysisError extends Error {
-  constructor(
-    readonly code: AudioAnalysisErrorCode,
-    message: string,
-  ) {
-    super(message)
+/** Audio that decodes but cannot be analysed (kind `input`: the song); `code` lets callers react without parsing text. */
+export class AudioAnalysisError extends LongavError {
+  declare readonly code: AudioAnalysisErrorCode
+
+  constructor(code: AudioAnalysisErrorCode, message: string) {
+    super(message, { kind: 'input', code })
     this.name = 'AudioAnalysisError'
   }
 }

@@ -1,16 +1,18 @@
+import { LongavError } from '../errors.js'
+
 /** One problem in a brief: `path` names the field (`characters[1].description`), '' for the whole file. */
 export interface BriefIssue {
   path: string
   message: string
 }
 
-/** Everything wrong with a brief at once, so the user fixes it in one pass. */
-export class BriefError extends Error {
+/** Everything wrong with a brief at once, so the user fixes it in one pass (kind `input`, code `BRIEF_INVALID`). */
+export class BriefError extends LongavError {
   readonly issues: BriefIssue[]
   readonly source: string
 
   constructor(source: string, issues: BriefIssue[]) {
-    super(formatIssues(source, issues))
+    super(formatIssues(source, issues), { kind: 'input', code: 'BRIEF_INVALID' })
     this.name = 'BriefError'
     this.source = source
     this.issues = issues

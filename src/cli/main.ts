@@ -1,8 +1,13 @@
 import { existsSync, writeFileSync } from 'node:fs'
 import { resolve } from 'node:path'
 import { parseArgs } from 'node:util'
-import { analyze, plan, render, score, briefTemplate, BriefError, InputError, RenderError, llmConfigFrom, LlmConfigError, type VideoScore, type RenderSummary } from '../index.js'
-import { FfmpegMissingError } from '../ffmpeg/index.js'
+import { analyze, plan, render, score, briefTemplate, InputError, RenderError, llmConfigFrom, LlmConfigError, LongavError, exitCodeOf, type VideoScore, type RenderSummary } from '../index.js'
+import { config } from '../config.js'
+import { locateSeparationModel } from '../audio/separation/index.js'
+import { locateEmbeddingModel } from '../metrics/embedding.js'
+import { checkModelsDir } from '../models/index.js'
+import { resolveModelDir } from '../render/generators/onnx/layout.js'
+import { comfyTemplatesDir, loadTemplate } from '../render/generators/comfyui/index.js'
 import { GENERATOR_NAMES, VerifierThresholds, type GeneratorName } from '../schemas/index.js'
 import { formatDuration, makeProgressPrinter } from './progress.js'
 
@@ -223,7 +228,7 @@ export function llmUsageLines(u: NonNullable<RenderSummary['llm']>): string[] {
 function llmFlags(flags: Flags) {
   if (flags['no-llm']) return null
   try {
-    return llmConfigFrom(process.env, {
+    return llmConfigFrom(config().llm, {
       llmBaseUrl: str(flags['llm-base-url']),
       llmModel: str(flags['llm-model']),
       llmMethod: str(flags['llm-method']),
@@ -350,7 +355,25 @@ function outputFlags(flags: Flags): { width?: number; height?: number; fps?: num
 }
 
 function modelFlags(flags: Flags): { modelsDir?: string; separationModel?: string } {
+  checkModelFlags(flags)
   return { modelsDir: str(flags['models-dir']), separationModel: str(flags['separation-model']) }
+}
+
+/**
+ * Every folder, model and template named on the command line must exist, whether or not this
+ * run gets to use it: a typo is an input error naming it and what exists, before anything runs.
+ */
+function checkModelFlags(flags: Flags): void {
+  const modelsDir = str(flags['models-dir'])
+  if (modelsDir !== undefined) checkModelsDir(modelsDir, '--models-dir')
+  const separation = str(flags['separation-model'])
+  if (separation !== undefined) locateSeparationModel({ modelsDir, name: separation })
+  const embedding = str(flags['embedding-model'])
+  if (embedding !== undefined) locateEmbeddingModel(modelsDir, embedding)
+  const onnx = str(flags['onnx-model'])
+  if (onnx !== undefined) resolveModelDir(onnx, modelsDir)
+  const workflow = str(flags['comfyui-workflow'])
+  if (workflow !== undefined) loadTemplate(comfyTemplatesDir(modelsDir), workflow)
 }
 
 function intFlag(v: Flags[string], name: string, min: number, max: number): number | undefined {
@@ -364,42 +387,31 @@ function str(v: Flags[string]): string | undefined {
   return typeof v === 'string' ? v : undefined
 }
 
-class UsageError extends Error {}
+/** A command line that cannot be run as given: an input error, printed with a pointer to --help. */
+class UsageError extends LongavError {
+  constructor(message: string) {
+    super(message, { kind: 'input', code: 'USAGE' })
+    this.name = 'UsageError'
+  }
+}
 
+/**
+ * Prints an error and returns the exit code (`exitCodeOf`): 2 for bad input (`longav: <message>`),
+ * 130 for an interrupt, 1 for a failed step (`longav: <message>`) or, with its stack, for an error
+ * that is not a LongavError (a defect in longav).
+ */
 function reportError(err: unknown): number {
-  const e = err as Error
-  if (e?.name === 'AbortError') {
+  const code = exitCodeOf(err)
+  if (code === 130) {
     process.stderr.write('\nlongav: stopped. Run the same command again to continue where it left off.\n')
     return 130
   }
-  if (e instanceof UsageError) {
-    process.stderr.write(`longav: ${e.message}\n(see longav --help)\n`)
-    return 2
+  if (err instanceof LongavError) {
+    process.stderr.write(`longav: ${err.message}\n${err instanceof UsageError ? '(see longav --help)\n' : ''}`)
+    return code
   }
-  if (e instanceof BriefError || e instanceof InputError || e instanceof FfmpegMissingError || isInputProblem(e)) {
-    process.stderr.write(`longav: ${e.message}\n`)
-    return 2
-  }
-  if (e instanceof RenderError) {
-    process.stderr.write(`longav: render failed: ${e.message}\n`)
-    return 1
-  }
+  const e = err as Error
   process.stderr.write(`longav: ${e?.stack ?? String(err)}\n`)
-  return 1
+  return code
 }
 
-/** Errors from analysis that describe the song itself (silent, undecodable) are input errors. */
-function isInputProblem(e: Error): boolean {
-  return [
-    'AudioDecodeError',
-    'AudioAnalysisError',
-    'SilentSongError',
-    'SeparationModelError',
-    'GeneratorSetupError',
-    'OnnxModelError',
-    'FootageError',
-    'ComfyMissingNodeError',
-    'ComfyMissingModelError',
-    'ComfyTemplateError',
-  ].includes(e?.name)
-}

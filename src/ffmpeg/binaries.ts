@@ -1,20 +1,24 @@
 import { spawnSync } from 'node:child_process'
+import { config } from '../config.js'
+import { LongavError } from '../errors.js'
 
-/** ffmpeg to run: FFMPEG_PATH wins, then the one on PATH. */
+/** ffmpeg to run: FFMPEG_PATH wins, then the one on PATH (src/config.ts). */
 export function ffmpegPath(): string {
-  return process.env.FFMPEG_PATH || 'ffmpeg'
+  return config().ffmpegPath
 }
 
-/** ffprobe to run: FFPROBE_PATH wins, then the one on PATH. */
+/** ffprobe to run: FFPROBE_PATH wins, then the one on PATH (src/config.ts). */
 export function ffprobePath(): string {
-  return process.env.FFPROBE_PATH || 'ffprobe'
+  return config().ffprobePath
 }
 
-export class FfmpegMissingError extends Error {
+/** ffmpeg or ffprobe cannot be run: the user installs it or points FFMPEG_PATH/FFPROBE_PATH at it (kind `input`, code `FFMPEG_MISSING`). */
+export class FfmpegMissingError extends LongavError {
   constructor(which: string) {
     super(
       `${which} was not found. Install it (Debian/Ubuntu: apt-get install ffmpeg; macOS: brew install ffmpeg) ` +
         `or set ${which === 'ffprobe' ? 'FFPROBE_PATH' : 'FFMPEG_PATH'} to its path.`,
+      { kind: 'input', code: 'FFMPEG_MISSING' },
     )
     this.name = 'FfmpegMissingError'
   }

@@ -1,16 +1,16 @@
 import { stat } from 'node:fs/promises'
+import { LongavError } from '../errors.js'
 import { FfmpegError, abortError, spawnFfmpeg } from './run.js'
 import { probeMedia } from './probe.js'
 
 export type AudioDecodeErrorCode = 'NOT_FOUND' | 'NOT_AUDIO' | 'EMPTY' | 'DECODE_FAILED'
 
-/** A song that cannot be turned into samples; `code` lets callers react without parsing text. */
-export class AudioDecodeError extends Error {
-  constructor(
-    readonly code: AudioDecodeErrorCode,
-    message: string,
-  ) {
-    super(message)
+/** A song that cannot be turned into samples (kind `input`: missing, empty or corrupt); `code` lets callers react without parsing text. */
+export class AudioDecodeError extends LongavError {
+  declare readonly code: AudioDecodeErrorCode
+
+  constructor(code: AudioDecodeErrorCode, message: string) {
+    super(message, { kind: 'input', code })
     this.name = 'AudioDecodeError'
   }
 }

@@ -1,13 +1,17 @@
 import { link, copyFile, mkdtemp, open, rename, rm } from 'node:fs/promises'
 import { basename, dirname, extname, join } from 'node:path'
+import { LongavError } from '../errors.js'
 import { probeMedia } from './probe.js'
 import { segmentVideoArgs } from './rawVideoEncoder.js'
 import { runFfmpeg } from './run.js'
 
-/** Input a remote generator produced that cannot become a segment (no frames, animated WebP on an old ffmpeg…). */
-export class ImagesToVideoError extends Error {
+/**
+ * Input a remote generator produced that cannot become a segment (no frames, animated WebP on an
+ * old ffmpeg…): the shot's step failed (kind `failure`, code `IMAGES_TO_VIDEO_FAILED`).
+ */
+export class ImagesToVideoError extends LongavError {
   constructor(message: string) {
-    super(message)
+    super(message, { kind: 'failure', code: 'IMAGES_TO_VIDEO_FAILED' })
     this.name = 'ImagesToVideoError'
   }
 }

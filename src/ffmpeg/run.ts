@@ -1,13 +1,15 @@
 import { spawn, type ChildProcess } from 'node:child_process'
+import { LongavError } from '../errors.js'
 import { ffmpegPath, ffprobePath } from './binaries.js'
 
-export class FfmpegError extends Error {
+/** ffmpeg or ffprobe exited with an error: a `failure` (code `FFMPEG_FAILED`), with the end of its stderr. */
+export class FfmpegError extends LongavError {
   constructor(
     message: string,
     readonly stderrTail: string,
     readonly exitCode: number | null,
   ) {
-    super(message)
+    super(message, { kind: 'failure', code: 'FFMPEG_FAILED' })
     this.name = 'FfmpegError'
   }
 }

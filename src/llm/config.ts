@@ -1,4 +1,6 @@
 import { z } from 'zod'
+import type { LlmEnv } from '../config.js'
+import { LongavError } from '../errors.js'
 import type { LlmConfig, StructuredMethod } from './types.js'
 
 /** Command-line overrides; each wins over its environment variable. */
@@ -27,9 +29,15 @@ const METHOD_NAMES: Record<string, StructuredMethod> = {
 const intFrom = (name: string, min: number) =>
   z.coerce.number({ error: `${name} must be a number` }).int(`${name} must be an integer`).min(min, `${name} must be ≥ ${min}`)
 
-/** Thrown for a bad setting; the message names the variable/flag and never contains its value if secret. */
-export class LlmConfigError extends Error {
-  override name = 'LlmConfigError'
+/**
+ * Thrown for a bad setting; the message names the variable/flag and never contains its value if
+ * secret. Kind `input`, code `LLM_CONFIG_INVALID`.
+ */
+export class LlmConfigError extends LongavError {
+  constructor(message: string) {
+    super(message, { kind: 'input', code: 'LLM_CONFIG_INVALID' })
+    this.name = 'LlmConfigError'
+  }
 }
 
 function pick<T>(flag: T | undefined, env: string | undefined): T | string | undefined {
@@ -47,7 +55,8 @@ function parseInt(name: string, raw: unknown, min: number, fallback?: number): n
 }
 
 /**
- * The model configuration from the environment and flags, or null when no model is configured
+ * The model configuration from the environment (`config().llm`, or any record of the variables)
+ * and flags, or null when no model is configured
  * (none of LONGAV_LLM_BASE_URL, LONGAV_LLM_MODEL, --llm-base-url, --llm-model, nor an API key):
  * then every agent uses its heuristic.
  *
@@ -55,7 +64,7 @@ function parseInt(name: string, raw: unknown, min: number, fallback?: number): n
  * a base URL without a model is an error (a local server's model id cannot be guessed). The method
  * defaults to json_schema for OpenAI and json_mode for other servers (the most widely supported).
  */
-export function llmConfigFrom(env: Record<string, string | undefined>, flags: LlmFlags = {}): LlmConfig | null {
+export function llmConfigFrom(env: LlmEnv, flags: LlmFlags = {}): LlmConfig | null {
   const baseURL = pick(flags.llmBaseUrl, env.LONGAV_LLM_BASE_URL) as string | undefined
   const modelRaw = pick(flags.llmModel, env.LONGAV_LLM_MODEL) as string | undefined
   const apiKey = env.LONGAV_LLM_API_KEY || env.OPENAI_API_KEY || undefined

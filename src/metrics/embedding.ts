@@ -5,21 +5,23 @@
  * normalised per channel as `(x − mean[c]) / std[c]`, and returns float32 `[1, dimensions]`.
  * Embeddings are compared with `cosineSimilarity` (identity.ts). See models/embedding/README.md.
  */
-import { existsSync, readdirSync } from 'node:fs'
-import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import * as ort from 'onnxruntime-node'
 import { z } from 'zod'
+import { LongavError } from '../errors.js'
+import { chooseModelFolder, openOnnxModel, readModelConfig, type LocatedModel, type ModelFamily } from '../models/index.js'
 
 export type EmbeddingErrorCode = 'NOT_FOUND' | 'BAD_CONFIG' | 'LOAD_FAILED' | 'IO_MISMATCH' | 'RUN_FAILED'
 
-/** An embedding model in models/embedding/ that cannot be used; `code` says why without parsing text. */
-export class EmbeddingError extends Error {
-  constructor(
-    readonly code: EmbeddingErrorCode,
-    message: string,
-  ) {
-    super(message)
+/**
+ * An embedding model in models/embedding/ that cannot be used; `code` says why without parsing
+ * text. The user's model folder does not fit (kind `input`), except RUN_FAILED (a `failure`).
+ */
+export class EmbeddingError extends LongavError {
+  declare readonly code: EmbeddingErrorCode
+
+  constructor(code: EmbeddingErrorCode, message: string) {
+    super(message, { kind: code === 'RUN_FAILED' ? 'failure' : 'input', code })
     this.name = 'EmbeddingError'
   }
 }
@@ -56,21 +58,21 @@ export interface EmbeddingModel {
   release(): Promise<void>
 }
 
+/** models/embedding/<name>/: embedding.json beside model.onnx (models/embedding/README.md). */
+const EMBEDDING: ModelFamily<EmbeddingConfig> = { configFile: 'embedding.json', schema: EmbeddingConfig, error: EmbeddingError }
+
 /** Reads and validates `<dir>/embedding.json`. */
 export async function readEmbeddingConfig(dir: string): Promise<EmbeddingConfig> {
-  const file = join(dir, 'embedding.json')
-  let raw: unknown
-  try {
-    raw = JSON.parse(await readFile(file, 'utf8'))
-  } catch (e) {
-    throw new EmbeddingError('BAD_CONFIG', `${file}: cannot be read as JSON (${(e as Error).message})`)
-  }
-  const parsed = EmbeddingConfig.safeParse(raw)
-  if (!parsed.success) {
-    const issues = parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ')
-    throw new EmbeddingError('BAD_CONFIG', `${file}: ${issues}`)
-  }
-  return parsed.data
+  return readModelConfig(EMBEDDING, dir)
+}
+
+/**
+ * The embedding model in `<modelsDir>/embedding/<name>/` (a folder with model.onnx), else the only
+ * one present, else the alphabetically first (with a `note`); undefined when there is none.
+ * Naming a model that is absent is an error (NOT_FOUND) naming the models present. Loads nothing.
+ */
+export function locateEmbeddingModel(modelsDir?: string, name?: string): LocatedModel | undefined {
+  return chooseModelFolder({ kind: 'embedding', modelsDir, name, notFound: (message) => new EmbeddingError('NOT_FOUND', message) })
 }
 
 /**
@@ -96,43 +98,15 @@ export function embeddingInput(rgb: Uint8Array, config: Pick<EmbeddingConfig, 'w
  * the model's input and output names, element types and fixed dimensions are checked against it.
  */
 export async function loadEmbeddingModel(modelsDir: string, name?: string): Promise<EmbeddingModel | null> {
-  const root = join(modelsDir, 'embedding')
-  const names = existsSync(root)
-    ? readdirSync(root, { withFileTypes: true })
-        .filter((d) => d.isDirectory() && existsSync(join(root, d.name, 'model.onnx')))
-        .map((d) => d.name)
-        .sort()
-    : []
-  let chosen: string
-  let note: string | undefined
-  if (name !== undefined) {
-    if (!names.includes(name))
-      throw new EmbeddingError('NOT_FOUND', `embedding model "${name}" not found in ${root} (present: ${names.length ? names.join(', ') : 'none'})`)
-    chosen = name
-  } else {
-    if (names.length === 0) return null
-    chosen = names[0]
-    if (names.length > 1) note = `several embedding models in ${root} (${names.join(', ')}): using "${chosen}", the alphabetically first`
-  }
-  const dir = join(root, chosen)
+  const located = locateEmbeddingModel(modelsDir, name)
+  if (!located) return null
+  const { name: chosen, dir, note } = located
   const config = await readEmbeddingConfig(dir)
   const file = join(dir, 'model.onnx')
-  let session: ort.InferenceSession
-  try {
-    session = await ort.InferenceSession.create(file, { executionProviders: ['cpu'] })
-  } catch (e) {
-    throw new EmbeddingError('LOAD_FAILED', `${file}: onnxruntime cannot load it (${(e as Error).message})`)
-  }
   const { inputName, outputName, width, height, dimensions } = config
   const inShape = [1, 3, height, width]
   const outShape = [1, dimensions]
-  try {
-    checkValue(session.inputMetadata, session.inputNames, inputName, inShape, `${file}: input`)
-    checkValue(session.outputMetadata, session.outputNames, outputName, outShape, `${file}: output`)
-  } catch (e) {
-    await session.release()
-    throw e
-  }
+  const session = await openOnnxModel(EMBEDDING, file, { input: { name: inputName, shape: inShape }, output: { name: outputName, shape: outShape } })
   return {
     name: chosen,
     width,
@@ -159,23 +133,4 @@ export async function loadEmbeddingModel(modelsDir: string, name?: string): Prom
     },
     release: () => session.release(),
   }
-}
-
-/** Name, element type and any fixed dimensions of one model input/output must match the config. */
-function checkValue(
-  metadata: readonly ort.InferenceSession.ValueMetadata[],
-  names: readonly string[],
-  name: string,
-  shape: number[],
-  what: string,
-): void {
-  if (!names.includes(name))
-    throw new EmbeddingError('IO_MISMATCH', `${what} "${name}" not found: the model has ${names.map((n) => `"${n}"`).join(', ') || 'none'}`)
-  const meta = metadata.find((m) => m.name === name)
-  if (!meta || !meta.isTensor) return
-  if (meta.type !== 'float32') throw new EmbeddingError('IO_MISMATCH', `${what} "${name}" is ${meta.type}, expected float32`)
-  if (meta.shape.length === 0) return
-  const bad = meta.shape.length !== shape.length || meta.shape.some((d, i) => typeof d === 'number' && d > 0 && d !== shape[i])
-  if (bad)
-    throw new EmbeddingError('IO_MISMATCH', `${what} "${name}" has shape [${meta.shape.join(', ')}], embedding.json implies [${shape.join(', ')}]`)
 }

@@ -1,13 +1,6 @@
 import { statSync } from 'node:fs'
 import { probeMedia } from '../ffmpeg/index.js'
-
-/** A problem with what the user gave us: reported plainly, exit code 2, nothing written. */
-export class InputError extends Error {
-  constructor(message: string) {
-    super(message)
-    this.name = 'InputError'
-  }
-}
+import { InputError } from '../errors.js'
 
 /** Checks the song before anything is written: it exists, is a file, and ffmpeg finds audio in it. */
 export async function checkSong(path: string, signal?: AbortSignal): Promise<void> {

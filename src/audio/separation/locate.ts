@@ -1,20 +1,10 @@
-import { existsSync, readdirSync } from 'node:fs'
+import { existsSync } from 'node:fs'
 import { join } from 'node:path'
-import { packageRoot } from '../../util/packageRoot.js'
+import { chooseModelFolder, modelsDirectory, type LocatedModel } from '../../models/index.js'
 import { SeparationModelError } from './errors.js'
 import { sha256File } from '../../util/files.js'
 
-/** The models folder: the `modelsDir` option, else env LONGAV_MODELS_DIR, else `<package root>/models`. */
-export function modelsDirectory(modelsDir?: string): string {
-  return modelsDir ?? process.env.LONGAV_MODELS_DIR ?? join(packageRoot(), 'models')
-}
-
-export interface LocatedModel {
-  name: string
-  dir: string
-  /** Set when several models were present and none was chosen: which one is used and why. */
-  note?: string
-}
+export { modelsDirectory, type LocatedModel }
 
 /**
  * The separation model to use: `<models>/separation/<name>/` holding model.onnx. The chosen
@@ -22,25 +12,13 @@ export interface LocatedModel {
  * Undefined when there is none (the DSP streams are used then).
  */
 export function locateSeparationModel(opts: { modelsDir?: string; name?: string } = {}): LocatedModel | undefined {
-  const root = join(modelsDirectory(opts.modelsDir), 'separation')
-  const names = existsSync(root)
-    ? readdirSync(root, { withFileTypes: true })
-        .filter((d) => d.isDirectory() && existsSync(join(root, d.name, 'model.onnx')))
-        .map((d) => d.name)
-        .sort()
-    : []
-  if (opts.name !== undefined) {
-    if (!names.includes(opts.name))
-      throw new SeparationModelError(
-        'NOT_FOUND',
-        `separation model "${opts.name}" not found in ${root} (present: ${names.length ? names.join(', ') : 'none'})`,
-      )
-    return { name: opts.name, dir: join(root, opts.name) }
-  }
-  if (names.length === 0) return undefined
-  const note =
-    names.length > 1 ? `several separation models in ${root} (${names.join(', ')}): using "${names[0]}", the alphabetically first; choose one with separationModel` : undefined
-  return { name: names[0], dir: join(root, names[0]), note }
+  return chooseModelFolder({
+    kind: 'separation',
+    modelsDir: opts.modelsDir,
+    name: opts.name,
+    chooseHint: 'choose one with separationModel',
+    notFound: (message) => new SeparationModelError('NOT_FOUND', message),
+  })
 }
 
 /** What identifies the separation model an analysis used, for cache keys: null when DSP is used. */

@@ -1,8 +1,11 @@
-import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import * as ort from 'onnxruntime-node'
+import { openOnnxModel, readModelConfig, type ModelFamily } from '../../models/index.js'
 import { SeparationConfig } from './config.js'
 import { SeparationModelError } from './errors.js'
+
+/** models/separation/<name>/: separation.json beside model.onnx (models/separation/README.md). */
+const SEPARATION: ModelFamily<SeparationConfig> = { configFile: 'separation.json', schema: SeparationConfig, error: SeparationModelError }
 
 /** A loaded separation model: its validated config and a function that separates one chunk. */
 export interface SeparationModel {
@@ -16,35 +19,16 @@ export interface SeparationModel {
 
 /** Reads and validates `<dir>/separation.json`. */
 export async function readSeparationConfig(dir: string): Promise<SeparationConfig> {
-  const file = join(dir, 'separation.json')
-  let raw: unknown
-  try {
-    raw = JSON.parse(await readFile(file, 'utf8'))
-  } catch (e) {
-    throw new SeparationModelError('BAD_CONFIG', `${file}: cannot be read as JSON (${(e as Error).message})`)
-  }
-  const parsed = SeparationConfig.safeParse(raw)
-  if (!parsed.success) {
-    const issues = parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ')
-    throw new SeparationModelError('BAD_CONFIG', `${file}: ${issues}`)
-  }
-  return parsed.data
+  return readModelConfig(SEPARATION, dir)
 }
 
 /** Loads `<dir>/model.onnx` on the CPU and checks its inputs and outputs against the config. */
 export async function loadSeparationModel(dir: string, name: string): Promise<SeparationModel> {
   const config = await readSeparationConfig(dir)
   const file = join(dir, 'model.onnx')
-  let session: ort.InferenceSession
-  try {
-    session = await ort.InferenceSession.create(file, { executionProviders: ['cpu'] })
-  } catch (e) {
-    throw new SeparationModelError('LOAD_FAILED', `${file}: onnxruntime cannot load it (${(e as Error).message})`)
-  }
   const { channels, chunkSamples, stems, inputName, outputName } = config
-  checkValue(session.inputMetadata, session.inputNames, inputName, [1, channels, chunkSamples], `${file}: input`)
-  checkValue(session.outputMetadata, session.outputNames, outputName, [1, stems.length, channels, chunkSamples], `${file}: output`)
   const want = [1, stems.length, channels, chunkSamples]
+  const session = await openOnnxModel(SEPARATION, file, { input: { name: inputName, shape: [1, channels, chunkSamples] }, output: { name: outputName, shape: want } })
   return {
     name,
     dir,
@@ -67,26 +51,4 @@ export async function loadSeparationModel(dir: string, name: string): Promise<Se
     },
     release: () => session.release(),
   }
-}
-
-/** Name, element type and any fixed dimensions of one model input/output must match the config. */
-function checkValue(
-  metadata: readonly ort.InferenceSession.ValueMetadata[],
-  names: readonly string[],
-  name: string,
-  shape: number[],
-  what: string,
-): void {
-  if (!names.includes(name))
-    throw new SeparationModelError('IO_MISMATCH', `${what} "${name}" not found: the model has ${names.map((n) => `"${n}"`).join(', ') || 'none'}`)
-  const meta = metadata.find((m) => m.name === name)
-  if (!meta || !meta.isTensor) return
-  if (meta.type !== 'float32') throw new SeparationModelError('IO_MISMATCH', `${what} "${name}" is ${meta.type}, expected float32`)
-  if (meta.shape.length === 0) return
-  const bad = meta.shape.length !== shape.length || meta.shape.some((d, i) => typeof d === 'number' && d > 0 && d !== shape[i])
-  if (bad)
-    throw new SeparationModelError(
-      'IO_MISMATCH',
-      `${what} "${name}" has shape [${meta.shape.join(', ')}], separation.json implies [${shape.join(', ')}]`,
-    )
 }

@@ -3,7 +3,7 @@ import { readFile, rm } from 'node:fs/promises'
 import { join } from 'node:path'
 import { createActor, type Snapshot } from 'xstate'
 import { z } from 'zod'
-import { LongavError, restoreError, type ErrorRecord } from '../../errors.js'
+import { InputError, RenderError, restoreError, type ErrorRecord } from '../../errors.js'
 import { hashValue, writeJsonAtomic, readJsonIfValid } from '../../util/files.js'
 import type { RenderEvent, Stage } from '../events.js'
 import type { LogRelay } from '../logRelay.js'
@@ -13,14 +13,6 @@ import type { RunDir } from '../runDir.js'
 import { openStore } from '../store.js'
 import type { RenderSummary } from '../summary.js'
 import { provideRender, type RenderSetup } from './provide.js'
-
-/** The render could not finish (a step failed), or the output folder holds another render. */
-export class RenderError extends LongavError {
-  constructor(message: string, code = 'RENDER_FAILED') {
-    super(message, { kind: 'failure', code })
-    this.name = 'RenderError'
-  }
-}
 
 const RunInfo = z.object({ inputs: z.string(), song: z.string(), startedAt: z.string() })
 
@@ -80,10 +72,10 @@ export async function runRender(opts: RunRenderOptions): Promise<RenderSummary |
   const planOnly = opts.stopAfter === 'planning'
   const previous = planOnly ? undefined : await readJsonIfValid(runDir.runInfo, RunInfo)
   if (previous && previous.inputs !== inputs && existsSync(runDir.final) && !opts.force) {
-    throw new RenderError(
+    throw new InputError(
       `${runDir.root} already holds a finished render of other inputs (${previous.song}). ` +
         `Choose another --out, or pass --force to replace it.`,
-      'OUTPUT_IN_USE',
+      { code: 'OUTPUT_IN_USE' },
     )
   }
   mkdirSync(runDir.state, { recursive: true })

@@ -1,5 +1,6 @@
 /** Builds the render's generator from the brief and the flags: the backends it names, routed per shot. */
 import { resolve } from 'node:path'
+import { LongavError } from '../../errors.js'
 import type { Brief, GeneratorName } from '../../schemas/index.js'
 import { createComfyGenerator } from './comfyui/index.js'
 import { createFootageGenerator } from './footage/index.js'
@@ -16,9 +17,12 @@ export interface GeneratorFlags {
   comfyuiWorkflow?: string
 }
 
-/** A generator that cannot be built from what the user gave (a bad input, exit 2). */
-export class GeneratorSetupError extends Error {
-  override name = 'GeneratorSetupError'
+/** A generator that cannot be built from what the user gave (kind `input`, code `GENERATOR_SETUP`: exit 2). */
+export class GeneratorSetupError extends LongavError {
+  constructor(message: string) {
+    super(message, { kind: 'input', code: 'GENERATOR_SETUP' })
+    this.name = 'GeneratorSetupError'
+  }
 }
 
 export interface SelectOptions {

@@ -2,6 +2,7 @@
  * Errors of the ComfyUI backend. Every one is a `ComfyError` with a `code`, so callers can react
  * without parsing text; the subclasses carry what a user needs to fix the problem.
  */
+import { LongavError, type ErrorKind } from '../../../errors.js'
 
 export type ComfyErrorCode =
   | 'BAD_URL'
@@ -17,13 +18,19 @@ export type ComfyErrorCode =
   | 'NO_OUTPUT'
   | 'TEMPLATE'
 
-export class ComfyError extends Error {
-  constructor(
-    readonly code: ComfyErrorCode,
-    message: string,
-    options?: { cause?: unknown },
-  ) {
-    super(message, options)
+/** Codes the user fixes (the URL, the server's node packs and models, the template): kind `input`; the rest are failures. */
+const INPUT_CODES: ReadonlySet<ComfyErrorCode> = new Set(['BAD_URL', 'MISSING_NODES', 'MISSING_MODELS', 'TEMPLATE'])
+
+/** The kind of a ComfyUI error code. */
+export function comfyErrorKind(code: ComfyErrorCode): ErrorKind {
+  return INPUT_CODES.has(code) ? 'input' : 'failure'
+}
+
+export class ComfyError extends LongavError {
+  declare readonly code: ComfyErrorCode
+
+  constructor(code: ComfyErrorCode, message: string, options?: { cause?: unknown }) {
+    super(message, { kind: comfyErrorKind(code), code, cause: options?.cause })
     this.name = 'ComfyError'
   }
 }

@@ -11,7 +11,7 @@ import { imagesToVideo } from '../../../ffmpeg/imagesToVideo.js'
 import { extractAudioSpanWav } from '../../../ffmpeg/audioSpan.js'
 import type { Segment } from '../../../schemas/index.js'
 import { sha256File } from '../../../util/files.js'
-import { packageRoot } from '../../../util/packageRoot.js'
+import { modelsDirectory } from '../../../models/index.js'
 import type { GenerateContext, SegmentGenerator, SegmentRequest } from '../types.js'
 import { ComfyClient } from './client.js'
 import { ComfyTemplateError, ComfyTimeoutError } from './errors.js'
@@ -65,7 +65,7 @@ const DOWNLOADS_AT_ONCE = 4
 
 /** `<modelsDir>/comfyui`: the option, else LONGAV_MODELS_DIR, else the package's models/. */
 export function comfyTemplatesDir(modelsDir?: string): string {
-  return join(modelsDir ?? process.env.LONGAV_MODELS_DIR ?? join(packageRoot(), 'models'), 'comfyui')
+  return join(modelsDirectory(modelsDir), 'comfyui')
 }
 
 /**

@@ -1,13 +1,15 @@
+import { LongavError } from '../../../errors.js'
+
 /**
  * A problem with the user's footage that the user can fix: a listed file that is missing, that
- * ffmpeg cannot read, or that holds no picture. `asset` is the file's path.
+ * ffmpeg cannot read, or that holds no picture. `asset` is the file's path. Kind `input`, code `FOOTAGE_INVALID`.
  */
-export class FootageError extends Error {
+export class FootageError extends LongavError {
   constructor(
     message: string,
     readonly asset: string,
   ) {
-    super(message)
+    super(message, { kind: 'input', code: 'FOOTAGE_INVALID' })
     this.name = 'FootageError'
   }
 }

@@ -1,10 +1,13 @@
+import { LongavError } from '../../../errors.js'
+
 /**
  * An ONNX diffusion model folder (models/<name>/) that cannot be used: a missing or malformed
  * tokenizer, scheduler config or model file. The message names the file and says what to fix.
+ * Kind `input`, code `ONNX_MODEL_INVALID`.
  */
-export class OnnxModelError extends Error {
+export class OnnxModelError extends LongavError {
   constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options)
+    super(message, { kind: 'input', code: 'ONNX_MODEL_INVALID', cause: options?.cause })
     this.name = 'OnnxModelError'
   }
 }

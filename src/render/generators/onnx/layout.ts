@@ -23,16 +23,13 @@ import { existsSync, readFileSync, statSync } from 'node:fs'
 import { isAbsolute, join } from 'node:path'
 import type * as ort from 'onnxruntime-node'
 import { z } from 'zod'
-import { packageRoot } from '../../../util/packageRoot.js'
+import { listModelFolders, modelsDirectory, presentList } from '../../../models/index.js'
 import { OnnxModelError } from './errors.js'
+
+export { modelsDirectory }
 
 /** SD 1.x/2.x VAE latent scale, used when vae_decoder/config.json does not say. */
 export const DEFAULT_SCALING_FACTOR = 0.18215
-
-/** The models folder: the option, else env LONGAV_MODELS_DIR, else `<package root>/models`. */
-export function modelsDirectory(modelsDir?: string): string {
-  return modelsDir ?? process.env.LONGAV_MODELS_DIR ?? join(packageRoot(), 'models')
-}
 
 /** model_index.json as diffusers and optimum write it; only the class name is read. */
 export const ModelIndex = z.object({ _class_name: z.string().optional() }).passthrough()
@@ -98,9 +95,16 @@ export function resolveModelDir(model: string, modelsDir?: string): string {
   const found = tried.find(isDir)
   if (found) return found
   throw new OnnxModelError(
-    `ONNX diffusion model "${model}" not found: looked in ${tried.join(' and ')}. Export one with ` +
+    `ONNX diffusion model "${model}" not found: looked in ${tried.join(' and ')} (present: ${presentList(diffusionModelNames(root))}). Export one with ` +
       `\`optimum-cli export onnx --model <hub id or folder> ${tried[0]}\` (see models/README.md)`,
   )
+}
+
+/** The exports in a models folder: the folders of `diffusion/`, and those beside it that hold a UNet or a model_index.json. */
+export function diffusionModelNames(root: string): string[] {
+  const nested = listModelFolders(join(root, 'diffusion'))
+  const beside = [...listModelFolders(root, join('unet', 'model.onnx')), ...listModelFolders(root, 'model_index.json')]
+  return [...new Set([...nested, ...beside])].sort()
 }
 
 function readJson<T>(file: string, schema: z.ZodType<T>, what: string): T {

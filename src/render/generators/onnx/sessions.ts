@@ -5,7 +5,7 @@
  * else env LONGAV_ONNX_PROVIDER, else the CPU.
  */
 import * as ort from 'onnxruntime-node'
-import { z } from 'zod'
+import { config, OnnxProvider } from '../../../config.js'
 import { OnnxModelError } from './errors.js'
 import {
   locateDiffusionModel,
@@ -23,17 +23,14 @@ import { loadSchedulerConfig, resolveSchedulerConfig, type SchedulerConfig, type
 import { loadClipTokenizer } from './tokenizer.js'
 import type { ClipTokenizer } from './types.js'
 
-export const OnnxProvider = z.enum(['cpu', 'cuda', 'dml', 'coreml'])
-export type OnnxProvider = z.infer<typeof OnnxProvider>
+export { OnnxProvider }
 
-/** The execution provider: the option, else env LONGAV_ONNX_PROVIDER, else 'cpu'. */
+/** The execution provider: the option, else env LONGAV_ONNX_PROVIDER (validated in src/config.ts), else 'cpu'. */
 export function resolveProvider(option?: string): OnnxProvider {
-  const raw = (option ?? process.env.LONGAV_ONNX_PROVIDER ?? 'cpu').trim().toLowerCase()
+  if (option === undefined) return config().onnxProvider ?? 'cpu'
+  const raw = option.trim().toLowerCase()
   const parsed = OnnxProvider.safeParse(raw)
-  if (!parsed.success)
-    throw new OnnxModelError(
-      `unknown ONNX execution provider "${raw}"${option === undefined ? ' (from LONGAV_ONNX_PROVIDER)' : ''}: use one of ${OnnxProvider.options.join(', ')}`,
-    )
+  if (!parsed.success) throw new OnnxModelError(`unknown ONNX execution provider "${raw}": use one of ${OnnxProvider.options.join(', ')}`)
   return parsed.data
 }
 
