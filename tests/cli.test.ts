@@ -94,7 +94,7 @@ describe('bad input exits non-zero with a specific message and leaves no final.m
     writeFileSync(join(out, 'final.mp4'), 'precious')
     writeFileSync(join(out, '.longav', 'run.json'), JSON.stringify({ inputs: 'other', song: 'other.mp3', startedAt: 'x' }))
     const r = longav(['render', song.path, brief, '--out', out, '--size', '160x90', '--fps', '12'], dir)
-    expect(r.code).toBe(1)
+    expect(r.code).toBe(2)
     expect(r.stderr).toMatch(/already holds a finished render of other inputs/)
     expect(readFileSync(join(out, 'final.mp4'), 'utf8')).toBe('precious')
   })

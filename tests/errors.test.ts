@@ -93,7 +93,7 @@ const ROWS: Record<string, Row> = {
 }
 
 type ErrorClass = abstract new (...args: never[]) => Error
-const exported = Object.entries(api).filter((entry): entry is [string, ErrorClass] => typeof entry[1] === 'function' && entry[1].prototype instanceof Error)
+const exported = Object.entries(api as Record<string, unknown>).filter((entry): entry is [string, ErrorClass] => typeof entry[1] === 'function' && entry[1].prototype instanceof Error)
 
 describe('every exported error class is a LongavError with a kind and a code', () => {
   it('the table has a row for each exported error class, and no other', () => {

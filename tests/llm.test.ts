@@ -273,7 +273,8 @@ describe('the key never leaks', () => {
 describe('llmConfigFrom', () => {
   it('is null without any model configuration', () => {
     expect(llmConfigFrom({}, {})).toBeNull()
-    expect(llmConfigFrom({ UNRELATED: 'x' })).toBeNull()
+    const unrelated: Record<string, string> = { UNRELATED: 'x' }
+    expect(llmConfigFrom(unrelated)).toBeNull()
   })
 
   it('reads the environment, lets flags win, and defaults sensibly', () => {
