@@ -30,6 +30,7 @@ import { writeVideoScore } from './pipeline/scoreRun.js'
 import type { RenderSummary } from './pipeline/summary.js'
 import { defaultOutDir, runDirAt, type RunDir } from './pipeline/runDir.js'
 import { runRender } from './pipeline/runners/render.js'
+import { checkModelNames } from './pipeline/modelNames.js'
 import { existsSync, mkdirSync } from 'node:fs'
 import { loadMemory } from './memory/index.js'
 import { readFile } from 'node:fs/promises'
@@ -184,6 +185,7 @@ export interface AnalyzeOptions extends CommonOptions {
 export async function analyze(song: string, opts: AnalyzeOptions = {}): Promise<Analysis> {
   if (opts.plot && !opts.outDir) throw new TypeError('analyze: plot needs outDir (analysis.png is written there)')
   assertFfmpegAvailable()
+  checkModelNames(opts)
   await checkSong(song, opts.signal)
   opts.onEvent?.({ type: 'stage', stage: 'analyzing' })
   const raw = await analyzeSong(song, {
@@ -245,6 +247,7 @@ export interface ScoreResult {
  */
 export async function score(video: string, song: string, opts: ScoreOptions = {}): Promise<ScoreResult> {
   assertFfmpegAvailable()
+  checkModelNames(opts)
   const videoPath = resolve(video)
   await checkVideo(videoPath, opts.signal)
   const analysis = await analyze(song, { modelsDir: opts.modelsDir, separationModel: opts.separationModel, signal: opts.signal, onEvent: opts.onEvent })
@@ -297,6 +300,7 @@ function defaultScoreDir(videoPath: string): string {
 /** Validates every input before anything is written. */
 async function prepare(opts: Omit<RenderOptions, 'rounds' | 'candidates' | 'concurrency' | 'resume' | 'force'>) {
   assertFfmpegAvailable()
+  checkModelNames(opts)
   const songPath = resolve(opts.song)
   await checkSong(songPath, opts.signal)
   const loaded = await loadBrief(resolve(opts.brief))

@@ -233,3 +233,31 @@ describe('a model, template or folder name the CLI does not find is an input err
     })
   }
 })
+
+describe('the API checks the same names before it writes anything', () => {
+  let dir: string
+  let song: SongFixture
+  let brief: string
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'longav-errors-api-'))
+    song = await makeSongFixture({ bpm: 120, seconds: 4, dir })
+    brief = writeTestBrief(dir)
+  }, 120_000)
+
+  it('score() with an unknown embedding model: EmbeddingError (input), no output folder', async () => {
+    const out = join(dir, 'score-out')
+    const err = await api.score(song.path, song.path, { embeddingModel: 'nope', outDir: out }).catch((e: unknown) => e)
+    expect(err).toBeInstanceOf(api.EmbeddingError)
+    expect(api.exitCodeOf(err)).toBe(2)
+    expect(existsSync(out)).toBe(false)
+  })
+
+  it('render() with a models folder that does not exist: InputError MODELS_DIR_NOT_FOUND, no output folder', async () => {
+    const out = join(dir, 'render-out')
+    const err = await api.render({ song: song.path, brief, outDir: out, modelsDir: join(dir, 'no-models'), llm: null }).catch((e: unknown) => e)
+    expect(err).toBeInstanceOf(api.InputError)
+    expect((err as api.LongavError).code).toBe('MODELS_DIR_NOT_FOUND')
+    expect(existsSync(out)).toBe(false)
+  })
+})

@@ -3,11 +3,7 @@ import { resolve } from 'node:path'
 import { parseArgs } from 'node:util'
 import { analyze, plan, render, score, briefTemplate, InputError, RenderError, llmConfigFrom, LlmConfigError, LongavError, exitCodeOf, type VideoScore, type RenderSummary } from '../index.js'
 import { config } from '../config.js'
-import { locateSeparationModel } from '../audio/separation/index.js'
-import { locateEmbeddingModel } from '../metrics/embedding.js'
-import { checkModelsDir } from '../models/index.js'
-import { resolveModelDir } from '../render/generators/onnx/layout.js'
-import { comfyTemplatesDir, loadTemplate } from '../render/generators/comfyui/index.js'
+import { checkModelNames } from '../pipeline/modelNames.js'
 import { GENERATOR_NAMES, VerifierThresholds, type GeneratorName } from '../schemas/index.js'
 import { formatDuration, makeProgressPrinter } from './progress.js'
 
@@ -359,21 +355,18 @@ function modelFlags(flags: Flags): { modelsDir?: string; separationModel?: strin
   return { modelsDir: str(flags['models-dir']), separationModel: str(flags['separation-model']) }
 }
 
-/**
- * Every folder, model and template named on the command line must exist, whether or not this
- * run gets to use it: a typo is an input error naming it and what exists, before anything runs.
- */
+/** Every folder, model and template named on the command line must exist (`checkModelNames`). */
 function checkModelFlags(flags: Flags): void {
-  const modelsDir = str(flags['models-dir'])
-  if (modelsDir !== undefined) checkModelsDir(modelsDir, '--models-dir')
-  const separation = str(flags['separation-model'])
-  if (separation !== undefined) locateSeparationModel({ modelsDir, name: separation })
-  const embedding = str(flags['embedding-model'])
-  if (embedding !== undefined) locateEmbeddingModel(modelsDir, embedding)
-  const onnx = str(flags['onnx-model'])
-  if (onnx !== undefined) resolveModelDir(onnx, modelsDir)
-  const workflow = str(flags['comfyui-workflow'])
-  if (workflow !== undefined) loadTemplate(comfyTemplatesDir(modelsDir), workflow)
+  checkModelNames(
+    {
+      modelsDir: str(flags['models-dir']),
+      separationModel: str(flags['separation-model']),
+      embeddingModel: str(flags['embedding-model']),
+      onnxModel: str(flags['onnx-model']),
+      comfyuiWorkflow: str(flags['comfyui-workflow']),
+    },
+    (name) => `--${name.replace(/[A-Z]/g, (c) => '-' + c.toLowerCase())}`,
+  )
 }
 
 function intFlag(v: Flags[string], name: string, min: number, max: number): number | undefined {
