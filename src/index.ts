@@ -31,6 +31,7 @@ import type { RenderSummary } from './pipeline/summary.js'
 import { defaultOutDir, runDirAt, type RunDir } from './pipeline/runDir.js'
 import { runRender } from './pipeline/runners/render.js'
 import { checkModelNames } from './pipeline/modelNames.js'
+import { openStore } from './store/index.js'
 import { existsSync, mkdirSync } from 'node:fs'
 import { loadMemory } from './memory/index.js'
 import { readFile } from 'node:fs/promises'
@@ -125,6 +126,11 @@ export interface RenderOptions extends CommonOptions {
   resume?: boolean
   /** Replace a finished render of different inputs in outDir (default false). */
   force?: boolean
+  /**
+   * Where every step's output is kept (default `<outDir>/.longav/store`). A folder shared by
+   * several renders (or machines mounting it) makes a step any of them ran a hit for the others.
+   */
+  storeDir?: string
 }
 
 export interface RenderResult extends RenderSummary {
@@ -307,6 +313,7 @@ async function prepare(opts: Omit<RenderOptions, 'rounds' | 'candidates' | 'conc
   const brief: Brief = { ...loaded, output: { ...loaded.output, ...definedOnly(opts.output ?? {}) } }
   if (brief.output.width % 2 || brief.output.height % 2) throw new InputError(`output size must be even, got ${brief.output.width}x${brief.output.height}`)
   const runDir = runDirAt(opts.outDir ?? defaultOutDir(songPath))
+  const store = openStore(opts.storeDir ? resolve(opts.storeDir) : runDir.store)
   const thresholds = VerifierThresholds.parse({ ...brief.verifier, ...definedOnly(opts.thresholds ?? {}) })
   const analysisOptions = { modelsDir: opts.modelsDir, separationModel: opts.separationModel }
   const separation = await separationModelIdentity({ modelsDir: opts.modelsDir, name: opts.separationModel })
@@ -320,7 +327,7 @@ async function prepare(opts: Omit<RenderOptions, 'rounds' | 'candidates' | 'conc
       brief,
       flags: { generator: opts.generatorName, onnxModel: opts.onnxModel, comfyuiUrl: opts.comfyuiUrl, comfyuiWorkflow: opts.comfyuiWorkflow },
       modelsDir: opts.modelsDir,
-      cacheDir: runDir.cacheDir,
+      store,
       onLog: (line) => generatorLog.log('info', line),
     })
   const heuristicDirector = createHeuristicDirector()
@@ -343,6 +350,7 @@ async function prepare(opts: Omit<RenderOptions, 'rounds' | 'candidates' | 'conc
     },
     generatorLog,
     thresholds,
+    store,
   }
 }
 

@@ -28,6 +28,8 @@ import { createProceduralGenerator } from '../src/render/generators/procedural/i
 import type { SegmentGenerator, SegmentRequest } from '../src/render/generators/types.js'
 import type { CharacterCard, FrameControl, LocationCard, SectionMood, Shot } from '../src/schemas/index.js'
 import { writeBurstClip, writeCornerClip, writeCorrupt, writeStill } from './helpers/footageClips.js'
+import { openStore } from '../src/store/index.js'
+import { FOOTAGE_ANALYSIS_KIND } from '../src/render/generators/footage/cache.js'
 
 const tmp = mkdtempSync(join(tmpdir(), 'longav-footage-'))
 afterAll(() => rmSync(tmp, { recursive: true, force: true }))
@@ -320,7 +322,7 @@ describe('footage library', () => {
         { path: stillJpg, tags: [] },
         { path: bursts, tags: ['b'] },
       ],
-      { cacheDir },
+      { store: openStore(cacheDir) },
     )
     expect(lib.items.map((i) => i.kind)).toEqual(['clip', 'clip', 'still', 'still'])
     const b = lib.get(bursts) as FootageClip
@@ -345,14 +347,15 @@ describe('footage library', () => {
     const j = lib.get(stillJpg)!
     expect(j.kind === 'still' && j.detail.cx).toBeCloseTo(500 / 640, 1)
 
-    // The second open reads the cache: a doctored cache file shows through.
-    const file = readdirSync(cacheDir).find((f) => f.includes(b.hash))!
-    const cached = JSON.parse(readFileSync(join(cacheDir, file), 'utf8'))
+    // The second open (another process: a fresh store) reads the store: a doctored analysis shows through.
+    const kindDir = join(cacheDir, FOOTAGE_ANALYSIS_KIND)
+    const file = readdirSync(kindDir).find((f) => f === `${b.hash}.json`)!
+    const cached = JSON.parse(readFileSync(join(kindDir, file), 'utf8'))
     cached.motion = cached.motion.map((_: number, i: number) => (i === 100 ? 5 : 0))
-    writeFileSync(join(cacheDir, file), JSON.stringify(cached))
-    const again = await openFootageLibrary([{ path: bursts, tags: [] }], { cacheDir })
+    writeFileSync(join(kindDir, file), JSON.stringify(cached))
+    const again = await openFootageLibrary([{ path: bursts, tags: [] }], { store: openStore(cacheDir) })
     expect((again.items[0] as FootageClip).peaks).toEqual([100])
-    writeFileSync(join(cacheDir, file), JSON.stringify({ ...cached, motion: Array.from(b.motion) }))
+    writeFileSync(join(kindDir, file), JSON.stringify({ ...cached, motion: Array.from(b.motion) }))
   })
 
   it('a missing or unreadable asset is a FootageError naming it', async () => {
@@ -374,7 +377,7 @@ describe('footage library', () => {
 
 describe('footage generator', () => {
   it('puts the clip motion peaks on the shot beats, measured from the real mp4, with the exact frame count', async () => {
-    const gen = createFootageGenerator({ assets: [{ path: bursts, tags: ['place:rooftop', 'character:mara'] }], fallback: createProceduralGenerator(), cacheDir })
+    const gen = createFootageGenerator({ assets: [{ path: bursts, tags: ['place:rooftop', 'character:mara'] }], fallback: createProceduralGenerator(), store: openStore(cacheDir) })
     expect(gen.id).toBe('footage')
     expect(gen.capabilities).toMatchObject({ keyframeIn: false, referenceImages: false, audioConditioned: false })
     const req = request({ index: 3 })
@@ -407,7 +410,7 @@ describe('footage generator', () => {
     ] as const
     for (const c of cases) {
       const clip = await writeBurstClip(join(tmp, `bursts-${c.fps}.mp4`), { peaks: [...c.peaks], frames: 200, fps: c.fps, seed: c.fps })
-      const gen = createFootageGenerator({ assets: [{ path: clip.path, tags: ['rooftop'] }], fallback: createProceduralGenerator(), cacheDir })
+      const gen = createFootageGenerator({ assets: [{ path: clip.path, tags: ['rooftop'] }], fallback: createProceduralGenerator(), store: openStore(cacheDir) })
       const req = request({ frames: 48 })
       await gen.generate(req, ctx())
       const rec = await readFootageChoice(req.out.video)
@@ -422,7 +425,7 @@ describe('footage generator', () => {
 
   it('two shots generated at once never get the same span; reusing one is logged', async () => {
     const lines: string[] = []
-    const gen = createFootageGenerator({ assets: [{ path: bursts, tags: ['rooftop'] }], fallback: createProceduralGenerator(), cacheDir, onLog: (l) => lines.push(l) })
+    const gen = createFootageGenerator({ assets: [{ path: bursts, tags: ['rooftop'] }], fallback: createProceduralGenerator(), store: openStore(cacheDir), onLog: (l) => lines.push(l) })
     const a = request({ index: 0 })
     const b = request({ index: 1 })
     await Promise.all([gen.generate(a, ctx()), gen.generate(b, ctx())])
@@ -440,7 +443,7 @@ describe('footage generator', () => {
     expect(lines.some((l) => /reusing/.test(l))).toBe(false)
 
     // A clip exactly one shot long has one span: the second shot must show it again, and says so.
-    const one = createFootageGenerator({ assets: [{ path: oneSpan, tags: ['rooftop'] }], fallback: createProceduralGenerator(), cacheDir, onLog: (l) => lines.push(l) })
+    const one = createFootageGenerator({ assets: [{ path: oneSpan, tags: ['rooftop'] }], fallback: createProceduralGenerator(), store: openStore(cacheDir), onLog: (l) => lines.push(l) })
     const c = request({ index: 7 })
     const d = request({ index: 8 })
     await Promise.all([one.generate(c, ctx()), one.generate(d, ctx())])
@@ -451,7 +454,7 @@ describe('footage generator', () => {
   })
 
   it('a cancelled shot leaves no files and gives its span back', async () => {
-    const gen = createFootageGenerator({ assets: [{ path: bursts, tags: ['rooftop'] }], fallback: createProceduralGenerator(), cacheDir })
+    const gen = createFootageGenerator({ assets: [{ path: bursts, tags: ['rooftop'] }], fallback: createProceduralGenerator(), store: openStore(cacheDir) })
     const req = request({ frames: 96 })
     const ac = new AbortController()
     // Cancelled at its first progress report, while ffmpeg renders (or right after).
@@ -467,7 +470,7 @@ describe('footage generator', () => {
     const gen = createFootageGenerator({
       assets: [{ path: cornerRight, tags: ['place:rooftop'] }, { path: cornerLeft, tags: ['place:back-alley'] }],
       fallback: createProceduralGenerator(),
-      cacheDir,
+      store: openStore(cacheDir),
     })
     // 320×180 sources, square output: the window (180×180) can slide 140 px sideways.
     const right = request({ width: 180, height: 180, frames: 40 })
@@ -507,7 +510,7 @@ describe('footage generator', () => {
   })
 
   it('gives a still a slow, smooth move toward its detail', async () => {
-    const gen = createFootageGenerator({ assets: [{ path: stillPng, tags: ['mood:calm'] }], fallback: createProceduralGenerator(), cacheDir })
+    const gen = createFootageGenerator({ assets: [{ path: stillPng, tags: ['mood:calm'] }], fallback: createProceduralGenerator(), store: openStore(cacheDir) })
     const req = request({ frames: 36, mood: moodOf('calm, warm') })
     const seg = await gen.generate(req, ctx())
     expect(seg.generator).toBe('footage')
@@ -542,7 +545,7 @@ describe('footage generator', () => {
   })
 
   it('slows a clip shorter than the shot when nothing longer matches', async () => {
-    const gen = createFootageGenerator({ assets: [{ path: shortClip, tags: ['rooftop'] }], fallback: createProceduralGenerator(), cacheDir })
+    const gen = createFootageGenerator({ assets: [{ path: shortClip, tags: ['rooftop'] }], fallback: createProceduralGenerator(), store: openStore(cacheDir) })
     const req = request({ frames: 40 })
     await gen.generate(req, ctx())
     const rec = await readFootageChoice(req.out.video)
@@ -557,7 +560,7 @@ describe('footage generator', () => {
     const calls: number[] = []
     const proc = createProceduralGenerator()
     const fallback: SegmentGenerator = { ...proc, generate: (r, c) => (calls.push(r.shot.index), proc.generate(r, c)) }
-    const gen = createFootageGenerator({ assets: [{ path: cornerRight, tags: ['place:rooftop'] }], fallback, cacheDir, onLog: (l) => lines.push(l) })
+    const gen = createFootageGenerator({ assets: [{ path: cornerRight, tags: ['place:rooftop'] }], fallback, store: openStore(cacheDir), onLog: (l) => lines.push(l) })
     const req = request({ index: 9, location: dunes, characters: [otto], mood: moodOf('euphoric, driving', 'chorus'), frames: 24, width: 160, height: 96 })
     const seg = await gen.generate(req, ctx())
     expect(calls).toEqual([9])

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { z } from 'zod'
-import { openStore, stepKey } from '../src/pipeline/store.js'
+import { openStore, stepKey } from '../src/store/index.js'
 
 const ROOT = resolve(__dirname, '..')
 const Value = z.object({ writer: z.number(), payload: z.array(z.number()) })
@@ -56,7 +56,7 @@ describe('store', () => {
   it('two processes writing the same keys at once: every read is whole, one folder per key', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'longav-store-'))
     const script = `
-      import { openStore, stepKey } from ${JSON.stringify(join(ROOT, 'dist/pipeline/store.js'))}
+      import { openStore, stepKey } from ${JSON.stringify(join(ROOT, 'dist/store/index.js'))}
       import { writeFileSync } from 'node:fs'
       import { join } from 'node:path'
       const store = openStore(${JSON.stringify(dir)})

@@ -9,7 +9,7 @@ import type { ShotJudge } from '../agents/verifier/judgement.js'
 import type { SegmentGenerator } from '../render/generators/types.js'
 import type { RenderEvent } from './events.js'
 import type { LlmSession } from './llmSession.js'
-import type { Store } from './store.js'
+import type { Store } from '../store/index.js'
 
 export interface Services {
   director: Director

@@ -2,7 +2,7 @@ import { join, resolve } from 'node:path'
 
 /**
  * The layout of one render's output directory. Public artifacts sit at the top;
- * `.longav/` holds the content-addressed cache and the workflow snapshot.
+ * `.longav/` holds the content-addressed store and the machine's snapshot.
  */
 export interface RunDir {
   root: string
@@ -23,8 +23,8 @@ export interface RunDir {
   state: string
   snapshot: string
   runInfo: string
-  cacheDir: string
-  segmentsDir: string
+  /** The content-addressed store of every step's output (src/store/). */
+  store: string
 }
 
 export function runDirAt(root: string): RunDir {
@@ -47,8 +47,7 @@ export function runDirAt(root: string): RunDir {
     state,
     snapshot: join(state, 'snapshot.json'),
     runInfo: join(state, 'run.json'),
-    cacheDir: join(state, 'cache'),
-    segmentsDir: join(state, 'segments'),
+    store: join(state, 'store'),
   }
 }
 

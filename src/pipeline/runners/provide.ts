@@ -28,7 +28,7 @@ import { score } from '../steps/score.js'
 import { stitch } from '../steps/stitch.js'
 import { storyboard } from '../steps/storyboard.js'
 import { verify } from '../steps/verify.js'
-import type { Store } from '../store.js'
+import type { Store } from '../../store/index.js'
 
 /** One render's inputs, checked: what the runner hands its steps. */
 export interface RenderSetup {
@@ -43,10 +43,12 @@ export interface RenderSetup {
   analysisOptions: { modelsDir?: string; separationModel?: string }
   /** The separation model the analysis will use (null: the DSP streams). */
   separation: SeparationIdentity | null
+  /** Where every step's output is kept (the run folder's, or one shared by many renders). */
+  store: Store
 }
 
-export function provideRender(setup: RenderSetup, store: Store, emit: (e: RenderEvent) => void, progress: ReturnType<typeof generationProgress>) {
-  const { runDir, brief, services } = setup
+export function provideRender(setup: RenderSetup, emit: (e: RenderEvent) => void, progress: ReturnType<typeof generationProgress>) {
+  const { runDir, brief, services, store } = setup
   const ctx = (signal: AbortSignal): StepContext => ({ signal, emit, services })
   const log = logTo({ emit })
   let memoryWrites = Promise.resolve()

@@ -10,7 +10,6 @@ import type { LogRelay } from '../logRelay.js'
 import type { RenderContext, RenderMachineInput } from '../machines/renderMachine.js'
 import { generationProgress } from '../progress.js'
 import type { RunDir } from '../runDir.js'
-import { openStore } from '../store.js'
 import type { RenderSummary } from '../summary.js'
 import { provideRender, type RenderSetup } from './provide.js'
 
@@ -105,11 +104,10 @@ export async function runRender(opts: RunRenderOptions): Promise<RenderSummary |
   const logLine = (level: 'info' | 'warn', message: string) => emit({ type: 'log', level, message })
   opts.services.llm?.connect({ log: logLine, transcriptsDir: runDir.llm })
   opts.generatorLog?.connect(logLine)
-  const store = openStore(join(runDir.state, 'store'))
   const progress = generationProgress(emit)
   const restoredShots = snapshot ? persisted?.context?.shots : undefined
   if (restoredShots?.length) progress.start(restoredShots.map((s) => s.frames))
-  const machine = provideRender(opts, store, emit, progress)
+  const machine = provideRender(opts, emit, progress)
   const input: RenderMachineInput = {
     songPath: opts.songPath,
     maxRounds: opts.maxRounds,
@@ -155,9 +153,16 @@ export async function runRender(opts: RunRenderOptions): Promise<RenderSummary |
   })
 }
 
+/** The render machine's snapshot as this version writes it (an older shape is not restored: its steps are redone, or store hits). */
+const PersistedRender = z.looseObject({
+  value: z.string(),
+  context: z.looseObject({ songPath: z.string(), shots: z.array(z.unknown()), started: z.array(z.number()), results: z.record(z.string(), z.unknown()) }),
+})
+
 async function loadSnapshot(runDir: RunDir): Promise<Snapshot<unknown> | undefined> {
   try {
-    return JSON.parse(await readFile(runDir.snapshot, 'utf8')) as Snapshot<unknown>
+    const raw: unknown = JSON.parse(await readFile(runDir.snapshot, 'utf8'))
+    return PersistedRender.safeParse(raw).success ? (raw as Snapshot<unknown>) : undefined
   } catch {
     return undefined
   }

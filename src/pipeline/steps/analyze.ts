@@ -2,7 +2,7 @@ import { analyzeSong } from '../../audio/analyze.js'
 import type { SeparationIdentity } from '../../audio/separation/index.js'
 import { Analysis } from '../../schemas/index.js'
 import { logTo, type StepContext } from '../context.js'
-import { stepKey, type Store } from '../store.js'
+import { stepKey, type Store } from '../../store/index.js'
 
 export interface AnalyzeInput {
   song: { path: string; sha256: string }

@@ -7,7 +7,7 @@ import { readJsonIfValid, sha256File, writeJsonAtomic } from '../../util/files.j
 import type { StepContext } from '../context.js'
 import type { GenerateInput, GenerateOutput } from '../machines/shotMachine.js'
 import { shotRequest } from '../shotRequest.js'
-import { stepKey, type Store } from '../store.js'
+import { stepKey, type Store } from '../../store/index.js'
 import { need } from './read.js'
 
 export type { GenerateInput, GenerateOutput }

@@ -5,7 +5,7 @@ import { frameToSeconds } from '../../time.js'
 import { logTo, type StepContext } from '../context.js'
 import type { JudgeRoundInput } from '../machines/shotMachine.js'
 import { shotRequest } from '../shotRequest.js'
-import { stepKey, type Store } from '../store.js'
+import { stepKey, type Store } from '../../store/index.js'
 import { need } from './read.js'
 
 export type { JudgeRoundInput }

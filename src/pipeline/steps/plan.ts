@@ -1,6 +1,6 @@
 import { Analysis, ShotPlan, Treatment, type Brief } from '../../schemas/index.js'
 import type { StepContext } from '../context.js'
-import { stepKey, type Store } from '../store.js'
+import { stepKey, type Store } from '../../store/index.js'
 import { briefKey, need } from './read.js'
 
 export interface PlanInput {

@@ -1,6 +1,6 @@
 import type { z } from 'zod'
 import type { Brief } from '../../schemas/index.js'
-import type { Store } from '../store.js'
+import type { Store } from '../../store/index.js'
 
 /** A value an earlier step stored; its absence is a defect of the caller (a key nobody made). */
 export async function need<S extends z.ZodType>(store: Store, kind: string, key: string, schema: S): Promise<z.infer<S>> {

@@ -7,7 +7,7 @@ import type { FinishInput } from '../machines/renderMachine.js'
 import { reportData, type ReportSetup } from '../reportData.js'
 import { scoresJson } from '../scoresJson.js'
 import { summarize, type RenderSummary } from '../summary.js'
-import type { Store } from '../store.js'
+import type { Store } from '../../store/index.js'
 import { need } from './read.js'
 
 export interface ReportInput extends FinishInput {

@@ -4,7 +4,7 @@ import { Analysis, ShotPlan, VideoScore } from '../../schemas/index.js'
 import type { StepContext } from '../context.js'
 import type { FinishInput } from '../machines/renderMachine.js'
 import { writeVideoScore } from '../scoreRun.js'
-import { stepKey, type Store } from '../store.js'
+import { stepKey, type Store } from '../../store/index.js'
 import { need } from './read.js'
 
 export interface ScoreInput extends FinishInput {

@@ -3,7 +3,7 @@ import { concatAndMux, normalizeSegment, probeMedia } from '../../ffmpeg/index.j
 import { ShotPlan, type Shot } from '../../schemas/index.js'
 import { logTo, type StepContext } from '../context.js'
 import type { FinishInput } from '../machines/renderMachine.js'
-import { stepKey, type Store } from '../store.js'
+import { stepKey, type Store } from '../../store/index.js'
 import { need } from './read.js'
 
 export interface StitchInput extends FinishInput {

@@ -2,7 +2,7 @@ import { writeStoryboard } from '../../report/storyboard.js'
 import { ShotPlan } from '../../schemas/index.js'
 import type { StepContext } from '../context.js'
 import type { FinishInput } from '../machines/renderMachine.js'
-import type { Store } from '../store.js'
+import type { Store } from '../../store/index.js'
 import { need } from './read.js'
 
 /** storyboard.png: every shot's key frame with its index, time code and caption. */

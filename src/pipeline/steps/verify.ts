@@ -6,7 +6,7 @@ import { measureSegment } from '../../metrics/measureSegment.js'
 import { Analysis, ShotPlan, type Shot } from '../../schemas/index.js'
 import { logTo, type StepContext } from '../context.js'
 import type { VerifyInput } from '../machines/shotMachine.js'
-import { stepKey, type Store } from '../store.js'
+import { stepKey, type Store } from '../../store/index.js'
 import { need } from './read.js'
 
 export type { VerifyInput }

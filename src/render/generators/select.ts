@@ -1,4 +1,5 @@
 /** Builds the render's generator from the brief and the flags: the backends it names, routed per shot. */
+import type { Store } from '../../store/index.js'
 import { resolve } from 'node:path'
 import { LongavError } from '../../errors.js'
 import type { Brief, GeneratorName } from '../../schemas/index.js'
@@ -29,8 +30,8 @@ export interface SelectOptions {
   brief: Brief
   flags?: GeneratorFlags
   modelsDir?: string
-  /** Where the footage generator caches its clip analyses. */
-  cacheDir?: string
+  /** The render's store: the footage generator keeps its clip analyses there. */
+  store?: Store
   onLog?(line: string): void
 }
 
@@ -48,7 +49,7 @@ export function selectGenerator(opts: SelectOptions): SegmentGenerator {
       backends.footage = createFootageGenerator({
         assets: brief.assets.map((a) => ({ path: resolve(brief.baseDir, a.path), tags: a.tags })),
         fallback: procedural,
-        cacheDir: opts.cacheDir,
+        store: opts.store,
         onLog: opts.onLog,
       })
     } else if (name === 'onnx') {

@@ -1,10 +1,7 @@
 /**
- * On-disk cache of footage analyses, keyed by the file's content hash: a clip is measured once,
- * whatever its name or folder. Files are JSON, validated on read; a bad or old one is ignored.
+ * Footage analyses as kept in the render's store, keyed by the file's content hash: a clip is
+ * measured once, whatever its name or folder. Validated on read; a bad or old one is a miss.
  */
-import { randomBytes } from 'node:crypto'
-import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises'
-import { join } from 'node:path'
 import { z } from 'zod'
 
 /** Bumped whenever the analysis changes, so old cache files stop matching. */
@@ -36,39 +33,8 @@ export type CachedStillAnalysis = z.infer<typeof CachedStillAnalysis>
 export const CachedAnalysis = z.discriminatedUnion('kind', [CachedClipAnalysis, CachedStillAnalysis])
 export type CachedAnalysis = z.infer<typeof CachedAnalysis>
 
-export function cacheFile(cacheDir: string, hash: string): string {
-  return join(cacheDir, `footage-v${FOOTAGE_ANALYSIS_VERSION}-${hash}.json`)
-}
-
-/** The cached analysis of a file with this hash, or undefined (absent, unreadable, another version). */
-export async function readCachedAnalysis(cacheDir: string, hash: string): Promise<CachedAnalysis | undefined> {
-  let text: string
-  try {
-    text = await readFile(cacheFile(cacheDir, hash), 'utf8')
-  } catch {
-    return undefined
-  }
-  try {
-    const parsed = CachedAnalysis.safeParse(JSON.parse(text))
-    return parsed.success ? parsed.data : undefined
-  } catch {
-    return undefined
-  }
-}
-
-/** Writes beside the target and renames, so a reader never sees half a file. */
-export async function writeCachedAnalysis(cacheDir: string, hash: string, analysis: CachedAnalysis): Promise<void> {
-  await mkdir(cacheDir, { recursive: true })
-  const target = cacheFile(cacheDir, hash)
-  const tmp = `${target}.${process.pid}-${randomBytes(4).toString('hex')}.tmp`
-  try {
-    await writeFile(tmp, JSON.stringify(analysis))
-    await rename(tmp, target)
-  } catch (err) {
-    await rm(tmp, { force: true })
-    throw err
-  }
-}
+/** The store kind footage analyses are kept under, keyed by the file's content hash. */
+export const FOOTAGE_ANALYSIS_KIND = `footage-v${FOOTAGE_ANALYSIS_VERSION}`
 
 /** Four decimals are plenty for px/frame and frame fractions, and keep the files small. */
 export function roundArray(a: ArrayLike<number>): number[] {

@@ -7,6 +7,7 @@
  * goes to the fallback generator, and the log says so. What was chosen is written next to the
  * segment (record.ts).
  */
+import type { Store } from '../../../store/index.js'
 import { rm } from 'node:fs/promises'
 import { abortError, extractFramePng } from '../../../ffmpeg/index.js'
 import { renderFootageClip } from '../../../ffmpeg/footage.js'
@@ -37,8 +38,8 @@ export interface FootageGeneratorOptions {
   assets: readonly FootageAssetInput[]
   /** Renders the shots no footage matches (the procedural generator in practice). */
   fallback: SegmentGenerator
-  /** Where clip analyses are cached by file hash. */
-  cacheDir?: string
+  /** The store clip analyses are kept in by file hash (the render's). */
+  store?: Store
   /** One line per notable decision: fallbacks, reused spans, what the library holds. */
   onLog?(line: string): void
 }
@@ -59,7 +60,7 @@ export function createFootageGenerator(opts: FootageGeneratorOptions): FootageGe
 
   const open = (signal?: AbortSignal): Promise<FootageLibrary> => {
     if (!opening) {
-      opening = openFootageLibrary(opts.assets, { signal, cacheDir: opts.cacheDir }).then(
+      opening = openFootageLibrary(opts.assets, { signal, store: opts.store }).then(
         (lib) => {
           for (const item of lib.items) log(describeItem(item))
           return lib

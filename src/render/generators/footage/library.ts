@@ -15,7 +15,8 @@ import { lumaOf, METRIC_WIDTH } from '../../../metrics/measureFrames.js'
 import { ShotBoundaryDetector } from '../../../metrics/shotBoundaries.js'
 import { motionPeaks } from '../../../metrics/sync.js'
 import { activityOf, detailCentre } from './activity.js'
-import { FOOTAGE_ANALYSIS_VERSION, readCachedAnalysis, roundArray, writeCachedAnalysis, type CachedAnalysis } from './cache.js'
+import { CachedAnalysis, FOOTAGE_ANALYSIS_KIND, FOOTAGE_ANALYSIS_VERSION, roundArray } from './cache.js'
+import type { Store } from '../../../store/index.js'
 import { FootageError } from './errors.js'
 
 /** An asset as the generator receives it: an absolute path and the brief's tags. */
@@ -79,8 +80,8 @@ export interface FootageLibrary {
 
 export interface OpenFootageOptions {
   signal?: AbortSignal
-  /** Where analyses are cached by file hash (created when missing). */
-  cacheDir?: string
+  /** The store analyses are kept in by file hash (the render's). */
+  store?: Store
   /** Overall fraction done, 0..1, and the asset being measured. */
   onProgress?(fraction: number, asset: string): void
 }
@@ -123,7 +124,7 @@ async function openAsset(path: string, tags: string[], opts: OpenFootageOptions,
   }
   const hash = await hashFile(path, signal)
   const base = { path, tags, hash, width: probe.width, height: probe.height, sar: probe.sar, formatName: probe.formatName }
-  let analysis: CachedAnalysis | undefined = opts.cacheDir ? await readCachedAnalysis(opts.cacheDir, hash) : undefined
+  let analysis: CachedAnalysis | undefined = await opts.store?.get(FOOTAGE_ANALYSIS_KIND, hash, CachedAnalysis)
   if (!analysis) {
     try {
       analysis = probe.kind === 'still' ? await analyseStill(path, probe, signal) : await analyseClip(path, probe, signal, report)
@@ -134,7 +135,7 @@ async function openAsset(path: string, tags: string[], opts: OpenFootageOptions,
       if (err instanceof FootageError) throw err
       throw unreadable(path, err)
     }
-    if (opts.cacheDir) await writeCachedAnalysis(opts.cacheDir, hash, analysis)
+    await opts.store?.put(FOOTAGE_ANALYSIS_KIND, hash, analysis)
   }
   if (analysis.kind === 'still') return { kind: 'still', ...base, detail: analysis.detail }
   const motion = Float32Array.from(analysis.motion)
