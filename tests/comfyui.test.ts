@@ -5,7 +5,7 @@ import path from 'node:path'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { decodeFrames, decodeImage, probeMedia, runFfmpeg } from '../src/ffmpeg/index.js'
 import { imagesToVideo } from '../src/ffmpeg/imagesToVideo.js'
-import { promptRejectionError } from '../src/render/generators/comfyui/check.js'
+import { missingNodeError, promptRejectionError } from '../src/render/generators/comfyui/check.js'
 import {
   ComfyConnectionError,
   ComfyError,
@@ -14,6 +14,7 @@ import {
   ComfyMissingModelError,
   ComfyMissingNodeError,
   ComfyPromptError,
+  ComfyPromptLostError,
   ComfyProtocolError,
   ComfyTemplateError,
   ComfyTimeoutError,
@@ -308,7 +309,7 @@ describe('ComfyUI generator against a loopback ComfyUI server', () => {
     expect(existsSync(req.out.video)).toBe(false)
   })
 
-  it('gives up on a hanging prompt at the shot\'s time limit: interrupts it and removes it from the queue', async () => {
+  it('gives up on a hanging prompt at the shot\'s time limit: interrupts it (it is running)', async () => {
     const s = await server({ fault: { kind: 'hang' } })
     const { gen } = generator(s, 'txt2img-batch', { timeoutMs: 1500 })
     const err = await gen.generate(request(), ctx()).catch((e: unknown) => e)
@@ -316,7 +317,7 @@ describe('ComfyUI generator against a loopback ComfyUI server', () => {
     expect((err as Error).message).toContain('did not finish workflow "txt2img-batch" within 2 s')
     const id = s.prompts[0].promptId
     expect(s.interrupts).toEqual([{ prompt_id: id }])
-    expect(s.queueDeletes).toEqual([[id]])
+    expect(s.queueDeletes).toEqual([]) // it was running: nothing to delete
   })
 
   it('cancels mid-run on abort: /interrupt for its prompt, then rejects with the abort reason', async () => {
@@ -329,7 +330,7 @@ describe('ComfyUI generator against a loopback ComfyUI server', () => {
     }))
     await expect(run).rejects.toBe(reason)
     expect(s.interrupts).toEqual([{ prompt_id: s.prompts[0].promptId }])
-    expect(s.queueDeletes).toEqual([[s.prompts[0].promptId]])
+    expect(s.queueDeletes).toEqual([])
   })
 
   it('times out a request that gets no answer, retrying reads before giving up', async () => {
@@ -441,6 +442,165 @@ describe('ComfyUI generator against a loopback ComfyUI server', () => {
       })()
       expect(e, url).toBeInstanceOf(ComfyError)
       expect((e as ComfyError).code).toBe('BAD_URL')
+    }
+  })
+})
+
+describe('ComfyUI generator against the real server\'s behaviour (server.py / execution.py, December 2024 and v0.3.64)', () => {
+  /** Waits for a condition the server reaches on its own time. */
+  async function until(cond: () => boolean, ms = 10_000): Promise<void> {
+    const end = Date.now() + ms
+    while (!cond()) {
+      if (Date.now() > end) throw new Error('condition not reached in time')
+      await new Promise((r) => setTimeout(r, 10))
+    }
+  }
+
+  it.each(['2024-12', '0.3.64'] as const)('a shot whose time limit passes while it is still queued is deleted from the queue and does not stop the shot running before it (%s server)', async (version) => {
+    const s = await server({ version, steps: 20, stepMs: 40 })
+    const { gen } = generator(s, 'txt2img-batch')
+    const { gen: hurried, logs } = generator(s, 'txt2img-batch', { timeoutMs: 500 })
+    const firstReq = request()
+    const first = gen.generate(firstReq, ctx())
+    await until(() => s.started.length === 1)
+    const err = await hurried.generate(request({ shot: { index: 4, seed: 99 } }), ctx()).catch((e: unknown) => e)
+    expect(err).toBeInstanceOf(ComfyTimeoutError)
+    const seg = await first // the running shot is not interrupted
+    expect(seg.frames).toBe(12)
+    expect(existsSync(firstReq.out.video)).toBe(true)
+    const [a, b] = s.prompts.map((p) => p.promptId)
+    expect(s.queueDeletes).toEqual([[b]])
+    expect(s.interrupts).toEqual([])
+    await new Promise((r) => setTimeout(r, 100))
+    expect(s.started).toEqual([a]) // the deleted one never ran
+    expect(logs.some((l) => l.includes(`removed prompt ${b} from the server's queue`))).toBe(true)
+  })
+
+  it('interrupts its own prompt, naming it, only while GET /queue shows it running (2024-12 server)', async () => {
+    const s = await server({ version: '2024-12', fault: { kind: 'hang' } })
+    const { gen } = generator(s, 'txt2img-batch', { timeoutMs: 800 })
+    const err = await gen.generate(request(), ctx()).catch((e: unknown) => e)
+    expect(err).toBeInstanceOf(ComfyTimeoutError)
+    expect(s.interrupts).toEqual([{ prompt_id: s.prompts[0].promptId }])
+    expect(s.queueDeletes).toEqual([])
+    const queueReads = s.requests.filter((r) => r.method === 'GET' && r.path === '/queue').length
+    expect(queueReads).toBeGreaterThanOrEqual(1)
+  })
+
+  it('waits for a server that restarts mid-render (connections refused for 2.5 s), then queues the shot again and finishes it with exact frames', async () => {
+    const s = await server({ steps: 10, stepMs: 40 })
+    const { gen, logs } = generator(s, 'txt2img-batch', { restartWaitMs: 10_000 })
+    let restarting: Promise<void> | undefined
+    const req = request()
+    const seg = await gen.generate(req, ctx(undefined, (p) => {
+      if (p > 0.2 && !restarting) restarting = s.restart(2500)
+    }))
+    await restarting
+    expect(seg.frames).toBe(12)
+    expect(s.prompts).toHaveLength(2)
+    expect(s.started).toEqual(s.prompts.map((p) => p.promptId))
+    const colours = await frameColours(req.out.video)
+    expect(colours).toHaveLength(12)
+    colours.forEach((c, i) => expect(near(c, frameColour(1234, i))).toBe(true))
+    expect(logs.some((l) => l.includes('waiting up to 10 s for the server to come back'))).toBe(true)
+    expect(logs.some((l) => l.includes('queueing the workflow again (1 of 2)'))).toBe(true)
+  })
+
+  it('gives up on a server that stays away longer than restartWaitMs, saying how long it waited', async () => {
+    const s = await server({ steps: 10, stepMs: 40 })
+    const { gen } = generator(s, 'txt2img-batch', { restartWaitMs: 1000 })
+    let restarting: Promise<void> | undefined
+    const err = await gen.generate(request(), ctx(undefined, (p) => {
+      if (p > 0.2 && !restarting) restarting = s.restart(4000)
+    })).catch((e: unknown) => e)
+    expect(err).toBeInstanceOf(ComfyConnectionError)
+    expect((err as Error).message).toContain('went away mid-prompt and did not come back within 1 s')
+    await restarting
+  })
+
+  it('queues a prompt lost in a quick restart again instead of waiting for the time limit (/history answers {} for it, GET /queue has it nowhere)', async () => {
+    const s = await server({ steps: 10, stepMs: 40 })
+    const { gen, logs } = generator(s, 'txt2img-batch', { timeoutMs: 8000 })
+    let restarting: Promise<void> | undefined
+    const started = Date.now()
+    const seg = await gen.generate(request(), ctx(undefined, (p) => {
+      if (p > 0.2 && !restarting) restarting = s.restart(0)
+    }))
+    await restarting
+    expect(seg.frames).toBe(12)
+    expect(Date.now() - started).toBeLessThan(5000)
+    expect(s.prompts).toHaveLength(2)
+    expect(logs.some((l) => l.includes(`no longer has prompt ${s.prompts[0].promptId}`))).toBe(true)
+  })
+
+  it('stops queueing again after `resubmits` losses with a ComfyPromptLostError', async () => {
+    const s = await server({ steps: 10, stepMs: 40 })
+    const { gen } = generator(s, 'txt2img-batch', { resubmits: 1, timeoutMs: 8000 })
+    // Restart the server each time a prompt starts running.
+    let stop = false
+    let restarts = 0
+    const restarter = (async () => {
+      while (!stop) {
+        if (s.started.length > restarts) {
+          restarts++
+          await new Promise((r) => setTimeout(r, 60))
+          await s.restart(0)
+        }
+        await new Promise((r) => setTimeout(r, 10))
+      }
+    })()
+    const err = await gen.generate(request(), ctx()).catch((e: unknown) => e)
+    stop = true
+    await restarter
+    expect(err).toBeInstanceOf(ComfyPromptLostError)
+    expect((err as ComfyPromptLostError).code).toBe('PROMPT_LOST')
+    expect((err as Error).message).toContain('queued 2 times and lost each time')
+    expect(s.prompts).toHaveLength(2)
+  })
+
+  it('takes the history entry arriving after execution_success in its stride: no "no entry yet" line', async () => {
+    const s = await server({ historyLagMs: 400 })
+    const { gen, logs } = generator(s, 'txt2img-batch')
+    const seg = await gen.generate(request(), ctx())
+    expect(seg.frames).toBe(12)
+    expect(logs.filter((l) => /no entry yet/.test(l))).toEqual([])
+    // Polled quietly with a short backoff, not hammered.
+    expect(s.requests.filter((r) => r.path.startsWith('/history/')).length).toBeLessThan(15)
+  })
+
+  it('says to update ComfyUI, not to install a node pack, when core nodes are missing (Wan 2.2 S2V on a December 2024 server)', async () => {
+    const s = await server({ version: '2024-12', nodes: [...CORE_NODES, 'ModelSamplingSD3'] })
+    const { gen } = generator(s, 'wan22-s2v')
+    const err = await gen.generate(request({ shot: { continuesPrevious: true }, initKeyframe: initPng }), ctx()).catch((e: unknown) => e)
+    expect(err).toBeInstanceOf(ComfyMissingNodeError)
+    const e = err as ComfyMissingNodeError
+    expect(e.missing).toEqual(['AudioEncoderEncode', 'AudioEncoderLoader', 'WanSoundImageToVideo'])
+    expect(e.core).toEqual(e.missing)
+    expect(e.message).toContain('ship with ComfyUI itself')
+    expect(e.message).toContain('update ComfyUI')
+    expect(e.message).not.toMatch(/custom node/i)
+
+    // The same from a /prompt refusal in that server's words (a proxy that hides /object_info, a race with an update).
+    const body = JSON.stringify({ error: { type: 'invalid_prompt', message: 'Cannot execute because node WanSoundImageToVideo does not exist.', details: "Node ID '#12'", extra_info: {} }, node_errors: [] })
+    const r = promptRejectionError(new ComfyHttpError('400', 400, 'POST /prompt', body), s.url, 'wan22-s2v')
+    expect(r).toBeInstanceOf(ComfyPromptError)
+    expect(r.message).toContain('update ComfyUI')
+    expect(r.message).not.toMatch(/custom node/i)
+    // A custom node beside a core one: each gets its own fix.
+    const both = missingNodeError(s.url, 'mine', ['VHS_VideoCombine', 'WanSoundImageToVideo'], { VHS_VideoCombine: 'ComfyUI-VideoHelperSuite' })
+    expect(both.message).toContain('WanSoundImageToVideo ships with ComfyUI itself')
+    expect(both.message).toContain('for VHS_VideoCombine, install ComfyUI-VideoHelperSuite')
+  })
+
+  it('reads the missing-node refusal of both versions from the loopback server (invalid_prompt; node_errors [] in 2024, {} in 0.3.64)', async () => {
+    for (const version of ['2024-12', '0.3.64'] as const) {
+      const s = await server({ version, fault: { kind: 'reject-prompt', style: 'missing-node', classType: 'KSampler' } })
+      const { gen } = generator(s, 'txt2img-batch')
+      const err = await gen.generate(request(), ctx()).catch((e: unknown) => e)
+      expect(err).toBeInstanceOf(ComfyPromptError)
+      expect((err as ComfyPromptError).errorType).toBe('invalid_prompt')
+      expect((err as ComfyPromptError).missingNodes).toEqual(['KSampler'])
+      expect((err as Error).message).toContain('update ComfyUI')
     }
   })
 })

@@ -8,8 +8,17 @@
  * - the websocket (/ws?clientId=…) gets status, execution_start, execution_cached, then per node
  *   executing → progress… → executed, execution_success and executing {node: null}, plus a binary
  *   preview frame and messages of another prompt that the client must ignore;
- * - GET /history/{id}, GET /view, POST /upload/image (multipart), POST /interrupt {prompt_id},
- *   POST /queue {delete}, all recorded.
+ * - GET /history/{id}, GET /queue, GET /view, POST /upload/image (multipart), POST /interrupt
+ *   {prompt_id}, POST /queue {delete}, all recorded.
+ *
+ * As the real server does: execution_success goes out before the history entry is written (main.py
+ * calls task_done after execute returns), and the prompt stays in queue_running until then; a
+ * restart forgets the queue and the history (they live in memory) but keeps input/ and output/.
+ * `version` picks the behaviour where ComfyUI's versions differ: '2024-12' (59d58b11) ignores
+ * /interrupt's prompt_id and stops whatever runs; '0.3.64' (after 464ba1d6, September 2025)
+ * interrupts only the named prompt when it is the one running; both refuse an unknown node class
+ * as invalid_prompt "Cannot execute because node X does not exist." (node_errors [] in 2024, {}
+ * in 0.3.64); 'latest' (the default) also honours prompt_id and says missing_node_type.
  *
  * The "model" renders the graph it was given: the output node's frames are flat colours whose
  * red channel encodes the seed and whose green channel encodes the frame index (`frameColour`),
@@ -45,7 +54,13 @@ export type ComfyFault =
   /** POST /prompt rejects the workflow with a 400 although /object_info listed its nodes. */
   | { kind: 'reject-prompt'; style: 'missing-node' | 'invalid-prompt' | 'value-not-in-list'; classType: string }
 
+export type ComfyVersion = '2024-12' | '0.3.64' | 'latest'
+
 export interface ComfyServerOptions {
+  /** Which server's behaviour to follow where they differ (default 'latest'). */
+  version?: ComfyVersion
+  /** Delay between execution_success and the history entry, ms (default 20). */
+  historyLagMs?: number
   /** Node classes the server has (default: CORE_NODES). */
   nodes?: string[]
   /** Choices of combo inputs by input name (ckpt_name → files), listed on every class. */
@@ -91,6 +106,10 @@ export interface ComfyServer {
   rendered: Map<string, { requested: number; made: number; seed: number; width: number; height: number }>
   inputDir: string
   setFault(fault: ComfyFault): void
+  /** Stops the server as a restart does (connections refused, queue and history forgotten) and listens again on the same port after `downMs`. */
+  restart(downMs: number): Promise<void>
+  /** Prompts that started running, in order. */
+  started: string[]
   close(): Promise<void>
 }
 
@@ -118,13 +137,18 @@ export async function startComfyServer(opts: ComfyServerOptions = {}): Promise<C
   const steps = opts.steps ?? 4
   const stepMs = opts.stepMs ?? 15
   let fault: ComfyFault = opts.fault ?? { kind: 'none' }
+  const version = opts.version ?? 'latest'
+  const historyLagMs = opts.historyLagMs ?? 20
+  // A restart bumps the generation: the prompt that was running stops without a trace.
+  let generation = 0
+  const numbers = new Map<string, number>()
   let promptPosts = 0
   let number = 0
 
   const sockets = new Map<string, WebSocket>()
   const history: Record<string, unknown> = {}
   const pending: QueuedPrompt[] = []
-  let running: { promptId: string; interrupted: boolean } | undefined
+  let running: { promptId: string; interrupted: boolean; prompt: QueuedPrompt } | undefined
   let worker: Promise<void> | undefined
   let closing = false
 
@@ -138,6 +162,20 @@ export async function startComfyServer(opts: ComfyServerOptions = {}): Promise<C
     socketsOpened: 0,
     rendered: new Map(),
     inputDir: dirs.input,
+    started: [],
+    restart: async (downMs) => {
+      generation++
+      pending.length = 0
+      running = undefined
+      for (const id of Object.keys(history)) delete history[id]
+      for (const ws of sockets.values()) ws.terminate()
+      sockets.clear()
+      server.closeAllConnections()
+      await new Promise<void>((r) => server.close(() => r()))
+      await sleep(downMs)
+      number = 0
+      await new Promise<void>((r) => server.listen(port, '127.0.0.1', () => r()))
+    },
     setFault: (f) => {
       fault = f
       promptPosts = 0
@@ -223,7 +261,11 @@ export async function startComfyServer(opts: ComfyServerOptions = {}): Promise<C
 
   async function execute(q: QueuedPrompt): Promise<void> {
     const { promptId, clientId } = q
-    running = { promptId, interrupted: false }
+    const me = { promptId, interrupted: false, prompt: q }
+    running = me
+    state.started.push(promptId)
+    const gen = generation
+    const dead = () => gen !== generation || closing
     const now = () => Date.now()
     const messages: Array<[string, unknown]> = []
     const message = (type: string, data: Record<string, unknown>) => {
@@ -239,7 +281,7 @@ export async function startComfyServer(opts: ComfyServerOptions = {}): Promise<C
     let failed = false
     const finish = (ok: boolean) => {
       history[promptId] = {
-        prompt: [number, promptId, q.prompt, { client_id: clientId }, [outNode]],
+        prompt: [numbers.get(promptId) ?? 0, promptId, q.prompt, { client_id: clientId }, [outNode]],
         outputs,
         status: { status_str: ok ? 'success' : 'error', completed: ok, messages },
         meta: {},
@@ -250,7 +292,7 @@ export async function startComfyServer(opts: ComfyServerOptions = {}): Promise<C
       failed = true
     }
     for (const id of order(q.prompt, outNode)) {
-      if (running.interrupted) {
+      if (me.interrupted) {
         interrupted(id)
         break
       }
@@ -258,12 +300,14 @@ export async function startComfyServer(opts: ComfyServerOptions = {}): Promise<C
       const cls = q.prompt[id].class_type
       if (SAMPLER_CLASSES.has(cls)) {
         if (fault.kind === 'hang') {
-          while (!running.interrupted && !closing) await sleep(20)
+          while (!me.interrupted && !dead()) await sleep(20)
+          if (dead()) return
           interrupted(id)
           break
         }
-        for (let k = 1; k <= steps && !running.interrupted; k++) {
+        for (let k = 1; k <= steps && !me.interrupted; k++) {
           await sleep(stepMs)
+          if (dead()) return
           send(clientId, 'progress', { value: k, max: steps, prompt_id: promptId, node: id })
           // Noise the client must ignore: another prompt's progress, and a binary preview.
           send(clientId, 'progress', { value: 1, max: 1, prompt_id: 'someone-elses-prompt', node: '3' })
@@ -271,7 +315,7 @@ export async function startComfyServer(opts: ComfyServerOptions = {}): Promise<C
           if (ws && ws.readyState === ws.OPEN) ws.send(Buffer.concat([Buffer.from([0, 0, 0, 1, 0, 0, 0, 1]), Buffer.from('not really a jpeg')]))
           if (k === 1 && fault.kind === 'ws-close') sockets.get(clientId)?.terminate()
         }
-        if (running.interrupted) {
+        if (me.interrupted) {
           interrupted(id)
           break
         }
@@ -287,12 +331,16 @@ export async function startComfyServer(opts: ComfyServerOptions = {}): Promise<C
       }
       if (id === outNode) {
         const out = await render(q, outNode)
+        if (dead()) return
         outputs = { [outNode]: out }
         send(clientId, 'executed', { node: id, display_node: id, output: out, prompt_id: promptId })
       }
       executed.push(id)
     }
     if (!failed) message('execution_success', { prompt_id: promptId, timestamp: now() })
+    // The real server writes the history entry only after execute() has returned.
+    await sleep(historyLagMs)
+    if (dead()) return
     finish(!failed)
     running = undefined
     send(clientId, 'executing', { node: null, prompt_id: promptId })
@@ -315,10 +363,13 @@ export async function startComfyServer(opts: ComfyServerOptions = {}): Promise<C
     for (const [id, node] of Object.entries(prompt)) {
       const rejected = fault.kind === 'reject-prompt' && fault.classType === node.class_type
       if (!nodes.has(node.class_type) || (rejected && fault.kind === 'reject-prompt' && fault.style !== 'value-not-in-list')) {
-        if (fault.kind === 'reject-prompt' && fault.style === 'invalid-prompt')
+        if ((fault.kind === 'reject-prompt' && fault.style === 'invalid-prompt') || version !== 'latest')
           return {
             status: 400,
-            body: { error: { type: 'invalid_prompt', message: `Cannot execute because node ${node.class_type} does not exist.`, details: `Node ID '#${id}'`, extra_info: {} }, node_errors: [] },
+            body: {
+              error: { type: 'invalid_prompt', message: `Cannot execute because node ${node.class_type} does not exist.`, details: `Node ID '#${id}'`, extra_info: {} },
+              node_errors: version === '2024-12' ? [] : {},
+            },
           }
         return {
           status: 400,
@@ -411,6 +462,7 @@ export async function startComfyServer(opts: ComfyServerOptions = {}): Promise<C
       const q: QueuedPrompt = { promptId: randomUUID(), clientId: data.client_id ?? '', prompt: data.prompt }
       state.prompts.push(q)
       pending.push(q)
+      numbers.set(q.promptId, number)
       json(res, 200, { prompt_id: q.promptId, number: number++, node_errors: {} })
       pump()
       return
@@ -419,6 +471,10 @@ export async function startComfyServer(opts: ComfyServerOptions = {}): Promise<C
       if (fault.kind === 'garbage' && fault.endpoint === 'history') return json(res, 200, { oops: 'no' })
       const id = decodeURIComponent(url.pathname.slice('/history/'.length))
       return json(res, 200, history[id] ? { [id]: history[id] } : {})
+    }
+    if (route === 'GET /queue') {
+      const item = (p: QueuedPrompt) => [numbers.get(p.promptId) ?? 0, p.promptId, p.prompt, { client_id: p.clientId }, []]
+      return json(res, 200, { queue_running: running ? [item(running.prompt)] : [], queue_pending: pending.map(item) })
     }
     if (route === 'GET /view') {
       const filename = url.searchParams.get('filename') ?? ''
@@ -452,8 +508,9 @@ export async function startComfyServer(opts: ComfyServerOptions = {}): Promise<C
         data = {}
       }
       state.interrupts.push(data)
-      // Current servers: only the named prompt, when it is the one running; no id: whatever runs.
-      if (running && (!data.prompt_id || data.prompt_id === running.promptId)) running.interrupted = true
+      // Since September 2025: only the named prompt, when it is the one running; no id (or an
+      // older server): whatever runs.
+      if (running && (version === '2024-12' || !data.prompt_id || data.prompt_id === running.promptId)) running.interrupted = true
       return void res.writeHead(200).end()
     }
     if (route === 'POST /queue') {
@@ -492,6 +549,7 @@ export async function startComfyServer(opts: ComfyServerOptions = {}): Promise<C
     })
   })
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()))
-  state.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
+  const port = (server.address() as AddressInfo).port
+  state.url = `http://127.0.0.1:${port}`
   return state
 }

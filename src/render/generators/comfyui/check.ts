@@ -2,6 +2,7 @@
  * What a workflow needs from a server, checked against GET /object_info before anything is
  * queued, and what a 400 from POST /prompt means. Pure functions: data in, errors out.
  */
+import { CORE_NODE_CLASSES } from './coreNodes.js'
 import { ComfyHttpError, ComfyMissingModelError, ComfyMissingNodeError, ComfyPromptError, type MissingModel, type NodeErrorSummary } from './errors.js'
 import { oneLine } from './http.js'
 import { PromptRejected, type ApiWorkflow, type ObjectInfo } from './protocol.js'
@@ -13,15 +14,33 @@ export function missingNodeClasses(workflow: ApiWorkflow, info: ObjectInfo): str
   return [...missing].sort()
 }
 
+/**
+ * What to do about missing node classes: a class the template names a pack for, or one ComfyUI
+ * does not ship, comes from a custom node pack; a core class (CORE_NODE_CLASSES) means the server
+ * is older than the node, so ComfyUI itself needs updating.
+ */
 export function missingNodeError(origin: string, workflow: string, missing: string[], hints: Record<string, string> = {}): ComfyMissingNodeError {
-  const packs = [...new Set(missing.map((c) => hints[c]).filter((h): h is string => Boolean(h)))]
-  const how = packs.length
-    ? `install ${packs.join(' and ')} (ComfyUI-Manager → "Install Missing Custom Nodes", or git clone into ComfyUI/custom_nodes/) and restart ComfyUI`
-    : 'install the custom node pack that provides them (ComfyUI-Manager → "Install Missing Custom Nodes") and restart ComfyUI'
+  const core = missing.filter((c) => !hints[c] && CORE_NODE_CLASSES.has(c))
+  const custom = missing.filter((c) => !core.includes(c))
+  const fixes: string[] = []
+  if (core.length)
+    fixes.push(
+      `${core.join(', ')} ${core.length > 1 ? 'ship' : 'ships'} with ComfyUI itself and this server is older than ${core.length > 1 ? 'them' : 'it'}: update ComfyUI (git pull in its folder, or ComfyUI-Manager → "Update ComfyUI", or the desktop app's update) and restart it`,
+    )
+  if (custom.length) {
+    const packs = [...new Set(custom.map((c) => hints[c]).filter((h): h is string => Boolean(h)))]
+    const what = core.length ? `for ${custom.join(', ')}, ` : ''
+    fixes.push(
+      packs.length
+        ? `${what}install ${packs.join(' and ')} (ComfyUI-Manager → "Install Missing Custom Nodes", or git clone into ComfyUI/custom_nodes/) and restart ComfyUI`
+        : `${what}install the custom node pack that provides ${custom.length > 1 || core.length ? 'them' : 'it'} (ComfyUI-Manager → "Install Missing Custom Nodes") and restart ComfyUI`,
+    )
+  }
   return new ComfyMissingNodeError(
-    `the ComfyUI server at ${origin} lacks node${missing.length > 1 ? 's' : ''} ${missing.join(', ')} that workflow "${workflow}" needs: ${how}, or choose another workflow`,
+    `the ComfyUI server at ${origin} lacks node${missing.length > 1 ? 's' : ''} ${missing.join(', ')} that workflow "${workflow}" needs: ${fixes.join('; ')}; or choose another workflow`,
     missing,
     workflow,
+    core,
   )
 }
 

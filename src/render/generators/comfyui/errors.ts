@@ -16,6 +16,7 @@ export type ComfyErrorCode =
   | 'INTERRUPTED'
   | 'TIMEOUT'
   | 'NO_OUTPUT'
+  | 'PROMPT_LOST'
   | 'TEMPLATE'
 
 /** Codes the user fixes (the URL, the server's node packs and models, the template): kind `input`; the rest are failures. */
@@ -67,12 +68,14 @@ export class ComfyProtocolError extends ComfyError {
   }
 }
 
-/** The server lacks node classes the workflow uses (a custom node pack is not installed). */
+/** The server lacks node classes the workflow uses (a custom node pack is not installed, or ComfyUI is too old for core ones). */
 export class ComfyMissingNodeError extends ComfyError {
   constructor(
     message: string,
     readonly missing: string[],
     readonly workflow: string,
+    /** The missing classes that ship with ComfyUI itself (the server needs updating). */
+    readonly core: string[] = [],
   ) {
     super('MISSING_NODES', message)
     this.name = 'ComfyMissingNodeError'
@@ -140,6 +143,14 @@ export class ComfyInterruptedError extends ComfyError {
   constructor(message: string) {
     super('INTERRUPTED', message)
     this.name = 'ComfyInterruptedError'
+  }
+}
+
+/** The server forgot the prompt (a restart empties its queue and history) more often than the client resubmits. */
+export class ComfyPromptLostError extends ComfyError {
+  constructor(message: string) {
+    super('PROMPT_LOST', message)
+    this.name = 'ComfyPromptLostError'
   }
 }
 

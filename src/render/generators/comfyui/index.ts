@@ -44,6 +44,10 @@ export interface ComfyGeneratorOptions {
   pollIntervalMs?: number
   /** First retry delay, ms (default 500, doubling). */
   retryDelayMs?: number
+  /** How long a shot waits for a server that went away mid-prompt (a restart), ms (default 60 000); then its prompt is queued again. */
+  restartWaitMs?: number
+  /** How many times a shot queues its prompt again when the server lost it (default 2). */
+  resubmits?: number
   /** The render's frame rate, for the maxFrames capability of workflows with a native rate (default 30). */
   fps?: number
   /** Overrides the workflow's default negative prompt. */
@@ -83,6 +87,8 @@ export function createComfyGenerator(opts: ComfyGeneratorOptions): ComfyGenerato
     retries: opts.retries,
     retryDelayMs: opts.retryDelayMs,
     pollIntervalMs: opts.pollIntervalMs,
+    restartWaitMs: opts.restartWaitMs,
+    resubmits: opts.resubmits,
     onLog: opts.onLog,
   })
   const id = `comfyui:${template.name}`

@@ -141,3 +141,11 @@ export const WsProgress = WithPrompt.extend({ value: z.number(), max: z.number()
 export const WsExecuted = WithPrompt.extend({ node: z.union([z.string(), z.number()]).transform(String), output: NodeOutput.nullable().optional() })
 export const WsCached = WithPrompt.extend({ nodes: z.array(z.union([z.string(), z.number()]).transform(String)).default([]) })
 export const WsPromptOnly = WithPrompt
+
+/**
+ * GET /queue: the prompts running and waiting, each as the queue item
+ * [number, prompt_id, prompt, extra_data, outputs_to_execute, …] (later versions drop sensitive fields).
+ */
+const QueueItem = z.array(z.unknown()).min(2)
+export const QueueInfo = z.looseObject({ queue_running: z.array(QueueItem), queue_pending: z.array(QueueItem) })
+export type QueueInfo = z.infer<typeof QueueInfo>
