@@ -73,6 +73,7 @@ export {
   ComfyExecutionError,
   ComfyInterruptedError,
   ComfyTimeoutError,
+  ComfyPromptLostError,
   ComfyTemplateError,
   type ComfyErrorCode,
 } from './render/generators/comfyui/errors.js'

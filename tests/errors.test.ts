@@ -83,6 +83,7 @@ const ROWS: Record<string, Row> = {
   },
   ComfyInterruptedError: { make: () => new api.ComfyInterruptedError('interrupted by someone else'), kind: 'failure', code: 'INTERRUPTED' },
   ComfyTimeoutError: { make: () => new api.ComfyTimeoutError('shot 1 took too long', 1000), kind: 'failure', code: 'TIMEOUT', fields: { limitMs: 1000 } },
+  ComfyPromptLostError: { make: () => new api.ComfyPromptLostError('prompt abc was lost in a server restart'), kind: 'failure', code: 'PROMPT_LOST' },
   ComfyTemplateError: { make: () => new api.ComfyTemplateError('ComfyUI workflow "nope" not found'), kind: 'input', code: 'TEMPLATE' },
   BriefError: {
     make: () => new api.BriefError('brief.md', [{ path: 'output.fps', message: 'expected an integer' }]),
