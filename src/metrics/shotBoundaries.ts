@@ -73,6 +73,12 @@ export interface CutDetectorOptions {
   flashSimilarity?: number
   /** Shortest shot in frames. Default 4. */
   minShotFrames?: number
+  /** Share of the picture that must be new for the structure distance to count in full. Default 0.3. */
+  spreadFull?: number
+  /** Largest normalised-luma difference (in frame sds) of two look-alike grid cells. Default 0.5. */
+  cellLumaTol?: number
+  /** Largest chroma difference of two look-alike grid cells. Default 0.06. */
+  cellChromaTol?: number
 }
 
 export const DEFAULT_CUT_OPTIONS: Required<CutDetectorOptions> = {
@@ -85,6 +91,9 @@ export const DEFAULT_CUT_OPTIONS: Required<CutDetectorOptions> = {
   flashFrames: 2,
   flashSimilarity: 0.5,
   minShotFrames: 4,
+  spreadFull: 0.3,
+  cellLumaTol: 0.5,
+  cellChromaTol: 0.06,
 }
 
 const HUE_BINS = 12
@@ -104,6 +113,14 @@ export interface FrameDescriptor {
   luma: Float32Array
   width: number
   height: number
+  /**
+   * A coarse grid (`gridW`×`gridH` cells) of [normalised luma, chroma u, chroma v] per cell: luma
+   * as (mean − frame mean) / frame sd, chroma as gain-free opponent ratios. Says how much of the
+   * picture changed, so a local change (a bar, an object) is told from a change everywhere.
+   */
+  cells: Float32Array
+  gridW: number
+  gridH: number
 }
 
 /**
@@ -151,10 +168,74 @@ export function describeFrame(rgb: Uint8Array, width: number, height: number): F
     }
   }
   for (let i = 0; i < HIST_BINS; i++) hist[i] /= n
+  const grid = describeCells(rgb, y, width, height, mean, sd)
   // Tiny frames are compared as they are.
-  if (width < 32 || height < 16) return { hist, luma: Float32Array.from(y), width, height }
+  if (width < 32 || height < 16) return { hist, luma: Float32Array.from(y), width, height, ...grid }
   const half = halve(y, width, height)
-  return { hist, luma: half.data, width: half.width, height: half.height }
+  return { hist, luma: half.data, width: half.width, height: half.height, ...grid }
+}
+
+/** Cells across the frame's width in the coarse grid. */
+const GRID_W = 8
+/** Offset in the chroma ratios' denominator: keeps dark pixels' chroma (noise) near zero. */
+const CHROMA_DARK = 60
+
+function describeCells(rgb: Uint8Array, y: Uint8Array, width: number, height: number, mean: number, sd: number): { cells: Float32Array; gridW: number; gridH: number } {
+  const gridW = Math.min(GRID_W, width)
+  const gridH = Math.max(1, Math.min(height, Math.round((GRID_W * height) / width)))
+  const cells = new Float32Array(gridW * gridH * 3)
+  const count = new Float32Array(gridW * gridH)
+  for (let yy = 0; yy < height; yy++) {
+    const row = Math.min(gridH - 1, Math.floor((yy * gridH) / height)) * gridW
+    for (let x = 0; x < width; x++) {
+      const c = row + Math.min(gridW - 1, Math.floor((x * gridW) / width))
+      const i = yy * width + x
+      const p = i * 3
+      const r = rgb[p]
+      const g = rgb[p + 1]
+      const b = rgb[p + 2]
+      const d = r + g + b + CHROMA_DARK
+      cells[c * 3] += (y[i] - mean) / sd
+      cells[c * 3 + 1] += (r - g) / d
+      cells[c * 3 + 2] += (r + g - 2 * b) / d
+      count[c]++
+    }
+  }
+  for (let c = 0; c < count.length; c++) for (let k = 0; k < 3; k++) cells[c * 3 + k] /= Math.max(1, count[c])
+  return { cells, gridW, gridH }
+}
+
+/**
+ * Share of `b`'s cells, 0..1, that have no look-alike among `a`'s cells within `reach` cells: how
+ * much of the picture is new. A cut renews nearly all of it, a bar or an object crossing a part.
+ */
+export function changedShare(a: FrameDescriptor, b: FrameDescriptor, reach: number, lumaTol: number, chromaTol: number): number {
+  const gw = b.gridW
+  const gh = b.gridH
+  let changed = 0
+  for (let cy = 0; cy < gh; cy++)
+    for (let cx = 0; cx < gw; cx++) {
+      const q = (cy * gw + cx) * 3
+      let found = false
+      for (let dy = -reach; dy <= reach && !found; dy++) {
+        const y1 = cy + dy
+        if (y1 < 0 || y1 >= gh) continue
+        for (let dx = -reach; dx <= reach; dx++) {
+          const x1 = cx + dx
+          if (x1 < 0 || x1 >= gw) continue
+          const p = (y1 * gw + x1) * 3
+          if (
+            Math.abs(a.cells[p] - b.cells[q]) <= lumaTol &&
+            Math.hypot(a.cells[p + 1] - b.cells[q + 1], a.cells[p + 2] - b.cells[q + 2]) <= chromaTol
+          ) {
+            found = true
+            break
+          }
+        }
+      }
+      if (!found) changed++
+    }
+  return changed / (gw * gh)
 }
 
 /** `1 − Σ min(p, q)`: 0 for equal colour distributions, 1 for disjoint ones. */
@@ -250,7 +331,14 @@ export class ShotBoundaryDetector {
     // Both ways: matching a wide shot's flat background into a close-up succeeds, the reverse does not.
     const forward = compensatedSimilarity(a.luma, b.luma, a.width, a.height, radius, step).texturedStructure
     const backward = compensatedSimilarity(b.luma, a.luma, a.width, a.height, radius, step).texturedStructure
-    return Math.max(1 - Math.min(forward, backward), this.o.histScale * h)
+    const o = this.o
+    // Both ways too: a bar appearing is new in b, one leaving is new in a.
+    const share = Math.max(
+      changedShare(a, b, gap, o.cellLumaTol, o.cellChromaTol),
+      changedShare(b, a, gap, o.cellLumaTol, o.cellChromaTol),
+    )
+    const structure = (1 - Math.min(forward, backward)) * Math.min(1, share / o.spreadFull)
+    return Math.max(structure, o.histScale * h, Math.min(share, h))
   }
 
   private decide(i: number): void {
