@@ -1,25 +1,36 @@
 /**
- * Shot-boundary (hard cut) detection from small decoded RGB frames, streaming.
+ * Shot-boundary detection (hard cuts, dissolves, fades through black) from small decoded RGB
+ * frames, streaming.
  *
  * Design (thresholds are `CutDetectorOptions`, defaults in `DEFAULT_CUT_OPTIONS`):
  *
- * 1. Per frame, two descriptors that a global brightness change (gain or lift: the beat pulses
+ * 1. Per frame, descriptors that a global brightness change (gain or lift: the beat pulses
  *    music-video generators add) leaves alone:
  *    - a colour histogram: hue (12 bins) × saturation (3 bins) for coloured pixels, and for the
  *      others (saturation < 0.2 or value < 24) their luma normalised by the frame's mean and
  *      standard deviation (6 bins); normalised to sum 1;
- *    - the luma at half size (80×45 for 160×90).
- * 2. The score of frame b against frame a, 0..1, is the larger of
+ *    - the luma at half size (80×45 for 160×90);
+ *    - a coarse grid (8 cells across) of cell means: luma normalised by the frame's mean and sd,
+ *      and gain-free chroma ratios (r − g, r + g − 2b over r + g + b); and the cells' mean RGB.
+ *    The changed share of a pair of frames is the share of cells (either way, keeping the larger)
+ *    with no look-alike cell within `gap` cells in the other frame: a cut renews nearly all the
+ *    picture, a bar, an object or a flash of light a part of it.
+ * 2. The score of frame b against frame a, 0..1, is the largest of
  *    - the structure distance: 1 − the motion-compensated contrast-structure similarity of the two
  *      half-size lumas (temporal.ts `compensatedSimilarity`: each 8×8 window is matched within
  *      ±`searchFraction` of the width, ±27 px at 160 px wide, so a pan, a zoom or a moving object
  *      finds itself again), averaged over the textured windows only (two flat windows look alike
  *      whatever they show), and computed both ways, keeping the worse: the flat background of a
  *      wide shot matches into a close-up of the same place, but the close-up's figure does not
- *      match into the wide shot;
+ *      match into the wide shot; scaled down by changed share / `spreadFull` when that is under 1,
+ *      so a local change (a bright bar jumping back across the frame, an object entering) does not
+ *      count as a change of the whole picture;
  *    - `histScale` × the histogram distance `1 − Σ min(p, q)`: catches cuts between flat, untextured
  *      pictures (two colour fields), but only when the colours change almost completely, since
- *      colour-grading pulses move histograms too.
+ *      colour-grading pulses move histograms too;
+ *    - the histogram distance capped by the changed share: scenes of one layout in other colours
+ *      (structure alike, the distribution of colours not) change the whole picture, a colour
+ *      pulse or a local change does not.
  * 3. Frame i (the first frame of a new shot) is a candidate when its score against frame i−1 is at
  *    least `minScore` AND at least `adaptiveRatio` times the median score of its `window`
  *    neighbours on each side (PySceneDetect's adaptive detector: motion beyond the search raises
@@ -34,10 +45,21 @@
  *    dropped by step 3: its frames' high scores raise each other's local median.)
  * 5. Minimum shot length: a candidate less than `minShotFrames` after the previous cut (or after
  *    frame 0) keeps only the stronger of the two.
+ * 6. Gradual transitions (`decideGradual`): frames a < b at most `gradualFrames` apart, with no cut
+ *    reported from a − `steadyFrames` on, whose colour part of the score is ≥ `minScore`, each
+ *    steady against the frame `steadyFrames` outside the span (≤ a quarter of that change), and
+ *    every frame between them a mix αA + βB (α, β ≥ 0) of the two in the grid's cell RGB, within
+ *    `mixMisfit` of |A − B|: a dissolve (α + β = 1) or a fade through black (α + β < 1). A pan or
+ *    a moving object makes in-between frames that are no such mix. Reported once, mid-span.
+ * 7. A fade to black: a cut (or gradual transition) within `gradualFrames` after the previous
+ *    cut, with a black frame (mean of max(R, G, B) under `darkLuma`) between them, is the way out
+ *    of the same transition and is not reported again.
  *
- * The detector keeps the descriptors of the last `max(window, flashFrames) + flashFrames + 2`
- * frames (≈ 15 KB each at 160×90, never the frames) and one score per frame; decisions lag
- * `max(window, flashFrames)` frames behind the input. Cost ≈ 2.5 ms per 160×90 frame.
+ * The detector keeps the descriptors of the last `max(window, flashFrames, steadyFrames) +
+ * flashFrames + 2` frames (≈ 15 KB each at 160×90, never the frames), the colour descriptors
+ * (≈ 1 KB) of the last `gradualFrames + 2 × steadyFrames` and more, and two numbers per frame;
+ * decisions lag `max(window, flashFrames, steadyFrames)` frames behind the input. Cost ≈ 3 ms per
+ * 160×90 frame (bench/cuts-hard.mjs: ≈ 1.2× the detector before steps 6–7 and the grid).
  *
  * Measured at 160×90: synthetic hard cuts (tests/shotBoundaries.test.ts) score 0.52–1.0, fast
  * motion 0.02–0.3 per frame, a pan faster than the search ≈ 0.2 on every frame (the adaptive
@@ -46,8 +68,13 @@
  * visible cut was found within a frame and nothing else: visible cuts scored 0.44–0.81, beat
  * punches and gestures at most 0.33, hence `minScore` 0.4.
  *
- * Not handled: gradual transitions (dissolves, fades, wipes) are not reported as cuts. An insert
- * longer than `flashFrames` (e.g. 9 black frames) is a shot of its own: a cut into it and one out.
+ * Generated hard cases (tests/helpers/hardCuts.ts, `npm run bench:cuts`): same-layout palette cuts
+ * under a sweeping bar, the bar alone, whip pans, flashes, fast local motion, dissolves, fades;
+ * precision and recall on the dev and the held-out sets are printed there.
+ *
+ * Not handled: wipes and other gradual transitions that are not mixes of their ends; a dissolve
+ * between two pictures with the same colours (the gradual check looks at colour only). A black
+ * insert of up to `gradualFrames` frames is one transition (one cut), a longer one a shot of its own.
  * A nearly flat picture with a single edge entering or leaving can score up to ≈ 0.4 (few
  * textured windows to average); only the adaptive ratio guards that case.
  */
