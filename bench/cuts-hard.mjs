@@ -3,7 +3,7 @@
 // pans, flashes, fast local motion, dissolves, fades), for the detector at BASELINE_REF (default:
 // the commit before the hard-case work) and the current one, on the dev set (tuned on) and the
 // held-out test set (never tuned on); and each detector's cost per frame.
-// Run: npm run bench:cuts   (options: --set dev|test, --per-kind N, --verbose; CUT_OPTS='{"minScore":0.3}'
+// Run: npm run bench:cuts   (options: --set dev|test, --per-kind N, --kinds whip,fade, --verbose; CUT_OPTS='{"minScore":0.3}'
 // gives the current detector options, for tuning on the dev set)
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { execFileSync } from 'node:child_process'
@@ -41,7 +41,8 @@ try {
   const detectors = { before: Baseline, after: ShotBoundaryDetector }
 
   for (const set of sets) {
-    const cases = hardSet(set, perKind)
+    const only = opt('--kinds')?.split(',')
+    const cases = hardSet(set, perKind).filter((c) => !only || only.includes(c.kind))
     /** totals[detector][kind] = { tp, fp, fn } */
     const totals = { before: {}, after: {} }
     const time = { before: 0, after: 0 }
@@ -80,7 +81,7 @@ try {
     }
     const sum = (byKind) => Object.values(byKind).reduce((a, b) => ({ tp: a.tp + b.tp, fp: a.fp + b.fp, fn: a.fn + b.fn }), { tp: 0, fp: 0, fn: 0 })
     console.log(`\n${set} set: ${cases.length} videos (${perKind} per kind), ${frames} frames at 160 px wide`)
-    for (const kind of HARD_KINDS) console.log(`  ${kind.padEnd(9)} before ${pr(totals.before[kind]).padEnd(36)} after ${pr(totals.after[kind])}`)
+    for (const kind of HARD_KINDS.filter((k) => totals.before[k])) console.log(`  ${kind.padEnd(9)} before ${pr(totals.before[kind]).padEnd(36)} after ${pr(totals.after[kind])}`)
     console.log(`  ${'all'.padEnd(9)} before ${pr(sum(totals.before)).padEnd(36)} after ${pr(sum(totals.after))}`)
     const msB = time.before / frames
     const msA = time.after / frames

@@ -9,7 +9,7 @@
  * - `palette`: scenes with one layout (flat shapes) and different palettes (hues turned), hard cuts,
  *   and a bright bar sweeping across the frame that jumps back to the left edge (not a cut);
  * - `sweep`: the bar alone over one scene (no cut);
- * - `whip`: a still view, a fast pan with motion blur across a wide scene, a still view (no cut);
+ * - `whip`: a still view, a fast pan across a wide scene (motion blur in even cases), a still view (no cut);
  * - `flash`: one or two white frames (the second half strength) over a scene (no cut);
  * - `motion`: a large object crossing the frame fast, then a hard cut to another layout;
  * - `dissolve`: a cross-fade between two scenes (one cut, anywhere in the dissolve);
@@ -138,8 +138,8 @@ function mix(out: Uint8Array, a: Uint8Array, b: Uint8Array, t: number): void {
 /** Parameter ranges that differ between the sets (the test set is not a replay of the dev set). */
 function ranges(set: HardSet) {
   return set === 'dev'
-    ? { barSpeed: [12, 60], barWidth: [0.12, 0.2], whipSpeed: [40, 70], objSpeed: [18, 30], dissolve: [8, 16], fade: [6, 10], hueTurn: [70, 150] }
-    : { barSpeed: [16, 70], barWidth: [0.1, 0.24], whipSpeed: [50, 90], objSpeed: [22, 38], dissolve: [10, 20], fade: [5, 12], hueTurn: [60, 170] }
+    ? { barSpeed: [12, 60], barWidth: [0.12, 0.2], whipSpeed: [40, 120], objSpeed: [18, 30], dissolve: [8, 16], fade: [6, 10], hueTurn: [70, 150] }
+    : { barSpeed: [16, 70], barWidth: [0.1, 0.24], whipSpeed: [50, 140], objSpeed: [22, 38], dissolve: [10, 20], fade: [5, 12], hueTurn: [60, 170] }
 }
 
 /** Hard case `index` of `kind` in `set`: deterministic from those three. */
@@ -219,7 +219,8 @@ export function hardCase(kind: HardKind, set: HardSet, index: number, size = { w
         draw(n, out) {
           const x1 = pos(n)
           const x0 = n > 0 ? pos(n - 1) : x1
-          const taps = Math.max(1, Math.min(12, Math.round(Math.abs(x1 - x0) / 4)))
+          // Odd cases have no motion blur (a sharp shutter): each frame jumps far, like a cut.
+          const taps = index % 2 ? 1 : Math.max(1, Math.min(12, Math.round(Math.abs(x1 - x0) / 4)))
           if (taps === 1) return drawScene(out, w, h, wide, palA, n, seed, x1)
           const acc = new Float32Array(out.length)
           for (let k = 0; k < taps; k++) {
