@@ -67,7 +67,10 @@ export function wrapText(measure: (s: string) => number, text: string, maxWidth:
   else if (line) truncated = true
   if (truncated && lines.length > 0) {
     let last = lines[lines.length - 1]
-    while (last.length > 0 && measure(`${last}…`) > maxWidth) last = last.slice(0, fittingPrefix(measure, last, maxWidth) - 1)
+    // Make room for the ellipsis: drop the last word, or characters of a line that is one word.
+    while (last.length > 0 && measure(`${last}…`) > maxWidth) {
+      last = last.includes(' ') ? last.slice(0, last.lastIndexOf(' ')) : last.slice(0, fittingPrefix(measure, last, maxWidth) - 1)
+    }
     lines[lines.length - 1] = `${last.trimEnd()}…`
   }
   return lines
