@@ -111,6 +111,35 @@ describe('a long lyric line', () => {
   }, 180_000)
 })
 
+describe('a signal while the song is analysed', () => {
+  it('SIGTERM during the analysis of an 8-minute song stops the render within 2 s (exit 130)', async () => {
+    const long = await makeSongFixture({ bpm: 120, seconds: 480, dir, format: 'wav', seed: 5 })
+    const child = spawn(process.execPath, [BIN, 'render', long.path, briefWith('sig-analysis.md'), '--out', join(dir, 'o-sig-analysis'), '--verbose', ...FAST], { cwd: dir })
+    let stderr = ''
+    child.stderr.setEncoding('utf8')
+    const analysing = new Promise<void>((resolve) =>
+      child.stderr.on('data', (s: string) => {
+        stderr += s
+        if (/analyzing/.test(stderr)) resolve()
+      }),
+    )
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)))
+    await analysing
+    // Into the spectral pass (decoding the song takes about as long).
+    await new Promise((r) => setTimeout(r, 1200))
+    expect(stderr).not.toMatch(/directing/)
+    const t0 = Date.now()
+    child.kill('SIGTERM')
+    const killer = setTimeout(() => child.kill('SIGKILL'), 60_000)
+    const code = await exited
+    clearTimeout(killer)
+    const ms = Date.now() - t0
+    expect(ms, stderr.slice(-300)).toBeLessThan(2000)
+    expect(code).toBe(130)
+    expect(existsSync(join(dir, 'o-sig-analysis', 'analysis.json'))).toBe(false)
+  }, 180_000)
+})
+
 describe('a song with NaN and infinite samples', () => {
   it('is refused before anything is written: exit 2, a specific message, no --out folder', () => {
     const rate = 22050
