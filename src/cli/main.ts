@@ -121,7 +121,7 @@ function misplacedFlag(command: string, values: Record<string, unknown>): string
  * `--fps -5` → `--fps=-5`: parseArgs reads a value that starts with '-' only after '=', and
  * otherwise prints an "ambiguous" error; a negative number is a value, checked by its range.
  */
-export function joinNegativeValues(argv: readonly string[]): string[] {
+function joinNegativeValues(argv: readonly string[]): string[] {
   const out: string[] = []
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]

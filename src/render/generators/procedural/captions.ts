@@ -89,14 +89,16 @@ export function drawCaption(ctx: SKRSContext2D, text: string, W: number, H: numb
   const maxWidth = W * 0.82
   // Cut before cleaning too: cleaning is linear, but there is no reason to scan a megabyte per frame.
   const budget = captionBudget(maxWidth, size, CAPTION_LINES)
-  const clean = cleanCaption(text.length > 4 * budget ? text.slice(0, 4 * budget) : text)
+  const rawCut = text.length > 4 * budget
+  const clean = cleanCaption(rawCut ? text.slice(0, 4 * budget) : text)
   if (!clean) return
   ctx.font = `bold ${size}px "${family}", "${CAPTION_FONT_FAMILY}", sans-serif`
   ctx.textAlign = 'center'
   ctx.textBaseline = 'alphabetic'
-  const key = `${ctx.font}\u0000${maxWidth}\u0000${clean.length}\u0000${clean.slice(0, budget + 1)}`
+  const key = `${ctx.font}\u0000${maxWidth}\u0000${rawCut}\u0000${clean.length}\u0000${clean.slice(0, budget + 1)}`
   if (lastLayout?.key !== key) {
-    const cut = clean.length > budget ? `${clean.slice(0, budget)} …` : clean
+    // A trailing " …" makes the layout end in an ellipsis when the text goes on beyond the cut.
+    const cut = clean.length > budget || rawCut ? `${clean.slice(0, budget)} …` : clean
     lastLayout = { key, lines: wrapText((s) => ctx.measureText(s).width, cut, maxWidth, CAPTION_LINES) }
   }
   const lines = lastLayout.lines
