@@ -136,7 +136,7 @@ export interface RenderOptions extends CommonOptions {
 
 export interface RenderResult extends RenderSummary {
   outDir: string
-  files: { final: string; analysis: string; treatment: string; plan: string; scores: string; storyboard: string; log: string }
+  files: { final: string; analysis: string; treatment: string; plan: string; scores: string; storyboard: string; report: string; score: string; scorePlot: string; log: string }
 }
 
 /** Renders a finished music video for a song and a brief. */
@@ -241,6 +241,8 @@ export interface ScoreOptions extends CommonOptions {
   plan?: string
   /** Folder under `<modelsDir>/embedding/` to compare identities with (default: the one present, else descriptors). */
   embeddingModel?: string
+  /** The song's analysis when you have it (from `analyze()` or a run's analysis.json): the song is not analysed again. */
+  analysis?: Analysis
 }
 
 export interface ScoreResult {
@@ -257,7 +259,8 @@ export async function score(video: string, song: string, opts: ScoreOptions = {}
   checkModelNames(opts)
   const videoPath = resolve(video)
   await checkVideo(videoPath, opts.signal)
-  const analysis = await analyze(song, { modelsDir: opts.modelsDir, separationModel: opts.separationModel, signal: opts.signal, onEvent: opts.onEvent })
+  if (opts.analysis) await checkSong(resolve(song), opts.signal)
+  const analysis = opts.analysis ? givenAnalysis(opts.analysis) : await analyze(song, { modelsDir: opts.modelsDir, separationModel: opts.separationModel, signal: opts.signal, onEvent: opts.onEvent })
   let planned: ShotPlan | undefined
   let references: Record<string, Array<{ image: string; locationId?: string; framing?: string }>> | undefined
   if (opts.plan) {
@@ -296,6 +299,13 @@ export async function score(video: string, song: string, opts: ScoreOptions = {}
     signal: opts.signal,
     onProgress: (fraction) => opts.onEvent?.({ type: 'progress', stage: 'scoring', fraction }),
   })
+}
+
+/** An analysis handed to `score()` is checked like one read from disk. */
+function givenAnalysis(raw: unknown): Analysis {
+  const parsed = AnalysisSchema.safeParse(raw)
+  if (!parsed.success) throw new InputError(`score: the analysis given is not a longav analysis: ${parsed.error.issues[0].path.join('.')}: ${parsed.error.issues[0].message}`, { code: 'ANALYSIS_INVALID' })
+  return parsed.data
 }
 
 function defaultScoreDir(videoPath: string): string {
@@ -360,7 +370,7 @@ function definedOnly<T extends object>(o: T): Partial<T> {
 }
 
 function filesOf(d: RunDir): RenderResult['files'] {
-  return { final: d.final, analysis: d.analysis, treatment: d.treatment, plan: d.plan, scores: d.scores, storyboard: d.storyboard, log: d.log }
+  return { final: d.final, analysis: d.analysis, treatment: d.treatment, plan: d.plan, scores: d.scores, storyboard: d.storyboard, report: d.report, score: d.score, scorePlot: d.scorePlot, log: d.log }
 }
 
 // Re-exported so embedders can build on the same pieces.

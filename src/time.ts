@@ -15,11 +15,13 @@ export function totalFramesFor(durationSec: number, fps: number): number {
   return Math.max(1, Math.round(durationSec * fps))
 }
 
-/** `mm:ss.ff` time code (ff = frame within the second), for storyboards and logs. */
+/**
+ * `mm:ss.ss` clock time of a frame: seconds with a decimal point (frame 66 at 12 fps is 00:05.50),
+ * never SMPTE-style frames after the seconds, which read as hundredths.
+ */
 export function timecode(frame: number, fps: number): string {
-  const whole = Math.floor(frame / fps)
-  const ff = frame - Math.round(whole * fps)
-  const mm = Math.floor(whole / 60)
-  const ss = whole % 60
-  return `${String(mm).padStart(2, '0')}:${String(ss).padStart(2, '0')}.${String(Math.max(0, ff)).padStart(2, '0')}`
+  const centis = Math.round((frame / fps) * 100)
+  const mm = Math.floor(centis / 6000)
+  const ss = (centis % 6000) / 100
+  return `${String(mm).padStart(2, '0')}:${ss.toFixed(2).padStart(5, '0')}`
 }

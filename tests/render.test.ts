@@ -2,11 +2,11 @@ import { existsSync, mkdtempSync, readFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { beforeAll, describe, expect, it } from 'vitest'
-import { createHeuristicDirector, createHeuristicPlanner, createHeuristicVerifier, createMetricJudge, createProceduralGenerator, render, type RenderEvent } from '../src/index.js'
+import { createHeuristicDirector, createHeuristicPlanner, createHeuristicVerifier, createMetricJudge, createProceduralGenerator, render, score, type RenderEvent } from '../src/index.js'
 import { generate } from '../src/pipeline/steps/generate.js'
 import { openStore } from '../src/store/index.js'
 import { probeMedia } from '../src/ffmpeg/index.js'
-import { ShotPlan, VideoScore } from '../src/schemas/index.js'
+import { Analysis, ShotPlan, VideoScore } from '../src/schemas/index.js'
 import { makeSongFixture, type SongFixture } from './helpers/songFixture.js'
 import { writeTestBrief } from './helpers/brief.js'
 import { detectCuts, videoMd5 } from './helpers/video.js'
@@ -28,11 +28,12 @@ beforeAll(async () => {
 describe('a full render of a 24 s song', () => {
   let outDir: string
   let events: RenderEvent[]
+  let files: Record<string, string>
 
   beforeAll(async () => {
     outDir = join(dir, 'out-full')
     events = []
-    await render({ song: song.path, brief, outDir, output: SIZE, onEvent: (e) => events.push(e) })
+    ;({ files } = await render({ song: song.path, brief, outDir, output: SIZE, onEvent: (e) => events.push(e) }))
   }, 300_000)
 
   it('writes an H.264 + AAC mp4 exactly as long as the song', async () => {
@@ -55,7 +56,20 @@ describe('a full render of a 24 s song', () => {
     const scores = JSON.parse(readFileSync(join(outDir, 'scores.json'), 'utf8'))
     expect(scores.shots.length).toBeGreaterThan(3)
     expect(scores.summary.cutsOnBeat).toBe(1)
+    // The result names every file a user opens, and each is there.
+    expect(files).toMatchObject({ report: join(outDir, 'report.html'), score: join(outDir, 'score.json'), scorePlot: join(outDir, 'score.png') })
+    for (const [name, p] of Object.entries(files)) expect(existsSync(p), `files.${name}: ${p}`).toBe(true)
   })
+
+  it('score() takes an analysis and does not analyse the song again', async () => {
+    const analysis = Analysis.parse(JSON.parse(readFileSync(join(outDir, 'analysis.json'), 'utf8')))
+    const seen: RenderEvent[] = []
+    const r = await score(join(outDir, 'final.mp4'), song.path, { analysis, outDir: join(dir, 'score-given'), onEvent: (e) => seen.push(e) })
+    expect(seen.filter((e) => e.type === 'stage').map((e) => (e as { stage: string }).stage)).toEqual(['scoring'])
+    const rendered = VideoScore.parse(JSON.parse(readFileSync(join(outDir, 'score.json'), 'utf8')))
+    expect(r.score.cuts.frames).toEqual(rendered.cuts.frames)
+    expect(r.score.song.bpm).toBe(analysis.tempo.bpm)
+  }, 120_000)
 
   it('measures the final video from its frames: the cuts found are in the plan, on the beat, and it is exactly as long as the song', () => {
     const plan = ShotPlan.parse(JSON.parse(readFileSync(join(outDir, 'plan.json'), 'utf8')))
@@ -168,6 +182,9 @@ describe('a full render of a 24 s song', () => {
       await render({ song: song.path, brief, outDir: outResumed, output: SIZE, onEvent: (e) => second.push(e) })
       const regenerated = second.filter((e) => e.type === 'shot' && e.status === 'generating').map((e) => (e as { index: number }).index)
       for (const i of acceptedBefore) expect(regenerated, `shot ${i} was generated again`).not.toContain(i)
+      // The shots the saved state has are reported (cached), so a progress display starts from them.
+      const cached = new Set(second.filter((e) => e.type === 'shot' && e.status === 'cached').map((e) => (e as { index: number }).index))
+      for (const i of acceptedBefore) expect(cached.has(i), `no event for finished shot ${i}`).toBe(true)
       expect(second.some((e) => e.type === 'log' && /resuming/.test(e.message))).toBe(true)
       expect(await videoMd5(join(outResumed, 'final.mp4'))).toBe(await videoMd5(join(outDir, 'final.mp4')))
     }, 300_000)

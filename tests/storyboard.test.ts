@@ -4,6 +4,8 @@ import os from 'node:os'
 import path from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 import { storyboardLayout, writeStoryboard } from '../src/report/storyboard.js'
+import { drawCaption, wrapText } from '../src/render/generators/procedural/captions.js'
+import { timecode } from '../src/time.js'
 
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'longav-storyboard-'))
 afterAll(() => rmSync(tmp, { recursive: true, force: true }))
@@ -61,5 +63,60 @@ describe('storyboard', () => {
     const outPath = path.join(tmp, 'empty.png')
     await expect(writeStoryboard([], { fps: 24, outPath })).rejects.toThrow(RangeError)
     expect(existsSync(outPath)).toBe(false)
+  })
+
+  it('writes time codes in decimal seconds: frame 66 at 12 fps is 00:05.50, not 00:05.06 (5 s + 6 frames)', async () => {
+    expect(timecode(66, 12)).toBe('00:05.50')
+    expect(timecode(61, 12)).toBe('00:05.08')
+    expect(timecode(90 * 24 + 12, 24)).toBe('01:30.50')
+    expect(timecode(0, 30)).toBe('00:00.00')
+    // Drawn on the sheet with a caption of a million characters, which is cut to one line at once.
+    const outPath = path.join(tmp, 'timecodes.png')
+    const t0 = Date.now()
+    await writeStoryboard(
+      [
+        { image: png('a.png', '#336699'), shotIndex: 0, startFrame: 0, endFrame: 66, caption: 'we light the city up' },
+        { image: png('b.png', '#993366'), shotIndex: 1, startFrame: 66, endFrame: 150, caption: 'y'.repeat(1_000_000) },
+      ],
+      { fps: 12, outPath, columns: 2, thumbWidth: 240 },
+    )
+    expect(Date.now() - t0).toBeLessThan(5000)
+    expect(existsSync(outPath)).toBe(true)
+  })
+})
+
+describe('caption layout', () => {
+  /** A monospace measure that counts the characters it was asked to measure. */
+  const counting = () => {
+    const c = { chars: 0, measure: (s: string) => ((c.chars += s.length), s.length * 10) }
+    return c
+  }
+
+  it('lays out a line of a million characters in work bounded by what fits, with an ellipsis', () => {
+    const c = counting()
+    const lines = wrapText(c.measure, 'x'.repeat(1_000_000), 200, 3)
+    expect(lines).toHaveLength(3)
+    expect(lines.every((l) => l.length * 10 <= 200)).toBe(true)
+    expect(lines[2].endsWith('…')).toBe(true)
+    // Linear in the text (drawCaption also cuts it to what can show first). Before: every line
+    // measured every prefix of the rest, about n² characters per line, for every line of the text.
+    expect(c.chars).toBeLessThan(10 * 1_000_000)
+  })
+
+  it('wraps words as before when everything fits, without an ellipsis', () => {
+    const c = counting()
+    expect(wrapText(c.measure, 'we light the city up', 100, 3)).toEqual(['we light', 'the city', 'up'])
+    expect(wrapText(c.measure, 'abcdefghijklmnopqrstuvwxy', 100, 3)).toEqual(['abcdefghij', 'klmnopqrst', 'uvwxy'])
+    expect(wrapText(c.measure, 'one two three four five six seven', 100, 2)).toEqual(['one two', 'three…'])
+  })
+
+  it('draws a frame with a million-character caption in a few milliseconds', () => {
+    const canvas = createCanvas(320, 180)
+    const ctx = canvas.getContext('2d')
+    const text = 'la '.repeat(400_000)
+    drawCaption(ctx, text, 320, 180, 1, 'DejaVu Sans')
+    const t0 = performance.now()
+    for (let i = 0; i < 20; i++) drawCaption(ctx, text, 320, 180, 1, 'DejaVu Sans')
+    expect((performance.now() - t0) / 20).toBeLessThan(50)
   })
 })

@@ -10,7 +10,7 @@ import { correctOffbeat, cymbalOnset, trackBeats, tempoFromBeats } from './beats
 import { findDownbeats } from './downbeats.js'
 import { findSections } from './sections.js'
 import { chromaHue, scaleRobust, timbreCoefficients } from './features.js'
-import { spectralPass, streamCurves, type SeparatedCurves, type StreamCurves } from './streams/index.js'
+import { spectralPassSteps, streamCurves, type SeparatedCurves, type StreamCurves } from './streams/index.js'
 import {
   loadSeparationModel,
   locateSeparationModel,
@@ -33,7 +33,20 @@ export type StageListener = (fraction: number, stage: string) => void
 
 /** Analyses decoded mono samples into tempo, beats, downbeats, sections and feature curves. Pure. */
 export function analyzeSamples(samples: Float32Array, sampleRate: number, source: { path: string; sha256: string }): Analysis {
-  return analyzeStaged(samples, sampleRate, source)
+  const steps = analysisSteps(samples, sampleRate, source)
+  for (let r = steps.next(); ; r = steps.next()) if (r.done) return r.value
+}
+
+/**
+ * Runs the analysis's steps, yielding to the event loop between them so a signal (Ctrl-C,
+ * SIGTERM) is handled within a step's time instead of after the whole song's analysis.
+ */
+async function analyzeInterruptible(steps: Generator<void, Analysis>, signal?: AbortSignal): Promise<Analysis> {
+  for (let r = steps.next(); ; r = steps.next()) {
+    if (r.done) return r.value
+    await new Promise((resolve) => setImmediate(resolve))
+    signal?.throwIfAborted()
+  }
 }
 
 interface StagedOptions {
@@ -41,13 +54,14 @@ interface StagedOptions {
   separated?: SeparatedCurves
 }
 
-function analyzeStaged(
+/** The analysis as steps: each `yield` is a point where it may be interrupted. */
+function* analysisSteps(
   samples: Float32Array,
   sampleRate: number,
   source: { path: string; sha256: string },
   onStage?: StageListener,
   opts: StagedOptions = {},
-): Analysis {
+): Generator<void, Analysis> {
   let peak = 0
   for (let i = 0; i < samples.length; i++) {
     const a = Math.abs(samples[i])
@@ -57,18 +71,22 @@ function analyzeStaged(
   if (!(peakDb > SILENCE_DBFS)) throw new SilentSongError(source.path, peakDb)
   const durationSec = samples.length / sampleRate
 
+  yield
   onStage?.(0, 'spectrum')
   // One streaming STFT pass: mel, chroma, centroid and HPSS; the 1025-bin spectrogram is never stored.
-  const pass = spectralPass(samples, sampleRate, { nFft: N_FFT, hop: HOP, nMels: N_MELS })
+  const pass = yield* spectralPassSteps(samples, sampleRate, { nFft: N_FFT, hop: HOP, nMels: N_MELS })
   const { frames, fps, bank, mel } = pass
   const melDb = powerToDb(mel)
+  yield
 
   onStage?.(0.25, 'beats')
   const onset = onsetStrength(melDb, frames, N_MELS, { aggregate: 'median', nFft: N_FFT, hop: HOP })
   const tempoEst = estimateTempo(onset, fps)
+  yield
   const cymbal = cymbalOnset(pass.percussiveMel, bank.centers, frames, { nFft: N_FFT, hop: HOP })
   const tracked = correctOffbeat(trackBeats(onset, fps, tempoEst.varying ? tempoEst.period : tempoEst.bpm), cymbal)
   const { beats: beatFrames, spans: beatlessSpans } = findBeatless(tracked, onset, tempoEst, fps)
+  yield
   const beats = beatFrames.map((f) => round4(Math.max(0, ((f - ONSET_LATENCY_FRAMES) * HOP) / sampleRate)))
 
   let lowBands = 0
@@ -77,13 +95,16 @@ function analyzeStaged(
   const chroma = pass.chroma
   const db = findDownbeats(beatFrames, lowOnset, chroma)
   const downbeats = db.downbeatIndices.map((i) => beats[i])
+  yield
 
   onStage?.(0.5, 'features')
   const rms = frameRms(samples, frames, N_FFT, HOP)
   const streams: StreamCurves = streamCurves(pass, rms, opts.separated)
+  yield
   const logCentroid = pass.centroid.map((c) => (c > 0 ? Math.log2(c) : 0))
   const brightness = scaleRobust(logCentroid)
   const hue = chromaHue(chroma, fps)
+  yield
 
   onStage?.(0.75, 'sections')
   const sections = findSections({
@@ -170,7 +191,10 @@ async function analyzeDecoded(
     separated = await separationCurves(path, sep.located, grid, { signal: opts.signal, model: sep.model })
   }
   opts.onProgress?.(0.3, 'analyse')
-  return analyzeStaged(decoded.samples, decoded.sampleRate, { path, sha256 }, (f, stage) => opts.onProgress?.(0.3 + 0.7 * f, stage), { separated })
+  const steps = analysisSteps(decoded.samples, decoded.sampleRate, { path, sha256 }, (f, stage) => opts.onProgress?.(0.3 + 0.7 * f, stage), { separated })
+  const analysis = await analyzeInterruptible(steps, opts.signal)
+  opts.signal?.throwIfAborted()
+  return analysis
 }
 
 /** sha256 of a file, streamed. */

@@ -53,7 +53,14 @@ export function powerSpectrogram(samples: Float32Array, sampleRate: number, nFft
  * gets |X|² of bins 0..nFft/2 in a buffer reused for the next frame, so nothing of size
  * frames × bins is ever held (a one-hour song would need ~640 MB for its full spectrogram).
  */
-export function forEachStftFrame(samples: Float32Array, nFft: number, hop: number, onFrame: (t: number, power: Float64Array) => void): number {
+export function forEachStftFrame(
+  samples: Float32Array,
+  nFft: number,
+  hop: number,
+  onFrame: (t: number, power: Float64Array) => void,
+  /** Only frames [from, to): a long song in pieces, with the same frames as in one go. */
+  range: { from: number; to: number } = { from: 0, to: Infinity },
+): number {
   const frames = frameCount(samples.length, hop)
   const bins = nFft / 2 + 1
   const fft = new RealFFT(nFft)
@@ -64,7 +71,7 @@ export function forEachStftFrame(samples: Float32Array, nFft: number, hop: numbe
   const power = new Float64Array(bins)
   const pad = nFft / 2
   const n = samples.length
-  for (let t = 0; t < frames; t++) {
+  for (let t = Math.max(0, range.from); t < Math.min(frames, range.to); t++) {
     const start = t * hop - pad
     if (start >= 0 && start + nFft <= n) {
       for (let i = 0; i < nFft; i++) frame[i] = samples[start + i] * win[i]

@@ -5,6 +5,9 @@ import { checkAssetFiles } from './assets.js'
 import { BriefError } from './errors.js'
 import { parseBrief } from './parse.js'
 
+/** Far above any real brief (its fields have their own limits); refused before it is read. */
+const MAX_BRIEF_BYTES = 8e6
+
 /**
  * Reads and validates a brief from disk: parses it against its own folder, then checks that
  * every asset exists as a file inside that folder (symlinks resolved).
@@ -13,8 +16,13 @@ export async function loadBrief(file: string): Promise<Brief> {
   const abs = path.resolve(file)
   let text: string
   try {
+    const st = await fs.stat(abs)
+    if (st.isFile() && st.size > MAX_BRIEF_BYTES) {
+      throw new BriefError(file, [{ path: '', message: `is ${(st.size / 1e6).toFixed(1)} MB: a brief is at most ${MAX_BRIEF_BYTES / 1e6} MB of text` }])
+    }
     text = await fs.readFile(abs, 'utf8')
   } catch (e) {
+    if (e instanceof BriefError) throw e
     const code = (e as NodeJS.ErrnoException).code
     const message =
       code === 'ENOENT'

@@ -32,6 +32,18 @@ function textish(v: unknown): unknown {
   return typeof v === 'number' ? String(v) : v
 }
 
+/** Characters that draw nothing: a name with one pasted in is still the same name. */
+const INVISIBLE = /[\u00ad\u180e\u200b-\u200d\u2060\ufeff]/g
+
+/**
+ * The canonical spelling of a name: NFKC (full-width "Ｍａｒａ" is "Mara"), no invisible
+ * characters, single spaces. Names are stored so, so every later step sees one spelling.
+ */
+export function canonicalName(v: unknown): unknown {
+  if (typeof v !== 'string') return v
+  return v.normalize('NFKC').replace(INVISIBLE, '').replace(/\s+/g, ' ').trim()
+}
+
 /** A single value where a list is expected ("sections: chorus") is unambiguous: wrap it. */
 function listish(v: unknown): unknown {
   return typeof v === 'string' || typeof v === 'number' ? [v] : v
@@ -56,15 +68,16 @@ function normaliseEntities(raw: unknown, kind: 'characters' | 'locations', issue
   return raw.map((item, i) => {
     if (!isRecord(item)) return item
     issues.push(...unknownKeyIssues(item, known, `${kind}[${i}]`))
-    const out: Rec = { ...item, name: textish(item.name) }
+    const out: Rec = { ...item, name: canonicalName(textish(item.name)) }
     for (const key of ['sections', 'locations'] as const) {
       if (key in out && known.includes(key)) out[key] = out[key] === null ? undefined : listish(out[key])
     }
+    if (Array.isArray(out.locations)) out.locations = out.locations.map(canonicalName)
     return out
   })
 }
 
-const keyOf = (name: string): string => name.trim().toLowerCase()
+const keyOf = (name: string): string => String(canonicalName(name)).toLowerCase()
 
 /** Names must be unique per list: later steps refer to entities by name. */
 function duplicateNameIssues(items: unknown, kind: 'characters' | 'locations'): BriefIssue[] {

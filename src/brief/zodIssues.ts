@@ -86,6 +86,11 @@ export function readableIssues(issues: readonly z.core.$ZodIssue[], data: unknow
     if (seen.has(path)) continue
     seen.add(path)
     const value = valueAt(data, issue.path)
+    if (issue.code === 'too_big' && issue.origin === 'string' && typeof value === 'string') {
+      // The limit, not the field's usual wording: the value is the right kind, only too long.
+      out.push({ path, message: `too long: ${value.length.toLocaleString('en-US')} characters, ${issue.message} (starts ${describeValue(value)})` })
+      continue
+    }
     const expected = EXPECTED[patternOf(issue.path)] ?? genericExpectation(issue)
     const missingRequired = (value === undefined || value === null) && (path === 'title' || path === 'concept')
     out.push({

@@ -1,6 +1,6 @@
 import { existsSync, writeFileSync } from 'node:fs'
 import { resolve } from 'node:path'
-import { parseArgs } from 'node:util'
+import { parseArgs, type ParseArgsConfig } from 'node:util'
 import { analyze, plan, render, score, briefTemplate, InputError, RenderError, llmConfigFrom, LlmConfigError, LongavError, exitCodeOf, type VideoScore, type RenderSummary } from '../index.js'
 import { config } from '../config.js'
 import { checkModelNames } from '../pipeline/modelNames.js'
@@ -59,45 +59,94 @@ Options:
   -h, --help         this help
 `
 
+const OPTIONS = {
+  out: { type: 'string' },
+  size: { type: 'string' },
+  fps: { type: 'string' },
+  attempts: { type: 'string' },
+  rounds: { type: 'string' },
+  candidates: { type: 'string' },
+  'llm-base-url': { type: 'string' },
+  'llm-model': { type: 'string' },
+  'llm-method': { type: 'string' },
+  'llm-budget': { type: 'string' },
+  'llm-timeout-ms': { type: 'string' },
+  'llm-max-retries': { type: 'string' },
+  'llm-max-repairs': { type: 'string' },
+  'no-llm': { type: 'boolean' },
+  generator: { type: 'string' },
+  'onnx-model': { type: 'string' },
+  'comfyui-url': { type: 'string' },
+  'comfyui-workflow': { type: 'string' },
+  concurrency: { type: 'string' },
+  resume: { type: 'boolean' },
+  'no-resume': { type: 'boolean' },
+  force: { type: 'boolean' },
+  verbose: { type: 'boolean' },
+  plot: { type: 'boolean' },
+  'models-dir': { type: 'string' },
+  'separation-model': { type: 'string' },
+  plan: { type: 'string' },
+  threshold: { type: 'string', multiple: true },
+  'embedding-model': { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+} as const satisfies ParseArgsConfig['options']
+
+type OptionName = keyof typeof OPTIONS
+
+const LLM_FLAGS = ['llm-base-url', 'llm-model', 'llm-method', 'llm-budget', 'llm-timeout-ms', 'llm-max-retries', 'llm-max-repairs', 'no-llm'] as const
+const GENERATOR_FLAGS = ['generator', 'onnx-model', 'comfyui-url', 'comfyui-workflow'] as const
+const MODEL_FLAGS = ['models-dir', 'separation-model'] as const
+
+/** The flags each command reads: any other is refused, not silently ignored (`render --plan x`). */
+const COMMAND_FLAGS: Record<string, readonly OptionName[]> = {
+  render: ['out', 'size', 'fps', 'rounds', 'attempts', 'candidates', 'threshold', 'concurrency', 'resume', 'no-resume', 'force', 'verbose', ...LLM_FLAGS, ...GENERATOR_FLAGS, ...MODEL_FLAGS],
+  plan: ['out', 'size', 'fps', 'verbose', ...LLM_FLAGS, ...GENERATOR_FLAGS, ...MODEL_FLAGS],
+  analyze: ['out', 'plot', ...MODEL_FLAGS],
+  score: ['out', 'plan', 'embedding-model', 'verbose', ...MODEL_FLAGS],
+  init: ['force'],
+}
+
+/** A flag the command does not take: name it and the commands that do. */
+function misplacedFlag(command: string, values: Record<string, unknown>): string | undefined {
+  const allowed = COMMAND_FLAGS[command]
+  if (!allowed) return undefined
+  const flag = Object.keys(values).find((k) => k !== 'help' && values[k] !== undefined && !(allowed as readonly string[]).includes(k))
+  if (flag === undefined) return undefined
+  const takers = Object.keys(COMMAND_FLAGS).filter((c) => (COMMAND_FLAGS[c] as readonly string[]).includes(flag))
+  return `'${command}' does not take --${flag}${takers.length ? ` (it is an option of ${takers.map((c) => `'${c}'`).join(', ')})` : ''}`
+}
+
+/**
+ * `--fps -5` → `--fps=-5`: parseArgs reads a value that starts with '-' only after '=', and
+ * otherwise prints an "ambiguous" error; a negative number is a value, checked by its range.
+ */
+function joinNegativeValues(argv: readonly string[]): string[] {
+  const out: string[] = []
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]
+    if (a === '--') {
+      out.push(...argv.slice(i))
+      break
+    }
+    const name = a.startsWith('--') ? a.slice(2) : undefined
+    const next = argv[i + 1]
+    if (name !== undefined && name in OPTIONS && OPTIONS[name as OptionName].type === 'string' && next !== undefined && /^-\.?\d/.test(next)) {
+      out.push(`${a}=${next}`)
+      i++
+    } else out.push(a)
+  }
+  return out
+}
+
 /** Exit codes: 0 done, 1 the render failed, 2 bad input or usage, 130 interrupted. */
 export async function main(argv: string[]): Promise<number> {
   let parsed
   try {
     parsed = parseArgs({
-      args: argv,
+      args: joinNegativeValues(argv),
       allowPositionals: true,
-      options: {
-        out: { type: 'string' },
-        size: { type: 'string' },
-        fps: { type: 'string' },
-        attempts: { type: 'string' },
-        rounds: { type: 'string' },
-        candidates: { type: 'string' },
-        'llm-base-url': { type: 'string' },
-        'llm-model': { type: 'string' },
-        'llm-method': { type: 'string' },
-        'llm-budget': { type: 'string' },
-        'llm-timeout-ms': { type: 'string' },
-        'llm-max-retries': { type: 'string' },
-        'llm-max-repairs': { type: 'string' },
-        'no-llm': { type: 'boolean' },
-        generator: { type: 'string' },
-        'onnx-model': { type: 'string' },
-        'comfyui-url': { type: 'string' },
-        'comfyui-workflow': { type: 'string' },
-        concurrency: { type: 'string' },
-        resume: { type: 'boolean' },
-        'no-resume': { type: 'boolean' },
-        force: { type: 'boolean' },
-        verbose: { type: 'boolean' },
-        plot: { type: 'boolean' },
-        'models-dir': { type: 'string' },
-        'separation-model': { type: 'string' },
-        plan: { type: 'string' },
-        threshold: { type: 'string', multiple: true },
-        'embedding-model': { type: 'string' },
-        help: { type: 'boolean', short: 'h' },
-      },
+      options: OPTIONS,
     })
   } catch (err) {
     process.stderr.write(`longav: ${(err as Error).message}\n\n${USAGE()}`)
@@ -108,6 +157,11 @@ export async function main(argv: string[]): Promise<number> {
   if (values.help || !command) {
     process.stdout.write(USAGE())
     return command || values.help ? 0 : 2
+  }
+  const misplaced = misplacedFlag(command, values)
+  if (misplaced) {
+    process.stderr.write(`longav: ${misplaced}\n(see longav --help)\n`)
+    return 2
   }
 
   const controller = new AbortController()
@@ -371,7 +425,8 @@ function checkModelFlags(flags: Flags): void {
 
 function intFlag(v: Flags[string], name: string, min: number, max: number): number | undefined {
   if (v === undefined) return undefined
-  const n = Number(v)
+  // Decimal digits only: Number() would take '0x10', '1e1' and ' 12 '.
+  const n = typeof v === 'string' && /^-?\d{1,9}$/.test(v) ? Number(v) : NaN
   if (!Number.isInteger(n) || n < min || n > max) throw new UsageError(`--${name} expects an integer from ${min} to ${max}, got '${String(v)}'`)
   return n
 }

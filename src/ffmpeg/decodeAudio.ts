@@ -3,7 +3,7 @@ import { LongavError } from '../errors.js'
 import { FfmpegError, abortError, spawnFfmpeg } from './run.js'
 import { probeMedia } from './probe.js'
 
-export type AudioDecodeErrorCode = 'NOT_FOUND' | 'NOT_AUDIO' | 'EMPTY' | 'DECODE_FAILED'
+export type AudioDecodeErrorCode = 'NOT_FOUND' | 'NOT_AUDIO' | 'EMPTY' | 'DECODE_FAILED' | 'NON_FINITE'
 
 /** A song that cannot be turned into samples (kind `input`: missing, empty or corrupt); `code` lets callers react without parsing text. */
 export class AudioDecodeError extends LongavError {
@@ -52,7 +52,43 @@ export async function decodeAudioMono(
   const n = Math.floor(bytes.byteLength / 4)
   if (n === 0) throw new AudioDecodeError('EMPTY', `${path} has an audio stream but no samples`)
   const samples = new Float32Array(bytes.buffer, bytes.byteOffset, n)
+  const bad = firstNonFinite(samples)
+  if (bad >= 0) throw nonFiniteSongError(path, bad / sampleRate)
   return { samples, sampleRate, durationSec: n / sampleRate }
+}
+
+/** Index of the first NaN or ±Infinity in `x`, or -1. */
+function firstNonFinite(x: Float32Array): number {
+  for (let i = 0; i < x.length; i++) if (!Number.isFinite(x[i])) return i
+  return -1
+}
+
+/** The same message for the check before a render and for a decode. */
+export function nonFiniteSongError(path: string, atSec: number): AudioDecodeError {
+  return new AudioDecodeError(
+    'NON_FINITE',
+    `${path} has samples that are not numbers (NaN or infinity) from ${atSec.toFixed(2)} s: a damaged float recording; export it again (e.g. as 16-bit WAV)`,
+  )
+}
+
+/**
+ * Float PCM (pcm_f32le, pcm_f64be, …) can hold NaN and ±Infinity, which no encoder accepts;
+ * the song is read once at its own rate and layout (no resampling, which would smear them) and
+ * the time of the first such sample returned. Other codecs decode to finite samples.
+ */
+export async function findNonFiniteSample(
+  path: string,
+  audio: { codec: string; sampleRate: number; channels: number },
+  signal?: AbortSignal,
+): Promise<number | undefined> {
+  if (!/^pcm_f\d/.test(audio.codec) || !(audio.sampleRate > 0) || !(audio.channels > 0)) return undefined
+  let frames = 0
+  for await (const block of streamAudio(path, { sampleRate: audio.sampleRate, channels: audio.channels, signal })) {
+    const bad = firstNonFinite(block)
+    if (bad >= 0) return (frames + Math.floor(bad / audio.channels)) / audio.sampleRate
+    frames += block.length / audio.channels
+  }
+  return undefined
 }
 
 function pcmBytes(path: string, sampleRate: number, durationHint: number, signal?: AbortSignal): Promise<Uint8Array> {

@@ -1,14 +1,19 @@
 import { statSync } from 'node:fs'
-import { probeMedia, type MediaInfo } from '../ffmpeg/index.js'
+import { findNonFiniteSample, nonFiniteSongError, probeMedia, type MediaInfo } from '../ffmpeg/index.js'
 import { InputError } from '../errors.js'
 
-/** Checks the song before anything is written: it exists, is a file, and ffmpeg finds audio in it. */
+/**
+ * Checks the song before anything is written: it exists, is a file, ffmpeg finds audio in it,
+ * and (float PCM) every sample is a number: NaN or infinity would fail only at the final encode.
+ */
 export async function checkSong(path: string, signal?: AbortSignal): Promise<void> {
   const info = await probeUserFile('song', 'an audio file', path, signal)
   if (!info.audio) throw new InputError(`song has no audio stream: ${path}`, { code: 'SONG_NO_AUDIO' })
   if (!(info.durationSec > 0) && !(info.audio.durationSec && info.audio.durationSec > 0)) {
     throw new InputError(`song has no duration (is it truncated?): ${path}`, { code: 'SONG_NO_DURATION' })
   }
+  const bad = await findNonFiniteSample(path, info.audio, signal)
+  if (bad !== undefined) throw nonFiniteSongError(path, bad)
 }
 
 /** Checks a video to score: it exists, is a file, and ffmpeg finds a video stream in it. */

@@ -1,7 +1,7 @@
 import { createCanvas, loadImage } from '@napi-rs/canvas'
 import { readFile, rename, writeFile } from 'node:fs/promises'
 import { timecode } from '../time.js'
-import { CAPTION_FONT_FAMILY, cleanCaption } from '../render/generators/procedural/captions.js'
+import { CAPTION_FONT_FAMILY, captionBudget, cleanCaption, wrapText } from '../render/generators/procedural/captions.js'
 
 export interface StoryboardItem {
   /** PNG path of the shot's representative frame. */
@@ -41,7 +41,7 @@ export function storyboardLayout(count: number, aspect: number, opts: { columns?
 
 /**
  * A contact sheet of the shots: one thumbnail per item, labelled with its shot index, start time
- * code and duration (and the caption, if any). The aspect comes from the first image.
+ * (mm:ss with decimal seconds) and duration (and the caption, if any). The aspect comes from the first image.
  */
 export async function writeStoryboard(items: StoryboardItem[], opts: StoryboardOptions): Promise<void> {
   if (items.length === 0) throw new RangeError('storyboard needs at least one item')
@@ -73,8 +73,11 @@ export async function writeStoryboard(items: StoryboardItem[], opts: StoryboardO
     if (it.caption) {
       ctx.fillStyle = 'rgb(170,170,180)'
       ctx.font = `${small}px "${CAPTION_FONT_FAMILY}", sans-serif`
-      let text = cleanCaption(it.caption)
-      while (text.length > 1 && ctx.measureText(text).width > g.thumbW) text = text.slice(0, -2) + '…'
+      // One line, cut to what can show first: a lyric may be thousands of characters long.
+      const budget = captionBudget(g.thumbW, small, 1)
+      const clean = cleanCaption(it.caption.slice(0, 4 * budget))
+      const cut = clean.length > budget ? `${clean.slice(0, budget)} …` : clean
+      const [text = ''] = wrapText((s) => ctx.measureText(s).width, cut, g.thumbW, 1)
       ctx.fillText(text, x, y + g.thumbH + 5 + big, g.thumbW)
     }
   })

@@ -18,26 +18,35 @@ export const TIMES_OF_DAY = ['dawn', 'day', 'dusk', 'night'] as const
 export const TimeOfDay = z.enum(TIMES_OF_DAY)
 export type TimeOfDay = z.infer<typeof TimeOfDay>
 
+/**
+ * Length limits of the brief's text, in characters. Far above any real brief; they exist so a
+ * pasted megabyte is refused with a message naming the field instead of slowing every step.
+ */
+export const TEXT_LIMITS = { name: 200, title: 500, text: 10_000, lyricLine: 10_000, lyricLines: 10_000, notes: 100_000, path: 1_000 } as const
+
+/** A string of at most `max` characters; the message names the limit (the path names the field). */
+const text = (max: number) => z.string().max(max, `at most ${max.toLocaleString('en-US')} characters`)
+
 const HexColour = z
   .string()
   .regex(/^#[0-9a-fA-F]{6}$/, 'a colour like "#1a2b3c"')
 
 /** Section labels ("chorus") or indices (0-based) where an entity should appear. */
-const SectionRefs = z.array(z.union([z.string().min(1), z.number().int().nonnegative()]))
+const SectionRefs = z.array(z.union([text(TEXT_LIMITS.name).min(1), z.number().int().nonnegative()]))
 
 export const BriefCharacter = z.object({
-  name: z.string().min(1),
-  description: z.string().min(1),
+  name: text(TEXT_LIMITS.name).min(1),
+  description: text(TEXT_LIMITS.text).min(1),
   palette: z.array(HexColour).min(1).max(6).optional(),
   /** Names of locations this character belongs in. */
-  locations: z.array(z.string().min(1)).optional(),
+  locations: z.array(text(TEXT_LIMITS.name).min(1)).optional(),
   sections: SectionRefs.optional(),
 })
 export type BriefCharacter = z.infer<typeof BriefCharacter>
 
 export const BriefLocation = z.object({
-  name: z.string().min(1),
-  description: z.string().min(1),
+  name: text(TEXT_LIMITS.name).min(1),
+  description: text(TEXT_LIMITS.text).min(1),
   world: World.optional(),
   timeOfDay: TimeOfDay.optional(),
   palette: z.array(HexColour).min(1).max(6).optional(),
@@ -47,15 +56,15 @@ export type BriefLocation = z.infer<typeof BriefLocation>
 
 export const BriefAsset = z.object({
   /** Relative to the brief's folder; must stay inside it. */
-  path: z.string().min(1),
-  tags: z.array(z.string()).default([]),
+  path: text(TEXT_LIMITS.path).min(1),
+  tags: z.array(text(TEXT_LIMITS.name)).default([]),
 })
 export type BriefAsset = z.infer<typeof BriefAsset>
 
 export const LyricLine = z.object({
   /** Seconds from the start of the song; absent for plain-text lyrics. */
   time: z.number().nonnegative().optional(),
-  text: z.string(),
+  text: text(TEXT_LIMITS.lyricLine),
 })
 export type LyricLine = z.infer<typeof LyricLine>
 
@@ -117,14 +126,14 @@ export type ShotGenerator = z.infer<typeof ShotGenerator>
 
 /** A validated brief: front matter plus the Markdown body as creative notes. */
 export const Brief = z.object({
-  title: z.string().min(1),
-  artist: z.string().optional(),
-  concept: z.string().min(1),
-  style: z.string().optional(),
+  title: text(TEXT_LIMITS.title).min(1),
+  artist: text(TEXT_LIMITS.title).optional(),
+  concept: text(TEXT_LIMITS.text).min(1),
+  style: text(TEXT_LIMITS.text).optional(),
   characters: z.array(BriefCharacter).default([]),
   locations: z.array(BriefLocation).default([]),
   /** Parsed lyric lines (from LRC or plain text in the front matter's `lyrics`). */
-  lyrics: z.array(LyricLine).default([]),
+  lyrics: z.array(LyricLine).max(TEXT_LIMITS.lyricLines).default([]),
   assets: z.array(BriefAsset).default([]),
   output: OutputFormat,
   /** Verifier thresholds for this video (any subset; the rest keep their defaults). */
@@ -135,7 +144,7 @@ export const Brief = z.object({
   comfyui: ComfyuiSettings.optional(),
   /** Per-shot overrides of the generator; the first that matches a shot wins. */
   shots: z.array(ShotGenerator).default([]),
-  notes: z.string().default(''),
+  notes: text(TEXT_LIMITS.notes).default(''),
   /** Absolute folder of brief.md: asset paths resolve against it. */
   baseDir: z.string(),
 })

@@ -4,7 +4,7 @@ import type { SpectralPass } from './spectralPass.js'
 import { repetSimForeground, type RepetSimOptions } from './repetSim.js'
 import { vocalActivity } from './vocal.js'
 
-export { spectralPass, type SpectralPass } from './spectralPass.js'
+export { spectralPass, spectralPassSteps, type SpectralPass } from './spectralPass.js'
 export { StreamingHpss, HPSS_KERNEL } from './hpss.js'
 export { repetSimForeground, type RepetSimOptions } from './repetSim.js'
 export { vocalActivity, type VocalActivityOptions } from './vocal.js'

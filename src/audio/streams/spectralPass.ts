@@ -36,6 +36,19 @@ export function spectralPass(
   sampleRate: number,
   opts: { nFft?: number; hop?: number; nMels?: number; hpssKernel?: number } = {},
 ): SpectralPass {
+  const steps = spectralPassSteps(samples, sampleRate, opts)
+  for (let r = steps.next(); ; r = steps.next()) if (r.done) return r.value
+}
+
+/** Frames per piece of `spectralPassSteps`: about 24 s of audio at the analysis rate. */
+const FRAMES_PER_STEP = 1024
+
+/** `spectralPass` in pieces: yields between pieces of the song so a caller can stay responsive. */
+export function* spectralPassSteps(
+  samples: Float32Array,
+  sampleRate: number,
+  opts: { nFft?: number; hop?: number; nMels?: number; hpssKernel?: number } = {},
+): Generator<void, SpectralPass> {
   const nFft = opts.nFft ?? 2048
   const hop = opts.hop ?? 512
   const nMels = opts.nMels ?? 128
@@ -84,7 +97,7 @@ export function spectralPass(
     project(pPow, percussiveMel, t)
   }
 
-  forEachStftFrame(samples, nFft, hop, (t, power) => {
+  const onFrame = (t: number, power: Float64Array) => {
     project(power, mel, t)
     let num = 0
     let den = 0
@@ -102,7 +115,11 @@ export function spectralPass(
     for (let c = 0; c < 12; c++) mx = Math.max(mx, chroma[co + c])
     if (mx > 0) for (let c = 0; c < 12; c++) chroma[co + c] /= mx
     hpss.push(power, emit)
-  })
+  }
+  for (let from = 0; from < frames; from += FRAMES_PER_STEP) {
+    forEachStftFrame(samples, nFft, hop, onFrame, { from, to: from + FRAMES_PER_STEP })
+    yield
+  }
   hpss.flush(emit)
   return {
     frames,

@@ -106,7 +106,16 @@ export async function runRender(opts: RunRenderOptions): Promise<RenderSummary |
   opts.generatorLog?.connect(logLine)
   const progress = generationProgress(emit)
   const restoredShots = snapshot ? persisted?.context?.shots : undefined
-  if (restoredShots?.length) progress.start(restoredShots.map((s) => s.frames))
+  if (restoredShots?.length) {
+    progress.start(restoredShots.map((s) => s.frames))
+    // Report the shots the saved state already has, so a progress display starts from them.
+    const kept = Object.values(persisted?.context?.results ?? {}).sort((a, b) => a.shotIndex - b.shotIndex)
+    for (const r of kept) {
+      emit({ type: 'shot', index: r.shotIndex, total: restoredShots.length, attempt: r.best.attempt, status: 'cached' })
+      progress.shotFraction(r.shotIndex, 1)
+    }
+    if (kept.length) progress.shotDone(kept.length)
+  }
   const machine = provideRender(opts, emit, progress)
   const input: RenderMachineInput = {
     songPath: opts.songPath,
