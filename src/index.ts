@@ -288,6 +288,7 @@ export async function score(video: string, song: string, opts: ScoreOptions = {}
     songPath: resolve(song),
     analysis,
     plan: planned,
+    planName: opts.plan,
     references,
     outDir,
     modelsDir: opts.modelsDir,
