@@ -12,7 +12,8 @@ const BIN = fileURLToPath(new URL('../bin/longav.js', import.meta.url))
 const TINY = ['--size', '160x90', '--fps', '12']
 
 function longav(args: string[], cwd: string) {
-  const r = spawnSync(process.execPath, [BIN, ...args], { cwd, encoding: 'utf8', timeout: 120_000 })
+  // SIGKILL: a process stuck in a synchronous loop never handles SIGTERM.
+  const r = spawnSync(process.execPath, [BIN, ...args], { cwd, encoding: 'utf8', timeout: 120_000, killSignal: 'SIGKILL' })
   return { code: r.status, stdout: r.stdout, stderr: r.stderr }
 }
 
