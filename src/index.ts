@@ -32,7 +32,8 @@ import { defaultOutDir, runDirAt, type RunDir } from './pipeline/runDir.js'
 import { runRender } from './pipeline/runners/render.js'
 import { checkModelNames } from './pipeline/modelNames.js'
 import { openStore } from './store/index.js'
-import { existsSync, mkdirSync } from 'node:fs'
+import { existsSync } from 'node:fs'
+import { asWriteError, guardOutputFolder, lockOutputFolder, outputsOf, readRunRecord } from './pipeline/outputFolder/index.js'
 import { loadMemory } from './memory/index.js'
 import { readFile } from 'node:fs/promises'
 import type { z } from 'zod'
@@ -165,10 +166,10 @@ export interface PlanResult {
 }
 
 /** Analyses the song and writes the treatment and shot plan, without rendering. */
-export async function plan(opts: Omit<RenderOptions, 'rounds' | 'candidates' | 'concurrency' | 'resume' | 'force' | 'verifier' | 'judge' | 'thresholds'>): Promise<PlanResult> {
+export async function plan(opts: Omit<RenderOptions, 'rounds' | 'candidates' | 'concurrency' | 'resume' | 'verifier' | 'judge' | 'thresholds'>): Promise<PlanResult> {
   const prepared = await prepare(opts)
-  // The render machine, stopped once the plan is made.
-  await runRender({ ...prepared, stopAfter: 'planning', maxRounds: 1, candidates: 1, concurrency: 1, resume: false, force: false, signal: opts.signal, onEvent: opts.onEvent })
+  // The render machine, stopped once the plan is made (`force`: overwrite a finished render's plan).
+  await runRender({ ...prepared, stopAfter: 'planning', maxRounds: 1, candidates: 1, concurrency: 1, resume: false, force: opts.force ?? false, signal: opts.signal, onEvent: opts.onEvent })
   await prepared.services.llm?.flush()
   const read = async <S extends z.ZodType>(path: string, schema: S): Promise<z.infer<S>> => schema.parse(JSON.parse(await readFile(path, 'utf8')))
   return {
@@ -186,6 +187,8 @@ export interface AnalyzeOptions extends CommonOptions {
   plot?: boolean
   /** Size of analysis.png (default 1600x900). */
   plotSize?: { width?: number; height?: number }
+  /** Overwrite the analysis of a finished render in outDir, or a file there longav did not make (default false). */
+  force?: boolean
 }
 
 /** Analyses a song: tempo, beats, downbeats, sections, feature curves. */
@@ -194,6 +197,9 @@ export async function analyze(song: string, opts: AnalyzeOptions = {}): Promise<
   assertFfmpegAvailable()
   checkModelNames(opts)
   await checkSong(song, opts.signal)
+  const dir = opts.outDir ? runDirAt(opts.outDir) : undefined
+  const outputs = dir ? outputsOf('analyze', dir, { plot: opts.plot }) : []
+  if (dir) guardOutputFolder({ command: 'analyze', runDir: dir, inputs: [{ label: 'song', path: song }], outputs, record: await readRunRecord(dir), force: opts.force ?? false })
   opts.onEvent?.({ type: 'stage', stage: 'analyzing' })
   const raw = await analyzeSong(song, {
     modelsDir: opts.modelsDir,
@@ -209,10 +215,11 @@ export async function analyze(song: string, opts: AnalyzeOptions = {}): Promise<
   }
   const analysis = checked.data
   await warnIfPartlyDecoded(song, analysis, opts)
-  if (opts.outDir) {
-    const dir = runDirAt(opts.outDir)
-    await writeJsonAtomic(dir.analysis, analysis)
-    if (opts.plot) await writeAnalysisPlot(analysis, waveformFromRms(analysis), join(dir.root, 'analysis.png'), opts.plotSize)
+  if (dir) {
+    await underLock(dir, async () => {
+      await writeJsonAtomic(dir.analysis, analysis)
+      if (opts.plot) await writeAnalysisPlot(analysis, waveformFromRms(analysis), join(dir.root, 'analysis.png'), opts.plotSize)
+    })
   }
   return analysis
 }
@@ -243,6 +250,8 @@ export interface ScoreOptions extends CommonOptions {
   embeddingModel?: string
   /** The song's analysis when you have it (from `analyze()` or a run's analysis.json): the song is not analysed again. */
   analysis?: Analysis
+  /** Overwrite the score of a finished render in outDir, or a file there longav did not make (default false). */
+  force?: boolean
 }
 
 export interface ScoreResult {
@@ -259,6 +268,10 @@ export async function score(video: string, song: string, opts: ScoreOptions = {}
   checkModelNames(opts)
   const videoPath = resolve(video)
   await checkVideo(videoPath, opts.signal)
+  const outDir = resolve(opts.outDir ?? defaultScoreDir(videoPath))
+  const dir = runDirAt(outDir)
+  const inputs = [{ label: 'video', path: videoPath }, { label: 'song', path: song }, ...(opts.plan ? [{ label: 'plan', path: opts.plan }] : [])]
+  guardOutputFolder({ command: 'score', runDir: dir, inputs, outputs: outputsOf('score', dir), record: await readRunRecord(dir), force: opts.force ?? false })
   if (opts.analysis) await checkSong(resolve(song), opts.signal)
   const analysis = opts.analysis ? givenAnalysis(opts.analysis) : await analyze(song, { modelsDir: opts.modelsDir, separationModel: opts.separationModel, signal: opts.signal, onEvent: opts.onEvent })
   let planned: ShotPlan | undefined
@@ -284,21 +297,36 @@ export async function score(video: string, song: string, opts: ScoreOptions = {}
       )
     }
   }
-  const outDir = resolve(opts.outDir ?? defaultScoreDir(videoPath))
-  mkdirSync(outDir, { recursive: true })
   opts.onEvent?.({ type: 'stage', stage: 'scoring' })
-  return writeVideoScore({
+  // The folder is made by the first write (score.json), so a refused plan leaves nothing behind.
+  return underLock(dir, () => writeVideoScore({
     videoPath,
     songPath: resolve(song),
     analysis,
     plan: planned,
+    planName: opts.plan,
     references,
     outDir,
     modelsDir: opts.modelsDir,
     embeddingModel: opts.embeddingModel,
     signal: opts.signal,
     onProgress: (fraction) => opts.onEvent?.({ type: 'progress', stage: 'scoring', fraction }),
-  })
+  }))
+}
+
+/**
+ * Writes into a folder: a render's folder (it has `.longav/`) is locked meanwhile, so a render
+ * running there is not written under; a failed write is reported as such.
+ */
+async function underLock<T>(dir: RunDir, write: () => Promise<T>): Promise<T> {
+  const lock = existsSync(dir.state) ? lockOutputFolder(dir) : undefined
+  try {
+    return await write()
+  } catch (err) {
+    throw asWriteError(err, dir.root)
+  } finally {
+    lock?.release()
+  }
 }
 
 /** An analysis handed to `score()` is checked like one read from disk. */

@@ -29,7 +29,8 @@ Options:
   --concurrency N    shots generated at once (default 2)
   --resume           continue an earlier, interrupted run in --out (the default)
   --no-resume        start over instead of continuing an earlier run in --out
-  --force            replace a finished render of other inputs in --out
+  --force            replace a finished render of other inputs in --out, files in --out that
+                     longav did not make, or (plan, analyze, score) a finished render's files
   --generator NAME   what makes the pictures: procedural (default), footage (your clips and
                      stills from the brief's assets), onnx (a diffusion model in models/),
                      comfyui (a ComfyUI server); wins over the brief's generator and shots
@@ -101,9 +102,9 @@ const MODEL_FLAGS = ['models-dir', 'separation-model'] as const
 /** The flags each command reads: any other is refused, not silently ignored (`render --plan x`). */
 const COMMAND_FLAGS: Record<string, readonly OptionName[]> = {
   render: ['out', 'size', 'fps', 'rounds', 'attempts', 'candidates', 'threshold', 'concurrency', 'resume', 'no-resume', 'force', 'verbose', ...LLM_FLAGS, ...GENERATOR_FLAGS, ...MODEL_FLAGS],
-  plan: ['out', 'size', 'fps', 'verbose', ...LLM_FLAGS, ...GENERATOR_FLAGS, ...MODEL_FLAGS],
-  analyze: ['out', 'plot', ...MODEL_FLAGS],
-  score: ['out', 'plan', 'embedding-model', 'verbose', ...MODEL_FLAGS],
+  plan: ['out', 'size', 'fps', 'force', 'verbose', ...LLM_FLAGS, ...GENERATOR_FLAGS, ...MODEL_FLAGS],
+  analyze: ['out', 'plot', 'force', ...MODEL_FLAGS],
+  score: ['out', 'plan', 'embedding-model', 'force', 'verbose', ...MODEL_FLAGS],
   init: ['force'],
 }
 
@@ -296,7 +297,7 @@ function llmFlags(flags: Flags) {
 async function planCommand(args: string[], flags: Flags, signal: AbortSignal): Promise<number> {
   const [song, brief] = requirePositionals(args, ['song', 'brief.md'], 'plan')
   const printer = makeProgressPrinter(process.stderr, { verbose: Boolean(flags.verbose) })
-  const r = await plan({ song, brief, ...modelFlags(flags), llm: llmFlags(flags), ...generatorFlags(flags), outDir: str(flags.out), output: outputFlags(flags), signal, onEvent: printer.onEvent })
+  const r = await plan({ song, brief, ...modelFlags(flags), llm: llmFlags(flags), ...generatorFlags(flags), outDir: str(flags.out), output: outputFlags(flags), force: Boolean(flags.force), signal, onEvent: printer.onEvent })
   printer.done()
   process.stdout.write(`${resolve(r.outDir, 'plan.json')}\n`)
   process.stderr.write(`${r.plan.shots.length} shots over ${formatDuration(r.plan.totalFrames / r.plan.fps)} at ${r.plan.fps} fps\n`)
@@ -312,6 +313,7 @@ async function analyzeCommand(args: string[], flags: Flags, signal: AbortSignal)
     ...modelFlags(flags),
     outDir,
     plot,
+    force: Boolean(flags.force),
     signal,
     onEvent: (e) => {
       if (e.type === 'log' && e.level !== 'info') warnings.push(e.message)
@@ -345,6 +347,7 @@ async function scoreCommand(args: string[], flags: Flags, signal: AbortSignal): 
     outDir: str(flags.out),
     plan: str(flags.plan),
     embeddingModel: str(flags['embedding-model']),
+    force: Boolean(flags.force),
     signal,
     onEvent: printer.onEvent,
   })

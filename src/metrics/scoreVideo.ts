@@ -6,6 +6,7 @@ import type { EmbeddingModel } from './embedding.js'
 import { scoreIdentity, type EntityViews } from './identityScore.js'
 import { measureFrames, type FrameMeasurement } from './measureFrames.js'
 import { envelopeOffset } from './offset.js'
+import { planSpans } from './planSpans.js'
 import { avAlign, avAlignWithBaseline, beatAlignment, beatAlignmentWithBaseline, cutsOnBeat, meanMotionAfterFirst, motionBeats, motionPeaks, sectionsWithCut } from './sync.js'
 
 export interface ScoreVideoInput {
@@ -18,6 +19,8 @@ export interface ScoreVideoInput {
    * scored per character and place); otherwise shots are the spans between detected cuts.
    */
   plan?: ShotPlan
+  /** How the plan is named in an error (its path). */
+  planName?: string
   /** Reference keyframes (PNG paths) per entity id, and the location each was taken in. */
   references?: Record<string, Array<{ image: string; locationId?: string; framing?: string }>>
   /** Each plan shot's representative frame (PNG), when known; otherwise read from the video. */
@@ -49,9 +52,7 @@ export async function scoreVideo(input: ScoreVideoInput): Promise<VideoScore> {
   const grid = [...a.beats, ...a.downbeats]
   const onBeat = cutsOnBeat(m.cuts, grid, fps, a.tempo.bpm)
   const whole = m.temporal.summary(m.cuts)
-  const spans = plan
-    ? plan.shots.map((s) => ({ index: s.index, start: s.startFrame, end: Math.min(s.endFrame, m.frames) })).filter((s) => s.end > s.start)
-    : spansFromCuts(m.cuts, m.frames)
+  const spans = plan ? planSpans(plan, { fps, frames: m.frames }, input.planName) : spansFromCuts(m.cuts, m.frames)
   const shots = spans.map((span) => shotScore(span, m, audioPeaks, a, grid))
   input.onProgress?.(0.9)
   const identity = plan ? await scoreIdentity(entityViews(plan, input), { embedding: input.embedding, signal: input.signal }) : []

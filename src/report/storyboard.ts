@@ -1,5 +1,5 @@
 import { createCanvas, loadImage } from '@napi-rs/canvas'
-import { readFile, rename, writeFile } from 'node:fs/promises'
+import { readFile, rename, rm, writeFile } from 'node:fs/promises'
 import { timecode } from '../time.js'
 import { CAPTION_FONT_FAMILY, captionBudget, cleanCaption, wrapText } from '../render/generators/procedural/captions.js'
 
@@ -82,6 +82,12 @@ export async function writeStoryboard(items: StoryboardItem[], opts: StoryboardO
     }
   })
   const tmp = `${opts.outPath}.${process.pid}.partial`
-  await writeFile(tmp, canvas.encodeSync('png'))
-  await rename(tmp, opts.outPath)
+  try {
+    await writeFile(tmp, canvas.encodeSync('png'))
+    await rename(tmp, opts.outPath)
+  } catch (err) {
+    // A full disk must not leave a half-written sheet behind.
+    await rm(tmp, { force: true })
+    throw err
+  }
 }

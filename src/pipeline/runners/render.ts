@@ -4,16 +4,15 @@ import { join } from 'node:path'
 import { createActor, type Snapshot } from 'xstate'
 import { z } from 'zod'
 import { InputError, RenderError, restoreError, type ErrorRecord } from '../../errors.js'
-import { hashValue, writeJsonAtomic, readJsonIfValid } from '../../util/files.js'
+import { hashValue, writeJsonAtomic } from '../../util/files.js'
 import type { RenderEvent, Stage } from '../events.js'
 import type { LogRelay } from '../logRelay.js'
 import type { RenderContext, RenderMachineInput } from '../machines/renderMachine.js'
 import { generationProgress } from '../progress.js'
 import type { RunDir } from '../runDir.js'
+import { asWriteError, guardOutputFolder, lockOutputFolder, outputsOf, readRunRecord, type RunInfo } from '../outputFolder/index.js'
 import type { RenderSummary } from '../summary.js'
 import { provideRender, type RenderSetup } from './provide.js'
-
-const RunInfo = z.object({ inputs: z.string(), song: z.string(), startedAt: z.string() })
 
 export interface RunRenderOptions extends RenderSetup {
   /** VISTA's bounds: rounds per shot and candidates per round. */
@@ -69,7 +68,16 @@ export async function runRender(opts: RunRenderOptions): Promise<RenderSummary |
   })
   // A plan-only run keeps no snapshot and leaves the folder's run record alone: it is cheap to redo.
   const planOnly = opts.stopAfter === 'planning'
-  const previous = planOnly ? undefined : await readJsonIfValid(runDir.runInfo, RunInfo)
+  const record = await readRunRecord(runDir)
+  guardOutputFolder({
+    command: planOnly ? 'plan' : 'render',
+    runDir,
+    inputs: [{ label: 'song', path: opts.songPath }],
+    outputs: outputsOf(planOnly ? 'plan' : 'render', runDir),
+    record,
+    force: opts.force,
+  })
+  const previous = planOnly ? undefined : record
   if (previous && previous.inputs !== inputs && existsSync(runDir.final) && !opts.force) {
     throw new InputError(
       `${runDir.root} already holds a finished render of other inputs (${previous.song}). ` +
@@ -77,8 +85,28 @@ export async function runRender(opts: RunRenderOptions): Promise<RenderSummary |
       { code: 'OUTPUT_IN_USE' },
     )
   }
+  const lock = lockOutputFolder(runDir)
+  try {
+    return await runLocked(opts, inputs, previous)
+  } catch (err) {
+    throw asWriteError(err, runDir.root)
+  } finally {
+    lock.release()
+  }
+}
+
+/** The render itself, once the folder is checked and locked. */
+async function runLocked(opts: RunRenderOptions, inputs: string, previous: RunInfo | undefined): Promise<RenderSummary | undefined> {
+  const { runDir } = opts
+  const planOnly = opts.stopAfter === 'planning'
   mkdirSync(runDir.state, { recursive: true })
-  const log = openRunLog(runDir)
+  // A write that fails outside a step (the run log, the snapshot: a full disk) ends the render
+  // through its error path; until the render runs, the first such error waits to be thrown.
+  let writeError: unknown
+  let onWriteError = (err: unknown) => {
+    writeError ??= err
+  }
+  const log = openRunLog(runDir, (err) => onWriteError(err))
   const emit = (event: RenderEvent) => {
     log(event)
     opts.onEvent?.(event)
@@ -127,9 +155,14 @@ export async function runRender(opts: RunRenderOptions): Promise<RenderSummary |
   const actor = snapshot ? createActor(machine, { snapshot: snapshot as never, input }) : createActor(machine, { input })
   let stage: Stage | undefined
 
-  const saver = planOnly ? { save() {}, flush: () => Promise.resolve() } : makeSnapshotSaver(runDir, () => actor.getPersistedSnapshot())
+  const saver = planOnly ? { save() {}, flush: () => Promise.resolve() } : makeSnapshotSaver(runDir, () => actor.getPersistedSnapshot(), (err) => onWriteError(err))
   return new Promise<RenderSummary | undefined>((resolve, reject) => {
     let settled = false
+    onWriteError = (err) => {
+      if (settled) return
+      actor.stop()
+      void saver.flush().finally(() => finish(() => reject(asWriteError(err, runDir.root))))
+    }
     const finish = (fn: () => void) => {
       if (settled) return
       settled = true
@@ -141,6 +174,7 @@ export async function runRender(opts: RunRenderOptions): Promise<RenderSummary |
       void saver.flush().finally(() => finish(() => reject(abortReason(opts.signal!))))
     }
     if (opts.signal?.aborted) return onAbort()
+    if (writeError !== undefined) return onWriteError(writeError)
     opts.signal?.addEventListener('abort', onAbort, { once: true })
     actor.subscribe({
       next: (snap) => {
@@ -178,7 +212,7 @@ async function loadSnapshot(runDir: RunDir): Promise<Snapshot<unknown> | undefin
 }
 
 /** Saves the latest snapshot after each transition; writes never overlap and bursts coalesce. */
-function makeSnapshotSaver(runDir: RunDir, get: () => unknown) {
+function makeSnapshotSaver(runDir: RunDir, get: () => unknown, onError: (err: unknown) => void) {
   let chain = Promise.resolve()
   let queued = false
   return {
@@ -188,13 +222,13 @@ function makeSnapshotSaver(runDir: RunDir, get: () => unknown) {
       chain = chain.then(async () => {
         queued = false
         await writeJsonAtomic(runDir.snapshot, get())
-      })
+      }).catch(onError)
     },
     flush: () => chain,
   }
 }
 
-function openRunLog(runDir: RunDir): (e: RenderEvent) => void {
+function openRunLog(runDir: RunDir, onError: (err: unknown) => void): (e: RenderEvent) => void {
   let lastStage: Stage | undefined
   return (e) => {
     let line: string | undefined
@@ -202,7 +236,12 @@ function openRunLog(runDir: RunDir): (e: RenderEvent) => void {
     else if (e.type === 'stage' && e.stage !== lastStage) line = `STAGE ${(lastStage = e.stage)}`
     else if (e.type === 'shot' && e.status !== 'generating')
       line = `SHOT ${e.index + 1}/${e.total} attempt ${e.attempt} ${e.status}${e.score !== undefined ? ` score ${e.score.toFixed(3)}` : ''}${e.critique ? `: ${e.critique}` : ''}`
-    if (line) appendFileSync(runDir.log, `${new Date().toISOString()} ${line}\n`)
+    if (!line) return
+    try {
+      appendFileSync(runDir.log, `${new Date().toISOString()} ${line}\n`)
+    } catch (err) {
+      onError(err)
+    }
   }
 }
 

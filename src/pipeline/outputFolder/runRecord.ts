@@ -1,0 +1,11 @@
+import { z } from 'zod'
+import { readJsonIfValid } from '../../util/files.js'
+import type { RunDir } from '../runDir.js'
+
+/** `.longav/run.json`: which inputs the render in this folder was made from. */
+export const RunInfo = z.object({ inputs: z.string(), song: z.string(), startedAt: z.string() })
+export type RunInfo = z.infer<typeof RunInfo>
+
+export function readRunRecord(runDir: RunDir): Promise<RunInfo | undefined> {
+  return readJsonIfValid(runDir.runInfo, RunInfo)
+}
