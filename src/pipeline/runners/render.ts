@@ -1,18 +1,16 @@
-import { appendFileSync, existsSync, mkdirSync } from 'node:fs'
-import { readFile, rm } from 'node:fs/promises'
-import { join } from 'node:path'
+import { existsSync, mkdirSync } from 'node:fs'
+import { rm } from 'node:fs/promises'
 import { createActor, type Snapshot } from 'xstate'
-import { z } from 'zod'
 import { InputError, RenderError, restoreError, type ErrorRecord } from '../../errors.js'
 import { hashValue, writeJsonAtomic } from '../../util/files.js'
 import type { RenderEvent, Stage } from '../events.js'
 import type { LogRelay } from '../logRelay.js'
 import type { RenderContext, RenderMachineInput } from '../machines/renderMachine.js'
 import { generationProgress } from '../progress.js'
-import type { RunDir } from '../runDir.js'
 import { asWriteError, guardOutputFolder, lockOutputFolder, outputsOf, readRunRecord, type RunInfo } from '../outputFolder/index.js'
 import type { RenderSummary } from '../summary.js'
 import { provideRender, type RenderSetup } from './provide.js'
+import { loadSnapshot, makeSnapshotSaver, openRunLog } from './runState.js'
 
 export interface RunRenderOptions extends RenderSetup {
   /** VISTA's bounds: rounds per shot and candidates per round. */
@@ -194,55 +192,6 @@ async function runLocked(opts: RunRenderOptions, inputs: string, previous: RunIn
     })
     actor.start()
   })
-}
-
-/** The render machine's snapshot as this version writes it (an older shape is not restored: its steps are redone, or store hits). */
-const PersistedRender = z.looseObject({
-  value: z.string(),
-  context: z.looseObject({ songPath: z.string(), shots: z.array(z.unknown()), started: z.array(z.number()), results: z.record(z.string(), z.unknown()) }),
-})
-
-async function loadSnapshot(runDir: RunDir): Promise<Snapshot<unknown> | undefined> {
-  try {
-    const raw: unknown = JSON.parse(await readFile(runDir.snapshot, 'utf8'))
-    return PersistedRender.safeParse(raw).success ? (raw as Snapshot<unknown>) : undefined
-  } catch {
-    return undefined
-  }
-}
-
-/** Saves the latest snapshot after each transition; writes never overlap and bursts coalesce. */
-function makeSnapshotSaver(runDir: RunDir, get: () => unknown, onError: (err: unknown) => void) {
-  let chain = Promise.resolve()
-  let queued = false
-  return {
-    save() {
-      if (queued) return
-      queued = true
-      chain = chain.then(async () => {
-        queued = false
-        await writeJsonAtomic(runDir.snapshot, get())
-      }).catch(onError)
-    },
-    flush: () => chain,
-  }
-}
-
-function openRunLog(runDir: RunDir, onError: (err: unknown) => void): (e: RenderEvent) => void {
-  let lastStage: Stage | undefined
-  return (e) => {
-    let line: string | undefined
-    if (e.type === 'log') line = `${e.level.toUpperCase()} ${e.message}`
-    else if (e.type === 'stage' && e.stage !== lastStage) line = `STAGE ${(lastStage = e.stage)}`
-    else if (e.type === 'shot' && e.status !== 'generating')
-      line = `SHOT ${e.index + 1}/${e.total} attempt ${e.attempt} ${e.status}${e.score !== undefined ? ` score ${e.score.toFixed(3)}` : ''}${e.critique ? `: ${e.critique}` : ''}`
-    if (!line) return
-    try {
-      appendFileSync(runDir.log, `${new Date().toISOString()} ${line}\n`)
-    } catch (err) {
-      onError(err)
-    }
-  }
 }
 
 /** The error the failed step threw, of its own class (the machine kept it as a record). */
