@@ -219,6 +219,30 @@ describe('report.html', () => {
     }
   })
 
+  it('fits a 1,400-px window: no horizontal scrolling, not even inside the shots table', async () => {
+    const reportPath = join(tmp, 'report-fit.html')
+    await writeReport(reportData(), reportPath)
+    const { page, close } = await openPage(browser, pathToFileURL(reportPath).href)
+    try {
+      for (const width of [1400, 1920]) {
+        await page.setViewportSize({ width, height: 900 })
+        const m = await page.evaluate(() => ({
+          page: [document.documentElement.scrollWidth, document.documentElement.clientWidth],
+          tables: [...document.querySelectorAll('.scroll')].map((e) => [e.scrollWidth, e.clientWidth]),
+        }))
+        expect(m.page[0], `page at ${width} px`).toBeLessThanOrEqual(m.page[1])
+        expect(m.tables.length).toBeGreaterThan(0)
+        for (const [scroll, client] of m.tables) expect(scroll, `shots table at ${width} px`).toBeLessThanOrEqual(client)
+      }
+      // Narrower than the table's minimum, the table scrolls inside its box and the page does not.
+      await page.setViewportSize({ width: 900, height: 900 })
+      const narrow = await page.evaluate(() => [document.documentElement.scrollWidth, document.documentElement.clientWidth])
+      expect(narrow[0]).toBeLessThanOrEqual(narrow[1])
+    } finally {
+      await close()
+    }
+  })
+
   it('still works, and says why, when the video is not beside it', async () => {
     const reportPath = join(tmp, 'report-novideo.html')
     await writeReport(reportData('missing file.mp4'), reportPath)

@@ -35,8 +35,9 @@ figcaption { color: var(--dim); font-size: 12px; margin-top: 4px; }
 .scroll { overflow-x: auto; }
 .empty { color: var(--dim); font-style: italic; }
 .shots { min-width: 1180px; }
-.row { display: grid; align-items: center; gap: 0 10px;
-  grid-template-columns: 2.4rem 136px 7.2rem 5.6rem 8rem minmax(6.5rem, 1fr) 5.6rem 4.2rem 5.6rem repeat(6, 4rem); }
+/* Fixed columns add up to about 1,335 px with the gaps: the table fits a 1,400-px window (1,360 px of content). */
+.row { display: grid; align-items: center; gap: 0 8px;
+  grid-template-columns: 2.4rem 136px 7.2rem 5.6rem 8rem minmax(6.5rem, 1fr) 5.6rem 4.2rem 5.6rem repeat(6, 3.6rem); }
 .row > span { overflow-wrap: anywhere; font-variant-numeric: tabular-nums; }
 .head { color: var(--dim); font-size: 12px; padding: 6px 10px; border-bottom: 1px solid var(--line); }
 details.shot { border-bottom: 1px solid var(--line); }
