@@ -1,21 +1,14 @@
-import { spawnSync } from 'node:child_process'
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { fileURLToPath } from 'node:url'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { runFfmpeg } from '../src/ffmpeg/index.js'
 import { Analysis } from '../src/schemas/index.js'
 import { makeSongFixture, type SongFixture } from './helpers/songFixture.js'
+import { longav } from './helpers/cli.js'
 
 // Bad audio through the CLI as a user meets it: a useful analysis or a specific message (exit 2),
 // never a crash (exit 1, a stack trace) and never a NaN/Infinity (null in JSON) in analysis.json.
-const BIN = fileURLToPath(new URL('../bin/longav.js', import.meta.url))
-
-function longav(args: string[], cwd: string) {
-  const r = spawnSync(process.execPath, [BIN, ...args], { cwd, encoding: 'utf8', timeout: 120_000 })
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr }
-}
 
 /** Paths of every value in parsed JSON that is null or a non-finite number (JSON turns NaN into null). */
 function nonFinite(v: unknown, path = '$', out: string[] = []): string[] {

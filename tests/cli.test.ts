@@ -2,18 +2,10 @@ import { spawnSync } from 'node:child_process'
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { fileURLToPath } from 'node:url'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { makeSongFixture, type SongFixture } from './helpers/songFixture.js'
 import { writeTestBrief } from './helpers/brief.js'
-
-// The CLI as a user runs it: the built bin (npm test builds first).
-const BIN = fileURLToPath(new URL('../bin/longav.js', import.meta.url))
-
-function longav(args: string[], cwd: string) {
-  const r = spawnSync(process.execPath, [BIN, ...args], { cwd, encoding: 'utf8', timeout: 120_000 })
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr }
-}
+import { longav } from './helpers/cli.js'
 
 let dir: string
 let song: SongFixture

@@ -2,13 +2,13 @@ import { spawnSync } from 'node:child_process'
 import { existsSync, mkdirSync, mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { fileURLToPath } from 'node:url'
 import { beforeAll, describe, expect, it } from 'vitest'
 import * as api from '../src/index.js'
 import { ConfigError, errorRecord, exitCodeOf, LongavError, restoreError, type ErrorKind } from '../src/index.js'
 import { resolveConfig } from '../src/config.js'
 import { makeSongFixture, type SongFixture } from './helpers/songFixture.js'
 import { writeTestBrief } from './helpers/brief.js'
+import { longav } from './helpers/cli.js'
 
 interface Row {
   make: () => Error
@@ -170,14 +170,6 @@ describe('the configuration from the environment (src/config.ts)', () => {
   })
 })
 
-// The CLI as a user runs it: the built bin (build first).
-const BIN = fileURLToPath(new URL('../bin/longav.js', import.meta.url))
-
-function longav(args: string[], cwd: string, env: Record<string, string> = {}) {
-  const r = spawnSync(process.execPath, [BIN, ...args], { cwd, encoding: 'utf8', timeout: 120_000, env: { ...process.env, ...env } })
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr }
-}
-
 describe('a model, template or folder name the CLI does not find is an input error naming it', () => {
   let dir: string
   let song: SongFixture
@@ -224,7 +216,7 @@ describe('a model, template or folder name the CLI does not find is an input err
   for (const [name, args, message, env] of cases) {
     it(name, () => {
       const out = join(dir, `out-${name.replace(/\W+/g, '-')}`)
-      const r = longav([...args(), '--out', out], dir, env)
+      const r = longav([...args(), '--out', out], dir, { env })
       expect(r.code, r.stderr).toBe(2)
       expect(r.stderr).toMatch(message)
       expect(r.stderr.trim().split('\n'), r.stderr).toHaveLength(1)

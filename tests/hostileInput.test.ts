@@ -1,22 +1,17 @@
-import { spawn, spawnSync } from 'node:child_process'
+import { spawn } from 'node:child_process'
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { fileURLToPath } from 'node:url'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { makeSongFixture, type SongFixture } from './helpers/songFixture.js'
+import { longav as runLongav, LONGAV_BIN as BIN } from './helpers/cli.js'
 
 // Hostile text and samples through the built CLI (issue 12): a long lyric line, a megabyte one,
 // a signal in the middle of drawing, a float WAV with NaN/Inf, look-alike names, odd flag values.
-const BIN = fileURLToPath(new URL('../bin/longav.js', import.meta.url))
 const FAST = ['--size', '320x180', '--fps', '12', '--no-llm']
 
-/** Runs the CLI to its end; SIGKILL after `timeoutMs` (a blocked event loop ignores SIGTERM). */
-function longav(args: string[], timeoutMs = 180_000) {
-  const t0 = Date.now()
-  const r = spawnSync(process.execPath, [BIN, ...args], { cwd: dir, encoding: 'utf8', timeout: timeoutMs, killSignal: 'SIGKILL' })
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr, ms: Date.now() - t0 }
-}
+/** Runs the CLI to its end in the test folder; SIGKILL after `timeoutMs` (a blocked event loop ignores SIGTERM). */
+const longav = (args: string[], timeoutMs = 180_000) => runLongav(args, dir, { timeoutMs })
 
 function briefWith(name: string, opts: { line?: string; characters?: string; locations?: string } = {}): string {
   const p = join(dir, name)

@@ -2,20 +2,13 @@ import { spawn, spawnSync } from 'node:child_process'
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs'
 import { hostname, tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { fileURLToPath } from 'node:url'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { makeSongFixture, type SongFixture } from './helpers/songFixture.js'
 import { writeTestBrief } from './helpers/brief.js'
+import { longav, LONGAV_BIN as BIN } from './helpers/cli.js'
 
 // The output folder (issue 12, case 3): what --out may be, whose files it holds, who writes it.
-const BIN = fileURLToPath(new URL('../bin/longav.js', import.meta.url))
 const TINY = ['--size', '160x90', '--fps', '12']
-
-function longav(args: string[], cwd: string) {
-  // SIGKILL: a process stuck in a synchronous loop never handles SIGTERM.
-  const r = spawnSync(process.execPath, [BIN, ...args], { cwd, encoding: 'utf8', timeout: 120_000, killSignal: 'SIGKILL' })
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr }
-}
 
 /** A message, not a stack trace. */
 function expectNoStack(stderr: string): void {

@@ -2,18 +2,12 @@ import { spawnSync } from 'node:child_process'
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { fileURLToPath } from 'node:url'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { makeSongFixture, type SongFixture } from './helpers/songFixture.js'
 import { writeTestBrief } from './helpers/brief.js'
+import { longav } from './helpers/cli.js'
 
 // `score --plan` with a plan made at another frame rate than the video's (issue 12, case 4).
-const BIN = fileURLToPath(new URL('../bin/longav.js', import.meta.url))
-
-function longav(args: string[], cwd: string) {
-  const r = spawnSync(process.execPath, [BIN, ...args], { cwd, encoding: 'utf8', timeout: 120_000 })
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr }
-}
 
 function ffmpeg(args: string[]): void {
   const r = spawnSync('ffmpeg', ['-v', 'error', '-y', ...args], { encoding: 'utf8' })
