@@ -1,0 +1,73 @@
+/**
+ * The shapes the batch modules hand each other (zod: these are the types). A batch turns one
+ * song and one brief into many ad variants: formats (size + safe zone), lengths (cut-downs chosen
+ * and edited by the music), and texts laid out inside the safe zone.
+ */
+import { z } from 'zod'
+
+/** A rectangle in output pixels. */
+export const Box = z.object({ x: z.number(), y: z.number(), width: z.number().nonnegative(), height: z.number().nonnegative() })
+export type Box = z.infer<typeof Box>
+
+/** A format resolved to pixels: what the variant is rendered at and where text may go. */
+export const VariantFormat = z.object({
+  /** The preset's name (`tiktok`, `9:16`, …) or `WxH` for an explicit size. */
+  name: z.string(),
+  width: z.number().int().positive(),
+  height: z.number().int().positive(),
+  /** The area every text must stay inside, in output pixels. */
+  safe: Box,
+  /** The platform's longest video, seconds (null: no limit). */
+  maxSec: z.number().positive().nullable(),
+})
+export type VariantFormat = z.infer<typeof VariantFormat>
+
+/** One stretch of the source song used by a cut-down, in output frames of the source timeline. */
+export const Piece = z.object({
+  /** Source frames [startFrame, endFrame) at the batch's fps. */
+  startFrame: z.number().int().nonnegative(),
+  endFrame: z.number().int().positive(),
+  /** 1-based bar numbers of the source (bar 1 starts at the first downbeat) this piece covers. */
+  bars: z.tuple([z.number().int(), z.number().int()]),
+})
+export type Piece = z.infer<typeof Piece>
+
+/** A cut-down: pieces of the song played one after another, joined at downbeats. */
+export const Cutdown = z.object({
+  /** The requested length, seconds (the output is round(lengthSec * fps) frames). */
+  lengthSec: z.number().positive(),
+  fps: z.number().int().positive(),
+  totalFrames: z.number().int().positive(),
+  pieces: z.array(Piece).min(1),
+  /** Crossfade at each join between pieces, seconds (audio only; the picture cuts). */
+  joinCrossfadeSec: z.number().nonnegative(),
+  /** The audio fade at the end, seconds (the last bar, or what is left of it). */
+  fadeOutSec: z.number().nonnegative(),
+  /** Why this span: the sections it draws on and the score that chose it. */
+  reason: z.string(),
+})
+export type Cutdown = z.infer<typeof Cutdown>
+
+/** The texts of one variant after its data row filled the placeholders. */
+export const TextStyle = z.object({
+  color: z.string().default('#ffffff'),
+  /** Box / card colour behind the text (brand colour). */
+  background: z.string().optional(),
+  /** Font size in px at the output size; default scales with the frame. */
+  fontPx: z.number().positive().optional(),
+})
+export type TextStyle = z.infer<typeof TextStyle>
+
+/** One text on screen, laid out: what, where (inside the safe zone) and when (output frames). */
+export const TextItem = z.object({
+  role: z.enum(['hook', 'cta', 'endcard', 'caption']),
+  text: z.string(),
+  /** Absolute path of a logo image (end card), already checked to lie in the brief's folder. */
+  logo: z.string().optional(),
+  startFrame: z.number().int().nonnegative(),
+  endFrame: z.number().int().positive(),
+  /** Where the text (and logo, card) is drawn, output pixels: must lie inside format.safe. */
+  box: Box,
+  style: TextStyle,
+})
+export type TextItem = z.infer<typeof TextItem>
