@@ -71,3 +71,49 @@ export const TextItem = z.object({
   style: TextStyle,
 })
 export type TextItem = z.infer<typeof TextItem>
+
+/** One measured check of a variant (size, length, safe zone, loudness, …). */
+export const VariantCheck = z.object({
+  name: z.string(),
+  passed: z.boolean(),
+  /** What was measured, in words a marketer can read ("text box 12..300 x 40..80 inside safe zone"). */
+  detail: z.string(),
+})
+export type VariantCheck = z.infer<typeof VariantCheck>
+
+/** One variant in manifest.json. */
+export const ManifestEntry = z.object({
+  name: z.string(),
+  status: z.enum(['ok', 'failed']),
+  /** Set when status is failed: the error's message. */
+  error: z.string().optional(),
+  format: VariantFormat,
+  fps: z.number().int().positive(),
+  /** `full` or the requested seconds. */
+  length: z.union([z.literal('full'), z.number().positive()]),
+  totalFrames: z.number().int().nonnegative(),
+  /** The song's bars used, as 1-based inclusive ranges in play order, and their source spans. */
+  pieces: z.array(Piece),
+  /** Relative to the batch folder: variants/<name>.mp4 (absent when failed). */
+  file: z.string().optional(),
+  sha256: z.string().optional(),
+  /** The data-table row that filled the texts (column → value), if any. */
+  row: z.record(z.string(), z.string()).optional(),
+  texts: z.array(TextItem),
+  loudness: z.object({ targetLufs: z.number().nullable(), measuredLufs: z.number().nullable() }),
+  checks: z.array(VariantCheck),
+  cost: z.object({ wallSec: z.number().nonnegative(), shotsGenerated: z.number().int().nonnegative(), shotsReused: z.number().int().nonnegative() }),
+})
+export type ManifestEntry = z.infer<typeof ManifestEntry>
+
+export const Manifest = z.object({
+  version: z.literal(1),
+  song: z.string(),
+  brief: z.string(),
+  variantsFile: z.string(),
+  /** Hash of the inputs: a rerun with the same inputs continues, other inputs start afresh. */
+  inputsHash: z.string(),
+  variants: z.array(ManifestEntry),
+  total: z.object({ wallSec: z.number().nonnegative(), shotsGenerated: z.number().int().nonnegative(), shotsReused: z.number().int().nonnegative() }),
+})
+export type Manifest = z.infer<typeof Manifest>
