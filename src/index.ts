@@ -36,12 +36,20 @@ import { existsSync } from 'node:fs'
 import { asWriteError, guardOutputFolder, lockOutputFolder, outputsOf, readRunRecord } from './pipeline/outputFolder/index.js'
 import { loadMemory } from './memory/index.js'
 import { readFile } from 'node:fs/promises'
+import { analyze as analyzeStep } from './pipeline/steps/analyze.js'
+import { runBatch, checkLengths, type BatchResult } from './batch/runBatch.js'
+import { loadVariants } from './batch/variants.js'
+import type { BatchEvent } from './batch/events.js'
 import type { z } from 'zod'
 import { Analysis as AnalysisSchema, ShotPlan as ShotPlanSchema, Treatment as TreatmentSchema } from './schemas/index.js'
 
 export type { Analysis, Brief, OutputFormat, ShotPlan, Treatment, Shot, Segment, IdentityCard, VideoScore } from './schemas/index.js'
 export type { RenderEvent, Stage } from './pipeline/events.js'
 export type { RenderSummary } from './pipeline/summary.js'
+export type { BatchEvent } from './batch/events.js'
+export type { BatchResult } from './batch/runBatch.js'
+export type { Manifest, ManifestEntry, VariantCheck, VariantFormat, TextItem, Cutdown, Piece } from './batch/types.js'
+export { VariantsError, type VariantIssue } from './batch/variants.js'
 export type { SegmentGenerator, SegmentRequest, GeneratorCapabilities } from './render/generators/types.js'
 export type { Director, Planner } from './agents/types.js'
 export type { Verifier } from './agents/verifier/index.js'
@@ -156,6 +164,59 @@ export async function render(opts: RenderOptions): Promise<RenderResult> {
   })
   if (!summary) throw new Error('render stopped before its end')
   return { ...summary, outDir: prepared.runDir.root, files: filesOf(prepared.runDir) }
+}
+
+export interface BatchOptions extends Omit<RenderOptions, 'output' | 'outDir' | 'resume'> {
+  /** The variants file (YAML or JSON). */
+  variants: string
+  /** The batch folder (default ./longav-out/<song>-batch/): variants/, manifest.json, variants.html, variants.png. */
+  outDir?: string
+  /** Frame rate of every variant (default: the brief's). */
+  fps?: number
+  onEvent?: (event: BatchEvent) => void
+}
+
+/**
+ * Makes every variant of a variants file from one song and one brief: one analysis, one treatment
+ * and one render per format shared by all variants; cut-downs chosen by the music; texts inside
+ * each platform's safe zone, measured on the written files.
+ */
+export async function batch(opts: BatchOptions): Promise<BatchResult> {
+  const songPath = resolve(opts.song)
+  const batchDir = resolve(opts.outDir ?? `${defaultOutDir(songPath)}-batch`)
+  const storeDir = resolve(opts.storeDir ?? join(batchDir, '.longav', 'store'))
+  const { onEvent: _onEvent, ...renderOpts } = opts
+  // Everything the renders check (song, brief, models) is checked here first, then the variants.
+  const prepared = await prepare({ ...renderOpts, outDir: join(batchDir, '.longav', 'bases', 'check'), storeDir })
+  const fps = opts.fps ?? prepared.brief.output.fps
+  const variants = await loadVariants(opts.variants, { briefDir: prepared.brief.baseDir, defaultCaptions: prepared.brief.lyrics.some((l) => l.time !== undefined) })
+  const songSec = (await probeMedia(songPath, { signal: opts.signal })).durationSec
+  checkLengths(variants, songSec, opts.variants)
+  const emit = (e: BatchEvent) => opts.onEvent?.(e)
+  const { analysis } = await analyzeStep(
+    { song: { path: songPath, sha256: prepared.songSha }, separation: prepared.separation, ...prepared.analysisOptions },
+    prepared.store,
+    { signal: opts.signal ?? new AbortController().signal, emit, services: prepared.services },
+  )
+  return runBatch({
+    song: songPath,
+    songSha: prepared.songSha,
+    brief: resolve(opts.brief),
+    variantsFile: resolve(opts.variants),
+    variants,
+    analysis,
+    fps,
+    batchDir,
+    native: prepared.services.generator.id === 'procedural',
+    settingsKey: { brief: { ...prepared.brief, baseDir: undefined }, generator: prepared.services.generator.id, rounds: opts.rounds, candidates: opts.candidates },
+    force: opts.force ?? false,
+    signal: opts.signal,
+    onEvent: opts.onEvent,
+    render: async (o) => {
+      const r = await render({ ...renderOpts, outDir: o.outDir, storeDir, output: { width: o.width, height: o.height, fps, captions: false }, onEvent: o.onEvent })
+      return { final: r.files.final, plan: r.files.plan }
+    },
+  })
 }
 
 export interface PlanResult {

@@ -4,11 +4,11 @@ import { suggestionFor } from './suggest.js'
 
 export interface OutputResult {
   /** Width/height/fps with defaults filled in; still to be range-checked by the schema. */
-  value: Record<'width' | 'height' | 'fps', unknown>
+  value: Record<'width' | 'height' | 'fps', unknown> & { captions?: unknown }
   issues: BriefIssue[]
 }
 
-const OUTPUT_KEYS = ['width', 'height', 'fps', 'size'] as const
+const OUTPUT_KEYS = ['width', 'height', 'fps', 'size', 'captions'] as const
 /** `1920x1080`, `1920×1080`, optionally `@24` or `@24fps`. */
 const SIZE = /^\s*(\d+)\s*[xX×]\s*(\d+)\s*(?:@\s*(\d+)\s*(?:fps)?)?\s*$/
 const EXPECTED = 'a size like "1920x1080" (optionally "1920x1080@24") or a mapping { width, height, fps }'
@@ -48,6 +48,8 @@ export function normaliseOutput(raw: unknown): OutputResult {
     if (size === undefined) issues.push({ path: 'output.size', message: `expected a size like "1920x1080" (got ${describeValue(rec.size)})` })
     else Object.assign(value, size)
   }
+  // `captions: false`: the lyrics still time the performance, but no text is drawn into the picture.
+  if (rec.captions !== undefined && rec.captions !== null) value.captions = rec.captions
   for (const key of ['width', 'height', 'fps'] as const) {
     if (rec[key] !== undefined && rec[key] !== null) value[key] = numberish(rec[key])
   }

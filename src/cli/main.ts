@@ -1,16 +1,19 @@
 import { existsSync, writeFileSync } from 'node:fs'
 import { resolve } from 'node:path'
 import { parseArgs, type ParseArgsConfig } from 'node:util'
-import { analyze, plan, render, score, briefTemplate, InputError, RenderError, llmConfigFrom, LlmConfigError, LongavError, exitCodeOf, type VideoScore, type RenderSummary } from '../index.js'
+import { analyze, batch, plan, render, score, briefTemplate, InputError, RenderError, llmConfigFrom, LlmConfigError, LongavError, exitCodeOf, type VideoScore, type RenderSummary } from '../index.js'
 import { config } from '../config.js'
 import { checkModelNames } from '../pipeline/modelNames.js'
 import { GENERATOR_NAMES, VerifierThresholds, type GeneratorName } from '../schemas/index.js'
 import { formatDuration, makeProgressPrinter } from './progress.js'
+import { batchSummaryLines, makeBatchPrinter } from './batchProgress.js'
 
 const USAGE = () => `longav: turn a song and a brief into a finished, beat-synced music video
 
 Usage:
   longav render <song> <brief.md> [options]   make the video
+  longav batch <song> <brief.md> <variants.yaml> [options]
+                                              ad variants: formats, cut-downs, texts → variants/
   longav plan <song> <brief.md> [options]     analyse, direct and plan only (writes plan.json)
   longav analyze <song> [--out DIR] [--plot]  tempo, meter, sections → analysis.json (--plot: analysis.png)
   longav score <video> <song> [--out DIR] [--plan plan.json]
@@ -102,6 +105,7 @@ const MODEL_FLAGS = ['models-dir', 'separation-model'] as const
 /** The flags each command reads: any other is refused, not silently ignored (`render --plan x`). */
 const COMMAND_FLAGS: Record<string, readonly OptionName[]> = {
   render: ['out', 'size', 'fps', 'rounds', 'attempts', 'candidates', 'threshold', 'concurrency', 'resume', 'no-resume', 'force', 'verbose', ...LLM_FLAGS, ...GENERATOR_FLAGS, ...MODEL_FLAGS],
+  batch: ['out', 'fps', 'rounds', 'attempts', 'candidates', 'threshold', 'concurrency', 'force', 'verbose', ...LLM_FLAGS, ...GENERATOR_FLAGS, ...MODEL_FLAGS],
   plan: ['out', 'size', 'fps', 'force', 'verbose', ...LLM_FLAGS, ...GENERATOR_FLAGS, ...MODEL_FLAGS],
   analyze: ['out', 'plot', 'force', ...MODEL_FLAGS],
   score: ['out', 'plan', 'embedding-model', 'force', 'verbose', ...MODEL_FLAGS],
@@ -173,6 +177,8 @@ export async function main(argv: string[]): Promise<number> {
     switch (command) {
       case 'render':
         return await renderCommand(args, values, controller.signal)
+      case 'batch':
+        return await batchCommand(args, values, controller.signal)
       case 'plan':
         return await planCommand(args, values, controller.signal)
       case 'analyze':
@@ -249,6 +255,32 @@ async function renderCommand(args: string[], flags: Flags, signal: AbortSignal):
   }
   if (result.llm) process.stderr.write(llmUsageLines(result.llm).join('\n') + '\n')
   return 0
+}
+
+async function batchCommand(args: string[], flags: Flags, signal: AbortSignal): Promise<number> {
+  const [song, brief, variants] = requirePositionals(args, ['song', 'brief.md', 'variants.yaml'], 'batch')
+  const printer = makeBatchPrinter(process.stderr, { verbose: Boolean(flags.verbose) })
+  const result = await batch({
+    song,
+    brief,
+    variants,
+    ...modelFlags(flags),
+    outDir: str(flags.out),
+    fps: intFlag(flags.fps, 'fps', 1, 120),
+    rounds: intFlag(flags.rounds ?? flags.attempts, flags.rounds !== undefined ? 'rounds' : 'attempts', 1, 10),
+    candidates: intFlag(flags.candidates, 'candidates', 1, 8),
+    llm: llmFlags(flags),
+    ...generatorFlags(flags),
+    thresholds: thresholdFlags(flags.threshold),
+    concurrency: intFlag(flags.concurrency, 'concurrency', 1, 16),
+    force: Boolean(flags.force),
+    signal,
+    onEvent: printer.onEvent,
+  })
+  printer.done()
+  for (const v of result.manifest.variants) if (v.file) process.stdout.write(`${resolve(result.outDir, v.file)}\n`)
+  process.stderr.write(batchSummaryLines(result).join('\n') + '\n')
+  return result.manifest.variants.some((v) => v.status === 'failed') ? 1 : 0
 }
 
 /** --generator and its settings, checked here so a typo is a usage error. */

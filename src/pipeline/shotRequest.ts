@@ -32,6 +32,7 @@ export function shotRequest(
     characters,
     controls: frameControls(made.analysis, p.fps, shot.startFrame, shot.endFrame),
     audio: { path: made.songPath, startSec: frameToSeconds(shot.startFrame, p.fps), endSec: frameToSeconds(shot.endFrame, p.fps) },
+    ...(p.captionsShown === false ? { hideCaptions: true } : {}),
     initKeyframe: fromMemory.initKeyframe,
     referenceKeyframes: Object.fromEntries(Object.entries(fromMemory.references).map(([id, refs]) => [id, refs.map((r) => r.image)])),
   }

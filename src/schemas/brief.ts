@@ -72,6 +72,8 @@ export const OutputFormat = z.object({
   width: z.number().int().min(64).max(7680).refine((v) => v % 2 === 0, 'an even number'),
   height: z.number().int().min(64).max(4320).refine((v) => v % 2 === 0, 'an even number'),
   fps: z.number().int().min(1).max(120),
+  /** Draw the lyric captions into the picture (default true; a batch draws its own text layer). */
+  captions: z.boolean().optional(),
 })
 export type OutputFormat = z.infer<typeof OutputFormat>
 

@@ -42,5 +42,7 @@ export const ShotPlan = z.object({
   totalFrames: z.number().int().positive(),
   shots: z.array(Shot).min(1),
   author: z.string(),
+  /** False: shots keep their captions for timing (lip sync) but generators draw no text. */
+  captionsShown: z.boolean().optional(),
 })
 export type ShotPlan = z.infer<typeof ShotPlan>

@@ -47,6 +47,8 @@ export async function generate(input: GenerateInput, store: Store, ctx: StepCont
     audio: [req.audio.startSec, req.audio.endSec],
     initHash,
     refs: req.referenceKeyframes,
+    // Only when set, so the keys of renders with captions stay what they were.
+    ...(req.hideCaptions ? { hideCaptions: true } : {}),
   })
   const total = plan.shots.length
   const final = store.artifactDir('segment', key)

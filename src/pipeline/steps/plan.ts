@@ -37,7 +37,7 @@ export async function plan(input: PlanInput, store: Store, ctx: StepContext): Pr
     { brief: input.brief, analysis, treatment, output: input.brief.output, maxShotFrames: input.maxShotFrames },
     { signal: ctx.signal },
   )
-  const planned = ShotPlan.parse(made)
+  const planned = ShotPlan.parse(input.brief.output.captions === false ? { ...made, captionsShown: false } : made)
   await store.put('plan', key, planned)
   return { key, plan: planned }
 }

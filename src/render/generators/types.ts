@@ -18,6 +18,8 @@ export interface SegmentRequest {
   controls: FrameControl[]
   /** The song's span for this shot (for audio-conditioned generators). */
   audio: { path: string; startSec: number; endSec: number }
+  /** Draw no caption text (the shot's captions still time the performance). */
+  hideCaptions?: boolean
   /** Previous shot's last frame (PNG) when the shot continues it. */
   initKeyframe?: string
   /** Reference keyframes (PNG) per entity id. */

@@ -152,7 +152,7 @@ export function createShotRenderer(req: SegmentRequest, init?: Image): ShotRende
       ctx.fillRect(ox, oy, W, H)
       ctx.setTransform(1, 0, 0, 1, 0, 0)
     }
-    if (caption) {
+    if (caption && !req.hideCaptions) {
       const fade = Math.min(1, (abs - caption.startFrame + 1) / 3, (caption.endFrame - abs) / 3)
       drawCaption(ctx, caption.text, W, H, fade, style.captionFont || CAPTION_FONT_FAMILY)
     }

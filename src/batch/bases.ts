@@ -1,0 +1,97 @@
+/**
+ * The base renders a batch cuts its variants from: one render per format (no text drawn into it),
+ * made once however many variants use it. A generator whose shots are costly (footage, onnx,
+ * comfyui) renders once, at the largest format, and the other formats are reframed from it by a
+ * crop that follows the subject.
+ */
+import { mkdir, readFile } from 'node:fs/promises'
+import { join } from 'node:path'
+import type { RenderEvent } from '../pipeline/events.js'
+import { ShotPlan } from '../schemas/index.js'
+import type { BatchEvent } from './events.js'
+import { reframe } from './reframe/index.js'
+import type { VariantFormat } from './types.js'
+
+export interface BaseRender {
+  /** The picture of the whole song at this format (H.264; its audio is not used). */
+  video: string
+  plan: ShotPlan
+  shotsGenerated: number
+  shotsReused: number
+  wallSec: number
+}
+
+/** Renders the whole song at one size into `outDir` with no captions drawn; returns its files. */
+export type BaseRenderer = (o: {
+  outDir: string
+  width: number
+  height: number
+  onEvent: (event: RenderEvent) => void
+}) => Promise<{ final: string; plan: string }>
+
+export const sizeKey = (f: { width: number; height: number }): string => `${f.width}x${f.height}`
+
+export interface Bases {
+  get(format: VariantFormat): Promise<BaseRender>
+  /** The format every other is reframed from (null: each format is rendered natively). */
+  master: VariantFormat | null
+}
+
+export function createBases(o: {
+  batchDir: string
+  formats: VariantFormat[]
+  /** Render each format natively (the procedural generator composes for each aspect). */
+  native: boolean
+  render: BaseRenderer
+  emit: (event: BatchEvent) => void
+  signal?: AbortSignal
+}): Bases {
+  const keys = [...new Set(o.formats.map(sizeKey))]
+  const master = o.native ? null : o.formats.reduce((a, b) => (b.width * b.height > a.width * a.height ? b : a))
+  const made = new Map<string, Promise<BaseRender>>()
+  const dirOf = (key: string) => join(o.batchDir, '.longav', 'bases', key)
+
+  const renderAt = async (format: VariantFormat): Promise<BaseRender> => {
+    const key = sizeKey(format)
+    const t0 = performance.now()
+    let generated = 0
+    let reused = 0
+    o.emit({ type: 'base', format: key, index: keys.indexOf(key) + 1, total: keys.length, status: 'rendering' })
+    const files = await o.render({
+      outDir: dirOf(key),
+      width: format.width,
+      height: format.height,
+      onEvent: (e) => {
+        if (e.type === 'shot' && e.status === 'generating') generated++
+        if (e.type === 'shot' && e.status === 'cached') reused++
+        o.emit({ ...e, format: key })
+      },
+    })
+    const plan = ShotPlan.parse(JSON.parse(await readFile(files.plan, 'utf8')))
+    o.emit({ type: 'base', format: key, index: keys.indexOf(key) + 1, total: keys.length, status: 'done' })
+    return { video: files.final, plan, shotsGenerated: generated, shotsReused: reused, wallSec: (performance.now() - t0) / 1000 }
+  }
+
+  const reframeFrom = async (format: VariantFormat): Promise<BaseRender> => {
+    const from = await get(master!)
+    const key = sizeKey(format)
+    const t0 = performance.now()
+    o.emit({ type: 'base', format: key, index: keys.indexOf(key) + 1, total: keys.length, status: 'reframing' })
+    await mkdir(dirOf(key), { recursive: true })
+    const video = join(dirOf(key), 'reframed.mp4')
+    await reframe(from.video, video, { width: format.width, height: format.height }, { shotStarts: from.plan.shots.map((s) => s.startFrame), signal: o.signal })
+    o.emit({ type: 'base', format: key, index: keys.indexOf(key) + 1, total: keys.length, status: 'done' })
+    return { video, plan: from.plan, shotsGenerated: 0, shotsReused: from.plan.shots.length, wallSec: (performance.now() - t0) / 1000 }
+  }
+
+  const get = (format: VariantFormat): Promise<BaseRender> => {
+    const key = sizeKey(format)
+    let p = made.get(key)
+    if (!p) {
+      p = master === null || key === sizeKey(master) ? renderAt(format) : reframeFrom(format)
+      made.set(key, p)
+    }
+    return p
+  }
+  return { get, master }
+}

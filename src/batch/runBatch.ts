@@ -1,0 +1,209 @@
+/**
+ * A batch: every variant of a variants file from one song and one brief. Everything is checked
+ * before anything is made (variants, formats, lengths against the song and the platforms); then
+ * each format's base render is made once and every variant is cut, titled and checked from it.
+ * A variant that fails is reported and the rest go on; a rerun keeps what is done.
+ */
+import { existsSync } from 'node:fs'
+import { join } from 'node:path'
+import { InputError } from '../errors.js'
+import { lockOutputFolder } from '../pipeline/outputFolder/index.js'
+import { runDirAt } from '../pipeline/runDir.js'
+import type { Analysis } from '../schemas/index.js'
+import { hashValue } from '../util/files.js'
+import { createBases, type BaseRenderer } from './bases.js'
+import { writeContactSheet } from './contactSheet.js'
+import type { BatchEvent } from './events.js'
+import { resolveFormat } from './formats.js'
+import { writeGallery } from './gallery.js'
+import { keepable, readManifest, writeManifest } from './manifestFile.js'
+import type { Cutdown, Manifest, ManifestEntry, VariantFormat } from './types.js'
+import { cutdownOf, makeVariant } from './variantJob.js'
+import { VariantsError, type VariantIssue, type VariantSpec } from './variants.js'
+
+export interface BatchRun {
+  song: string
+  songSha: string
+  brief: string
+  variantsFile: string
+  variants: VariantSpec[]
+  analysis: Analysis
+  fps: number
+  batchDir: string
+  /** Render each format natively (procedural) instead of reframing one master render. */
+  native: boolean
+  /** What identifies the brief and generator settings (part of the inputs hash). */
+  settingsKey: unknown
+  force: boolean
+  render: BaseRenderer
+  signal?: AbortSignal
+  onEvent?: (event: BatchEvent) => void
+}
+
+export interface BatchResult {
+  outDir: string
+  manifest: Manifest
+  files: { manifest: string; gallery: string; contactSheet: string }
+}
+
+interface Planned {
+  spec: VariantSpec
+  format: VariantFormat
+  cut: Cutdown
+}
+
+/** Lengths against the song's duration, before anything is analysed or made. */
+export function checkLengths(variants: VariantSpec[], songSec: number, source: string): void {
+  const issues: VariantIssue[] = []
+  for (const spec of variants) {
+    if (spec.length === 'full') continue
+    const end = typeof spec.length === 'number' ? spec.length : spec.length.end
+    if (end > songSec + 1e-6) {
+      issues.push({
+        where: `${spec.entry} → ${spec.name}: length`,
+        message: `${typeof spec.length === 'number' ? `${spec.length} s is` : `the span ends at ${end} s, which is`} longer than the song (${songSec.toFixed(2)} s)`,
+      })
+    }
+  }
+  if (issues.length > 0) throw new VariantsError(source, issues)
+}
+
+/** Formats and cut-downs of every variant, or every problem at once (nothing made yet). */
+export function planVariants(run: Pick<BatchRun, 'variants' | 'analysis' | 'fps' | 'variantsFile'>): Planned[] {
+  const issues: VariantIssue[] = []
+  const planned: Planned[] = []
+  const songSec = run.analysis.source.durationSec
+  const totalFrames = Math.round(songSec * run.fps)
+  for (const spec of run.variants) {
+    const where = `${spec.entry} → ${spec.name}`
+    let format: VariantFormat
+    try {
+      format = resolveFormat(spec.format)
+    } catch (e) {
+      issues.push({ where: `${where}: format`, message: (e as Error).message })
+      continue
+    }
+    const asked = spec.length === 'full' ? songSec : typeof spec.length === 'number' ? spec.length : spec.length.end
+    if (typeof spec.length !== 'string' && asked > songSec + 1e-6) {
+      issues.push({ where: `${where}: length`, message: `${typeof spec.length === 'number' ? `${spec.length} s is` : `the span ends at ${asked} s, which is`} longer than the song (${songSec.toFixed(2)} s)` })
+      continue
+    }
+    const playSec = spec.length === 'full' ? songSec : typeof spec.length === 'number' ? spec.length : spec.length.end - spec.length.start
+    if (format.maxSec !== null && playSec > format.maxSec + 1e-6) {
+      issues.push({ where: `${where}: length`, message: `${playSec.toFixed(1)} s is longer than ${format.name}'s maximum of ${format.maxSec} s: ask for a cut-down (e.g. length: ${Math.min(60, format.maxSec)})` })
+      continue
+    }
+    try {
+      planned.push({ spec, format, cut: cutdownOf(spec, run.analysis, { fps: run.fps, totalFrames }) })
+    } catch (e) {
+      issues.push({ where: `${where}: length`, message: (e as Error).message })
+    }
+  }
+  if (issues.length > 0) throw new VariantsError(run.variantsFile, issues)
+  return planned
+}
+
+export async function runBatch(run: BatchRun): Promise<BatchResult> {
+  const planned = planVariants(run)
+  const emit = (e: BatchEvent) => run.onEvent?.(e)
+  const files = { manifest: join(run.batchDir, 'manifest.json'), gallery: join(run.batchDir, 'variants.html'), contactSheet: join(run.batchDir, 'variants.png') }
+  const previous = await readManifest(files.manifest)
+  if (previous === 'foreign' && !run.force) {
+    throw new InputError(`${files.manifest} is not a longav batch manifest: not replacing it. Choose another --out, or pass --force.`, { code: 'OUTPUT_NOT_OURS' })
+  }
+  const inputsHash = hashValue({ song: run.songSha, settings: run.settingsKey, variants: planned.map((p) => ({ spec: { ...p.spec, entry: undefined }, format: p.format, cut: p.cut })) })
+  const kept = previous && previous !== 'foreign' && previous.inputsHash === inputsHash && !run.force ? previous : undefined
+  if (!kept && !run.force) {
+    for (const p of planned) {
+      const file = join(run.batchDir, 'variants', `${p.spec.name}.mp4`)
+      if (existsSync(file) && !(previous && previous !== 'foreign' && previous.variants.some((v) => v.name === p.spec.name))) {
+        throw new InputError(`${file} was not made by this batch: not replacing it. Choose another --out, or pass --force.`, { code: 'OUTPUT_NOT_OURS' })
+      }
+    }
+  }
+  const lock = lockOutputFolder(runDirAt(run.batchDir))
+  try {
+    const t0 = performance.now()
+    const bases = createBases({ batchDir: run.batchDir, formats: planned.map((p) => p.format), native: run.native, render: run.render, emit, signal: run.signal })
+    const entries: ManifestEntry[] = []
+    const manifest = (): Manifest => ({
+      version: 1,
+      song: run.song,
+      brief: run.brief,
+      variantsFile: run.variantsFile,
+      inputsHash,
+      variants: entries,
+      total: {
+        wallSec: (performance.now() - t0) / 1000 + (kept?.total.wallSec ?? 0),
+        shotsGenerated: entries.reduce((s, e) => s + e.cost.shotsGenerated, 0),
+        shotsReused: entries.reduce((s, e) => s + e.cost.shotsReused, 0),
+      },
+    })
+    const charged = new Set<string>()
+    for (const [i, p] of planned.entries()) {
+      run.signal?.throwIfAborted()
+      const before = kept?.variants.find((v) => v.name === p.spec.name)
+      if (before && (await keepable(before, run.batchDir))) {
+        entries.push(before)
+        emit({ type: 'variant', name: p.spec.name, index: i + 1, total: planned.length, status: 'kept' })
+        continue
+      }
+      const started = performance.now()
+      emit({ type: 'variant', name: p.spec.name, index: i + 1, total: planned.length, status: 'making', etaSec: etaOf(entries, planned.length - i) })
+      let entry: ManifestEntry
+      try {
+        const base = await bases.get(p.format)
+        const key = `${p.format.width}x${p.format.height}`
+        const first = !charged.has(key)
+        charged.add(key)
+        const shotsIn = base.plan.shots.filter((s) => p.cut.pieces.some((q) => s.startFrame < q.endFrame && s.endFrame > q.startFrame)).length
+        const made = await makeVariant({ spec: p.spec, format: p.format, cut: p.cut, base, analysis: run.analysis, song: run.song, batchDir: run.batchDir, signal: run.signal })
+        entry = {
+          ...made,
+          cost: {
+            wallSec: (performance.now() - started) / 1000,
+            shotsGenerated: first ? base.shotsGenerated : 0,
+            shotsReused: first ? base.shotsReused : shotsIn,
+          },
+        }
+      } catch (e) {
+        if (run.signal?.aborted || (e as { kind?: string }).kind === 'input') throw e
+        entry = failedEntry(p, (e as Error).message, (performance.now() - started) / 1000)
+      }
+      entries.push(entry)
+      await writeManifest(files.manifest, manifest())
+      emit({ type: 'variant', name: p.spec.name, index: i + 1, total: planned.length, status: entry.status === 'ok' ? 'done' : 'failed', wallSec: entry.cost.wallSec, ...(entry.error ? { error: entry.error } : {}) })
+    }
+    const final = manifest()
+    await writeManifest(files.manifest, final)
+    await writeContactSheet(final, run.batchDir, files.contactSheet, { signal: run.signal })
+    await writeGallery(final, run.batchDir, files.gallery)
+    return { outDir: run.batchDir, manifest: final, files }
+  } finally {
+    lock.release()
+  }
+}
+
+function failedEntry(p: Planned, error: string, wallSec: number): ManifestEntry {
+  return {
+    name: p.spec.name,
+    status: 'failed',
+    error,
+    format: p.format,
+    fps: p.cut.fps,
+    length: p.spec.length === 'full' ? 'full' : p.cut.lengthSec,
+    totalFrames: p.cut.totalFrames,
+    pieces: p.cut.pieces,
+    ...(p.spec.row ? { row: p.spec.row } : {}),
+    texts: [],
+    loudness: { targetLufs: p.spec.loudness, measuredLufs: null },
+    checks: [],
+    cost: { wallSec, shotsGenerated: 0, shotsReused: 0 },
+  }
+}
+
+/** The rest of the batch at the mean pace of the variants made so far. */
+function etaOf(done: ManifestEntry[], left: number): number | undefined {
+  if (done.length === 0) return undefined
+  return (done.reduce((s, e) => s + e.cost.wallSec, 0) / done.length) * left
+}

@@ -1,0 +1,172 @@
+/**
+ * Makes one variant from its base render: the music (cut-down or whole, at its loudness), the
+ * text layer inside the safe zone, one encode, then the checks measured on the written file.
+ */
+import { mkdir, rm } from 'node:fs/promises'
+import { join } from 'node:path'
+import { probeMedia } from '../ffmpeg/index.js'
+import type { Analysis, ShotPlan } from '../schemas/index.js'
+import { sha256File } from '../util/files.js'
+import { assembleVariant } from './assemble.js'
+import type { BaseRender } from './bases.js'
+import { chooseCutdown, sourceFrameOf } from './cutdown.js'
+import { measureLoudness, renderCutdownAudio } from './cutdownAudio.js'
+import { checkTextBoxes, textCheckResult } from './textCheck.js'
+import { writeTextOverlays } from './textDraw.js'
+import { layoutTexts } from './textLayout.js'
+import type { Cutdown, ManifestEntry, TextItem, VariantCheck, VariantFormat } from './types.js'
+import type { VariantSpec } from './variants.js'
+
+/** The whole song as one piece (a `full` variant): no edit, no fade. */
+export function wholeSong(analysis: Analysis, plan: ShotPlan): Cutdown {
+  const bars = Math.max(1, analysis.downbeats.length)
+  return {
+    lengthSec: plan.totalFrames / plan.fps,
+    fps: plan.fps,
+    totalFrames: plan.totalFrames,
+    pieces: [{ startFrame: 0, endFrame: plan.totalFrames, bars: [1, bars] }],
+    joinCrossfadeSec: 0,
+    fadeOutSec: 0,
+    reason: 'the whole song',
+  }
+}
+
+/** The cut-down a variant asks for (pure): validated before anything is rendered. */
+export function cutdownOf(spec: VariantSpec, analysis: Analysis, plan: { fps: number; totalFrames: number }): Cutdown {
+  if (spec.length === 'full') return wholeSong(analysis, plan as ShotPlan)
+  if (typeof spec.length === 'number') return chooseCutdown(analysis, { lengthSec: spec.length, fps: plan.fps })
+  return chooseCutdown(analysis, { lengthSec: spec.length.end - spec.length.start, fps: plan.fps, span: spec.length })
+}
+
+/** The lyric captions of the plan, moved onto the variant's timeline (clipped to its pieces). */
+export function captionsOnTimeline(plan: ShotPlan, cut: Cutdown): Array<{ text: string; startFrame: number; endFrame: number }> {
+  const seen = new Map<string, { text: string; startFrame: number; endFrame: number }>()
+  for (const c of plan.shots.flatMap((s) => s.captions)) seen.set(`${c.startFrame}:${c.text}`, c)
+  const out: Array<{ text: string; startFrame: number; endFrame: number }> = []
+  let offset = 0
+  for (const p of cut.pieces) {
+    for (const c of seen.values()) {
+      const a = Math.max(c.startFrame, p.startFrame)
+      const b = Math.min(c.endFrame, p.endFrame)
+      if (b - a >= Math.min(6, c.endFrame - c.startFrame)) out.push({ text: c.text, startFrame: offset + a - p.startFrame, endFrame: offset + b - p.startFrame })
+    }
+    offset += p.endFrame - p.startFrame
+  }
+  return out.sort((x, y) => x.startFrame - y.startFrame)
+}
+
+/** Downbeats as frames of the variant's timeline. */
+export function barFramesOnTimeline(analysis: Analysis, cut: Cutdown): number[] {
+  const out: number[] = []
+  let offset = 0
+  for (const p of cut.pieces) {
+    for (const d of analysis.downbeats) {
+      const f = Math.round(d * cut.fps)
+      if (f >= p.startFrame && f < p.endFrame) out.push(offset + f - p.startFrame)
+    }
+    offset += p.endFrame - p.startFrame
+  }
+  return out
+}
+
+export interface VariantJob {
+  spec: VariantSpec
+  format: VariantFormat
+  cut: Cutdown
+  base: BaseRender
+  analysis: Analysis
+  song: string
+  batchDir: string
+  signal?: AbortSignal
+  onProgress?: (fraction: number) => void
+}
+
+export async function makeVariant(job: VariantJob): Promise<Omit<ManifestEntry, 'cost'>> {
+  const { spec, format, cut, base } = job
+  const work = join(job.batchDir, '.longav', 'variants', spec.name)
+  await mkdir(work, { recursive: true })
+  await mkdir(join(job.batchDir, 'variants'), { recursive: true })
+  const file = `variants/${spec.name}.mp4`
+  const out = join(job.batchDir, file)
+  try {
+    const audio = await renderCutdownAudio(job.song, cut, join(work, 'audio.wav'), { loudnessLufs: spec.loudness, signal: job.signal })
+    const items: TextItem[] = layoutTexts(
+      format,
+      cut.fps,
+      {
+        hook: spec.texts.hook && { text: spec.texts.hook.text, style: styleOf(spec.texts.hook) },
+        cta: spec.texts.cta && { text: spec.texts.cta.text, style: styleOf(spec.texts.cta) },
+        endcard: spec.texts.endcard && { text: spec.texts.endcard.text, logo: spec.texts.endcard.logo, style: styleOf(spec.texts.endcard) },
+        captions: spec.texts.captions ? captionsOnTimeline(base.plan, cut) : [],
+      },
+      { totalFrames: cut.totalFrames, barFrames: barFramesOnTimeline(job.analysis, cut) },
+    )
+    const overlays = await writeTextOverlays(items, format, work)
+    await assembleVariant({
+      base: base.video,
+      pieces: cut.pieces,
+      overlays: overlays.map((o) => ({ png: o.png, x: o.x, y: o.y, startFrame: o.item.startFrame, endFrame: o.item.endFrame })),
+      audio: audio.path,
+      fps: cut.fps,
+      totalFrames: cut.totalFrames,
+      out,
+      signal: job.signal,
+      onProgress: job.onProgress,
+    })
+    const checks = await measureChecks(job, out, items)
+    const measuredLufs = spec.loudness === null ? null : await measureLoudness(out)
+    if (spec.loudness !== null && measuredLufs !== null) {
+      const off = Math.abs(measuredLufs - spec.loudness)
+      checks.push({ name: 'loudness', passed: off <= 1, detail: `${measuredLufs.toFixed(1)} LUFS integrated (target ${spec.loudness}, ±1 LU)` })
+    }
+    const failed = checks.filter((c) => !c.passed)
+    return {
+      name: spec.name,
+      status: failed.length ? 'failed' : 'ok',
+      ...(failed.length ? { error: `failed ${failed.map((c) => c.name).join(', ')}: ${failed.map((c) => c.detail).join('; ')}` } : {}),
+      format,
+      fps: cut.fps,
+      length: spec.length === 'full' ? 'full' : cut.lengthSec,
+      totalFrames: cut.totalFrames,
+      pieces: cut.pieces,
+      file,
+      sha256: await sha256File(out),
+      ...(spec.row ? { row: spec.row } : {}),
+      texts: items,
+      loudness: { targetLufs: spec.loudness, measuredLufs },
+      checks,
+    }
+  } finally {
+    await rm(work, { recursive: true, force: true })
+  }
+}
+
+function styleOf(t: { color?: string; background?: string; fontPx?: number }) {
+  return { color: t.color ?? '#ffffff', ...(t.background ? { background: t.background } : {}), ...(t.fontPx ? { fontPx: t.fontPx } : {}) }
+}
+
+/** Size, length and the safe zone, measured on the written file. */
+async function measureChecks(job: VariantJob, out: string, items: TextItem[]): Promise<VariantCheck[]> {
+  const { format, cut } = job
+  const info = await probeMedia(out, { countFrames: true, signal: job.signal })
+  const v = info.video
+  const checks: VariantCheck[] = [
+    {
+      name: 'size',
+      passed: v?.width === format.width && v?.height === format.height,
+      detail: `${v?.width}x${v?.height} (asked ${format.width}x${format.height})`,
+    },
+    {
+      name: 'frames',
+      passed: v?.frames === cut.totalFrames,
+      detail: `${v?.frames} frames = ${((v?.frames ?? 0) / cut.fps).toFixed(3)} s (asked ${cut.totalFrames} = ${(cut.totalFrames / cut.fps).toFixed(3)} s)`,
+    },
+  ]
+  const audioSec = info.audio?.durationSec ?? 0
+  checks.push({ name: 'audio length', passed: Math.abs(audioSec - cut.totalFrames / cut.fps) <= 1.5 / cut.fps, detail: `${audioSec.toFixed(3)} s of audio` })
+  if (items.length > 0) {
+    const boxes = await checkTextBoxes({ output: out, base: job.base.video, sourceFrameOf: (k) => sourceFrameOf(cut, k), items, format })
+    checks.push(textCheckResult(boxes, format))
+  }
+  return checks
+}
