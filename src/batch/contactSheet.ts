@@ -27,7 +27,7 @@ export interface Rect {
 export interface SheetTile {
   cell: Rect
   image: Rect
-  /** Top of the two label lines. */
+  /** Top of the three label lines. */
   labelY: number
 }
 
@@ -69,7 +69,8 @@ function layoutAt(aspects: number[], tileH: number, maxWidth: number): SheetLayo
   const bigPx = Math.max(11, Math.min(18, Math.round(tileH * 0.075)))
   const smallPx = Math.max(10, Math.round(bigPx * 0.85))
   const pad = Math.max(8, Math.round(tileH * 0.06))
-  const labelH = Math.round(bigPx * 1.35 + smallPx * 1.35 + 8)
+  // Three lines: name; format; length and the checks mark.
+  const labelH = Math.round(bigPx * 1.35 + smallPx * 2 * 1.3 + 8)
   const headerH = Math.round(bigPx * 1.6)
   const minCellW = Math.round(bigPx * 12)
   const tiles: SheetTile[] = []
@@ -196,15 +197,17 @@ function drawLabel(ctx: SKRSContext2D, g: SheetLayout, t: SheetTile, e: Manifest
   ctx.font = fontOf(g.bigPx, true)
   ctx.fillText(ellipsize(measure, cleanCaption(e.name.slice(0, 300)) || '(unnamed)', w), t.cell.x, t.labelY)
   const y2 = t.labelY + Math.round(g.bigPx * 1.35)
+  const y3 = y2 + Math.round(g.smallPx * 1.3)
   ctx.font = fontOf(g.smallPx, true)
   // A failed tile already says so in its picture: the label keeps its room for format and length.
   const mark = failed ? '✗' : `${good ? '✓' : '✗'} ${c.passed}/${c.total}`
   const markW = measure(mark)
   ctx.fillStyle = good ? OK : BAD
-  ctx.fillText(mark, t.cell.x + w - markW, y2)
+  ctx.fillText(mark, t.cell.x + w - markW, y3)
   ctx.font = fontOf(g.smallPx)
   ctx.fillStyle = MUTED
-  ctx.fillText(ellipsize(measure, cleanCaption(`${formatLabel(e)} · ${lengthLabel(e)}`), Math.max(8, w - markW - 8)), t.cell.x, y2)
+  ctx.fillText(ellipsize(measure, cleanCaption(formatLabel(e)), w), t.cell.x, y2)
+  ctx.fillText(ellipsize(measure, cleanCaption(lengthLabel(e)), Math.max(8, w - markW - 8)), t.cell.x, y3)
 }
 
 /** One line cut by characters with "…" (a name is one long "word" more often than a sentence). */
