@@ -128,15 +128,20 @@ function cspHash(text: string): string {
 }
 
 /**
- * The page's policy: images only from data: URIs, media only from beside the report, no fetches,
- * fonts, frames or forms, and only this file's own style and script blocks.
+ * A page's policy: images only from data: URIs, media only from beside the page, no fetches,
+ * fonts, frames or forms, and only the page's own style block and script block (none if `js` is
+ * absent). Shared by the report and the batch gallery.
  */
-export const REPORT_CSP = [
-  "default-src 'none'",
-  'img-src data:',
-  "media-src 'self' file:",
-  `style-src ${cspHash(REPORT_CSS)}`,
-  `script-src ${cspHash(REPORT_JS)}`,
-  "base-uri 'none'",
-  "form-action 'none'",
-].join('; ')
+export function pageCsp(css: string, js?: string): string {
+  return [
+    "default-src 'none'",
+    'img-src data:',
+    "media-src 'self' file:",
+    `style-src ${cspHash(css)}`,
+    `script-src ${js === undefined ? "'none'" : cspHash(js)}`,
+    "base-uri 'none'",
+    "form-action 'none'",
+  ].join('; ')
+}
+
+export const REPORT_CSP = pageCsp(REPORT_CSS, REPORT_JS)
