@@ -217,7 +217,7 @@ describe('burnt-in texts, measured in the decoded output', () => {
     const base = tmp.file('base-rows.mp4')
     await makeBase(base, f)
     const rows = ['Paris: tickets on sale', 'Berlin: jetzt Tickets']
-    const made = []
+    const made: { out: string; hook: Awaited<ReturnType<typeof writeTextOverlays>>[number] }[] = []
     for (const [k, text] of rows.entries()) {
       const items = layoutTexts(f, FPS, { hook: { text } }, { totalFrames: TOTAL, barFrames: BARS })
       const out = tmp.file(`row-${k}.mp4`)

@@ -32,13 +32,14 @@ function roundRect(ctx: SKRSContext2D, w: number, h: number, r: number): void {
 }
 
 /** Lines centred horizontally, block centred vertically between `top` and `bottom`. */
-function drawLines(ctx: SKRSContext2D, lines: string[], px: number, w: number, top: number, bottom: number, color: string): void {
+function drawLines(ctx: SKRSContext2D, lines: string[], px: number, w: number, top: number, bottom: number, color: string, shadow: boolean): void {
   const lh = px * LINE_HEIGHT
   const y0 = top + (bottom - top - lines.length * lh) / 2
   ctx.font = fontOf(px)
   ctx.textAlign = 'center'
   ctx.textBaseline = 'middle'
-  ctx.shadowColor = 'rgba(0,0,0,0.6)'
+  // A soft shadow lifts light text off a translucent panel; on a solid brand colour it only smears.
+  ctx.shadowColor = shadow ? 'rgba(0,0,0,0.6)' : 'rgba(0,0,0,0)'
   ctx.shadowBlur = Math.max(2, px * 0.12)
   ctx.shadowOffsetY = Math.max(1, Math.round(px * 0.04))
   ctx.fillStyle = color
@@ -75,12 +76,12 @@ export async function drawItem(item: TextItem, format: VariantFormat): Promise<B
     const local = { ...item.box, x: 0, y: 0 }
     const parts = endcardParts(local, px, !!item.logo, format.safe)
     if (item.logo && parts.logo) await drawLogo(ctx, item.logo, parts.logo)
-    drawLines(ctx, lines, px, w, parts.textTop, h - 2 * Math.round(PAD_Y * px), item.style.color)
+    drawLines(ctx, lines, px, w, parts.textTop, h - 2 * Math.round(PAD_Y * px), item.style.color, false)
   } else {
     roundRect(ctx, w, h, radius)
     ctx.fillStyle = item.style.background ?? DEFAULT_PANEL
     ctx.fill()
-    drawLines(ctx, lines, px, w, 0, h, item.style.color)
+    drawLines(ctx, lines, px, w, 0, h, item.style.color, !item.style.background)
   }
   return canvas.encode('png')
 }

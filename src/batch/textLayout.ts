@@ -77,7 +77,7 @@ export function fitText(text: string, startPx: number, minPx: number, maxLines: 
     const padX = Math.round(PAD_X * px)
     const inner = maxWidth - 2 * padX
     if (inner <= px) continue
-    const lines = wrapText(measure, text, inner)
+    const lines = balance(measure, text, wrapText(measure, text, inner), inner)
     const height = Math.ceil(lines.length * px * LINE_HEIGHT) + 2 * Math.round(PAD_Y * px)
     if (lines.length > maxLines || height > maxHeight) continue
     const width = Math.ceil(Math.max(...lines.map(measure))) + 2 * padX
@@ -88,6 +88,27 @@ export function fitText(text: string, startPx: number, minPx: number, maxLines: 
     brokenFit ??= fit
   }
   return brokenFit
+}
+
+/**
+ * The same number of lines at the narrowest width that still gives it, so lines are of even
+ * length ("The summer tour starts / in Paris this Friday", not a long line and a widow).
+ */
+function balance(measure: (s: string) => number, text: string, lines: string[], inner: number): string[] {
+  if (lines.length < 2) return lines
+  let lo = Math.max(...text.split(' ').map(measure))
+  let hi = inner
+  if (lo >= hi) return lines
+  let best = lines
+  for (let k = 0; k < 12 && hi - lo > 1; k++) {
+    const mid = (lo + hi) / 2
+    const l = wrapText(measure, text, mid)
+    if (l.length <= lines.length) {
+      best = l
+      hi = mid
+    } else lo = mid
+  }
+  return best
 }
 
 function cleanOrThrow(role: Role, text: string): string {
