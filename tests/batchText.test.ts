@@ -7,10 +7,10 @@ import { writeFile } from 'node:fs/promises'
 import { createCanvas, loadImage } from '@napi-rs/canvas'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { FORMAT_PRESETS, FormatSpec, resolveFormat, SAFE_ZONE_SOURCES } from '../src/batch/formats.js'
-import { checkTextBoxes, iou, textCheckResult } from '../src/batch/textCheck.js'
+import { changeMask, checkTextBoxes, iou, openMask, textCheckResult } from '../src/batch/textCheck.js'
 import { overlayFilter, overlayInputArgs, writeTextOverlays } from '../src/batch/textDraw.js'
 import { boxInside, findOverlap, layoutTexts, type TextSpec } from '../src/batch/textLayout.js'
-import type { TextItem, VariantFormat } from '../src/batch/types.js'
+import type { Box, TextItem, VariantFormat } from '../src/batch/types.js'
 import { InputError } from '../src/errors.js'
 import { decodeFrames, runFfmpeg } from '../src/ffmpeg/index.js'
 import { makeTempDir, type TempDir } from './helpers/syntheticVideo.js'
@@ -33,7 +33,7 @@ async function makeBase(path: string, f: VariantFormat, frames = TOTAL): Promise
 /** The variant's encode as the batch runner does it: base picture + text overlays, H.264. */
 async function burn(base: string, items: TextItem[], f: VariantFormat, dir: string, out: string): Promise<void> {
   const drawn = await writeTextOverlays(items, f, dir)
-  const { filter, outLabel } = overlayFilter('0:v', drawn.map((d) => ({ x: d.x, y: d.y, startFrame: d.item.startFrame, endFrame: d.item.endFrame })), 1, FPS)
+  const { filter, outLabel } = overlayFilter('0:v', drawn.map((d) => ({ x: d.x, y: d.y, startFrame: d.item.startFrame, endFrame: d.item.endFrame })), 1, FPS, { totalFrames: TOTAL })
   await runFfmpeg(['-i', base, ...overlayInputArgs(drawn.map((d) => d.png), FPS), '-filter_complex', filter, '-map', `[${outLabel}]`, '-frames:v', String(TOTAL), '-c:v', 'libx264', '-crf', '20', '-pix_fmt', 'yuv420p', out])
 }
 
@@ -188,6 +188,20 @@ describe('burnt-in texts, measured in the decoded output', () => {
       for (const r of res) expect(r.inside, `${r.item.role} measured ${JSON.stringify(r.measured)}`).toBe(true)
       for (const r of ious) expect(r.iou, r.role).toBeGreaterThanOrEqual(0.6)
       expect(textCheckResult(res, f).passed).toBe(true)
+      // Each text only in its window: the hook is whole on its first frame and gone once the CTA is up;
+      // the end card holds to the last frame.
+      const hook = items.find((i) => i.role === 'hook')!
+      const endcard = items.find((i) => i.role === 'endcard')!
+      const changedIn = async (o: number, box: Box) => {
+        const m = openMask(changeMask(await frame(out, f, o), await frame(base, f, o), f.width, f.height), f.width, f.height)
+        let n = 0
+        for (let y = box.y; y < box.y + box.height; y++) for (let x = box.x; x < box.x + box.width; x++) n += m[y * f.width + x]
+        return n / (box.width * box.height)
+      }
+      const hookTop = { ...hook.box, height: Math.min(hook.box.height, items.find((i) => i.role === 'cta')!.box.y - hook.box.y) }
+      expect(await changedIn(0, hook.box)).toBeGreaterThan(0.6)
+      expect(await changedIn(hook.endFrame + 2, hookTop)).toBeLessThan(0.02)
+      expect(await changedIn(TOTAL - 1, endcard.box)).toBeGreaterThan(0.6)
     })
   }
 

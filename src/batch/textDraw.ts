@@ -117,13 +117,16 @@ const num = (v: number) => {
 /**
  * The filter_complex chain that lays overlay inputs `firstInputIndex`, `firstInputIndex+1`, … (as
  * `overlayInputArgs` gives them) over `[baseLabel]`, each shown for output frames
- * [startFrame, endFrame) with a short alpha fade in and out. Built from numbers only.
+ * [startFrame, endFrame) with a short alpha fade in and out. A text that starts on frame 0 is
+ * there at once (the first frame is the thumbnail), and with `totalFrames` one that lasts to the
+ * end holds to the last frame (the end card). Built from numbers only.
  */
 export function overlayFilter(
   baseLabel: string,
   overlays: { x: number; y: number; startFrame: number; endFrame: number }[],
   firstInputIndex: number,
   fps: number,
+  opts: { totalFrames?: number } = {},
 ): { filter: string; outLabel: string } {
   if (!/^[A-Za-z0-9_:.]+$/.test(baseLabel)) throw new RangeError(`overlay filter: bad label ${JSON.stringify(baseLabel)}`)
   if (!(fps > 0)) throw new RangeError(`overlay filter: bad fps ${fps}`)
@@ -135,7 +138,9 @@ export function overlayFilter(
     const b = Math.round(o.endFrame)
     if (!(b > a)) throw new RangeError(`overlay filter: overlay ${k} has no frames (${a}..${b})`)
     const f = fadeFrames(b - a, fps)
-    const fades = f > 0 ? `,fade=t=in:st=${num(a / fps)}:d=${num(f / fps)}:alpha=1,fade=t=out:st=${num((b - f) / fps)}:d=${num(f / fps)}:alpha=1` : ''
+    const fadeIn = f > 0 && a > 0 ? `,fade=t=in:st=${num(a / fps)}:d=${num(f / fps)}:alpha=1` : ''
+    const fadeOut = f > 0 && !(opts.totalFrames !== undefined && b >= opts.totalFrames) ? `,fade=t=out:st=${num((b - f) / fps)}:d=${num(f / fps)}:alpha=1` : ''
+    const fades = fadeIn + fadeOut
     const src = `ov${k}`
     const out = `txt${k}`
     parts.push(`[${num(firstInputIndex + k)}:v]format=rgba${fades}[${src}]`)
