@@ -8,7 +8,8 @@
  * (with a margin), so simultaneous texts (a caption under the hook) are told apart.
  */
 import { RenderError } from '../errors.js'
-import { decodeFrames, probeMedia } from '../ffmpeg/index.js'
+import { decodeFramesAt } from '../ffmpeg/decodeSelected.js'
+import { probeMedia } from '../ffmpeg/index.js'
 import { boxInside } from './textLayout.js'
 import { fadeFrames } from './textDraw.js'
 import type { Box, TextItem, VariantCheck, VariantFormat } from './types.js'
@@ -27,15 +28,6 @@ export interface TextBoxMeasure {
   /** Bounding box of the changed pixels; null when the text left no trace. */
   measured: Box | null
   inside: boolean
-}
-
-/** RGB frame `index` of a video at width x height (exact frame: seek to half a frame before it). */
-async function frameAt(path: string, index: number, fps: number, width: number, height: number): Promise<Uint8Array> {
-  let got: Uint8Array | undefined
-  const startSec = index > 0 ? (index - 0.5) / fps : undefined
-  await decodeFrames(path, { width, height, format: 'rgb24', startSec, maxFrames: 1 }, (f) => (got = new Uint8Array(f)))
-  if (!got) throw new RenderError(`text check: ${path} has no frame ${index}`, { code: 'TEXT_CHECK_FAILED' })
-  return got
 }
 
 /** 1 where any channel differs by more than `threshold`. */
@@ -130,12 +122,20 @@ export async function checkTextBoxes(opts: {
       { code: 'TEXT_CHECK_FAILED' },
     )
   const fps = out.video.fps
+  const samples = opts.items.map((item) => sampleFrames(item, opts.items, fps))
+  const outIdx = samples.flat()
+  // One decoding pass per video for all the frames the check needs.
+  const [outFrames, baseFrames] = await Promise.all([
+    decodeFramesAt(opts.output, outIdx, { width: W, height: H, signal: opts.signal }),
+    decodeFramesAt(opts.base, outIdx.map(opts.sourceFrameOf), { width: W, height: H, signal: opts.signal }),
+  ])
   const results: TextBoxMeasure[] = []
-  for (const item of opts.items) {
+  opts.items.forEach((item, k) => {
     let union: Uint8Array | null = null
-    for (const o of sampleFrames(item, opts.items, fps)) {
-      const a = await frameAt(opts.output, o, fps, W, H)
-      const b = await frameAt(opts.base, opts.sourceFrameOf(o), base.video.fps, W, H)
+    for (const o of samples[k]) {
+      const a = outFrames.get(o)
+      const b = baseFrames.get(Math.floor(opts.sourceFrameOf(o)))
+      if (!a || !b) throw new RenderError(`text check: frame ${o} of ${a ? opts.base : opts.output} is missing (${item.role} is on screen until ${item.endFrame})`, { code: 'TEXT_CHECK_FAILED' })
       const m = changeMask(a, b, W, H)
       // Other texts on screen now are not this one's pixels.
       for (const other of opts.items) if (other !== item && other.startFrame <= o && o < other.endFrame) clearBox(m, W, H, other.box, 4)
@@ -145,7 +145,7 @@ export async function checkTextBoxes(opts: {
     }
     const measured = union ? maskBox(union, W, H) : null
     results.push({ item, measured, inside: measured !== null && boxInside(measured, opts.format.safe, INSIDE_TOLERANCE_PX) })
-  }
+  })
   return results
 }
 
