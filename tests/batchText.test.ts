@@ -6,7 +6,7 @@
 import { writeFile } from 'node:fs/promises'
 import { createCanvas, loadImage } from '@napi-rs/canvas'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { FORMAT_PRESETS, FormatSpec, resolveFormat, SAFE_ZONE_SOURCES } from '../src/batch/formats.js'
+import { FORMAT_PRESETS, FormatSpec, resolveFormat, SAFE_ZONE_SOURCES, safeZoneTable } from '../src/batch/formats.js'
 import { changeMask, checkTextBoxes, iou, openMask, textCheckResult } from '../src/batch/textCheck.js'
 import { overlayFilter, overlayInputArgs, writeTextOverlays } from '../src/batch/textDraw.js'
 import { boxInside, findOverlap, layoutTexts, type TextSpec } from '../src/batch/textLayout.js'
@@ -30,11 +30,17 @@ async function makeBase(path: string, f: VariantFormat, frames = TOTAL): Promise
   await runFfmpeg(['-f', 'lavfi', '-i', `testsrc2=s=${f.width}x${f.height}:r=${FPS}`, '-vf', 'lutrgb=r=val*0.6+70:g=val*0.6+70:b=val*0.6+70', '-frames:v', String(frames), '-c:v', 'libx264', '-crf', '18', '-pix_fmt', 'yuv420p', path])
 }
 
-/** The variant's encode as the batch runner does it: base picture + text overlays, H.264. */
-async function burn(base: string, items: TextItem[], f: VariantFormat, dir: string, out: string): Promise<void> {
+/**
+ * The variant's encode as the batch runner does it: the picture (the base, or trimmed pieces of
+ * it played one after another: source frames [a, b)) + text overlays, H.264.
+ */
+async function burn(base: string, items: TextItem[], f: VariantFormat, dir: string, out: string, pieces?: [number, number][]): Promise<void> {
   const drawn = await writeTextOverlays(items, f, dir)
-  const { filter, outLabel } = overlayFilter('0:v', drawn.map((d) => ({ x: d.x, y: d.y, startFrame: d.item.startFrame, endFrame: d.item.endFrame })), 1, FPS, { totalFrames: TOTAL })
-  await runFfmpeg(['-i', base, ...overlayInputArgs(drawn.map((d) => d.png), FPS), '-filter_complex', filter, '-map', `[${outLabel}]`, '-frames:v', String(TOTAL), '-c:v', 'libx264', '-crf', '20', '-pix_fmt', 'yuv420p', out])
+  const picture = pieces
+    ? `${pieces.map(([a, b], k) => `[0:v]trim=start_frame=${a}:end_frame=${b},setpts=PTS-STARTPTS[p${k}]`).join(';')};${pieces.map((_, k) => `[p${k}]`).join('')}concat=n=${pieces.length}:v=1:a=0[pic];`
+    : '[0:v]null[pic];'
+  const { filter, outLabel } = overlayFilter('pic', drawn.map((d) => ({ x: d.x, y: d.y, startFrame: d.item.startFrame, endFrame: d.item.endFrame })), 1, FPS, { totalFrames: TOTAL })
+  await runFfmpeg(['-i', base, ...overlayInputArgs(drawn.map((d) => d.png), FPS), '-filter_complex', picture + filter, '-map', `[${outLabel}]`, '-frames:v', String(TOTAL), '-c:v', 'libx264', '-crf', '20', '-pix_fmt', 'yuv420p', out])
 }
 
 async function logoPng(path: string): Promise<string> {
@@ -68,7 +74,9 @@ describe('formats', () => {
       expect(boxInside(f.safe, { x: 0, y: 0, width: f.width, height: f.height })).toBe(true)
       expect(f.safe.width * f.safe.height).toBeGreaterThan(0.25 * f.width * f.height)
       expect(SAFE_ZONE_SOURCES.some((s) => s.preset === p.name)).toBe(true)
+      expect(safeZoneTable()).toContain(`| ${p.name} |`)
     }
+    expect(SAFE_ZONE_SOURCES.every((s) => /^(https:\/\/|longav)/.test(s.source) && /^\d{4}-\d\d-\d\d$/.test(s.read))).toBe(true)
     expect(resolveFormat('16:9')).toMatchObject({ width: 1280, height: 720, safe: { x: 64, y: 36, width: 1152, height: 648 }, maxSec: null })
     // TikTok at 1080x1920: top 150, bottom 440, sides 150 px.
     expect(resolveFormat('tiktok')).toMatchObject({ width: 1080, height: 1920, safe: { x: 150, y: 150, width: 780, height: 1330 }, maxSec: 60 })
@@ -174,15 +182,23 @@ async function frame(path: string, f: VariantFormat, index: number): Promise<Uin
 }
 
 describe('burnt-in texts, measured in the decoded output', () => {
+  // 16:9 plays two pieces of a longer base (a cut-down): the check maps output frames to source frames.
+  const cutdown: [number, number][] = [
+    [60, 96],
+    [0, 36],
+  ]
+  const sourceOf = (o: number) => (o < 36 ? 60 + o : o - 36)
   for (const spec of [{ preset: '9:16', width: 360 }, { preset: '16:9', width: 320 }] as const) {
     it(`${spec.preset} at ${spec.width} px wide: every measured box is inside the safe area and matches the layout`, async () => {
       const f = resolveFormat(spec)
+      const pieces = spec.preset === '16:9' ? cutdown : undefined
+      const sourceFrameOf = pieces ? sourceOf : (o: number) => o
       const base = tmp.file(`base-${f.width}.mp4`)
-      await makeBase(base, f)
+      await makeBase(base, f, pieces ? 120 : TOTAL)
       const items = layoutTexts(f, FPS, { ...SPEC, endcard: { ...SPEC.endcard!, logo: await logoPng(tmp.file('logo.png')) } }, { totalFrames: TOTAL, barFrames: BARS })
       const out = tmp.file(`out-${f.width}.mp4`)
-      await burn(base, items, f, tmp.file(`png-${f.width}`), out)
-      const res = await checkTextBoxes({ output: out, base, sourceFrameOf: (o) => o, items, format: f })
+      await burn(base, items, f, tmp.file(`png-${f.width}`), out, pieces)
+      const res = await checkTextBoxes({ output: out, base, sourceFrameOf, items, format: f })
       const ious = res.map((r) => ({ role: r.item.role, iou: r.measured ? iou(r.measured, r.item.box) : 0 }))
       console.log(`${f.name} ${f.width}x${f.height} IoU`, ious.map((r) => `${r.role} ${r.iou.toFixed(3)}`).join(', '))
       for (const r of res) expect(r.inside, `${r.item.role} measured ${JSON.stringify(r.measured)}`).toBe(true)
@@ -193,7 +209,7 @@ describe('burnt-in texts, measured in the decoded output', () => {
       const hook = items.find((i) => i.role === 'hook')!
       const endcard = items.find((i) => i.role === 'endcard')!
       const changedIn = async (o: number, box: Box) => {
-        const m = openMask(changeMask(await frame(out, f, o), await frame(base, f, o), f.width, f.height), f.width, f.height)
+        const m = openMask(changeMask(await frame(out, f, o), await frame(base, f, sourceFrameOf(o)), f.width, f.height), f.width, f.height)
         let n = 0
         for (let y = box.y; y < box.y + box.height; y++) for (let x = box.x; x < box.x + box.width; x++) n += m[y * f.width + x]
         return n / (box.width * box.height)

@@ -164,7 +164,9 @@ export function textCheckResult(results: TextBoxMeasure[], format: VariantFormat
   const bad = results.filter((r) => !r.inside)
   const where = `safe zone ${span(format.safe)} of ${format.width}x${format.height}`
   if (results.length === 0) return { name: 'text safe zone', passed: true, detail: `no texts to check (${where})` }
-  const say = (r: TextBoxMeasure) => `${r.item.role} "${r.item.text.slice(0, 30)}" ${r.measured ? `measured ${span(r.measured)}` : 'not found in the output'}`
+  // Half the frame changed is not a text: the output's picture does not match the base there.
+  const whole = (b: Box) => (b.width * b.height > 0.5 * format.width * format.height ? ' (most of the picture differs from the base: output and base frames do not match)' : '')
+  const say = (r: TextBoxMeasure) => `${r.item.role} "${r.item.text.slice(0, 30)}" ${r.measured ? `measured ${span(r.measured)}${whole(r.measured)}` : 'not found in the output'}`
   if (bad.length === 0) return { name: 'text safe zone', passed: true, detail: `${results.length} text box(es) inside ${where}: ${results.map(say).join('; ')}` }
   return { name: 'text safe zone', passed: false, detail: `${bad.length} of ${results.length} text box(es) outside ${where}: ${bad.map(say).join('; ')}` }
 }
