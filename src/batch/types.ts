@@ -69,6 +69,8 @@ export const TextItem = z.object({
   /** Where the text (and logo, card) is drawn, output pixels: must lie inside format.safe. */
   box: Box,
   style: TextStyle,
+  /** The text as laid out, one entry per line (word-wrapped at style.fontPx): what is drawn. */
+  lines: z.array(z.string()).optional(),
 })
 export type TextItem = z.infer<typeof TextItem>
 

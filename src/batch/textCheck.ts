@@ -1,0 +1,172 @@
+/**
+ * The safe-zone check, measured on what a viewer gets: decode frames of the finished variant and
+ * the same frames of the text-free base picture, take the pixels that changed (well above H.264
+ * noise, cleaned by a morphological opening), and the bounding box of what changed is where the
+ * text really is. A text whose measured box leaves the safe area fails the variant.
+ *
+ * While one text is measured, the boxes of the other texts on screen at that frame are masked out
+ * (with a margin), so simultaneous texts (a caption under the hook) are told apart.
+ */
+import { RenderError } from '../errors.js'
+import { decodeFramesAt } from '../ffmpeg/decodeSelected.js'
+import { probeMedia } from '../ffmpeg/index.js'
+import { boxInside } from './textLayout.js'
+import { fadeFrames } from './textDraw.js'
+import type { Box, TextItem, VariantCheck, VariantFormat } from './types.js'
+
+/** A pixel changed when a channel moved more than this (x264 at usual CRFs moves a few levels). */
+export const CHANGE_THRESHOLD = 28
+/** Opening radius: changed specks thinner than 2r+1 px are compression noise, not text. */
+export const OPEN_RADIUS = 2
+/** How far a measured box may reach past the safe area (rounding, chroma subsampling). */
+export const INSIDE_TOLERANCE_PX = 2
+/** Frames sampled per text. */
+const SAMPLES = 3
+
+export interface TextBoxMeasure {
+  item: TextItem
+  /** Bounding box of the changed pixels; null when the text left no trace. */
+  measured: Box | null
+  inside: boolean
+}
+
+/** 1 where any channel differs by more than `threshold`. */
+export function changeMask(a: Uint8Array, b: Uint8Array, width: number, height: number, threshold = CHANGE_THRESHOLD): Uint8Array {
+  const m = new Uint8Array(width * height)
+  for (let p = 0, q = 0; p < m.length; p++, q += 3) {
+    const d = Math.max(Math.abs(a[q] - b[q]), Math.abs(a[q + 1] - b[q + 1]), Math.abs(a[q + 2] - b[q + 2]))
+    m[p] = d > threshold ? 1 : 0
+  }
+  return m
+}
+
+/** Separable square min (erode) or max (dilate) filter of radius r on a 0/1 mask. */
+function morph(m: Uint8Array, w: number, h: number, r: number, erode: boolean): Uint8Array {
+  const pass = (src: Uint8Array, horizontal: boolean) => {
+    const dst = new Uint8Array(src.length)
+    const [outer, inner] = horizontal ? [h, w] : [w, h]
+    for (let o = 0; o < outer; o++)
+      for (let i = 0; i < inner; i++) {
+        let v = erode ? 1 : 0
+        for (let d = -r; d <= r && v === (erode ? 1 : 0); d++) {
+          const j = i + d
+          // Outside the frame counts as unchanged for dilation and as changed for erosion (edges kept).
+          const s = j < 0 || j >= inner ? (erode ? 1 : 0) : horizontal ? src[o * w + j] : src[j * w + o]
+          if (erode ? s === 0 : s === 1) v = erode ? 0 : 1
+        }
+        dst[horizontal ? o * w + i : i * w + o] = v
+      }
+    return dst
+  }
+  return pass(pass(m, true), false)
+}
+
+/** Erode then dilate: removes specks and thin edges, keeps solid regions at their size. */
+export function openMask(m: Uint8Array, w: number, h: number, r = OPEN_RADIUS): Uint8Array {
+  return r > 0 ? morph(morph(m, w, h, r, true), w, h, r, false) : m
+}
+
+/** Bounding box of the set pixels, or null. */
+export function maskBox(m: Uint8Array, w: number, h: number): Box | null {
+  let x0 = w
+  let y0 = h
+  let x1 = -1
+  let y1 = -1
+  for (let y = 0; y < h; y++)
+    for (let x = 0; x < w; x++)
+      if (m[y * w + x]) {
+        if (x < x0) x0 = x
+        if (x > x1) x1 = x
+        if (y < y0) y0 = y
+        if (y > y1) y1 = y
+      }
+  return x1 < 0 ? null : { x: x0, y: y0, width: x1 - x0 + 1, height: y1 - y0 + 1 }
+}
+
+/** Intersection over union of two boxes (0 when either is empty). */
+export function iou(a: Box, b: Box): number {
+  const ix = Math.max(0, Math.min(a.x + a.width, b.x + b.width) - Math.max(a.x, b.x))
+  const iy = Math.max(0, Math.min(a.y + a.height, b.y + b.height) - Math.max(a.y, b.y))
+  const inter = ix * iy
+  const union = a.width * a.height + b.width * b.height - inter
+  return union > 0 ? inter / union : 0
+}
+
+/** Frames inside the item's window, away from its fades; those with no other text on screen first. */
+export function sampleFrames(item: TextItem, items: TextItem[], fps: number, n = SAMPLES): number[] {
+  const f = fadeFrames(item.endFrame - item.startFrame, fps)
+  const lo = item.startFrame + f
+  const hi = Math.max(lo, item.endFrame - 1 - f)
+  const all = Array.from({ length: hi - lo + 1 }, (_, k) => lo + k)
+  const busy = (o: number) => items.some((it) => it !== item && it.startFrame <= o && o < it.endFrame)
+  const pick = (pool: number[]) => (pool.length <= n ? pool : Array.from({ length: n }, (_, k) => pool[Math.round(((k + 0.5) * pool.length) / n - 0.5)]))
+  const quiet = all.filter((o) => !busy(o))
+  return [...new Set(quiet.length >= 1 ? pick(quiet) : pick(all))]
+}
+
+/** Measures every text's box in the decoded output against the text-free base picture. */
+export async function checkTextBoxes(opts: {
+  output: string
+  base: string
+  sourceFrameOf: (outputFrame: number) => number
+  items: TextItem[]
+  format: VariantFormat
+  signal?: AbortSignal
+}): Promise<TextBoxMeasure[]> {
+  const { width: W, height: H } = opts.format
+  const [out, base] = await Promise.all([probeMedia(opts.output, { signal: opts.signal }), probeMedia(opts.base, { signal: opts.signal })])
+  if (!out.video || !base.video) throw new RenderError(`text check: ${out.video ? opts.base : opts.output} has no video`, { code: 'TEXT_CHECK_FAILED' })
+  if (out.video.width !== W || out.video.height !== H || base.video.width !== W || base.video.height !== H)
+    throw new RenderError(
+      `text check: output ${out.video.width}x${out.video.height} and base ${base.video.width}x${base.video.height} must both be the format's ${W}x${H}`,
+      { code: 'TEXT_CHECK_FAILED' },
+    )
+  const fps = out.video.fps
+  const samples = opts.items.map((item) => sampleFrames(item, opts.items, fps))
+  const outIdx = samples.flat()
+  // One decoding pass per video for all the frames the check needs.
+  const [outFrames, baseFrames] = await Promise.all([
+    decodeFramesAt(opts.output, outIdx, { width: W, height: H, signal: opts.signal }),
+    decodeFramesAt(opts.base, outIdx.map(opts.sourceFrameOf), { width: W, height: H, signal: opts.signal }),
+  ])
+  const results: TextBoxMeasure[] = []
+  opts.items.forEach((item, k) => {
+    let union: Uint8Array | null = null
+    for (const o of samples[k]) {
+      const a = outFrames.get(o)
+      const b = baseFrames.get(Math.floor(opts.sourceFrameOf(o)))
+      if (!a || !b) throw new RenderError(`text check: frame ${o} of ${a ? opts.base : opts.output} is missing (${item.role} is on screen until ${item.endFrame})`, { code: 'TEXT_CHECK_FAILED' })
+      const m = changeMask(a, b, W, H)
+      // Other texts on screen now are not this one's pixels.
+      for (const other of opts.items) if (other !== item && other.startFrame <= o && o < other.endFrame) clearBox(m, W, H, other.box, 4)
+      const opened = openMask(m, W, H)
+      if (!union) union = opened
+      else for (let p = 0; p < union.length; p++) union[p] |= opened[p]
+    }
+    const measured = union ? maskBox(union, W, H) : null
+    results.push({ item, measured, inside: measured !== null && boxInside(measured, opts.format.safe, INSIDE_TOLERANCE_PX) })
+  })
+  return results
+}
+
+function clearBox(m: Uint8Array, w: number, h: number, b: Box, margin: number): void {
+  const x0 = Math.max(0, Math.floor(b.x - margin))
+  const x1 = Math.min(w, Math.ceil(b.x + b.width + margin))
+  const y0 = Math.max(0, Math.floor(b.y - margin))
+  const y1 = Math.min(h, Math.ceil(b.y + b.height + margin))
+  for (let y = y0; y < y1; y++) m.fill(0, y * w + x0, y * w + x1)
+}
+
+const span = (b: Box) => `${b.x}..${b.x + b.width} x ${b.y}..${b.y + b.height}`
+
+/** The measured boxes as one check of the variant, in words a marketer can read. */
+export function textCheckResult(results: TextBoxMeasure[], format: VariantFormat): VariantCheck {
+  const bad = results.filter((r) => !r.inside)
+  const where = `safe zone ${span(format.safe)} of ${format.width}x${format.height}`
+  if (results.length === 0) return { name: 'text safe zone', passed: true, detail: `no texts to check (${where})` }
+  // Half the frame changed is not a text: the output's picture does not match the base there.
+  const whole = (b: Box) => (b.width * b.height > 0.5 * format.width * format.height ? ' (most of the picture differs from the base: output and base frames do not match)' : '')
+  const say = (r: TextBoxMeasure) => `${r.item.role} "${r.item.text.slice(0, 30)}" ${r.measured ? `measured ${span(r.measured)}${whole(r.measured)}` : 'not found in the output'}`
+  if (bad.length === 0) return { name: 'text safe zone', passed: true, detail: `${results.length} text box(es) inside ${where}: ${results.map(say).join('; ')}` }
+  return { name: 'text safe zone', passed: false, detail: `${bad.length} of ${results.length} text box(es) outside ${where}: ${bad.map(say).join('; ')}` }
+}
