@@ -5,7 +5,7 @@
  */
 import { rename, rm } from 'node:fs/promises'
 import { runFfmpeg } from '../ffmpeg/index.js'
-import { overlayFilter } from './textDraw.js'
+import { overlayFilter, overlayInputArgs } from './textDraw.js'
 import type { Piece } from './types.js'
 
 export interface AssembleOptions {
@@ -31,16 +31,16 @@ export function piecesFilter(pieces: Piece[]): { filter: string; outLabel: strin
 
 export async function assembleVariant(o: AssembleOptions): Promise<void> {
   const cut = piecesFilter(o.pieces)
-  const text = overlayFilter(cut.outLabel, o.overlays, 1, o.fps)
+  const text = overlayFilter(cut.outLabel, o.overlays, 1, o.fps, { totalFrames: o.totalFrames })
   const audioIndex = 1 + o.overlays.length
-  const filter = `${cut.filter};${text.filter ? `${text.filter};` : ''}[${text.filter ? text.outLabel : cut.outLabel}]format=yuv420p[vout]`
+  const filter = `${cut.filter};${text.filter};[${text.outLabel}]format=yuv420p[vout]`
   const tmp = `${o.out}.partial.mp4`
   const durationSec = o.totalFrames / o.fps
   try {
     await runFfmpeg(
       [
         '-i', o.base,
-        ...o.overlays.flatMap((ov) => ['-loop', '1', '-framerate', String(o.fps), '-t', ((ov.endFrame + 1) / o.fps).toFixed(6), '-i', ov.png]),
+        ...overlayInputArgs(o.overlays.map((ov) => ov.png), o.fps),
         '-i', o.audio,
         '-filter_complex', filter,
         '-map', '[vout]', '-map', `${audioIndex}:a:0`,
