@@ -136,21 +136,34 @@ describe('chooseCutdown on analysed fixtures', () => {
     const span = err(() => chooseCutdown(analysis, { lengthSec: 10, fps: FPS, span: { start: 35, end: 45 } }))
     expect(span.code).toBe('CUTDOWN_SPAN')
     expect(span.message).toMatch(/span 35\.\.45 s is outside the song/)
+    const disagree = err(() => chooseCutdown(analysis, { lengthSec: 10, fps: FPS, span: { start: 12, end: 16 } }))
+    expect(disagree.code).toBe('CUTDOWN_SPAN')
+    expect(disagree.message).toMatch(/does not fill the length 10\.00 s/)
+    // A song whose first downbeat comes late: the length must fit after it.
+    const late = { ...analysis, downbeats: analysis.downbeats.slice(2) }
+    const room = analysis.source.durationSec - late.downbeats[0]
+    const noRoom = err(() => chooseCutdown(late, { lengthSec: Math.round(room + 1), fps: FPS }))
+    expect(noRoom.code).toBe('CUTDOWN_TOO_LONG')
+    expect(noRoom.message).toMatch(/does not fit after the song's first downbeat at \d+\.\d\d s: a cut-down is at most/)
+    expect(() => chooseCutdown({ ...analysis, downbeats: [] }, { lengthSec: 10, fps: FPS })).toThrow(/no bars to cut on/)
   })
 })
 
 describe('renderCutdownAudio', () => {
-  test('a bar edit is sample-exact, loud to the target and has no click at the join', async () => {
-    const { song, analysis } = songs[0]
+  test.each([
+    { k: 0, name: '120 BPM 4/4', cuts: [[15, -14], [6, -23]] as const },
+    { k: 1, name: '138 BPM 3/4', cuts: [[15, -14]] as const },
+  ])('a bar edit is sample-exact, loud to the target and has no click at the join ($name)', async ({ k, cuts }) => {
+    const { song, analysis } = songs[k]
     const source = (await decodeAudioMono(song.path, { sampleRate: SR })).samples
     const win = Math.round(0.06 * SR)
     const jumpP99 = windowQuantile(source, win, 0.99, maxJump)
     const fluxP99 = windowQuantile(source, win, 0.99, maxFlux)
     const lines: string[] = []
-    for (const [len, lufs] of [[15, -14], [6, -23]] as const) {
+    for (const [len, lufs] of cuts) {
       const c = chooseCutdown(analysis, { lengthSec: len, fps: FPS })
       expect(c.pieces.length, c.reason).toBeGreaterThan(1)
-      const r = await renderCutdownAudio(song.path, c, join(dir, `cut-${len}.wav`), { loudnessLufs: lufs, sampleRate: SR })
+      const r = await renderCutdownAudio(song.path, c, join(dir, `cut-${k}-${len}.wav`), { loudnessLufs: lufs, sampleRate: SR })
       expect(r.samples).toBe(Math.round((c.totalFrames / FPS) * SR))
       const decoded = (await decodeAudioMono(r.path, { sampleRate: SR })).samples
       expect(decoded.length).toBe(r.samples)
@@ -165,7 +178,7 @@ describe('renderCutdownAudio', () => {
         const to = seg.outFrom + win
         const jump = maxJump(decoded, from, to) / gain
         const flux = maxFlux(decoded, from, to) / gain
-        lines.push(`${len}s @${lufs} LUFS: measured ${measured.toFixed(2)}; join at ${(seg.outFrom / SR).toFixed(3)} s: jump ${jump.toFixed(4)} vs song p99 ${jumpP99.toFixed(4)}, flux ${flux.toFixed(2)} vs p99 ${fluxP99.toFixed(2)}`)
+        lines.push(`song ${k} ${len}s @${lufs} LUFS: measured ${measured.toFixed(2)}; join at ${(seg.outFrom / SR).toFixed(3)} s: jump ${jump.toFixed(4)} vs song p99 ${jumpP99.toFixed(4)}, flux ${flux.toFixed(2)} vs p99 ${fluxP99.toFixed(2)}`)
         expect(jump).toBeLessThan(jumpP99)
         expect(flux).toBeLessThan(fluxP99)
       }
@@ -175,9 +188,16 @@ describe('renderCutdownAudio', () => {
     // The measure can fail: a hard splice between two far-apart sample values is a click.
     const a = source.indexOf(Math.max(...source.subarray(SR * 13, SR * 14)), SR * 13)
     const b = source.indexOf(Math.min(...source.subarray(SR * 21, SR * 22)), SR * 21)
+    expect(source[a] - source[b]).toBeGreaterThan(0)
     const splice = new Float32Array([...source.subarray(a - win, a), ...source.subarray(b, b + win)])
     expect(maxJump(splice, win - 10, win + 10)).toBeGreaterThan(jumpP99)
     console.log(lines.join('\n'))
+  })
+
+  test('an aborted render stops', async () => {
+    const { song, analysis } = songs[0]
+    const c = chooseCutdown(analysis, { lengthSec: 6, fps: FPS })
+    await expect(renderCutdownAudio(song.path, c, join(dir, 'aborted.wav'), { signal: AbortSignal.abort() })).rejects.toThrow(/abort/i)
   })
 
   test('normaliseLoudness keeps the full song whole at the target', async () => {

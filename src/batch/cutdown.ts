@@ -53,6 +53,14 @@ export function chooseCutdown(analysis: Analysis, req: CutdownRequest): Cutdown 
       code: 'CUTDOWN_TOO_LONG',
     })
   }
+  const room = grid.songFrames - grid.bars[0].startFrame
+  if (total > room) {
+    throw new InputError(
+      `length ${lengthSec} s does not fit after the song's first downbeat at ${grid.bars[0].start.toFixed(2)} s: ` +
+        `a cut-down is at most ${(room / fps).toFixed(2)} s of this song; use length "full"`,
+      { code: 'CUTDOWN_TOO_LONG' },
+    )
+  }
   if (total < grid.barFrames) {
     const bar = grid.barFrames / fps
     throw new InputError(`length ${lengthSec} s is shorter than one bar of the song (${bar.toFixed(2)} s); a cut-down plays at least one whole bar`, {
@@ -122,12 +130,14 @@ function hookStarts(g: BarGrid): number[] {
   return [...starts].sort((a, b) => a - b)
 }
 
-/** The ring the runs leave, or undefined when it is a bar or more or runs past the song's end. */
+/** The ring the runs leave, or undefined when it is a bar or more (before the song's last bar) or runs past the song's end. */
 function ringOf(g: BarGrid, runs: Array<[number, number]>, total: number): number | undefined {
   const used = runs.reduce((a, [x, y]) => a + edge(g, y) - edge(g, x), 0)
   const ring = total - used
   const last = runs[runs.length - 1][1]
-  if (ring < 0 || ring >= Math.max(nextBarFrames(g, last), g.barFrames) || edge(g, last) + ring > g.songFrames) return undefined
+  // Past the last bar the song's own tail (a held chord, a beatless fade) may ring as long as it lasts.
+  const tooLong = last < g.bars.length && ring >= Math.max(nextBarFrames(g, last), g.barFrames)
+  if (ring < 0 || tooLong || edge(g, last) + ring > g.songFrames) return undefined
   return ring
 }
 

@@ -36,7 +36,7 @@ export function fluxAt(x: Float32Array, at: number): number {
 /** Largest flux of frames whose window starts in [from, to). */
 export function maxFlux(x: Float32Array, from: number, to: number): number {
   let m = 0
-  for (let at = Math.max(HOP, from); at < to; at += HOP / 4) m = Math.max(m, fluxAt(x, at))
+  for (let at = Math.max(HOP, from); at < to; at += HOP / 2) m = Math.max(m, fluxAt(x, at))
   return m
 }
 
