@@ -153,10 +153,14 @@ describe('renderCutdownAudio', () => {
   test.each([
     { k: 0, name: '120 BPM 4/4', cuts: [[15, -14], [6, -23]] as const },
     { k: 1, name: '138 BPM 3/4', cuts: [[15, -14]] as const },
-  ])('a bar edit is sample-exact, loud to the target and has no click at the join ($name)', async ({ k, cuts }) => {
+  ])('a bar edit is sample-exact, loud to the target and has no click at the join ($name)', async ({ k, name, cuts }) => {
     const { song, analysis } = songs[k]
     const source = (await decodeAudioMono(song.path, { sampleRate: SR })).samples
-    const win = Math.round(0.06 * SR)
+    // A join is judged in the window from 50 ms before its downbeat (the crossfade lies there)
+    // to 20 ms after it, against the song's own windows: every window of that size (99th
+    // percentile) and, tighter, the same window around the two downbeats it joins, unedited.
+    const [pre, post] = [Math.round(0.05 * SR), Math.round(0.02 * SR)]
+    const win = pre + post
     const jumpP99 = windowQuantile(source, win, 0.99, maxJump)
     const fluxP99 = windowQuantile(source, win, 0.99, maxFlux)
     const lines: string[] = []
@@ -169,19 +173,27 @@ describe('renderCutdownAudio', () => {
       expect(decoded.length).toBe(r.samples)
       const measured = await measureLoudness(r.path)
       expect(Math.abs(measured - lufs)).toBeLessThanOrEqual(1)
-      // The join: the crossfade and 10 ms either side, on the written (gain-adjusted) file
-      // against the source at the same gain.
+      // The written file is gain-adjusted: compare it at the source's level.
       const gain = 10 ** ((lufs - (await measureLoudness(song.path))) / 20)
       const plan = planCutdownMix(c, SR)
-      for (const seg of plan.segments.slice(1)) {
-        const from = seg.outFrom - Math.round(0.01 * SR)
-        const to = seg.outFrom + win
-        const jump = maxJump(decoded, from, to) / gain
-        const flux = maxFlux(decoded, from, to) / gain
-        lines.push(`song ${k} ${len}s @${lufs} LUFS: measured ${measured.toFixed(2)}; join at ${(seg.outFrom / SR).toFixed(3)} s: jump ${jump.toFixed(4)} vs song p99 ${jumpP99.toFixed(4)}, flux ${flux.toFixed(2)} vs p99 ${fluxP99.toFixed(2)}`)
+      plan.segments.slice(1).forEach((seg, j) => {
+        const x = seg.fades.find((f) => f.shape === 'in')!.to
+        const jump = maxJump(decoded, x - pre, x + post) / gain
+        const flux = maxFlux(decoded, x - pre, x + post) / gain
+        // The same downbeats unedited: where the outgoing piece would have gone on, and where the incoming one starts.
+        const natural = [c.pieces[j].endSec!, c.pieces[j + 1].startSec!].map((t) => Math.round(song.downbeats.reduce((a, d) => (Math.abs(d - t) < Math.abs(a - t) ? d : a)) * SR))
+        const jumpNat = Math.max(...natural.map((d) => maxJump(source, d - pre, d + post)))
+        const fluxNat = Math.max(...natural.map((d) => maxFlux(source, d - pre, d + post)))
+        lines.push(
+          `${name} ${len}s @${lufs} LUFS: measured ${measured.toFixed(2)} LUFS; join at ${(x / SR).toFixed(3)} s: ` +
+            `jump ${jump.toFixed(4)} (song p99 ${jumpP99.toFixed(4)}, unedited ${jumpNat.toFixed(4)}), ` +
+            `flux ${flux.toFixed(1)} (p99 ${fluxP99.toFixed(1)}, unedited ${fluxNat.toFixed(1)})`,
+        )
         expect(jump).toBeLessThan(jumpP99)
         expect(flux).toBeLessThan(fluxP99)
-      }
+        expect(jump).toBeLessThanOrEqual(jumpNat)
+        expect(flux).toBeLessThanOrEqual(fluxNat)
+      })
       // The end fades to silence on the last sample.
       expect(Math.abs(decoded[decoded.length - 1])).toBeLessThan(1e-3)
     }
