@@ -230,7 +230,7 @@ function toCutdown(
     return `bars ${a + 1}-${b} (${labels.join(', ')}, ${g.bars[a].start.toFixed(2)}-${(b < g.bars.length ? g.bars[b].start : g.bars[b - 1].end).toFixed(2)} s)`
   }
   const n = g.bars.length
-  const end = lastRun[1] === n ? "the song's end" : lastRun[1] === n - 1 ? "the song's last bar (ringing)" : g.sectionEnds.includes(lastRun[1]) ? 'a section end' : 'a downbeat'
+  const end = lastRun[1] === n ? "the song's end" : lastRun[1] === n - 1 ? "a bar before the song's end (the last bar rings under the fade)" : g.sectionEnds.includes(lastRun[1]) ? 'a section end' : 'a downbeat'
   const how = o.explicit
     ? `the requested span: ${describe(plan.runs[0])}`
     : plan.runs.length === 1
