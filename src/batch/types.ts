@@ -29,6 +29,12 @@ export const Piece = z.object({
   endFrame: z.number().int().positive(),
   /** 1-based bar numbers of the source (bar 1 starts at the first downbeat) this piece covers. */
   bars: z.tuple([z.number().int(), z.number().int()]),
+  /**
+   * The downbeat times (seconds, unsnapped) the piece's whole bars run between: the audio is cut
+   * here, so it stays on the beat although the frames are snapped (set by chooseCutdown).
+   */
+  startSec: z.number().nonnegative().optional(),
+  endSec: z.number().positive().optional(),
 })
 export type Piece = z.infer<typeof Piece>
 
@@ -43,6 +49,11 @@ export const Cutdown = z.object({
   joinCrossfadeSec: z.number().nonnegative(),
   /** The audio fade at the end, seconds (the last bar, or what is left of it). */
   fadeOutSec: z.number().nonnegative(),
+  /**
+   * Frames at the end of the last piece past its last whole bar: the remainder of the length that
+   * whole bars cannot fill, played on from the source under the fade (0 or absent: none).
+   */
+  ringFrames: z.number().int().nonnegative().optional(),
   /** Why this span: the sections it draws on and the score that chose it. */
   reason: z.string(),
 })
