@@ -111,6 +111,25 @@ describe('reframe (real ffmpeg)', () => {
     })
   }
 
+  it('applies each frame its own crop (no lag): the subject sits where the path puts it', async () => {
+    const dst = { width: 90, height: 160 }
+    const out = tmp.file('exact.mp4')
+    // A path that moves 4 px every frame whatever the subject does: a one-frame lag would show as 3.6 output px.
+    const path = moving.boxes.map((_, i) => ({ x: 20 + 4 * (i % 40), y: 0, width: 100, height: 180 }))
+    const { reframeVideo } = await import('../src/batch/reframe/index.js')
+    await reframeVideo(moving.path, out, path, dst)
+    const stats = await subjectStats(out, dst.width, dst.height)
+    let checked = 0
+    stats.forEach((s, i) => {
+      const b = moving.boxes[i]
+      const cx = b.x + b.width / 2
+      if (cx - FIGURE.width < path[i].x || cx + FIGURE.width > path[i].x + path[i].width) return
+      expect(Math.abs(s.cx - ((cx - path[i].x) * dst.width) / path[i].width)).toBeLessThan(1.2)
+      checked++
+    })
+    expect(checked).toBeGreaterThan(10)
+  })
+
   it('uses the generator’s own subject boxes when given', async () => {
     const out = tmp.file('known.mp4')
     const { path } = await reframe(moving.path, out, { width: 90, height: 160 }, { subjects: moving.boxes, shotStarts: moving.cuts })

@@ -106,6 +106,9 @@ export interface SubjectStats {
   count: number
   /** Subject pixels on the frame's outermost ring of pixels (the subject was cut by the edge). */
   onEdge: number
+  /** Centroid of the subject pixels (NaN when none). */
+  cx: number
+  cy: number
 }
 
 /** Per decoded frame, how many subject pixels it shows and how many touch its edge. */
@@ -114,14 +117,18 @@ export async function subjectStats(path: string, width: number, height: number):
   await decodeFrames(path, { width, height, format: 'rgb24' }, (rgb) => {
     let count = 0
     let onEdge = 0
+    let sx = 0
+    let sy = 0
     for (let y = 0; y < height; y++)
       for (let x = 0; x < width; x++) {
         const p = (y * width + x) * 3
         if (!isSubject(rgb[p], rgb[p + 1], rgb[p + 2])) continue
         count++
+        sx += x + 0.5
+        sy += y + 0.5
         if (x === 0 || y === 0 || x === width - 1 || y === height - 1) onEdge++
       }
-    out.push({ count, onEdge })
+    out.push({ count, onEdge, cx: sx / count, cy: sy / count })
   })
   return out
 }
