@@ -9,7 +9,8 @@
  * 2. Each frame gives a corridor of allowed crop positions:
  *    - hard: when the subject fits in the crop, every position that keeps the whole subject box
  *      inside (never cut through the subject); when it does not fit, positions within the dead
- *      zone around its most salient point (`focus`, default the box centre);
+ *      zone around its most salient part (`focus`: the centre of the crop-sized window holding most of
+ *      its saliency, see focus.ts; default the box centre);
  *    - soft: a dead zone around the position that centres the subject (±`deadZone` of the crop
  *      side), intersected with the hard corridor, so small wobbles of the estimate move nothing.
  *    A frame with an empty subject box (nothing found) leaves the whole source open.
@@ -30,7 +31,7 @@ export interface Size {
 export interface CropPathOptions {
   /** First frames of shots (frame 0 is always one): the crop jumps here instead of panning. */
   shotStarts?: number[]
-  /** Per frame, the subject's most salient point (source px): what a subject wider than the crop is centred on. */
+  /** Per frame, the subject's most salient part (source px; see massFocus): what a subject wider than the crop is centred on. */
   focus?: Array<{ x: number; y: number } | undefined>
   /** Half-width of the dead zone, as a fraction of the crop side (default 0.08). */
   deadZone?: number

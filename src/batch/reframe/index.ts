@@ -6,7 +6,8 @@
 import { probeMedia } from '../../ffmpeg/index.js'
 import { InputError } from '../../errors.js'
 import type { Box } from '../types.js'
-import { planCropPath, type Size } from './cropPath.js'
+import { cropSize, planCropPath, type Size } from './cropPath.js'
+import { massFocus } from './focus.js'
 import { reframeVideo } from './apply.js'
 import { trackSubjects } from './track.js'
 
@@ -14,6 +15,7 @@ export { planCropPath, cropSize, tautString, type Size, type CropPathOptions } f
 export { reframeVideo, sendcmdScript } from './apply.js'
 export { trackSubjects, type Track, type TrackOptions } from './track.js'
 export { frameSubject, type FrameSubject } from './saliency.js'
+export { massFocus, bestWindow, type MassProfile } from './focus.js'
 
 export interface ReframeOptions {
   /** First frames of shots: the crop jumps there. Detected cuts are added when subjects are tracked. */
@@ -27,7 +29,7 @@ export async function reframe(input: string, output: string, dst: Size, opts: Re
   let subjects: Box[]
   let src: Size
   let shotStarts = opts.shotStarts ?? []
-  let focus: Array<{ x: number; y: number }> | undefined
+  let focus: Array<{ x: number; y: number } | undefined> | undefined
   if (opts.subjects) {
     const info = await probeMedia(input, { countFrames: true, signal: opts.signal })
     const frames = info.video?.frames
@@ -38,8 +40,8 @@ export async function reframe(input: string, output: string, dst: Size, opts: Re
   } else {
     const track = await trackSubjects(input, { shotStarts, signal: opts.signal })
     subjects = track.subjects
-    focus = track.focus
     src = { width: track.width, height: track.height }
+    focus = massFocus(track.profiles, src, cropSize(src, dst))
     shotStarts = [...new Set([...shotStarts, ...track.cuts])]
   }
   const path = planCropPath(subjects, src, dst, { shotStarts, focus })

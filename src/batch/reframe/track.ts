@@ -6,7 +6,8 @@
 import { analysisSize, decodeFrames, probeMedia } from '../../ffmpeg/index.js'
 import { InputError } from '../../errors.js'
 import type { Box } from '../types.js'
-import { frameSubject, meanAbsDiff, toGrey, type SaliencyOptions } from './saliency.js'
+import { brightnessFreeDiff, frameSubject, toGrey, type SaliencyOptions } from './saliency.js'
+import type { MassProfile } from './focus.js'
 
 export interface TrackOptions extends SaliencyOptions {
   /** Analysis width in px (default 160). */
@@ -23,8 +24,8 @@ export interface Track {
   fps: number
   /** Per frame, the subject box (source px; width 0 where nothing stands out). */
   subjects: Box[]
-  /** Per frame, the most salient point (source px). */
-  focus: Array<{ x: number; y: number }>
+  /** Per frame, the subject's saliency mass per analysis column and row (5-frame mean inside the shot): see massFocus. */
+  profiles: MassProfile[]
   /** Frames where a hard cut was detected (first frame of the new shot). */
   cuts: number[]
 }
@@ -40,31 +41,43 @@ export async function trackSubjects(input: string, opts: TrackOptions = {}): Pro
   const known = new Set(opts.shotStarts ?? [])
   const raw: Array<ReturnType<typeof frameSubject>> = []
   const cuts: number[] = []
-  let prev: Uint8Array | undefined
+  // One frame of delay: a cut is confirmed only when the next frame does not go back to the last
+  // shot's picture (a flash or a beat shake differs from its neighbours, then returns).
+  let before: Uint8Array | undefined // grey of frame i-1
+  let held: { rgb: Uint8Array; grey: Uint8Array; index: number; jump: boolean } | undefined
   let lastDiff = 0
+  const settle = (nextGrey: Uint8Array | undefined) => {
+    if (!held) return
+    const stays = !before || !nextGrey || brightnessFreeDiff(nextGrey, before) > CUT_DIFF
+    const cut = held.index > 0 && (known.has(held.index) || (held.jump && stays))
+    if (cut) cuts.push(held.index)
+    const last = cut ? undefined : raw[raw.length - 1]
+    raw.push(frameSubject(held.rgb, held.grey, cut ? undefined : before, a.width, a.height, opts, last))
+    before = held.grey
+  }
   await decodeFrames(input, { width: a.width, height: a.height, format: 'rgb24', signal: opts.signal }, (rgb, i) => {
     const grey = toGrey(rgb)
-    let cut = known.has(i) && i > 0
-    if (prev) {
-      const d = meanAbsDiff(grey, prev)
-      if (d > CUT_DIFF && d > 3 * lastDiff + 4) cut = true
+    let jump = false
+    if (held) {
+      const d = brightnessFreeDiff(grey, held.grey)
+      jump = d > CUT_DIFF && d > 3 * lastDiff + 4
       lastDiff = d
     }
-    if (cut) cuts.push(i)
-    raw.push(frameSubject(rgb, grey, cut ? undefined : prev, a.width, a.height, opts))
-    prev = grey
+    settle(grey)
+    held = { rgb: new Uint8Array(rgb), grey, index: i, jump }
   })
+  settle(undefined)
   const sx = width / a.width
   const sy = height / a.height
   const shots = [0, ...cuts, raw.length]
   const subjects: Box[] = []
-  const focus: Array<{ x: number; y: number }> = []
+  const profiles: MassProfile[] = []
   for (let s = 0; s + 1 < shots.length; s++) {
     const shot = raw.slice(shots[s], shots[s + 1])
     shot.forEach((f, k) => {
       // A 5-frame median of each edge drops one-frame outliers without lagging a steady motion.
       const near = shot.slice(Math.max(0, k - 2), k + 3).filter((g) => g.width > 0)
-      focus.push(near.length ? { x: median(near.map((g) => g.px)) * sx, y: median(near.map((g) => g.py)) * sy } : { x: f.px * sx, y: f.py * sy })
+      profiles.push({ cols: meanOf(near.map((g) => g.cols), a.width), rows: meanOf(near.map((g) => g.rows), a.height) })
       if (f.width === 0) return subjects.push({ x: 0, y: 0, width: 0, height: 0 })
       const x0 = median(near.map((g) => g.x)) - 1
       const y0 = median(near.map((g) => g.y)) - 1
@@ -76,10 +89,16 @@ export async function trackSubjects(input: string, opts: TrackOptions = {}): Pro
       subjects.push(box)
     })
   }
-  return { width, height, fps, subjects, focus, cuts }
+  return { width, height, fps, subjects, profiles, cuts }
 }
 
 function median(v: number[]): number {
   const s = [...v].sort((p, q) => p - q)
   return s.length % 2 ? s[s.length >> 1] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2
+}
+
+function meanOf(arrays: Float32Array[], n: number): Float32Array {
+  const out = new Float32Array(n)
+  for (const a of arrays) for (let i = 0; i < n; i++) out[i] += a[i] / arrays.length
+  return out
 }
