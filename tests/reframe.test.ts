@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { existsSync, statSync } from 'node:fs'
-import { planCropPath, reframe, cropSize, sendcmdScript } from '../src/batch/reframe/index.js'
+import { planCropPath, reframe, cropSize, sendcmdScript, trackSubjects } from '../src/batch/reframe/index.js'
 import { probeMedia } from '../src/ffmpeg/index.js'
 import type { Box } from '../src/batch/types.js'
 import { makeTempDir } from './helpers/syntheticVideo.js'
@@ -14,14 +14,15 @@ let moving: SubjectVideo
 let still: SubjectVideo
 
 beforeAll(async () => {
-  // Shot 1: the figure walks left to right with a small bob; shot 2 (cut at 40): it is back on the left, walking right slowly.
+  // Shot 1: the figure walks left to right with a small bob; shot 2 (cut at 40): it is back on the
+  // left, walking right slowly. Frames 12 and 55 flash (brighter all over): not cuts.
   moving = await writeSubjectVideo(
     tmp.file('moving.mp4'),
     [
       { frames: 40, at: (k) => ({ x: 40 + k * 6, y: 95 + 6 * Math.sin(k / 3) }), background: [30, 40, 80] },
       { frames: 32, at: (k) => ({ x: 50 + k * 2, y: 90 }), background: [20, 70, 60] },
     ],
-    { ...FMT, audio: true },
+    { ...FMT, audio: true, flashes: [12, 55] },
   )
   still = await writeSubjectVideo(tmp.file('still.mp4'), [{ frames: 36, at: () => ({ x: 215, y: 92 }), background: [50, 30, 70] }], FMT)
 })
@@ -33,6 +34,8 @@ const centreX = (b: Box) => b.x + b.width / 2
 async function insideShare(out: string, dst: { width: number; height: number }, path: Box[]): Promise<number> {
   const [src, got] = await Promise.all([subjectStats(moving.path, FMT.width, FMT.height), subjectStats(out, dst.width, dst.height)])
   const scale = (dst.width / path[0].width) * (dst.height / path[0].height)
+  // The source shows the whole figure on every frame (flashes included): the measure has something to find.
+  expect(src.every((s) => s.count > 0.8 * FIGURE.width * FIGURE.height * 0.7)).toBe(true)
   let inside = 0
   got.forEach((g, i) => {
     if (g.onEdge === 0 && g.count >= 0.85 * src[i].count * scale) inside++
@@ -86,6 +89,7 @@ describe('reframe (real ffmpeg)', () => {
     it(`tracks the moving subject to ${dst.width}x${dst.height}: inside, smooth, a jump at the cut, exact frames`, async () => {
       const out = tmp.file(`moving-${dst.width}x${dst.height}.mp4`)
       const { path } = await reframe(moving.path, out, dst)
+      if (dst.width === 90) expect((await trackSubjects(moving.path)).cuts).toEqual(moving.cuts)
       const info = await probeMedia(out, { countFrames: true })
       expect(info.video).toMatchObject({ width: dst.width, height: dst.height, fps: 12, frames: moving.frames, codec: 'h264', pixFmt: 'yuv420p' })
       expect(info.audio?.codec).toBe('aac')

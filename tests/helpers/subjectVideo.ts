@@ -30,7 +30,7 @@ export const FIGURE = { width: 24, height: 58 }
 
 /** True when an rgb pixel is the figure's yellow (robust to H.264 and scaling blur at its core). */
 export function isSubject(r: number, g: number, b: number): boolean {
-  return r > 170 && g > 140 && b < 120
+  return r > 170 && g > 140 && b < 150
 }
 
 /** A deterministic PRNG (mulberry32). */
@@ -48,7 +48,7 @@ function rng(seed: number): () => number {
 export async function writeSubjectVideo(
   path: string,
   shots: SubjectShot[],
-  fmt: { width: number; height: number; fps: number; audio?: boolean },
+  fmt: { width: number; height: number; fps: number; audio?: boolean; /** Frames brightened by +60 (a flash, not a cut). */ flashes?: number[] },
 ): Promise<SubjectVideo> {
   const { width: W, height: H } = fmt
   const rand = rng(7)
@@ -73,6 +73,7 @@ export async function writeSubjectVideo(
           let [r, g, b] = shot.background.map((v) => v * shade + (rand() - 0.5) * 12)
           for (const q of clutter) if (x >= q.x && x < q.x + q.w && y >= q.y && y < q.y + q.h) [r, g, b] = [q.v, q.v, q.v + 10]
           if (inFigure(x + 0.5 - c.x, y + 0.5 - c.y)) [r, g, b] = [250, 210, 40]
+          if (fmt.flashes?.includes(total)) [r, g, b] = [Math.min(255, r + 60), Math.min(255, g + 60), Math.min(255, b + 60)]
           frame[i] = r
           frame[i + 1] = g
           frame[i + 2] = b

@@ -52,12 +52,15 @@ function borderColours(rgb: Float32Array, w: number, h: number): Array<[number, 
   })
 }
 
-/** Mean absolute grey difference between two frames after removing each one's mean, 0..255: high on a cut, low on a flash. */
+/**
+ * Mean absolute difference of two rgb24 frames after removing the mean change common to all three
+ * channels, 0..255: a flash (everything brighter) scores low, a cut to another picture or another
+ * colour scores high.
+ */
 export function brightnessFreeDiff(a: Uint8Array, b: Uint8Array): number {
-  let ma = 0
-  let mb = 0
-  for (let i = 0; i < a.length; i++) [ma, mb] = [ma + a[i], mb + b[i]]
-  const off = (ma - mb) / a.length
+  let off = 0
+  for (let i = 0; i < a.length; i++) off += a[i] - b[i]
+  off /= a.length
   let s = 0
   for (let i = 0; i < a.length; i++) s += Math.abs(a[i] - b[i] - off)
   return s / a.length

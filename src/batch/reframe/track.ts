@@ -30,8 +30,11 @@ export interface Track {
   cuts: number[]
 }
 
-/** Mean grey difference (0..255) above which a frame is a hard cut, when also far above the last one. */
-const CUT_DIFF = 24
+/** A frame is a cut candidate when its difference to the last (brightnessFreeDiff, 0..255) is at
+ * least CUT_MIN and CUT_RATIO times the shot's recent median (+4): relative, so a busy shot's
+ * motion is not a cut and a quiet shot's change of picture is. */
+const CUT_MIN = 12
+const CUT_RATIO = 4
 
 export async function trackSubjects(input: string, opts: TrackOptions = {}): Promise<Track> {
   const info = await probeMedia(input, { signal: opts.signal })
@@ -43,28 +46,30 @@ export async function trackSubjects(input: string, opts: TrackOptions = {}): Pro
   const cuts: number[] = []
   // One frame of delay: a cut is confirmed only when the next frame does not go back to the last
   // shot's picture (a flash or a beat shake differs from its neighbours, then returns).
-  let before: Uint8Array | undefined // grey of frame i-1
-  let held: { rgb: Uint8Array; grey: Uint8Array; index: number; jump: boolean } | undefined
-  let lastDiff = 0
-  const settle = (nextGrey: Uint8Array | undefined) => {
+  let before: { rgb: Uint8Array; grey: Uint8Array } | undefined // frame i-1
+  let held: { rgb: Uint8Array; grey: Uint8Array; index: number; jump: number } | undefined
+  const recent: number[] = [] // the last frame-to-frame differences: the shot's own motion level
+  const settle = (nextRgb: Uint8Array | undefined) => {
     if (!held) return
-    const stays = !before || !nextGrey || brightnessFreeDiff(nextGrey, before) > CUT_DIFF
-    const cut = held.index > 0 && (known.has(held.index) || (held.jump && stays))
+    const stays = !before || !nextRgb || brightnessFreeDiff(nextRgb, before.rgb) > held.jump
+    const cut = held.index > 0 && (known.has(held.index) || (held.jump > 0 && stays))
     if (cut) cuts.push(held.index)
     const last = cut ? undefined : raw[raw.length - 1]
-    raw.push(frameSubject(held.rgb, held.grey, cut ? undefined : before, a.width, a.height, opts, last))
-    before = held.grey
+    raw.push(frameSubject(held.rgb, held.grey, cut ? undefined : before?.grey, a.width, a.height, opts, last))
+    before = held
   }
-  await decodeFrames(input, { width: a.width, height: a.height, format: 'rgb24', signal: opts.signal }, (rgb, i) => {
-    const grey = toGrey(rgb)
-    let jump = false
+  await decodeFrames(input, { width: a.width, height: a.height, format: 'rgb24', signal: opts.signal }, (frame, i) => {
+    const rgb = new Uint8Array(frame)
+    let jump = 0
     if (held) {
-      const d = brightnessFreeDiff(grey, held.grey)
-      jump = d > CUT_DIFF && d > 3 * lastDiff + 4
-      lastDiff = d
+      const d = brightnessFreeDiff(rgb, held.rgb)
+      const threshold = Math.max(CUT_MIN, CUT_RATIO * (recent.length ? median(recent) : 0) + 4)
+      if (d > threshold) jump = threshold
+      recent.push(d)
+      if (recent.length > 8) recent.shift()
     }
-    settle(grey)
-    held = { rgb: new Uint8Array(rgb), grey, index: i, jump }
+    settle(rgb)
+    held = { rgb, grey: toGrey(rgb), index: i, jump }
   })
   settle(undefined)
   const sx = width / a.width
