@@ -1,11 +1,11 @@
 // Times the two ways to apply a reframe crop path on a 1280x720 30 fps 20 s clip (made here with
 // lavfi): (a) ffmpeg alone, crop moved per frame by sendcmd (what reframeVideo does); (b) decode
 // full-size frames into JS, crop + bilinear scale in JS, encode through the raw-video encoder
-// (no audio: it would need one more mux pass). Same path, same sizes. Run: npm run build && node bench/reframe-apply.mjs
+// (no audio: it would need one more mux pass). Same path, same sizes. Also times the tracking pass. Run: npm run build && node bench/reframe-apply.mjs
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { planCropPath, reframeVideo } from '../dist/batch/reframe/index.js'
+import { planCropPath, reframeVideo, trackSubjects } from '../dist/batch/reframe/index.js'
 import { openRawVideoEncoder, probeMedia, runFfmpeg, spawnFfmpeg } from '../dist/ffmpeg/index.js'
 
 const dir = mkdtempSync(join(tmpdir(), 'longav-bench-reframe-'))
@@ -16,6 +16,9 @@ try {
   const clip = join(dir, 'clip.mp4')
   await runFfmpeg(['-f', 'lavfi', '-i', `testsrc2=s=1280x720:r=${FPS}:d=20`, '-f', 'lavfi', '-i', 'sine=frequency=440:duration=20',
     '-c:v', 'libx264', '-preset', 'veryfast', '-pix_fmt', 'yuv420p', '-c:a', 'aac', '-shortest', clip])
+  let t0 = performance.now()
+  const track = await trackSubjects(clip)
+  console.log(`tracking (160 px analysis): ${((performance.now() - t0) / 1000).toFixed(2)} s for ${track.subjects.length} frames`)
   // A subject that sweeps across and back, with a cut at 10 s.
   const subjects = Array.from({ length: FRAMES }, (_, i) => ({ x: i < 300 ? 100 + i * 3 : 1100 - (i - 300) * 2, y: 200, width: 150, height: 350 }))
   for (const dst of [{ width: 720, height: 1280 }, { width: 720, height: 720 }]) {

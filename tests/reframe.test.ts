@@ -146,6 +146,15 @@ describe('reframe (real ffmpeg)', () => {
     expect(existsSync(tmp.file('bad.mp4'))).toBe(false)
   })
 
+  it('refuses an odd size and stops on abort, leaving no file', async () => {
+    await expect(reframe(still.path, tmp.file('odd.mp4'), { width: 91, height: 160 })).rejects.toThrow(/91x160 must be positive even integers/)
+    const ac = new AbortController()
+    const run = reframe(moving.path, tmp.file('aborted.mp4'), { width: 90, height: 160 }, { signal: ac.signal })
+    ac.abort()
+    await expect(run).rejects.toMatchObject({ name: 'AbortError' })
+    expect(existsSync(tmp.file('odd.mp4')) || existsSync(tmp.file('aborted.mp4'))).toBe(false)
+  })
+
   it('holds a still crop on a still subject (no drift, no jitter)', async () => {
     const out = tmp.file('still-9x16.mp4')
     const { path } = await reframe(still.path, out, { width: 90, height: 160 })

@@ -26,8 +26,7 @@ export async function reframeVideo(input: string, output: string, path: Box[], d
   const v = info.video
   if (!v || !v.fps) throw new InputError(`${input} has no video stream with a frame rate to reframe`)
   if (path.length === 0) throw new InputError('reframe path is empty: it needs one crop box per frame')
-  if (!(Number.isInteger(dst.width) && Number.isInteger(dst.height) && dst.width > 0 && dst.height > 0 && dst.width % 2 === 0 && dst.height % 2 === 0))
-    throw new InputError(`reframe size ${dst.width}x${dst.height} must be positive even integers (H.264 yuv420p)`)
+  checkReframeSize(dst)
   const { width: cw, height: ch } = path[0]
   for (const [i, b] of path.entries()) {
     if (b.width !== cw || b.height !== ch) throw new InputError(`reframe path frame ${i}: crop size ${b.width}x${b.height} differs from frame 0's ${cw}x${ch}`)
@@ -68,6 +67,12 @@ export async function reframeVideo(input: string, output: string, path: Box[], d
   } finally {
     rmSync(work, { recursive: true, force: true })
   }
+}
+
+/** The destination size must be positive even integers (H.264 yuv420p): an InputError naming it otherwise. */
+export function checkReframeSize(dst: Size): void {
+  if (!(Number.isInteger(dst.width) && Number.isInteger(dst.height) && dst.width > 0 && dst.height > 0 && dst.width % 2 === 0 && dst.height % 2 === 0))
+    throw new InputError(`reframe size ${dst.width}x${dst.height} must be positive even integers (H.264 yuv420p)`)
 }
 
 /**

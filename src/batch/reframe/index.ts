@@ -8,11 +8,11 @@ import { InputError } from '../../errors.js'
 import type { Box } from '../types.js'
 import { cropSize, planCropPath, type Size } from './cropPath.js'
 import { massFocus } from './focus.js'
-import { reframeVideo } from './apply.js'
+import { checkReframeSize, reframeVideo } from './apply.js'
 import { trackSubjects } from './track.js'
 
 export { planCropPath, cropSize, tautString, type Size, type CropPathOptions } from './cropPath.js'
-export { reframeVideo, sendcmdScript } from './apply.js'
+export { reframeVideo, sendcmdScript, checkReframeSize } from './apply.js'
 export { trackSubjects, type Track, type TrackOptions } from './track.js'
 export { frameSubject, type FrameSubject } from './saliency.js'
 export { massFocus, bestWindow, type MassProfile } from './focus.js'
@@ -26,6 +26,7 @@ export interface ReframeOptions {
 }
 
 export async function reframe(input: string, output: string, dst: Size, opts: ReframeOptions = {}): Promise<{ path: Box[] }> {
+  checkReframeSize(dst)
   let subjects: Box[]
   let src: Size
   let shotStarts = opts.shotStarts ?? []
