@@ -154,7 +154,7 @@ describe('longav batch refuses bad input with exit 2 and makes nothing', () => {
       writeFileSync(file, yaml)
       const out = join(dir, `out-bad-${what.replace(/\W+/g, '-')}`)
       const r = longav(['batch', song.path, brief, file, '--out', out], dir)
-      expect(r.status, r.stderr).toBe(2)
+      expect(r.code, r.stderr).toBe(2)
       expect(r.stderr).toMatch(message)
       expect(existsSync(join(out, 'variants'))).toBe(false)
       expect(existsSync(join(out, 'manifest.json'))).toBe(false)

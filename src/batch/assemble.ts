@@ -33,7 +33,7 @@ export async function assembleVariant(o: AssembleOptions): Promise<void> {
   const cut = piecesFilter(o.pieces)
   const text = overlayFilter(cut.outLabel, o.overlays, 1, o.fps, { totalFrames: o.totalFrames })
   const audioIndex = 1 + o.overlays.length
-  const filter = `${cut.filter};${text.filter};[${text.outLabel}]format=yuv420p[vout]`
+  const filter = `${cut.filter};${text.filter};[${text.outLabel}]trim=end_frame=${o.totalFrames},format=yuv420p[vout]`
   const tmp = `${o.out}.partial.mp4`
   const durationSec = o.totalFrames / o.fps
   try {
@@ -45,7 +45,6 @@ export async function assembleVariant(o: AssembleOptions): Promise<void> {
         '-filter_complex', filter,
         '-map', '[vout]', '-map', `${audioIndex}:a:0`,
         '-r', String(o.fps),
-        '-frames:v', String(o.totalFrames),
         '-c:v', 'libx264', '-preset', 'veryfast', '-crf', '20', '-x264-params', 'subme=1', '-pix_fmt', 'yuv420p',
         '-c:a', 'aac', '-b:a', '192k', '-ar', '48000',
         '-t', durationSec.toFixed(6),

@@ -18,7 +18,7 @@ import { resolveFormat } from './formats.js'
 import { writeGallery } from './gallery.js'
 import { keepable, readManifest, writeManifest } from './manifestFile.js'
 import type { Cutdown, Manifest, ManifestEntry, VariantFormat } from './types.js'
-import { cutdownOf, makeVariant } from './variantJob.js'
+import { cutdownOf, makeVariant, textLayoutOf } from './variantJob.js'
 import { VariantsError, type VariantIssue, type VariantSpec } from './variants.js'
 
 export interface BatchRun {
@@ -93,11 +93,21 @@ export function planVariants(run: Pick<BatchRun, 'variants' | 'analysis' | 'fps'
       issues.push({ where: `${where}: length`, message: `${playSec.toFixed(1)} s is longer than ${format.name}'s maximum of ${format.maxSec} s: ask for a cut-down (e.g. length: ${Math.min(60, format.maxSec)})` })
       continue
     }
+    let cut: Cutdown
     try {
-      planned.push({ spec, format, cut: cutdownOf(spec, run.analysis, { fps: run.fps, totalFrames }) })
+      cut = cutdownOf(spec, run.analysis, { fps: run.fps, totalFrames })
     } catch (e) {
       issues.push({ where: `${where}: length`, message: (e as Error).message })
+      continue
     }
+    try {
+      // The texts are laid out now too (captions come later, from the plan): one that cannot fit is refused before anything is made.
+      textLayoutOf(spec, format, cut, run.analysis, [])
+    } catch (e) {
+      issues.push({ where: `${where}: texts`, message: (e as Error).message })
+      continue
+    }
+    planned.push({ spec, format, cut })
   }
   if (issues.length > 0) throw new VariantsError(run.variantsFile, issues)
   return planned

@@ -192,7 +192,7 @@ export function layoutTexts(format: VariantFormat, fps: number, spec: TextSpec, 
     const logoH = e.logo ? logoSlotHeight(safe) : 0
     // The card spans the safe area's width; its height is what the logo and text need.
     let fit: Fitted | null = null
-    for (let px = startOf('endcard', e.style); px >= minPx && !fit; ) {
+    for (let px = Math.max(minPx, startOf('endcard', e.style)); px >= minPx && !fit; ) {
       const f = fitText(text, px, minPx, ROLE.endcard.lines, safe.width - 2 * Math.round(PAD_Y * px), safe.height - logoH - 3 * Math.round(PAD_Y * px))
       if (!f) break
       const extra = e.logo ? logoH + Math.round(0.4 * f.fontPx) : 0

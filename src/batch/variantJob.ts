@@ -69,6 +69,27 @@ export function barFramesOnTimeline(analysis: Analysis, cut: Cutdown): number[] 
   return out
 }
 
+/** The variant's texts laid out on its timeline (pure; throws InputError when a text cannot fit). */
+export function textLayoutOf(
+  spec: VariantSpec,
+  format: VariantFormat,
+  cut: Cutdown,
+  analysis: Analysis,
+  captions: Array<{ text: string; startFrame: number; endFrame: number }>,
+): TextItem[] {
+  return layoutTexts(
+    format,
+    cut.fps,
+    {
+      hook: spec.texts.hook && { text: spec.texts.hook.text, style: styleOf(spec.texts.hook) },
+      cta: spec.texts.cta && { text: spec.texts.cta.text, style: styleOf(spec.texts.cta) },
+      endcard: spec.texts.endcard && { text: spec.texts.endcard.text, logo: spec.texts.endcard.logo, style: styleOf(spec.texts.endcard) },
+      captions,
+    },
+    { totalFrames: cut.totalFrames, barFrames: barFramesOnTimeline(analysis, cut) },
+  )
+}
+
 export interface VariantJob {
   spec: VariantSpec
   format: VariantFormat
@@ -90,17 +111,7 @@ export async function makeVariant(job: VariantJob): Promise<Omit<ManifestEntry, 
   const out = join(job.batchDir, file)
   try {
     const audio = await renderCutdownAudio(job.song, cut, join(work, 'audio.wav'), { loudnessLufs: spec.loudness, signal: job.signal })
-    const items: TextItem[] = layoutTexts(
-      format,
-      cut.fps,
-      {
-        hook: spec.texts.hook && { text: spec.texts.hook.text, style: styleOf(spec.texts.hook) },
-        cta: spec.texts.cta && { text: spec.texts.cta.text, style: styleOf(spec.texts.cta) },
-        endcard: spec.texts.endcard && { text: spec.texts.endcard.text, logo: spec.texts.endcard.logo, style: styleOf(spec.texts.endcard) },
-        captions: spec.texts.captions ? captionsOnTimeline(base.plan, cut) : [],
-      },
-      { totalFrames: cut.totalFrames, barFrames: barFramesOnTimeline(job.analysis, cut) },
-    )
+    const items = textLayoutOf(spec, format, cut, job.analysis, spec.texts.captions ? captionsOnTimeline(base.plan, cut) : [])
     const overlays = await writeTextOverlays(items, format, work)
     await assembleVariant({
       base: base.video,
