@@ -150,6 +150,7 @@ describe('parsing', () => {
     expect(parse(md(`${MINIMAL}output: 1920x1080@24\n`)).output).toEqual({ width: 1920, height: 1080, fps: 24 })
     expect(parse(md(`${MINIMAL}output: { fps: 24 }\n`)).output).toEqual({ width: 1280, height: 720, fps: 24 })
     expect(parse(md(`${MINIMAL}output: { size: 640x360, fps: "25" }\n`)).output).toEqual({ width: 640, height: 360, fps: 25 })
+    expect(parse(md(`${MINIMAL}output: { size: 640x360, captions: false }\n`)).output).toEqual({ width: 640, height: 360, fps: 30, captions: false })
   })
 
   it('reads assets as bare paths or { path, tags }', () => {

@@ -236,3 +236,21 @@ describe('raw video encoder', () => {
     expect(info.video).toMatchObject({ codec: 'h264', pixFmt: 'yuv420p', width: 64, height: 36, frames: 30 })
   })
 })
+
+describe('captions off', () => {
+  it('draws no caption text when asked, and changes nothing else', async () => {
+    const caption = [{ startFrame: 0, endFrame: 40, text: 'WE LIGHT THE CITY UP' }]
+    const shown = request({ frames: 12, shot: { captions: caption } })
+    const hidden = { ...request({ frames: 12, shot: { captions: caption } }), hideCaptions: true }
+    await run(shown)
+    await run(hidden)
+    const a = await pixels(shown.out.lastFrame)
+    const b = await pixels(hidden.out.lastFrame)
+    const band = (p: { data: Uint8ClampedArray; width: number; height: number }, y0: number, y1: number) => ({
+      data: p.data.slice(Math.floor(y0 * p.height) * p.width * 4, Math.floor(y1 * p.height) * p.width * 4),
+    })
+    // The caption sits in the lower part of the frame; the top two thirds are the same picture.
+    expect(meanAbsDiff(band(a, 0, 0.6), band(b, 0, 0.6))).toBeLessThan(0.5)
+    expect(meanAbsDiff(band(a, 0.6, 1), band(b, 0.6, 1))).toBeGreaterThan(2)
+  })
+})
