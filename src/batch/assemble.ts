@@ -4,7 +4,7 @@
  * to the variant's length and the output is cut to exactly that many frames and samples.
  */
 import { rename, rm } from 'node:fs/promises'
-import { runFfmpeg } from '../ffmpeg/index.js'
+import { progressFromStderr, runFfmpeg } from '../ffmpeg/index.js'
 import { overlayFilter, overlayInputArgs } from './textDraw.js'
 import type { Piece } from './types.js'
 
@@ -51,13 +51,7 @@ export async function assembleVariant(o: AssembleOptions): Promise<void> {
         '-movflags', '+faststart',
         tmp,
       ],
-      {
-        signal: o.signal,
-        onStderrLine: (line) => {
-          const m = /time=(\d+):(\d+):(\d+(?:\.\d+)?)/.exec(line)
-          if (m && o.onProgress) o.onProgress(Math.min(1, (Number(m[1]) * 3600 + Number(m[2]) * 60 + Number(m[3])) / durationSec))
-        },
-      },
+      { signal: o.signal, onStderrLine: progressFromStderr(durationSec, o.onProgress) },
     )
     await rename(tmp, o.out)
   } finally {

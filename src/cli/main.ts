@@ -228,12 +228,7 @@ async function renderCommand(args: string[], flags: Flags, signal: AbortSignal):
     ...modelFlags(flags),
     outDir: str(flags.out),
     output: outputFlags(flags),
-    rounds: intFlag(flags.rounds ?? flags.attempts, flags.rounds !== undefined ? 'rounds' : 'attempts', 1, 10),
-    candidates: intFlag(flags.candidates, 'candidates', 1, 8),
-    llm: llmFlags(flags),
-    ...generatorFlags(flags),
-    thresholds: thresholdFlags(flags.threshold),
-    concurrency: intFlag(flags.concurrency, 'concurrency', 1, 16),
+    ...shotFlags(flags),
     resume: flags['no-resume'] ? false : true,
     force: Boolean(flags.force),
     signal,
@@ -267,12 +262,7 @@ async function batchCommand(args: string[], flags: Flags, signal: AbortSignal): 
     ...modelFlags(flags),
     outDir: str(flags.out),
     fps: intFlag(flags.fps, 'fps', 1, 120),
-    rounds: intFlag(flags.rounds ?? flags.attempts, flags.rounds !== undefined ? 'rounds' : 'attempts', 1, 10),
-    candidates: intFlag(flags.candidates, 'candidates', 1, 8),
-    llm: llmFlags(flags),
-    ...generatorFlags(flags),
-    thresholds: thresholdFlags(flags.threshold),
-    concurrency: intFlag(flags.concurrency, 'concurrency', 1, 16),
+    ...shotFlags(flags),
     force: Boolean(flags.force),
     signal,
     onEvent: printer.onEvent,
@@ -281,6 +271,18 @@ async function batchCommand(args: string[], flags: Flags, signal: AbortSignal): 
   for (const v of result.manifest.variants) if (v.file) process.stdout.write(`${resolve(result.outDir, v.file)}\n`)
   process.stderr.write(batchSummaryLines(result).join('\n') + '\n')
   return result.manifest.variants.some((v) => v.status === 'failed') ? 1 : 0
+}
+
+/** How shots are made: rounds, candidates, the model, the generator, thresholds, concurrency (render and batch). */
+function shotFlags(flags: Flags) {
+  return {
+    rounds: intFlag(flags.rounds ?? flags.attempts, flags.rounds !== undefined ? 'rounds' : 'attempts', 1, 10),
+    candidates: intFlag(flags.candidates, 'candidates', 1, 8),
+    llm: llmFlags(flags),
+    ...generatorFlags(flags),
+    thresholds: thresholdFlags(flags.threshold),
+    concurrency: intFlag(flags.concurrency, 'concurrency', 1, 16),
+  }
 }
 
 /** --generator and its settings, checked here so a typo is a usage error. */

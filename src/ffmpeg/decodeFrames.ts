@@ -15,6 +15,11 @@ export interface FrameDecodeOptions {
   durationSec?: number
   /** Stop after this many frames. */
   maxFrames?: number
+  /**
+   * Only these frames (0-based, sorted, distinct): ffmpeg decodes everything but converts and
+   * pipes only them, and the callback gets each one's own index.
+   */
+  only?: number[]
   signal?: AbortSignal
 }
 
@@ -62,7 +67,9 @@ export function decodeFrames(
         '-map',
         '0:v:0',
         '-vf',
-        `scale=${opts.width}:${opts.height}:flags=area,format=${format}`,
+        // Whole numbers only: the select expression is built from integers, never from text.
+        `${opts.only ? `select=${opts.only.map((i) => `eq(n\\,${i})`).join('+')},` : ''}scale=${opts.width}:${opts.height}:flags=area,format=${format}`,
+        ...(opts.only ? ['-fps_mode', 'passthrough'] : []),
         '-f',
         'rawvideo',
         '-pix_fmt',
@@ -86,7 +93,9 @@ export function decodeFrames(
         offset += take
         if (filled === frameBytes) {
           try {
-            onFrame(new Uint8Array(pending.buffer, pending.byteOffset, frameBytes), index++)
+            const at = opts.only ? opts.only[index] : index
+            index++
+            onFrame(new Uint8Array(pending.buffer, pending.byteOffset, frameBytes), at)
           } catch (err) {
             failed = err as Error
             child.kill('SIGKILL')

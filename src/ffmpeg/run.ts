@@ -72,6 +72,15 @@ export function runBinary(bin: string, args: string[], opts: RunOptions = {}): P
   })
 }
 
+/** An `onStderrLine` that turns ffmpeg's `time=` stamps into the fraction of `durationSec` written. */
+export function progressFromStderr(durationSec: number, onProgress?: (fraction: number) => void): ((line: string) => void) | undefined {
+  if (!onProgress) return undefined
+  return (line) => {
+    const m = /time=(\d+):(\d+):(\d+(?:\.\d+)?)/.exec(line)
+    if (m) onProgress(Math.min(1, (Number(m[1]) * 3600 + Number(m[2]) * 60 + Number(m[3])) / durationSec))
+  }
+}
+
 export function runFfmpeg(args: string[], opts: RunOptions = {}): Promise<RunResult> {
   return runBinary(ffmpegPath(), ['-hide_banner', '-nostdin', '-y', ...args], opts)
 }

@@ -1,7 +1,7 @@
 import { rename, rm, writeFile } from 'node:fs/promises'
 import ffmpeg from 'fluent-ffmpeg'
 import { ffmpegPath, ffprobePath } from './binaries.js'
-import { abortError, runFfmpeg } from './run.js'
+import { abortError, progressFromStderr, runFfmpeg } from './run.js'
 import { segmentVideoArgs } from './rawVideoEncoder.js'
 
 /** One line of an ffconcat list; single quotes in the path are escaped the way the demuxer expects. */
@@ -45,16 +45,7 @@ export async function concatAndMux(opts: ConcatMuxOptions): Promise<void> {
         '-movflags', '+faststart',
         tmp,
       ],
-      {
-        signal: opts.signal,
-        onStderrLine: (line) => {
-          const m = /time=(\d+):(\d+):(\d+(?:\.\d+)?)/.exec(line)
-          if (m && opts.onProgress) {
-            const t = Number(m[1]) * 3600 + Number(m[2]) * 60 + Number(m[3])
-            opts.onProgress(Math.min(1, t / durationSec))
-          }
-        },
-      },
+      { signal: opts.signal, onStderrLine: progressFromStderr(durationSec, opts.onProgress) },
     )
     await rename(tmp, opts.out)
   } finally {

@@ -5,6 +5,7 @@
  * subject's pixels in decoded frames, and a PNG strip (source with the crop drawn + output).
  */
 import { writeFileSync } from 'node:fs'
+import { mulberry32 } from '../../src/util/random.js'
 import { createCanvas, ImageData } from '@napi-rs/canvas'
 import { decodeFrames, openRawVideoEncoder, runFfmpeg } from '../../src/ffmpeg/index.js'
 import type { Box } from '../../src/batch/types.js'
@@ -33,17 +34,6 @@ export function isSubject(r: number, g: number, b: number): boolean {
   return r > 170 && g > 140 && b < 150
 }
 
-/** A deterministic PRNG (mulberry32). */
-function rng(seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
 
 export async function writeSubjectVideo(
   path: string,
@@ -51,7 +41,7 @@ export async function writeSubjectVideo(
   fmt: { width: number; height: number; fps: number; audio?: boolean; /** Frames brightened by +60 (a flash, not a cut). */ flashes?: number[] },
 ): Promise<SubjectVideo> {
   const { width: W, height: H } = fmt
-  const rand = rng(7)
+  const rand = mulberry32(7)
   const boxes: Box[] = []
   const cuts: number[] = []
   const target = fmt.audio ? path.replace(/\.mp4$/, '.noaudio.mp4') : path
