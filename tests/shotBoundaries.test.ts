@@ -15,6 +15,7 @@ import {
   zoom,
   type TempDir,
 } from './helpers/syntheticVideo.js'
+import { hardCase, matchCuts, writeHardCase, type HardCase } from './helpers/hardCuts.js'
 
 let tmp: TempDir
 beforeAll(() => {
@@ -157,5 +158,54 @@ describe('ShotBoundaryDetector (streaming)', () => {
     for (let i = 0; i < 12; i++) d.add(grey)
     for (let i = 0; i < 12; i++) d.add(red)
     expect(d.finish()).toEqual([12])
+  })
+})
+
+describe('shot-boundary detector: hard cases (tests/helpers/hardCuts.ts, 320×240 H.264)', () => {
+  /** Encodes the case and runs the detector as `longav score` does (decoded at the metric width). */
+  async function detect(c: HardCase): Promise<number[]> {
+    const path = tmp.file(`${c.name}.mp4`)
+    await writeHardCase(c, path)
+    return detectShotBoundaries(path)
+  }
+  /** Every truth span matched by exactly one detection, and no detection outside them. */
+  function expectSpans(found: number[], c: HardCase): void {
+    const m = matchCuts(found, c.cuts)
+    expect({ missed: m.missed, extra: m.extra }, `found ${JSON.stringify(found)}, truth ${JSON.stringify(c.cuts)}`).toEqual({ missed: [], extra: [] })
+  }
+
+  it('finds all 6 cuts between scenes of one layout in different colours, within a frame, and none for the bright bar that sweeps across and jumps back', async () => {
+    for (const c of [hardCase('palette', 'dev', 0), hardCase('palette', 'test', 1)]) {
+      expect(c.width * 1000 + c.height).toBe(320240)
+      expect(c.cuts.length).toBe(6)
+      expectSpans(await detect(c), c)
+    }
+  })
+
+  it('finds no cut while a bright bar (two in the odd cases) sweeps over a still scene and wraps around', async () => {
+    for (const i of [0, 1]) expect(await detect(hardCase('sweep', 'dev', i))).toEqual([])
+  })
+
+  it('finds no cut in a whip pan between two still views (fast global motion, with and without motion blur)', async () => {
+    for (const i of [0, 1]) expect(await detect(hardCase('whip', 'dev', i))).toEqual([])
+  })
+
+  it('finds no cut for one- and two-frame white flashes', async () => {
+    expect(await detect(hardCase('flash', 'dev', 0))).toEqual([])
+  })
+
+  it('finds the one hard cut in a shot with a large object crossing fast, and nothing for the object', async () => {
+    const c = hardCase('motion', 'dev', 0)
+    expectSpans(await detect(c), c)
+  })
+
+  it('reports a dissolve as one cut inside the dissolve', async () => {
+    const c = hardCase('dissolve', 'dev', 0)
+    expectSpans(await detect(c), c)
+  })
+
+  it('reports a fade to black and in to another scene as one cut inside the fades', async () => {
+    const c = hardCase('fade', 'dev', 1)
+    expectSpans(await detect(c), c)
   })
 })
