@@ -1,6 +1,7 @@
 // Precision and recall of the shot-boundary detector on generated hard cases
 // (tests/helpers/hardCuts.ts: same-layout palette cuts with a sweeping bar, the bar alone, whip
-// pans, flashes, fast local motion, dissolves, fades), for the detector at BASELINE_REF (default:
+// pans, flashes, fast local motion, dissolves, fades; hardCutsCloseup.ts: a large close-up figure
+// with fast limbs, beat flashes and a caption change, drawn and from the procedural generator), for the detector at BASELINE_REF (default:
 // the commit before the hard-case work) and the current one, on the dev set (tuned on) and the
 // held-out test set (never tuned on); and each detector's cost per frame.
 // Run: npm run bench:cuts   (options: --set dev|test, --per-kind N, --kinds whip,fade, --verbose; CUT_OPTS='{"minScore":0.3}'
@@ -13,6 +14,7 @@ import { fileURLToPath } from 'node:url'
 import ts from 'typescript'
 import { analysisSize, decodeFrames } from '../dist/ffmpeg/index.js'
 import { ShotBoundaryDetector } from '../dist/metrics/shotBoundaries.js'
+import { createShotRenderer } from '../dist/render/generators/procedural/index.js'
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..')
 const args = process.argv.slice(2)
@@ -33,8 +35,11 @@ const dir = mkdtempSync(join(tmpdir(), 'longav-bench-cuts-'))
 // The baseline detector sits beside the built one so its relative imports resolve to dist/.
 const baselinePath = join(root, 'dist', 'metrics', `shotBoundaries.baseline-${process.pid}.js`)
 try {
-  const helper = join(dir, 'hardCuts.mjs')
-  writeFileSync(helper, transpile(execFileSync('cat', [join(root, 'tests', 'helpers', 'hardCuts.ts')], { encoding: 'utf8' })))
+  // The helpers import each other as .js: transpiled side by side in a folder of ES modules.
+  writeFileSync(join(dir, 'package.json'), '{"type":"module"}')
+  for (const name of ['hardCuts', 'hardCutsCloseup'])
+    writeFileSync(join(dir, `${name}.js`), transpile(execFileSync('cat', [join(root, 'tests', 'helpers', `${name}.ts`)], { encoding: 'utf8' })))
+  const helper = join(dir, 'hardCuts.js')
   writeFileSync(baselinePath, transpile(execFileSync('git', ['show', `${baselineRef}:src/metrics/shotBoundaries.ts`], { cwd: root, encoding: 'utf8' })))
   const { hardSet, writeHardCase, matchCuts, HARD_KINDS } = await import(helper)
   const { ShotBoundaryDetector: Baseline } = await import(baselinePath)
@@ -42,7 +47,7 @@ try {
 
   for (const set of sets) {
     const only = opt('--kinds')?.split(',')
-    const cases = hardSet(set, perKind).filter((c) => !only || only.includes(c.kind))
+    const cases = hardSet(set, perKind, { shotRenderer: createShotRenderer }).filter((c) => !only || only.includes(c.kind))
     /** totals[detector][kind] = { tp, fp, fn } */
     const totals = { before: {}, after: {} }
     const time = { before: 0, after: 0 }

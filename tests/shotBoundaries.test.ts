@@ -15,7 +15,8 @@ import {
   zoom,
   type TempDir,
 } from './helpers/syntheticVideo.js'
-import { hardCase, matchCuts, writeHardCase, type HardCase } from './helpers/hardCuts.js'
+import { drawScene, hardCase, makeLayout, makePalette, matchCuts, rng, writeHardCase, type HardCase } from './helpers/hardCuts.js'
+import { createShotRenderer } from '../src/render/generators/procedural/index.js'
 
 let tmp: TempDir
 beforeAll(() => {
@@ -207,5 +208,43 @@ describe('shot-boundary detector: hard cases (tests/helpers/hardCuts.ts, 320×24
   it('reports a fade to black and in to another scene as one cut inside the fades', async () => {
     const c = hardCase('fade', 'dev', 1)
     expectSpans(await detect(c), c)
+  })
+
+  // The example song's failure (shot 9, frame 60): a close-up figure filling the frame swings its
+  // arms fast while the caption changes, on a beat that flashes toward white and re-tints the picture.
+  it('finds no cut for a large close-up figure with fast arms, beat flashes and a caption change, and the cut where only the background changes behind it', async () => {
+    for (const c of [hardCase('closeup', 'dev', 0), hardCase('closeup', 'test', 0), hardCase('closeup', 'dev', 1), hardCase('closeup', 'dev', 3)]) {
+      expect(c.cuts.length).toBe(c.name.endsWith('0') ? 0 : 1)
+      expectSpans(await detect(c), c)
+    }
+  })
+
+  it('finds no cut in real close-up frames of the procedural generator (hits on every beat, a caption change on a downbeat), and the cut to another location', async () => {
+    const deps = { shotRenderer: createShotRenderer }
+    for (const c of [hardCase('procedural', 'dev', 0, undefined, deps), hardCase('procedural', 'dev', 1, undefined, deps)]) expectSpans(await detect(c), c)
+  })
+
+  it('finds no cut when only a caption changes (two lines of text, a fifth of the picture), switched or faded', () => {
+    const w = 160
+    const h = 90
+    const r = rng(5)
+    const layout = makeLayout(r, w, h)
+    const palette = makePalette(r, 40)
+    const d = new ShotBoundaryDetector(w, h)
+    const frame = new Uint8Array(w * h * 3)
+    for (let n = 0; n < 60; n++) {
+      drawScene(frame, w, h, layout, palette, n, 5)
+      // Blocks standing for glyphs; the text (which blocks are lit) changes at 20 at once and at 40 over 3 frames.
+      const text = n < 20 ? 1 : n < 40 ? 2 : 3
+      const alpha = n >= 40 ? Math.min(1, (n - 39) / 3) : 1
+      for (let y = h - 20; y < h - 2; y++)
+        for (let x = 10; x < w - 10; x++) {
+          const lit = ((Math.floor(x / 4) * 7 + Math.floor(y / 9) * 3) * text) % 5 < 3 && x % 4 < 3 && y % 9 < 7
+          if (!lit) continue
+          for (let c = 0; c < 3; c++) frame[(y * w + x) * 3 + c] = Math.round(frame[(y * w + x) * 3 + c] * (1 - alpha) + 245 * alpha)
+        }
+      d.add(frame)
+    }
+    expect(d.finish()).toEqual([])
   })
 })

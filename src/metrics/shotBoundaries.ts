@@ -79,6 +79,7 @@
  * textured windows to average); only the adaptive ratio guards that case.
  */
 import { analysisSize, decodeFrames, probeMedia } from '../ffmpeg/index.js'
+import { fitColourGrade, gradeResidual, type ColourGrade } from './colourGrade.js'
 import { compensatedSimilarity, halve } from './temporal.js'
 
 export interface CutDetectorOptions {
@@ -114,6 +115,11 @@ export interface CutDetectorOptions {
   mixMisfit?: number
   /** A frame whose mean of max(R, G, B) is under this is black: two cuts around black frames are one fade. Default 24. */
   darkLuma?: number
+  /**
+   * Largest RGB distance (levels) of a grid cell from its counterpart seen through the two frames'
+   * global colour grade for it to count as unchanged (a beat flash, a tint); 0 turns the grade off. Default 20.
+   */
+  gradeTol?: number
 }
 
 export const DEFAULT_CUT_OPTIONS: Required<CutDetectorOptions> = {
@@ -133,6 +139,7 @@ export const DEFAULT_CUT_OPTIONS: Required<CutDetectorOptions> = {
   steadyFrames: 3,
   mixMisfit: 0.25,
   darkLuma: 24,
+  gradeTol: 20,
 }
 
 const HUE_BINS = 12
@@ -268,8 +275,19 @@ function describeCells(
 /**
  * Share of `b`'s cells, 0..1, that have no look-alike among `a`'s cells within `reach` cells: how
  * much of the picture is new. A cut renews nearly all of it, a bar or an object crossing a part.
+ * With `grade`, a cell of `a` seen through that colour grade (colourGrade.ts) within `tol` RGB
+ * levels of `b`'s cell is a look-alike too: a beat flash or a tint renews no part of the picture.
+ * That looser test looks only at the next cells (not `reach`, which widens with the frame gap):
+ * across several cells a graded look-alike is too easy to find (a wide shot and its close-up).
  */
-export function changedShare(a: ColourDescriptor, b: ColourDescriptor, reach: number, lumaTol: number, chromaTol: number): number {
+export function changedShare(
+  a: ColourDescriptor,
+  b: ColourDescriptor,
+  reach: number,
+  lumaTol: number,
+  chromaTol: number,
+  grade?: { fit: ColourGrade; tol: number },
+): number {
   const gw = b.gridW
   const gh = b.gridH
   let changed = 0
@@ -285,8 +303,9 @@ export function changedShare(a: ColourDescriptor, b: ColourDescriptor, reach: nu
           if (x1 < 0 || x1 >= gw) continue
           const p = (y1 * gw + x1) * 3
           if (
-            Math.abs(a.cells[p] - b.cells[q]) <= lumaTol &&
-            Math.hypot(a.cells[p + 1] - b.cells[q + 1], a.cells[p + 2] - b.cells[q + 2]) <= chromaTol
+            (Math.abs(a.cells[p] - b.cells[q]) <= lumaTol &&
+              Math.hypot(a.cells[p + 1] - b.cells[q + 1], a.cells[p + 2] - b.cells[q + 2]) <= chromaTol) ||
+            (grade && Math.abs(dx) <= 1 && Math.abs(dy) <= 1 && gradeResidual(a.cellRgb, p, b.cellRgb, q, grade.fit) <= grade.tol)
           ) {
             found = true
             break
@@ -442,21 +461,31 @@ export class ShotBoundaryDetector {
     // Both ways: matching a wide shot's flat background into a close-up succeeds, the reverse does not.
     const forward = compensatedSimilarity(a.luma, b.luma, a.width, a.height, radius, step).texturedStructure
     const backward = compensatedSimilarity(b.luma, a.luma, a.width, a.height, radius, step).texturedStructure
+    const share = this.share(a, b, gap)
+    const structure = (1 - Math.min(forward, backward)) * Math.min(1, share / this.o.spreadFull)
+    return Math.max(structure, this.colourDistance(a, b, gap, h, share))
+  }
+
+  /**
+   * How much of the picture is new between `a` and `b`, 0..1: both ways (a bar appearing is new in
+   * b, one leaving is new in a), a cell counting as new only when neither a displaced look-alike
+   * nor one through the frames' global colour grade (a beat flash, a tint) matches it.
+   */
+  private share(a: ColourDescriptor, b: ColourDescriptor, gap: number): number {
     const o = this.o
-    // Both ways too: a bar appearing is new in b, one leaving is new in a.
-    const share = Math.max(changedShare(a, b, gap, o.cellLumaTol, o.cellChromaTol), changedShare(b, a, gap, o.cellLumaTol, o.cellChromaTol))
-    const structure = (1 - Math.min(forward, backward)) * Math.min(1, share / o.spreadFull)
-    return Math.max(structure, this.colourDistance(a, b, gap, h))
+    const grade = (x: ColourDescriptor, y: ColourDescriptor) => (o.gradeTol > 0 ? { fit: fitColourGrade(x.cellRgb, y.cellRgb), tol: o.gradeTol } : undefined)
+    return Math.max(
+      changedShare(a, b, gap, o.cellLumaTol, o.cellChromaTol, grade(a, b)),
+      changedShare(b, a, gap, o.cellLumaTol, o.cellChromaTol, grade(b, a)),
+    )
   }
 
   /**
    * The colour part of the score: the histogram distance, counted in full only as far as the change
    * covers the picture (a bar or an object changes the histogram a little, and only locally).
    */
-  private colourDistance(a: ColourDescriptor, b: ColourDescriptor, gap: number, h = histogramDistance(a.hist, b.hist)): number {
-    const o = this.o
-    const share = Math.max(changedShare(a, b, gap, o.cellLumaTol, o.cellChromaTol), changedShare(b, a, gap, o.cellLumaTol, o.cellChromaTol))
-    return Math.max(o.histScale * h, Math.min(share, h))
+  private colourDistance(a: ColourDescriptor, b: ColourDescriptor, gap: number, h = histogramDistance(a.hist, b.hist), share = this.share(a, b, gap)): number {
+    return Math.max(this.o.histScale * h, Math.min(share, h))
   }
 
   private decide(i: number): void {

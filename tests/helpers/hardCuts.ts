@@ -13,12 +13,21 @@
  * - `flash`: one or two white frames (the second half strength) over a scene (no cut);
  * - `motion`: a large object crossing the frame fast, then a hard cut to another layout;
  * - `dissolve`: a cross-fade between two scenes (one cut, anywhere in the dissolve);
- * - `fade`: a fade to black, a few black frames, a fade in to another scene (one cut).
+ * - `fade`: a fade to black, a few black frames, a fade in to another scene (one cut);
+ * - `closeup`, `procedural`: a large foreground figure with fast limbs, a beat flash and a caption
+ *   change (hardCutsCloseup.ts); `procedural` needs the procedural renderer passed in.
  */
 import { spawn } from 'node:child_process'
+import { closeupCase, proceduralCase, type ShotRendererFactory } from './hardCutsCloseup.js'
 
-export type HardKind = 'palette' | 'sweep' | 'whip' | 'flash' | 'motion' | 'dissolve' | 'fade'
-export const HARD_KINDS: HardKind[] = ['palette', 'sweep', 'whip', 'flash', 'motion', 'dissolve', 'fade']
+export type HardKind = 'palette' | 'sweep' | 'whip' | 'flash' | 'motion' | 'dissolve' | 'fade' | 'closeup' | 'procedural'
+// New kinds go last: a kind's seeds depend on its position.
+export const HARD_KINDS: HardKind[] = ['palette', 'sweep', 'whip', 'flash', 'motion', 'dissolve', 'fade', 'closeup', 'procedural']
+
+/** What some kinds need from the project: `procedural` draws with the procedural generator's renderer. */
+export interface HardDeps {
+  shotRenderer?: ShotRendererFactory
+}
 
 /** `dev` is tuned on; `test` (other seeds and parameter ranges) never is. */
 export type HardSet = 'dev' | 'test'
@@ -37,7 +46,7 @@ export interface HardCase {
 }
 
 /** mulberry32: a small seeded generator, the same numbers on every machine. */
-function rng(seed: number): () => number {
+export function rng(seed: number): () => number {
   let a = seed >>> 0
   return () => {
     a = (a + 0x6d2b79f5) >>> 0
@@ -48,9 +57,9 @@ function rng(seed: number): () => number {
   }
 }
 
-type RGB = [number, number, number]
+export type RGB = [number, number, number]
 
-function hsv(h: number, s: number, v: number): RGB {
+export function hsv(h: number, s: number, v: number): RGB {
   h = ((h % 360) + 360) % 360
   const c = v * s
   const x = c * (1 - Math.abs(((h / 60) % 2) - 1))
@@ -60,7 +69,7 @@ function hsv(h: number, s: number, v: number): RGB {
 }
 
 /** A layout: a label (palette index) per pixel of a `w`×`h` canvas, flat shapes over a background. */
-interface Layout {
+export interface Layout {
   w: number
   h: number
   labels: Uint8Array
@@ -68,7 +77,7 @@ interface Layout {
 
 const LABELS = 5
 
-function makeLayout(r: () => number, w: number, h: number): Layout {
+export function makeLayout(r: () => number, w: number, h: number): Layout {
   const labels = new Uint8Array(w * h)
   const shapes = 6 + Math.floor(r() * 6)
   for (let s = 0; s < shapes; s++) {
@@ -88,7 +97,7 @@ function makeLayout(r: () => number, w: number, h: number): Layout {
 }
 
 /** A palette: saturated colours of spread hues from `hue0`, values varied. */
-function makePalette(r: () => number, hue0: number): RGB[] {
+export function makePalette(r: () => number, hue0: number): RGB[] {
   const out: RGB[] = []
   for (let i = 0; i < LABELS; i++) out.push(hsv(hue0 + i * 67 + r() * 20, 0.55 + r() * 0.4, 0.45 + r() * 0.5))
   return out
@@ -102,14 +111,14 @@ function grain(seed: number, n: number, i: number): number {
   return (((t ^ (t >>> 16)) >>> 0) % 13) - 6
 }
 
-function put(out: Uint8Array, p: number, c: RGB, g: number): void {
+export function put(out: Uint8Array, p: number, c: RGB, g: number): void {
   out[p] = Math.max(0, Math.min(255, c[0] + g))
   out[p + 1] = Math.max(0, Math.min(255, c[1] + g))
   out[p + 2] = Math.max(0, Math.min(255, c[2] + g))
 }
 
 /** A scene: a layout seen through a palette, with an optional horizontal offset into a wide layout. */
-function drawScene(out: Uint8Array, w: number, h: number, layout: Layout, palette: RGB[], n: number, seed: number, offsetX = 0): void {
+export function drawScene(out: Uint8Array, w: number, h: number, layout: Layout, palette: RGB[], n: number, seed: number, offsetX = 0): void {
   const ox = Math.round(offsetX)
   for (let y = 0; y < h; y++)
     for (let x = 0; x < w; x++) {
@@ -143,7 +152,7 @@ function ranges(set: HardSet) {
 }
 
 /** Hard case `index` of `kind` in `set`: deterministic from those three. */
-export function hardCase(kind: HardKind, set: HardSet, index: number, size = { width: 320, height: 240 }): HardCase {
+export function hardCase(kind: HardKind, set: HardSet, index: number, size = { width: 320, height: 240 }, deps: HardDeps = {}): HardCase {
   const seed = (set === 'dev' ? 1 : 100_003) + 7919 * index + 104_729 * HARD_KINDS.indexOf(kind)
   const r = rng(seed)
   const R = ranges(set)
@@ -153,6 +162,12 @@ export function hardCase(kind: HardKind, set: HardSet, index: number, size = { w
   const fps = 30
   const name = `${set}-${kind}-${index}`
   const base = { name, kind, width: w, height: h, fps }
+  if (kind === 'closeup') return closeupCase(base, set, index, seed)
+  if (kind === 'procedural') {
+    if (!deps.shotRenderer) throw new Error('hardCase: the procedural kind needs deps.shotRenderer')
+    // 16:9 like a render; the renderer draws at this size.
+    return proceduralCase({ ...base, height: Math.round((w * 9) / 32) * 2 }, set, index, seed, deps.shotRenderer)
+  }
   const scratchA = new Uint8Array(w * h * 3)
   const scratchB = new Uint8Array(w * h * 3)
   const layoutA = makeLayout(r, w, h)
@@ -301,9 +316,10 @@ export function hardCase(kind: HardKind, set: HardSet, index: number, size = { w
   }
 }
 
-/** The whole set: `perKind` cases of every kind. */
-export function hardSet(set: HardSet, perKind: number): HardCase[] {
-  return HARD_KINDS.flatMap((kind) => Array.from({ length: perKind }, (_, i) => hardCase(kind, set, i)))
+/** The whole set: `perKind` cases of every kind (`procedural` only when its renderer is given). */
+export function hardSet(set: HardSet, perKind: number, deps: HardDeps = {}): HardCase[] {
+  const kinds = HARD_KINDS.filter((k) => k !== 'procedural' || deps.shotRenderer)
+  return kinds.flatMap((kind) => Array.from({ length: perKind }, (_, i) => hardCase(kind, set, i, undefined, deps)))
 }
 
 /** Encodes a case to `path` with the real ffmpeg (H.264 CRF `crf`, default 23, yuv420p, like a render). */
