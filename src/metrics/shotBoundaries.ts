@@ -14,7 +14,13 @@
  *      and gain-free chroma ratios (r − g, r + g − 2b over r + g + b); and the cells' mean RGB.
  *    The changed share of a pair of frames is the share of cells (either way, keeping the larger)
  *    with no look-alike cell within `gap` cells in the other frame: a cut renews nearly all the
- *    picture, a bar, an object or a flash of light a part of it.
+ *    picture, a bar, an object or a flash of light a part of it. A cell also has a look-alike when
+ *    the neighbouring cell of the other frame, seen through the two frames' global colour grade
+ *    (colourGrade.ts: per channel gain 0.65–1.5 and offset, fitted on the cells robustly), is
+ *    within `gradeTol` RGB levels of it: a beat flash toward white or a tint that follows the
+ *    harmony moves every cell's chroma but renews nothing. Without it the procedural close-ups of
+ *    the example song (a figure filling the frame, arms swinging, a caption changing on the beat)
+ *    read as half new on every beat (score 0.5, a cut at shot 9's frame 60); with it ≤ 0.34.
  * 2. The score of frame b against frame a, 0..1, is the largest of
  *    - the structure distance: 1 − the motion-compensated contrast-structure similarity of the two
  *      half-size lumas (temporal.ts `compensatedSimilarity`: each 8×8 window is matched within
@@ -68,11 +74,15 @@
  * visible cut was found within a frame and nothing else: visible cuts scored 0.44–0.81, beat
  * punches and gestures at most 0.33, hence `minScore` 0.4.
  *
- * Generated hard cases (tests/helpers/hardCuts.ts, `npm run bench:cuts`): same-layout palette cuts
- * under a sweeping bar, the bar alone, whip pans, flashes, fast local motion, dissolves, fades;
- * precision and recall on the dev and the held-out sets are printed there.
+ * Generated hard cases (tests/helpers/hardCuts.ts, hardCutsCloseup.ts, `npm run bench:cuts`):
+ * same-layout palette cuts under a sweeping bar, the bar alone, whip pans, flashes, fast local
+ * motion, dissolves, fades, close-up figures with fast arms, beat flashes and caption changes
+ * (drawn, and real procedural frames), with cuts behind the figure; precision and recall on the
+ * dev and the held-out sets are printed there.
  *
- * Not handled: wipes and other gradual transitions that are not mixes of their ends; a dissolve
+ * Not handled: a cut to a picture whose every cell is a per-channel gain (0.65–1.5) and offset of
+ * the cell beside it in the last frame (the same set re-lit, cut on the beat) reads as a grade;
+ * wipes and other gradual transitions that are not mixes of their ends; a dissolve
  * between two pictures with the same colours (the gradual check looks at colour only). A black
  * insert of up to `gradualFrames` frames is one transition (one cut), a longer one a shot of its own.
  * A nearly flat picture with a single edge entering or leaving can score up to ≈ 0.4 (few
