@@ -4,7 +4,7 @@
 // with fast limbs, beat flashes and a caption change, drawn and from the procedural generator), for the detector at BASELINE_REF (default:
 // the commit before the hard-case work) and the current one, on the dev set (tuned on) and the
 // held-out test set (never tuned on); and each detector's cost per frame.
-// Run: npm run bench:cuts   (options: --set dev|test, --per-kind N, --kinds whip,fade, --verbose; CUT_OPTS='{"minScore":0.3}'
+// Run: npm run bench:cuts   (options: --set dev,test,fresh (fresh: held out after a fix made on test's failures), --per-kind N, --kinds whip,fade, --verbose; CUT_OPTS='{"minScore":0.3}'
 // gives the current detector options, for tuning on the dev set)
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { execFileSync } from 'node:child_process'
@@ -22,7 +22,7 @@ const opt = (name, dflt) => {
   const i = args.indexOf(name)
   return i >= 0 ? args[i + 1] : dflt
 }
-const sets = opt('--set') ? [opt('--set')] : ['dev', 'test']
+const sets = opt('--set') ? opt('--set').split(',') : ['dev', 'test', 'fresh']
 const perKind = Number(opt('--per-kind', '4'))
 const verbose = args.includes('--verbose')
 const baselineRef = process.env.BASELINE_REF ?? '6953693'

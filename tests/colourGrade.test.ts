@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { fitColourGrade, gradeResidual } from '../src/metrics/colourGrade.js'
+import { fitColourGrade, gradeResidual, isVeil } from '../src/metrics/colourGrade.js'
 
 /** Cell RGB of a 8×5 grid from a seeded generator. */
 function cells(seed: number, n = 40): Float32Array {
@@ -37,5 +37,20 @@ describe('fitColourGrade', () => {
     const g = fitColourGrade(a, other)
     const bad = Array.from({ length: 40 }, (_, c) => gradeResidual(a, c * 3, other, c * 3, g)).filter((r) => r > 20).length
     expect(bad).toBeGreaterThan(30)
+  })
+})
+
+describe('isVeil', () => {
+  it('is true for a flash toward white laid on or lifted, false for a jump between two flat colours', () => {
+    const a = cells(4)
+    const flashed = a.map((v, i) => 0.8 * v + 0.2 * [255, 250, 240][i % 3])
+    expect(isVeil(fitColourGrade(a, flashed))).toBe(true)
+    expect(isVeil(fitColourGrade(flashed, a))).toBe(true)
+    // Flat grey to flat red (grain only): gain 1, offsets of +80, −90, −80.
+    const grey = Float32Array.from({ length: 120 }, (_, i) => 120 + ((i * 7) % 5) - 2)
+    const red = grey.map((v, i) => v + [80, -90, -80][i % 3])
+    expect(isVeil(fitColourGrade(grey, red))).toBe(false)
+    // Another scene is no veil either.
+    expect(isVeil(fitColourGrade(a, cells(5)))).toBe(false)
   })
 })

@@ -81,3 +81,31 @@ export function gradeResidual(a: Float32Array, p: number, b: Float32Array, q: nu
   const db = grade.gain[2] * a[p + 2] + grade.offset[2] - b[q + 2]
   return Math.sqrt(dr * dr + dg * dg + db * db)
 }
+
+/** Largest offset (levels) of a channel a grade leaves at its gain: noise and compression, no lift. */
+const STILL_OFFSET = 20
+
+/**
+ * True when the grade is a veil of one colour over the picture or its removal, per channel
+ * out = (1 − α)·in + α·W with W a colour (a flash toward white, a haze), channels without a veil
+ * keeping their levels. A cut between two flat colours fits a grade of gain 1 and large offsets
+ * of opposite signs, two unrelated pictures a gain held at its bound: no veil.
+ */
+export function isVeil(grade: ColourGrade): boolean {
+  for (let k = 0; k < 3; k++) {
+    // A gain held at a bound is no fit: two unrelated pictures end there (with a mid-grey "veil").
+    if (grade.gain[k] <= MIN_GAIN + 0.01 || grade.gain[k] >= MAX_GAIN - 0.01) return false
+    // A veil lifted is one laid on the other way: judge the inverse grade (in = out / g − o / g).
+    const lifted = grade.gain[k] > 1
+    const gain = lifted ? 1 / grade.gain[k] : grade.gain[k]
+    const offset = lifted ? -grade.offset[k] / grade.gain[k] : grade.offset[k]
+    const alpha = 1 - gain
+    if (alpha < 0.03) {
+      if (Math.abs(offset) > STILL_OFFSET) return false
+      continue
+    }
+    const w = offset / alpha
+    if (w < -16 || w > 271) return false
+  }
+  return true
+}

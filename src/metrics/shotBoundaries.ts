@@ -89,7 +89,7 @@
  * textured windows to average); only the adaptive ratio guards that case.
  */
 import { analysisSize, decodeFrames, probeMedia } from '../ffmpeg/index.js'
-import { fitColourGrade, gradeResidual, type ColourGrade } from './colourGrade.js'
+import { fitColourGrade, gradeResidual, isVeil, type ColourGrade } from './colourGrade.js'
 import { compensatedSimilarity, halve } from './temporal.js'
 
 export interface CutDetectorOptions {
@@ -472,22 +472,26 @@ export class ShotBoundaryDetector {
     const forward = compensatedSimilarity(a.luma, b.luma, a.width, a.height, radius, step).texturedStructure
     const backward = compensatedSimilarity(b.luma, a.luma, a.width, a.height, radius, step).texturedStructure
     const share = this.share(a, b, gap)
-    const structure = (1 - Math.min(forward, backward)) * Math.min(1, share / this.o.spreadFull)
+    const structure = (1 - Math.min(forward, backward)) * Math.min(1, share.share / this.o.spreadFull)
     return Math.max(structure, this.colourDistance(a, b, gap, h, share))
   }
 
   /**
    * How much of the picture is new between `a` and `b`, 0..1: both ways (a bar appearing is new in
    * b, one leaving is new in a), a cell counting as new only when neither a displaced look-alike
-   * nor one through the frames' global colour grade (a beat flash, a tint) matches it.
+   * nor one through the frames' global colour grade (a beat flash, a tint) matches it. `veil`: that
+   * grade is a veil of one colour laid on or lifted (colourGrade.ts `isVeil`), a flash's doing.
    */
-  private share(a: ColourDescriptor, b: ColourDescriptor, gap: number): number {
+  private share(a: ColourDescriptor, b: ColourDescriptor, gap: number): { share: number; veil: boolean } {
     const o = this.o
-    const grade = (x: ColourDescriptor, y: ColourDescriptor) => (o.gradeTol > 0 ? { fit: fitColourGrade(x.cellRgb, y.cellRgb), tol: o.gradeTol } : undefined)
-    return Math.max(
-      changedShare(a, b, gap, o.cellLumaTol, o.cellChromaTol, grade(a, b)),
-      changedShare(b, a, gap, o.cellLumaTol, o.cellChromaTol, grade(b, a)),
+    if (o.gradeTol <= 0) return { share: Math.max(changedShare(a, b, gap, o.cellLumaTol, o.cellChromaTol), changedShare(b, a, gap, o.cellLumaTol, o.cellChromaTol)), veil: false }
+    const ab = fitColourGrade(a.cellRgb, b.cellRgb)
+    const ba = fitColourGrade(b.cellRgb, a.cellRgb)
+    const share = Math.max(
+      changedShare(a, b, gap, o.cellLumaTol, o.cellChromaTol, { fit: ab, tol: o.gradeTol }),
+      changedShare(b, a, gap, o.cellLumaTol, o.cellChromaTol, { fit: ba, tol: o.gradeTol }),
     )
+    return { share, veil: isVeil(ab) || isVeil(ba) }
   }
 
   /**
@@ -495,7 +499,10 @@ export class ShotBoundaryDetector {
    * covers the picture (a bar or an object changes the histogram a little, and only locally).
    */
   private colourDistance(a: ColourDescriptor, b: ColourDescriptor, gap: number, h = histogramDistance(a.hist, b.hist), share = this.share(a, b, gap)): number {
-    return Math.max(this.o.histScale * h, Math.min(share, h))
+    // A veil (a strong flash) desaturates every colour and moves the whole histogram; the cells
+    // say how much of the picture it left unexplained.
+    if (share.veil) return Math.min(share.share, h)
+    return Math.max(this.o.histScale * h, Math.min(share.share, h))
   }
 
   private decide(i: number): void {

@@ -29,8 +29,12 @@ export interface HardDeps {
   shotRenderer?: ShotRendererFactory
 }
 
-/** `dev` is tuned on; `test` (other seeds and parameter ranges) never is. */
-export type HardSet = 'dev' | 'test'
+/**
+ * `dev` is tuned on; `test` (other seeds and parameter ranges) never is; `fresh` (the test ranges,
+ * other seeds) was added after the test set's close-up failures had been looked at and a fix made,
+ * so that fix is measured on cases nobody has seen.
+ */
+export type HardSet = 'dev' | 'test' | 'fresh'
 
 export interface HardCase {
   name: string
@@ -153,7 +157,7 @@ function ranges(set: HardSet) {
 
 /** Hard case `index` of `kind` in `set`: deterministic from those three. */
 export function hardCase(kind: HardKind, set: HardSet, index: number, size = { width: 320, height: 240 }, deps: HardDeps = {}): HardCase {
-  const seed = (set === 'dev' ? 1 : 100_003) + 7919 * index + 104_729 * HARD_KINDS.indexOf(kind)
+  const seed = { dev: 1, test: 100_003, fresh: 200_017 }[set] + 7919 * index + 104_729 * HARD_KINDS.indexOf(kind)
   const r = rng(seed)
   const R = ranges(set)
   const between = (lo: number, hi: number) => lo + r() * (hi - lo)

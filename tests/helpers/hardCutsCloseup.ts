@@ -136,8 +136,10 @@ export function closeupCase(base: Base, set: HardSet, index: number, seed: numbe
   }
 }
 
-const WORLD_SETS: Record<HardSet, World[]> = { dev: ['neon-grid', 'skyline', 'forest'], test: ['shoreline', 'dunes', 'interior', 'starfield'] }
-const CAMERA_SETS: Record<HardSet, CameraMove[]> = { dev: ['pull-out', 'push-in', 'drift'], test: ['static', 'pan-left', 'crane-up', 'pull-out'] }
+const HELD_OUT_WORLDS: World[] = ['shoreline', 'dunes', 'interior', 'starfield']
+const HELD_OUT_CAMERAS: CameraMove[] = ['static', 'pan-left', 'crane-up', 'pull-out']
+const WORLD_SETS: Record<HardSet, World[]> = { dev: ['neon-grid', 'skyline', 'forest'], test: HELD_OUT_WORLDS, fresh: HELD_OUT_WORLDS }
+const CAMERA_SETS: Record<HardSet, CameraMove[]> = { dev: ['pull-out', 'push-in', 'drift'], test: HELD_OUT_CAMERAS, fresh: HELD_OUT_CAMERAS }
 const hex = (c: RGB) => `#${c.map((v) => v.toString(16).padStart(2, '0')).join('')}`
 
 /** 120 bpm at 30 fps: a hit every 15 frames, a harmony hue that moves every bar, loud throughout. */
