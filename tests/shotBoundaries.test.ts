@@ -15,6 +15,8 @@ import {
   zoom,
   type TempDir,
 } from './helpers/syntheticVideo.js'
+import { drawScene, hardCase, makeLayout, makePalette, matchCuts, rng, writeHardCase, type HardCase } from './helpers/hardCuts.js'
+import { createShotRenderer } from '../src/render/generators/procedural/index.js'
 
 let tmp: TempDir
 beforeAll(() => {
@@ -157,5 +159,92 @@ describe('ShotBoundaryDetector (streaming)', () => {
     for (let i = 0; i < 12; i++) d.add(grey)
     for (let i = 0; i < 12; i++) d.add(red)
     expect(d.finish()).toEqual([12])
+  })
+})
+
+describe('shot-boundary detector: hard cases (tests/helpers/hardCuts.ts, 320×240 H.264)', () => {
+  /** Encodes the case and runs the detector as `longav score` does (decoded at the metric width). */
+  async function detect(c: HardCase): Promise<number[]> {
+    const path = tmp.file(`${c.name}.mp4`)
+    await writeHardCase(c, path)
+    return detectShotBoundaries(path)
+  }
+  /** Every truth span matched by exactly one detection, and no detection outside them. */
+  function expectSpans(found: number[], c: HardCase): void {
+    const m = matchCuts(found, c.cuts)
+    expect({ missed: m.missed, extra: m.extra }, `found ${JSON.stringify(found)}, truth ${JSON.stringify(c.cuts)}`).toEqual({ missed: [], extra: [] })
+  }
+
+  it('finds all 6 cuts between scenes of one layout in different colours, within a frame, and none for the bright bar that sweeps across and jumps back', async () => {
+    for (const c of [hardCase('palette', 'dev', 0), hardCase('palette', 'test', 1)]) {
+      expect(c.width * 1000 + c.height).toBe(320240)
+      expect(c.cuts.length).toBe(6)
+      expectSpans(await detect(c), c)
+    }
+  })
+
+  it('finds no cut while a bright bar (two in the odd cases) sweeps over a still scene and wraps around', async () => {
+    for (const i of [0, 1]) expect(await detect(hardCase('sweep', 'dev', i))).toEqual([])
+  })
+
+  it('finds no cut in a whip pan between two still views (fast global motion, with and without motion blur)', async () => {
+    for (const i of [0, 1]) expect(await detect(hardCase('whip', 'dev', i))).toEqual([])
+  })
+
+  it('finds no cut for one- and two-frame white flashes', async () => {
+    expect(await detect(hardCase('flash', 'dev', 0))).toEqual([])
+  })
+
+  it('finds the one hard cut in a shot with a large object crossing fast, and nothing for the object', async () => {
+    const c = hardCase('motion', 'dev', 0)
+    expectSpans(await detect(c), c)
+  })
+
+  it('reports a dissolve as one cut inside the dissolve', async () => {
+    const c = hardCase('dissolve', 'dev', 0)
+    expectSpans(await detect(c), c)
+  })
+
+  it('reports a fade to black and in to another scene as one cut inside the fades', async () => {
+    const c = hardCase('fade', 'dev', 1)
+    expectSpans(await detect(c), c)
+  })
+
+  // The example song's failure (shot 9, frame 60): a close-up figure filling the frame swings its
+  // arms fast while the caption changes, on a beat that flashes toward white and re-tints the picture.
+  it('finds no cut for a large close-up figure with fast arms, beat flashes and a caption change, and the cut where only the background changes behind it', async () => {
+    for (const c of [hardCase('closeup', 'dev', 0), hardCase('closeup', 'test', 0), hardCase('closeup', 'dev', 1), hardCase('closeup', 'dev', 3)]) {
+      expect(c.cuts.length).toBe(c.name.endsWith('0') ? 0 : 1)
+      expectSpans(await detect(c), c)
+    }
+  })
+
+  it('finds no cut in real close-up frames of the procedural generator (hits on every beat, a caption change on a downbeat), and the cut to another location', async () => {
+    const deps = { shotRenderer: createShotRenderer }
+    for (const c of [hardCase('procedural', 'dev', 0, undefined, deps), hardCase('procedural', 'dev', 1, undefined, deps)]) expectSpans(await detect(c), c)
+  })
+
+  it('finds no cut when only a caption changes (two lines of text, a fifth of the picture), switched or faded', () => {
+    const w = 160
+    const h = 90
+    const r = rng(5)
+    const layout = makeLayout(r, w, h)
+    const palette = makePalette(r, 40)
+    const d = new ShotBoundaryDetector(w, h)
+    const frame = new Uint8Array(w * h * 3)
+    for (let n = 0; n < 60; n++) {
+      drawScene(frame, w, h, layout, palette, n, 5)
+      // Blocks standing for glyphs; the text (which blocks are lit) changes at 20 at once and at 40 over 3 frames.
+      const text = n < 20 ? 1 : n < 40 ? 2 : 3
+      const alpha = n >= 40 ? Math.min(1, (n - 39) / 3) : 1
+      for (let y = h - 20; y < h - 2; y++)
+        for (let x = 10; x < w - 10; x++) {
+          const lit = ((Math.floor(x / 4) * 7 + Math.floor(y / 9) * 3) * text) % 5 < 3 && x % 4 < 3 && y % 9 < 7
+          if (!lit) continue
+          for (let c = 0; c < 3; c++) frame[(y * w + x) * 3 + c] = Math.round(frame[(y * w + x) * 3 + c] * (1 - alpha) + 245 * alpha)
+        }
+      d.add(frame)
+    }
+    expect(d.finish()).toEqual([])
   })
 })
