@@ -140,6 +140,8 @@ export interface RenderOptions extends CommonOptions {
    * Where every step's output is kept (default `<outDir>/.longav/store`). A folder shared by
    * several renders (or machines mounting it) makes a step any of them ran a hit for the others.
    */
+  /** 'video': make the film only, without storyboard, final score and report (what a batch's base renders need). Default 'full'. */
+  finish?: 'full' | 'video'
   storeDir?: string
 }
 
@@ -159,6 +161,7 @@ export async function render(opts: RenderOptions): Promise<RenderResult> {
     concurrency: Math.max(1, opts.concurrency ?? 2),
     resume: opts.resume ?? true,
     force: opts.force ?? false,
+    finish: opts.finish,
     signal: opts.signal,
     onEvent: opts.onEvent,
   })
@@ -213,7 +216,7 @@ export async function batch(opts: BatchOptions): Promise<BatchResult> {
     signal: opts.signal,
     onEvent: opts.onEvent,
     render: async (o) => {
-      const r = await render({ ...renderOpts, outDir: o.outDir, storeDir, output: { width: o.width, height: o.height, fps, captions: false }, onEvent: o.onEvent })
+      const r = await render({ ...renderOpts, finish: 'video', outDir: o.outDir, storeDir, output: { width: o.width, height: o.height, fps, captions: false }, onEvent: o.onEvent })
       return { final: r.files.final, plan: r.files.plan }
     },
   })

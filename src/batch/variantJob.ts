@@ -159,7 +159,8 @@ function styleOf(t: { color?: string; background?: string; fontPx?: number }) {
 /** Size, length and the safe zone, measured on the written file. */
 async function measureChecks(job: VariantJob, out: string, items: TextItem[]): Promise<VariantCheck[]> {
   const { format, cut } = job
-  const info = await probeMedia(out, { countFrames: true, signal: job.signal })
+  // Packets, not decoded frames: one per frame in an H.264 mp4, and no full decode per check.
+  const info = await probeMedia(out, { countPackets: true, signal: job.signal })
   const v = info.video
   const checks: VariantCheck[] = [
     {

@@ -15,6 +15,7 @@ export const ProbeJson = z.object({
         avg_frame_rate: z.string().optional(),
         nb_frames: z.string().optional(),
         nb_read_frames: z.string().optional(),
+        nb_read_packets: z.string().optional(),
         sample_rate: z.string().optional(),
         channels: z.number().optional(),
         duration: z.string().optional(),
@@ -29,10 +30,20 @@ export const ProbeJson = z.object({
 })
 export type ProbeJson = z.infer<typeof ProbeJson>
 
-/** ffprobe's validated JSON for a file. `countFrames` decodes the video to count frames exactly (slower). */
-export async function probeJson(path: string, opts: { countFrames?: boolean; signal?: AbortSignal } = {}): Promise<ProbeJson> {
+export interface ProbeOptions {
+  countFrames?: boolean
+  countPackets?: boolean
+  signal?: AbortSignal
+}
+
+/**
+ * ffprobe's validated JSON for a file. `countFrames` decodes the video to count frames exactly
+ * (slower); `countPackets` counts the stored frames without decoding them (one packet per frame).
+ */
+export async function probeJson(path: string, opts: ProbeOptions = {}): Promise<ProbeJson> {
   const args = ['-v', 'error', '-print_format', 'json', '-show_streams', '-show_format']
   if (opts.countFrames) args.push('-count_frames')
+  else if (opts.countPackets) args.push('-count_packets')
   args.push(path)
   const { stdout } = await runFfprobe(args, { signal: opts.signal })
   return ProbeJson.parse(JSON.parse(stdout.toString('utf8')))
@@ -54,7 +65,7 @@ export interface MediaInfo {
 }
 
 /** ffprobe a file. `countFrames` decodes the video to count frames exactly (slower). */
-export async function probeMedia(path: string, opts: { countFrames?: boolean; signal?: AbortSignal } = {}): Promise<MediaInfo> {
+export async function probeMedia(path: string, opts: ProbeOptions = {}): Promise<MediaInfo> {
   const j = await probeJson(path, opts)
   const v = j.streams.find((s) => s.codec_type === 'video')
   const a = j.streams.find((s) => s.codec_type === 'audio')
@@ -69,7 +80,7 @@ export async function probeMedia(path: string, opts: { countFrames?: boolean; si
           height: v.height ?? 0,
           fps: frameRate(v.r_frame_rate),
           pixFmt: v.pix_fmt ?? '',
-          frames: num(v.nb_read_frames) ?? num(v.nb_frames),
+          frames: num(v.nb_read_frames) ?? num(v.nb_read_packets) ?? num(v.nb_frames),
           durationSec: num(v.duration),
         }
       : undefined,

@@ -48,7 +48,8 @@ export function summarize(
   plan: ShotPlan,
   analysis: Analysis,
   results: Record<string, ShotOutput>,
-  score: VideoScore,
+  /** The final video's measurements (absent when the render was asked for the video only). */
+  score: VideoScore | undefined,
 ): RenderSummary {
   return {
     final,
@@ -58,7 +59,7 @@ export function summarize(
     cutsOnBeat: cutsOnBeatShare(plan, analysis),
     acceptedShots: Object.values(results).filter((r) => r.best.verdict.accepted).length,
     attempts: Object.values(results).reduce((n, r) => n + r.attempts.length, 0),
-    measured: {
+    measured: score && {
       avAlign: score.avAlign.score,
       avAlignBaseline: score.avAlign.baseline,
       beatAlignment: score.beatAlignment.score,

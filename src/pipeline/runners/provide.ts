@@ -45,6 +45,8 @@ export interface RenderSetup {
   separation: SeparationIdentity | null
   /** Where every step's output is kept (the run folder's, or one shared by many renders). */
   store: Store
+  /** 'video': stitch and keep the takes, but make no storyboard, score or report (a batch's base renders). */
+  finish?: 'full' | 'video'
 }
 
 export function provideRender(setup: RenderSetup, emit: (e: RenderEvent) => void, progress: ReturnType<typeof generationProgress>) {
@@ -92,8 +94,10 @@ export function provideRender(setup: RenderSetup, emit: (e: RenderEvent) => void
       }),
       shot,
       stitch: fromPromise(({ input, signal }) => stitch({ ...input, out: { final: runDir.final, concatList: join(runDir.state, 'concat.txt') } }, store, ctx(signal))),
-      storyboard: fromPromise(({ input, signal }) => storyboard({ ...input, out: runDir.storyboard }, store, ctx(signal))),
-      score: fromPromise(({ input, signal }) => score({ ...input, final: runDir.final, outDir: runDir.root }, store, ctx(signal))),
+      storyboard: fromPromise(async ({ input, signal }) => void (setup.finish === 'video' || (await storyboard({ ...input, out: runDir.storyboard }, store, ctx(signal))))),
+      score: fromPromise(async ({ input, signal }) =>
+        setup.finish === 'video' ? { scoreKey: '' } : score({ ...input, final: runDir.final, outDir: runDir.root }, store, ctx(signal)),
+      ),
       report: fromPromise(({ input, signal }) =>
         report(
           {

@@ -11,6 +11,7 @@ import type { Store } from '../../store/index.js'
 import { need } from './read.js'
 
 export interface ReportInput extends FinishInput {
+  /** '' when the final video was not measured (`finish: 'video'`): then only scores.json is written. */
   scoreKey: string
   setup: Omit<ReportSetup, 'agents' | 'files'>
   out: { final: string; storyboard: string; scorePlot: string; scores: string; report: string; transcripts: string }
@@ -23,7 +24,7 @@ export async function report(input: ReportInput, store: Store, ctx: StepContext)
     need(store, 'plan', sources.planKey, ShotPlan),
     need(store, 'analysis', sources.analysisKey, Analysis),
     need(store, 'treatment', sources.treatmentKey, Treatment),
-    need(store, 'score', input.scoreKey, VideoScore),
+    input.scoreKey === '' ? undefined : need(store, 'score', input.scoreKey, VideoScore),
   ])
   const s = ctx.services
   const agents = { director: s.director.id, planner: s.planner.id, verifier: s.verifier.id, judge: s.judge.id, generator: s.generator.id }
@@ -37,6 +38,7 @@ export async function report(input: ReportInput, store: Store, ctx: StepContext)
   }
   await writeJsonAtomic(out.scores, scoresJson(plan, results, agents, input.setup.thresholds, summary, llm))
   const setup: ReportSetup = { ...input.setup, agents, files: { final: out.final, storyboard: out.storyboard, scorePlot: out.scorePlot } }
+  if (!score) return summary
   await writeReport(reportData({ plan, analysis, treatment, results, score, summary, setup }), out.report)
   return summary
 }
