@@ -40,7 +40,7 @@ async function burn(base: string, items: TextItem[], f: VariantFormat, dir: stri
     ? `${pieces.map(([a, b], k) => `[0:v]trim=start_frame=${a}:end_frame=${b},setpts=PTS-STARTPTS[p${k}]`).join(';')};${pieces.map((_, k) => `[p${k}]`).join('')}concat=n=${pieces.length}:v=1:a=0[pic];`
     : '[0:v]null[pic];'
   const { filter, outLabel } = overlayFilter('pic', drawn.map((d) => ({ x: d.x, y: d.y, startFrame: d.item.startFrame, endFrame: d.item.endFrame })), 1, FPS, { totalFrames: TOTAL })
-  await runFfmpeg(['-i', base, ...overlayInputArgs(drawn.map((d) => d.png), FPS), '-filter_complex', picture + filter, '-map', `[${outLabel}]`, '-frames:v', String(TOTAL), '-c:v', 'libx264', '-crf', '20', '-pix_fmt', 'yuv420p', out])
+  await runFfmpeg(['-i', base, ...overlayInputArgs(drawn.map((d) => ({ png: d.png, startFrame: d.item.startFrame, endFrame: d.item.endFrame })), FPS), '-filter_complex', picture + filter, '-map', `[${outLabel}]`, '-frames:v', String(TOTAL), '-c:v', 'libx264', '-crf', '20', '-pix_fmt', 'yuv420p', out])
 }
 
 async function logoPng(path: string): Promise<string> {

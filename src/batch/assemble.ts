@@ -40,7 +40,7 @@ export async function assembleVariant(o: AssembleOptions): Promise<void> {
     await runFfmpeg(
       [
         '-i', o.base,
-        ...overlayInputArgs(o.overlays.map((ov) => ov.png), o.fps),
+        ...overlayInputArgs(o.overlays, o.fps),
         '-i', o.audio,
         '-filter_complex', filter,
         '-map', '[vout]', '-map', `${audioIndex}:a:0`,

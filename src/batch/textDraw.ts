@@ -99,9 +99,13 @@ export async function writeTextOverlays(items: TextItem[], format: VariantFormat
   return out
 }
 
-/** ffmpeg input arguments for the overlay PNGs: each looped as a stream at `fps`, so it can fade. */
-export function overlayInputArgs(pngs: string[], fps: number): string[] {
-  return pngs.flatMap((p) => ['-framerate', String(fps), '-loop', '1', '-i', p])
+/**
+ * ffmpeg input arguments for the overlay PNGs: each looped as a stream at `fps` (so it can fade)
+ * for its own window only, which `overlayFilter` moves to where the window starts. (Looped for
+ * the whole video, forty captions cost forty full-length streams through the filters.)
+ */
+export function overlayInputArgs(overlays: Array<{ png: string; startFrame: number; endFrame: number }>, fps: number): string[] {
+  return overlays.flatMap((o) => ['-framerate', String(fps), '-loop', '1', '-t', num((Math.round(o.endFrame) - Math.max(0, Math.round(o.startFrame)) + 1) / fps), '-i', o.png])
 }
 
 /** Fade length in frames for a window of `frames`: about 0.2 s, never more than a quarter of the window. */
@@ -143,9 +147,11 @@ export function overlayFilter(
     const fades = fadeIn + fadeOut
     const src = `ov${k}`
     const out = `txt${k}`
-    parts.push(`[${num(firstInputIndex + k)}:v]format=rgba${fades}[${src}]`)
-    // enable by frame number of the main input: exact whatever the timestamps' rounding.
-    parts.push(`[${prev}][${src}]overlay=x=${num(Math.round(o.x))}:y=${num(Math.round(o.y))}:eof_action=pass:enable='between(n,${a},${b - 1})'[${out}]`)
+    parts.push(`[${num(firstInputIndex + k)}:v]setpts=PTS+${num(a / fps)}/TB,format=rgba${fades}[${src}]`)
+    // Enabled by the main picture's time, half a frame either side of frames a..b-1: exact whatever
+    // the rounding. (Its frame number `n` does not count frames the way this needs once the text's
+    // stream starts late.)
+    parts.push(`[${prev}][${src}]overlay=x=${num(Math.round(o.x))}:y=${num(Math.round(o.y))}:eof_action=pass:enable='between(t,${num((a - 0.5) / fps)},${num((b - 0.5) / fps)})'[${out}]`)
     prev = out
   })
   return { filter: parts.join(';'), outLabel: prev }
