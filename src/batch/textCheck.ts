@@ -127,7 +127,8 @@ export async function checkTextBoxes(opts: {
   // One decoding pass per video for all the frames the check needs.
   const [outFrames, baseFrames] = await Promise.all([
     decodeFramesAt(opts.output, outIdx, { width: W, height: H, signal: opts.signal }),
-    decodeFramesAt(opts.base, outIdx.map(opts.sourceFrameOf), { width: W, height: H, signal: opts.signal }),
+    // The base is the whole song; a cut-down shows stretches of it: decode only those.
+    decodeFramesAt(opts.base, outIdx.map(opts.sourceFrameOf), { width: W, height: H, fps: base.video.fps, signal: opts.signal }),
   ])
   const results: TextBoxMeasure[] = []
   opts.items.forEach((item, k) => {
