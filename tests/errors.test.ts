@@ -91,6 +91,12 @@ const ROWS: Record<string, Row> = {
     code: 'BRIEF_INVALID',
     fields: { source: 'brief.md', issues: [{ path: 'output.fps', message: 'expected an integer' }] },
   },
+  VariantsError: {
+    make: () => new api.VariantsError('variants.yaml', [{ where: 'variants[0] (a).format', message: "unknown preset 'tiktak'" }]),
+    kind: 'input',
+    code: 'VARIANTS_INVALID',
+    fields: { issues: [{ where: 'variants[0] (a).format', message: "unknown preset 'tiktak'" }] },
+  },
 }
 
 type ErrorClass = abstract new (...args: never[]) => Error

@@ -193,7 +193,7 @@ describe('flag values and flags of other commands', () => {
     [['render', 'song.wav', 'brief.md', '--plan', 'x'], /'render' does not take --plan \(it is an option of 'score'\)/],
     [['analyze', 'song.wav', '--size', '320x180'], /'analyze' does not take --size \(it is an option of 'render', 'plan'\)/],
     [['score', 'v.mp4', 'song.wav', '--plot'], /'score' does not take --plot \(it is an option of 'analyze'\)/],
-    [['plan', 'song.wav', 'brief.md', '--rounds', '2'], /'plan' does not take --rounds \(it is an option of 'render'\)/],
+    [['plan', 'song.wav', 'brief.md', '--rounds', '2'], /'plan' does not take --rounds \(it is an option of 'render', 'batch'\)/],
   ])('%j: a flag of another command is refused with exit 2 naming it', (args, message) => {
     const r = longav(args)
     expect(r.code).toBe(2)
