@@ -54,18 +54,19 @@ interface Planned {
 
 /** Lengths against the song's duration, before anything is analysed or made. */
 export function checkLengths(variants: VariantSpec[], songSec: number, source: string): void {
-  const issues: VariantIssue[] = []
-  for (const spec of variants) {
-    if (spec.length === 'full') continue
-    const end = typeof spec.length === 'number' ? spec.length : spec.length.end
-    if (end > songSec + 1e-6) {
-      issues.push({
-        where: `${spec.entry} → ${spec.name}: length`,
-        message: `${typeof spec.length === 'number' ? `${spec.length} s is` : `the span ends at ${end} s, which is`} longer than the song (${songSec.toFixed(2)} s)`,
-      })
-    }
-  }
+  const issues = variants.flatMap((spec) => {
+    const message = lengthIssue(spec, songSec)
+    return message ? [{ where: `${spec.entry} → ${spec.name}: length`, message }] : []
+  })
   if (issues.length > 0) throw new VariantsError(source, issues)
+}
+
+/** Why a variant's length does not fit the song, or undefined when it does. */
+function lengthIssue(spec: VariantSpec, songSec: number): string | undefined {
+  if (spec.length === 'full') return undefined
+  const end = typeof spec.length === 'number' ? spec.length : spec.length.end
+  if (end <= songSec + 1e-6) return undefined
+  return `${typeof spec.length === 'number' ? `${spec.length} s is` : `the span ends at ${end} s, which is`} longer than the song (${songSec.toFixed(2)} s)`
 }
 
 /** Formats and cut-downs of every variant, or every problem at once (nothing made yet). */
@@ -83,9 +84,9 @@ export function planVariants(run: Pick<BatchRun, 'variants' | 'analysis' | 'fps'
       issues.push({ where: `${where}: format`, message: (e as Error).message })
       continue
     }
-    const asked = spec.length === 'full' ? songSec : typeof spec.length === 'number' ? spec.length : spec.length.end
-    if (typeof spec.length !== 'string' && asked > songSec + 1e-6) {
-      issues.push({ where: `${where}: length`, message: `${typeof spec.length === 'number' ? `${spec.length} s is` : `the span ends at ${asked} s, which is`} longer than the song (${songSec.toFixed(2)} s)` })
+    const tooLong = lengthIssue(spec, songSec)
+    if (tooLong) {
+      issues.push({ where: `${where}: length`, message: tooLong })
       continue
     }
     const playSec = spec.length === 'full' ? songSec : typeof spec.length === 'number' ? spec.length : spec.length.end - spec.length.start

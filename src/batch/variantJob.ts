@@ -18,7 +18,7 @@ import type { Cutdown, ManifestEntry, TextItem, VariantCheck, VariantFormat } fr
 import type { VariantSpec } from './variants.js'
 
 /** The whole song as one piece (a `full` variant): no edit, no fade. */
-export function wholeSong(analysis: Analysis, plan: ShotPlan): Cutdown {
+export function wholeSong(analysis: Analysis, plan: { fps: number; totalFrames: number }): Cutdown {
   const bars = Math.max(1, analysis.downbeats.length)
   return {
     lengthSec: plan.totalFrames / plan.fps,
@@ -33,7 +33,7 @@ export function wholeSong(analysis: Analysis, plan: ShotPlan): Cutdown {
 
 /** The cut-down a variant asks for (pure): validated before anything is rendered. */
 export function cutdownOf(spec: VariantSpec, analysis: Analysis, plan: { fps: number; totalFrames: number }): Cutdown {
-  if (spec.length === 'full') return wholeSong(analysis, plan as ShotPlan)
+  if (spec.length === 'full') return wholeSong(analysis, plan)
   if (typeof spec.length === 'number') return chooseCutdown(analysis, { lengthSec: spec.length, fps: plan.fps })
   return chooseCutdown(analysis, { lengthSec: spec.length.end - spec.length.start, fps: plan.fps, span: spec.length })
 }

@@ -93,6 +93,7 @@ function text(field: TextField | EndCardField | undefined, brand: TextsSpec['bra
   }
 }
 
+/** A field that may hold one value or a list, as a list (`fallback` when absent). */
 function listOf<T>(v: T | T[] | undefined, fallback: T): T[] {
   return v === undefined ? [fallback] : Array.isArray(v) ? v : [v]
 }
@@ -166,7 +167,7 @@ export async function loadVariants(file: string, opts: { briefDir: string; defau
         continue
       }
     }
-    const formats = listOf(v.format, v.format as FormatField)
+    const formats = Array.isArray(v.format) ? v.format : [v.format]
     const lengths = listOf<LengthField>(v.length, 'full')
     const several = formats.length * lengths.length > 1
     for (const [r, row] of rows.entries()) {
