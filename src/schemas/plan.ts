@@ -4,6 +4,24 @@ export const CAMERA_MOVES = ['static', 'push-in', 'pull-out', 'pan-left', 'pan-r
 export const CameraMove = z.enum(CAMERA_MOVES)
 export type CameraMove = z.infer<typeof CameraMove>
 
+/** What the figures do in a shot: the procedural figure animates it, other generators read it in the prompt. */
+export const SHOT_ACTIONS = ['perform', 'play', 'walk', 'run', 'dance'] as const
+export const ShotAction = z.enum(SHOT_ACTIONS)
+export type ShotAction = z.infer<typeof ShotAction>
+
+/** What a shot shows: figures in the place, figures as silhouettes against the light, an insert of a prop, lyric typography, an abstract audio-reactive insert. */
+export const SHOT_KINDS = ['figures', 'silhouette', 'insert', 'lyric', 'abstract'] as const
+export const ShotKind = z.enum(SHOT_KINDS)
+export type ShotKind = z.infer<typeof ShotKind>
+
+/**
+ * How a shot opens: a hard cut; a match cut (same figures where they were, another framing); one
+ * continuous camera move on from the previous shot's last frame; a full-frame dissolve (quiet music only).
+ */
+export const SHOT_TRANSITIONS = ['cut', 'match', 'continuous', 'dissolve'] as const
+export const ShotTransition = z.enum(SHOT_TRANSITIONS)
+export type ShotTransition = z.infer<typeof ShotTransition>
+
 export const Caption = z.object({
   /** Absolute output frames [startFrame, endFrame). */
   startFrame: z.number().int().nonnegative(),
@@ -32,6 +50,12 @@ export const Shot = z.object({
   /** How strongly percussive hits move the picture, 0..1 (the verifier may change it). */
   motionGain: z.number().min(0).max(1),
   captions: z.array(Caption),
+  /** Absent in plans written before shot grammar: read as 'perform', 'figures' and 'cut'. */
+  action: ShotAction.optional(),
+  kind: ShotKind.optional(),
+  transition: ShotTransition.optional(),
+  /** For an insert: the prop (a vocabulary id the location holds) the shot shows. */
+  prop: z.string().optional(),
 })
 export type Shot = z.infer<typeof Shot>
 

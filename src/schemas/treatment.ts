@@ -35,6 +35,10 @@ const CardBase = z.object({
   /** 2–6 colours, most characteristic first. */
   palette: z.array(Hex).min(2).max(6),
   seed: z.number().int().nonnegative(),
+  /** Vocabulary ids the built-in renderer draws for this entity (e.g. "robot", "eye:cyan", "lighthouse"). */
+  features: z.array(z.string()).optional(),
+  /** What the description asks for that the built-in renderer does not draw: listed, never dropped silently. */
+  notDrawn: z.array(z.string()).optional(),
 })
 
 export const CharacterCard = CardBase.extend({ kind: z.literal('character'), shape: CharacterShape })
