@@ -38,6 +38,9 @@ import { loadMemory } from './memory/index.js'
 import { readFile } from 'node:fs/promises'
 import { analyze as analyzeStep } from './pipeline/steps/analyze.js'
 import { runBatch, checkLengths, type BatchResult } from './batch/runBatch.js'
+import { forkedBaseRenderer } from './batch/baseFork.js'
+import type { BaseRenderer } from './batch/bases.js'
+import { availableParallelism } from 'node:os'
 import { loadVariants } from './batch/variants.js'
 import type { BatchEvent } from './batch/events.js'
 import type { z } from 'zod'
@@ -176,6 +179,12 @@ export interface BatchOptions extends Omit<RenderOptions, 'output' | 'outDir' | 
   outDir?: string
   /** Frame rate of every variant (default: the brief's). */
   fps?: number
+  /**
+   * Formats rendered at once, each in its own process (default: 2 on a machine with 2 or more
+   * cores). 1 renders them one after another in this process, which is also what happens when a
+   * generator, agent or judge object is passed (objects do not cross to another process).
+   */
+  parallel?: number
   onEvent?: (event: BatchEvent) => void
 }
 
@@ -201,6 +210,19 @@ export async function batch(opts: BatchOptions): Promise<BatchResult> {
     prepared.store,
     { signal: opts.signal ?? new AbortController().signal, emit, services: prepared.services },
   )
+  const native = prepared.services.generator.id === 'procedural'
+  const { signal: _signal, generator, director, planner, verifier, judge, parallel: asked, variants: _v, fps: _f, ...plainOpts } = renderOpts
+  const objects = [generator, director, planner, verifier, judge].some((x) => x !== undefined)
+  const parallel = native && !objects ? Math.max(1, Math.floor(asked ?? Math.min(2, availableParallelism()))) : 1
+  if (parallel > 1) {
+    // One treatment for every format: made here once, so parallel renders (and a model's
+    // director) cannot each write their own.
+    await plan({ ...plainOpts, outDir: join(batchDir, '.longav', 'bases', 'plan'), storeDir, force: true, signal: opts.signal, onEvent: emit })
+  }
+  const renderInProcess: BaseRenderer = async (o) => {
+    const r = await render({ ...renderOpts, signal: o.signal, finish: 'video', outDir: o.outDir, storeDir, output: { width: o.width, height: o.height, fps, captions: false }, onEvent: o.onEvent })
+    return { final: r.files.final, plan: r.files.plan }
+  }
   return runBatch({
     song: songPath,
     songSha: prepared.songSha,
@@ -210,15 +232,13 @@ export async function batch(opts: BatchOptions): Promise<BatchResult> {
     analysis,
     fps,
     batchDir,
-    native: prepared.services.generator.id === 'procedural',
+    native,
     settingsKey: { brief: { ...prepared.brief, baseDir: undefined }, generator: prepared.services.generator.id, rounds: opts.rounds, candidates: opts.candidates },
     force: opts.force ?? false,
     signal: opts.signal,
     onEvent: opts.onEvent,
-    render: async (o) => {
-      const r = await render({ ...renderOpts, finish: 'video', outDir: o.outDir, storeDir, output: { width: o.width, height: o.height, fps, captions: false }, onEvent: o.onEvent })
-      return { final: r.files.final, plan: r.files.plan }
-    },
+    parallel,
+    render: parallel > 1 ? forkedBaseRenderer({ ...plainOpts, storeDir, output: { fps, captions: false } }) : renderInProcess,
   })
 }
 

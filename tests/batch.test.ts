@@ -50,7 +50,8 @@ beforeAll(async () => {
   writeLogo(join(dir, 'logo.png'))
   writeFileSync(join(dir, 'cities.csv'), 'name,city\nparis,Paris\nlima,Lima\noslo,Oslo\n')
   writeFileSync(join(dir, 'variants.yaml'), VARIANTS)
-  result = await batch({ song: song.path, brief, variants: join(dir, 'variants.yaml'), outDir: join(dir, 'out'), onEvent: (e) => events.push(e) })
+  // Two formats in two processes at once (the default on a 2-core machine, asked for explicitly here).
+  result = await batch({ song: song.path, brief, variants: join(dir, 'variants.yaml'), outDir: join(dir, 'out'), parallel: 2, onEvent: (e) => events.push(e) })
 }, 600_000)
 
 const byName = (name: string) => {
@@ -95,10 +96,15 @@ describe('a batch of 5 variants (2 formats, full and 8 s, a 3-row data table)', 
   it('analyses once, renders each format once and reuses its shots for every other variant', () => {
     const analyses = readdirSync(join(result.outDir, '.longav', 'store', 'analysis'))
     expect(analyses.filter((f) => f.endsWith('.json'))).toHaveLength(1)
+    // The treatment is made once up front (planning), then each base process finds the analysis in the store.
     const reusedAnalysis = events.filter((e) => e.type === 'log' && /analysis: reused from the store/.test(e.message))
-    expect(reusedAnalysis).toHaveLength(2)
+    expect(reusedAnalysis).toHaveLength(3)
+    expect(readdirSync(join(result.outDir, '.longav', 'store', 'treatment')).filter((f) => f.endsWith('.json'))).toHaveLength(1)
     const bases = events.filter((e) => e.type === 'base' && e.status === 'rendering').map((e) => (e as { format: string }).format)
     expect(bases.sort()).toEqual(['144x256', '256x144'])
+    // Both bases were rendering at once: the second started before the first was done.
+    const order = events.filter((e) => e.type === 'base').map((e) => (e as { status: string }).status)
+    expect(order.slice(0, 2)).toEqual(['rendering', 'rendering'])
     const [first, ...rest] = result.manifest.variants.filter((v) => v.name.startsWith('story-'))
     expect(first.cost.shotsGenerated).toBeGreaterThan(0)
     for (const v of rest) {

@@ -22,24 +22,33 @@ export interface AssembleOptions {
   onProgress?: (fraction: number) => void
 }
 
-/** The filter graph that cuts the pieces out of input 0 and joins them: numbers only. */
+/**
+ * One input per piece, each opened at its first frame: an accurate seek half a frame before it,
+ * so ffmpeg decodes from the keyframe before the piece (every shot of a base starts on one), not
+ * the whole song up to it. Frame 0 needs no seek.
+ */
+export function pieceInputArgs(base: string, pieces: Piece[], fps: number): string[] {
+  return pieces.flatMap((p) => (p.startFrame === 0 ? ['-i', base] : ['-ss', ((p.startFrame - 0.5) / fps).toFixed(6), '-i', base]))
+}
+
+/** The filter graph that takes each piece's frames from its own input (0..n-1) and joins them: numbers only. */
 export function piecesFilter(pieces: Piece[]): { filter: string; outLabel: string } {
-  const parts = pieces.map((p, i) => `[0:v]trim=start_frame=${p.startFrame}:end_frame=${p.endFrame},setpts=PTS-STARTPTS[p${i}]`)
+  const parts = pieces.map((p, i) => `[${i}:v]trim=end_frame=${p.endFrame - p.startFrame},setpts=PTS-STARTPTS[p${i}]`)
   if (pieces.length === 1) return { filter: parts[0].replace(/\[p0\]$/, '[cut]'), outLabel: 'cut' }
   return { filter: `${parts.join(';')};${pieces.map((_, i) => `[p${i}]`).join('')}concat=n=${pieces.length}:v=1:a=0[cut]`, outLabel: 'cut' }
 }
 
 export async function assembleVariant(o: AssembleOptions): Promise<void> {
   const cut = piecesFilter(o.pieces)
-  const text = overlayFilter(cut.outLabel, o.overlays, 1, o.fps, { totalFrames: o.totalFrames })
-  const audioIndex = 1 + o.overlays.length
+  const text = overlayFilter(cut.outLabel, o.overlays, o.pieces.length, o.fps, { totalFrames: o.totalFrames })
+  const audioIndex = o.pieces.length + o.overlays.length
   const filter = `${cut.filter};${text.filter};[${text.outLabel}]trim=end_frame=${o.totalFrames},format=yuv420p[vout]`
   const tmp = `${o.out}.partial.mp4`
   const durationSec = o.totalFrames / o.fps
   try {
     await runFfmpeg(
       [
-        '-i', o.base,
+        ...pieceInputArgs(o.base, o.pieces, o.fps),
         ...overlayInputArgs(o.overlays, o.fps),
         '-i', o.audio,
         '-filter_complex', filter,

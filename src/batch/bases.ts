@@ -27,12 +27,15 @@ export type BaseRenderer = (o: {
   width: number
   height: number
   onEvent: (event: RenderEvent) => void
+  signal: AbortSignal
 }) => Promise<{ final: string; plan: string }>
 
 export const sizeKey = (f: { width: number; height: number }): string => `${f.width}x${f.height}`
 
 export interface Bases {
   get(format: VariantFormat): Promise<BaseRender>
+  /** Starts every base the formats need, at most `parallel` renders at a time, in order. */
+  startAll(): void
   /** The format every other is reframed from (null: each format is rendered natively). */
   master: VariantFormat | null
 }
@@ -43,15 +46,36 @@ export function createBases(o: {
   /** Render each format natively (the procedural generator composes for each aspect). */
   native: boolean
   render: BaseRenderer
+  /** Base renders at once (each a process when the renderer forks one). */
+  parallel: number
   emit: (event: BatchEvent) => void
-  signal?: AbortSignal
+  signal: AbortSignal
 }): Bases {
   const keys = [...new Set(o.formats.map(sizeKey))]
   const master = o.native ? null : o.formats.reduce((a, b) => (b.width * b.height > a.width * a.height ? b : a))
   const made = new Map<string, Promise<BaseRender>>()
   const dirOf = (key: string) => join(o.batchDir, '.longav', 'bases', key)
 
+  let free = Math.max(1, o.parallel)
+  const waiting: Array<() => void> = []
+  const acquire = () => (free > 0 ? (free--, Promise.resolve()) : new Promise<void>((ok) => waiting.push(ok)))
+  const release = () => {
+    const next = waiting.shift()
+    if (next) next()
+    else free++
+  }
+
   const renderAt = async (format: VariantFormat): Promise<BaseRender> => {
+    await acquire()
+    try {
+      return await renderNow(format)
+    } finally {
+      release()
+    }
+  }
+
+  const renderNow = async (format: VariantFormat): Promise<BaseRender> => {
+    o.signal.throwIfAborted()
     const key = sizeKey(format)
     const t0 = performance.now()
     let generated = 0
@@ -61,6 +85,7 @@ export function createBases(o: {
       outDir: dirOf(key),
       width: format.width,
       height: format.height,
+      signal: o.signal,
       onEvent: (e) => {
         if (e.type === 'shot' && e.status === 'generating') generated++
         if (e.type === 'shot' && e.status === 'cached') reused++
@@ -93,5 +118,9 @@ export function createBases(o: {
     }
     return p
   }
-  return { get, master }
+  const startAll = () => {
+    // Started now, awaited by the variants later: a failure is theirs to report, not unhandled here.
+    for (const f of o.formats) get(f).catch(() => undefined)
+  }
+  return { get, startAll, master }
 }

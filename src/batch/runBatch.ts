@@ -11,7 +11,7 @@ import { lockOutputFolder } from '../pipeline/outputFolder/index.js'
 import { runDirAt } from '../pipeline/runDir.js'
 import type { Analysis } from '../schemas/index.js'
 import { hashValue } from '../util/files.js'
-import { createBases, type BaseRenderer } from './bases.js'
+import { createBases, sizeKey, type BaseRenderer } from './bases.js'
 import { writeContactSheet } from './contactSheet.js'
 import type { BatchEvent } from './events.js'
 import { resolveFormat } from './formats.js'
@@ -36,6 +36,8 @@ export interface BatchRun {
   settingsKey: unknown
   force: boolean
   render: BaseRenderer
+  /** Base renders at once (default 1). */
+  parallel?: number
   signal?: AbortSignal
   onEvent?: (event: BatchEvent) => void
 }
@@ -133,55 +135,76 @@ export async function runBatch(run: BatchRun): Promise<BatchResult> {
     }
   }
   const lock = lockOutputFolder(runDirAt(run.batchDir))
+  // Bases run ahead of the variants; whatever is still rendering when the batch ends (an error) is stopped.
+  const stop = new AbortController()
+  const stopBases = () => stop.abort(run.signal?.reason)
+  run.signal?.addEventListener('abort', stopBases, { once: true })
   try {
     const t0 = performance.now()
-    const bases = createBases({ batchDir: run.batchDir, formats: planned.map((p) => p.format), native: run.native, render: run.render, emit, signal: run.signal })
-    const entries: ManifestEntry[] = []
+    const keep = new Map<string, ManifestEntry>()
+    for (const v of kept?.variants ?? []) if (await keepable(v, run.batchDir)) keep.set(v.name, v)
+    const todo = planned.filter((p) => !keep.has(p.spec.name))
+    const bases = createBases({ batchDir: run.batchDir, formats: todo.map((p) => p.format), native: run.native, render: run.render, parallel: run.parallel ?? 1, emit, signal: stop.signal })
+    bases.startAll()
+    // Manifest order is the file's; variants are made as their format's base is ready.
+    const made: Array<ManifestEntry | undefined> = planned.map(() => undefined)
+    const entries = () => made.filter((e): e is ManifestEntry => e !== undefined)
     const manifest = (): Manifest => ({
       version: 1,
       song: run.song,
       brief: run.brief,
       variantsFile: run.variantsFile,
       inputsHash,
-      variants: entries,
+      variants: entries(),
       total: {
         wallSec: (performance.now() - t0) / 1000 + (kept?.total.wallSec ?? 0),
-        shotsGenerated: entries.reduce((s, e) => s + e.cost.shotsGenerated, 0),
-        shotsReused: entries.reduce((s, e) => s + e.cost.shotsReused, 0),
+        shotsGenerated: entries().reduce((s, e) => s + e.cost.shotsGenerated, 0),
+        shotsReused: entries().reduce((s, e) => s + e.cost.shotsReused, 0),
       },
     })
+    const formatOrder = [...new Set(todo.map((p) => sizeKey(p.format)))]
+    const order = planned.map((_, i) => i).sort((a, b) => rank(a) - rank(b) || a - b)
+    function rank(i: number): number {
+      const k = formatOrder.indexOf(sizeKey(planned[i].format))
+      return k < 0 ? -1 : k
+    }
     const charged = new Set<string>()
-    for (const [i, p] of planned.entries()) {
+    for (const i of order) {
+      const p = planned[i]
       run.signal?.throwIfAborted()
-      const before = kept?.variants.find((v) => v.name === p.spec.name)
-      if (before && (await keepable(before, run.batchDir))) {
-        entries.push(before)
+      const before = keep.get(p.spec.name)
+      if (before) {
+        made[i] = before
         emit({ type: 'variant', name: p.spec.name, index: i + 1, total: planned.length, status: 'kept' })
         continue
       }
-      const started = performance.now()
-      emit({ type: 'variant', name: p.spec.name, index: i + 1, total: planned.length, status: 'making', etaSec: etaOf(entries, planned.length - i) })
+      emit({ type: 'variant', name: p.spec.name, index: i + 1, total: planned.length, status: 'making', etaSec: etaOf(entries(), planned.length - entries().length) })
       let entry: ManifestEntry
+      let started = performance.now()
+      let baseSec = 0
       try {
         const base = await bases.get(p.format)
-        const key = `${p.format.width}x${p.format.height}`
+        const key = sizeKey(p.format)
         const first = !charged.has(key)
         charged.add(key)
+        // A variant costs its own making, plus its base's render when it is the first of that format.
+        started = performance.now()
+        baseSec = first ? base.wallSec : 0
         const shotsIn = base.plan.shots.filter((s) => p.cut.pieces.some((q) => s.startFrame < q.endFrame && s.endFrame > q.startFrame)).length
-        const made = await makeVariant({ spec: p.spec, format: p.format, cut: p.cut, base, analysis: run.analysis, song: run.song, batchDir: run.batchDir, signal: run.signal })
+        const result = await makeVariant({ spec: p.spec, format: p.format, cut: p.cut, base, analysis: run.analysis, song: run.song, batchDir: run.batchDir, signal: run.signal })
         entry = {
-          ...made,
+          ...result,
           cost: {
-            wallSec: (performance.now() - started) / 1000,
+            wallSec: baseSec + (performance.now() - started) / 1000,
             shotsGenerated: first ? base.shotsGenerated : 0,
             shotsReused: first ? base.shotsReused : shotsIn,
           },
         }
       } catch (e) {
         if (run.signal?.aborted || (e as { kind?: string }).kind === 'input') throw e
-        entry = failedEntry(p, (e as Error).message, (performance.now() - started) / 1000)
+        entry = failedEntry(p, (e as Error).message, baseSec + (performance.now() - started) / 1000)
       }
-      entries.push(entry)
+      made[i] = entry
       await writeManifest(files.manifest, manifest())
       emit({ type: 'variant', name: p.spec.name, index: i + 1, total: planned.length, status: entry.status === 'ok' ? 'done' : 'failed', wallSec: entry.cost.wallSec, ...(entry.error ? { error: entry.error } : {}) })
     }
@@ -191,6 +214,8 @@ export async function runBatch(run: BatchRun): Promise<BatchResult> {
     await writeGallery(final, run.batchDir, files.gallery)
     return { outDir: run.batchDir, manifest: final, files }
   } finally {
+    run.signal?.removeEventListener('abort', stopBases)
+    stop.abort()
     lock.release()
   }
 }
