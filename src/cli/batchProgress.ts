@@ -7,6 +7,8 @@ import { formatDuration, makeProgressPrinter } from './progress.js'
  */
 export function makeBatchPrinter(stream: NodeJS.WriteStream, opts: { verbose?: boolean } = {}) {
   const render = makeProgressPrinter(stream, opts)
+  // Bases rendering at once (each in its process) report separately: shown as one line, shots summed.
+  const active = new Map<string, { fraction: number; etaSec?: number; shotsDone: number; shotsTotal: number }>()
   const println = (s: string) => {
     render.done()
     stream.write(s + '\n')
@@ -15,6 +17,8 @@ export function makeBatchPrinter(stream: NodeJS.WriteStream, opts: { verbose?: b
     onEvent(e: BatchEvent) {
       switch (e.type) {
         case 'base':
+          if (e.status === 'done') active.delete(e.format)
+          else active.set(e.format, { fraction: 0, shotsDone: 0, shotsTotal: 0 })
           if (e.status !== 'done') println(`▸ ${e.status === 'rendering' ? 'rendering' : 'reframing'} the ${e.format} base (${e.index} of ${e.total})`)
           break
         case 'variant': {
@@ -25,6 +29,21 @@ export function makeBatchPrinter(stream: NodeJS.WriteStream, opts: { verbose?: b
           else println(`  ${at}: FAILED: ${e.error ?? ''}`)
           break
         }
+        case 'progress':
+          if (e.format && active.size > 1 && active.has(e.format) && e.stage === 'generating') {
+            active.set(e.format, { fraction: e.fraction, etaSec: e.etaSec, shotsDone: e.shotsDone ?? 0, shotsTotal: e.shotsTotal ?? 0 })
+            const all = [...active.values()]
+            const etas = all.map((a) => a.etaSec).filter((x): x is number => x !== undefined)
+            render.onEvent({
+              type: 'progress',
+              stage: 'generating',
+              fraction: all.reduce((t, a) => t + a.fraction, 0) / all.length,
+              shotsDone: all.reduce((t, a) => t + a.shotsDone, 0),
+              shotsTotal: all.reduce((t, a) => t + a.shotsTotal, 0),
+              ...(etas.length === all.length ? { etaSec: Math.max(...etas) } : {}),
+            })
+          } else render.onEvent(e)
+          break
         default:
           render.onEvent(e)
       }

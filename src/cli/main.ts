@@ -30,6 +30,8 @@ Options:
   --threshold NAME=V a verifier threshold (repeatable), e.g. --threshold minPlaceIdentity=0.9;
                      names: ${Object.keys(VerifierThresholds.shape).join(', ')}
   --concurrency N    shots generated at once (default 2)
+  --parallel N       batch: formats rendered at once, each in its own process (default 2 on
+                     2+ cores; procedural only: other generators render one master)
   --resume           continue an earlier, interrupted run in --out (the default)
   --no-resume        start over instead of continuing an earlier run in --out
   --force            replace a finished render of other inputs in --out, files in --out that
@@ -83,6 +85,7 @@ const OPTIONS = {
   'comfyui-url': { type: 'string' },
   'comfyui-workflow': { type: 'string' },
   concurrency: { type: 'string' },
+  parallel: { type: 'string' },
   resume: { type: 'boolean' },
   'no-resume': { type: 'boolean' },
   force: { type: 'boolean' },
@@ -105,7 +108,7 @@ const MODEL_FLAGS = ['models-dir', 'separation-model'] as const
 /** The flags each command reads: any other is refused, not silently ignored (`render --plan x`). */
 const COMMAND_FLAGS: Record<string, readonly OptionName[]> = {
   render: ['out', 'size', 'fps', 'rounds', 'attempts', 'candidates', 'threshold', 'concurrency', 'resume', 'no-resume', 'force', 'verbose', ...LLM_FLAGS, ...GENERATOR_FLAGS, ...MODEL_FLAGS],
-  batch: ['out', 'fps', 'rounds', 'attempts', 'candidates', 'threshold', 'concurrency', 'force', 'verbose', ...LLM_FLAGS, ...GENERATOR_FLAGS, ...MODEL_FLAGS],
+  batch: ['out', 'fps', 'rounds', 'attempts', 'candidates', 'threshold', 'concurrency', 'parallel', 'force', 'verbose', ...LLM_FLAGS, ...GENERATOR_FLAGS, ...MODEL_FLAGS],
   plan: ['out', 'size', 'fps', 'force', 'verbose', ...LLM_FLAGS, ...GENERATOR_FLAGS, ...MODEL_FLAGS],
   analyze: ['out', 'plot', 'force', ...MODEL_FLAGS],
   score: ['out', 'plan', 'embedding-model', 'force', 'verbose', ...MODEL_FLAGS],
@@ -262,6 +265,7 @@ async function batchCommand(args: string[], flags: Flags, signal: AbortSignal): 
     ...modelFlags(flags),
     outDir: str(flags.out),
     fps: intFlag(flags.fps, 'fps', 1, 120),
+    parallel: intFlag(flags.parallel, 'parallel', 1, 16),
     ...shotFlags(flags),
     force: Boolean(flags.force),
     signal,
