@@ -132,22 +132,64 @@ export async function checkTextBoxes(opts: {
   ])
   const results: TextBoxMeasure[] = []
   opts.items.forEach((item, k) => {
-    let union: Uint8Array | null = null
-    for (const o of samples[k]) {
+    const pairs = samples[k].map((o) => {
       const a = outFrames.get(o)
       const b = baseFrames.get(Math.floor(opts.sourceFrameOf(o)))
       if (!a || !b) throw new RenderError(`text check: frame ${o} of ${a ? opts.base : opts.output} is missing (${item.role} is on screen until ${item.endFrame})`, { code: 'TEXT_CHECK_FAILED' })
-      const m = changeMask(a, b, W, H)
-      // Other texts on screen now are not this one's pixels.
-      for (const other of opts.items) if (other !== item && other.startFrame <= o && o < other.endFrame) clearBox(m, W, H, other.box, 4)
-      const opened = openMask(m, W, H)
-      if (!union) union = opened
-      else for (let p = 0; p < union.length; p++) union[p] |= opened[p]
-    }
-    const measured = union ? maskBox(union, W, H) : null
+      return { o, a, b }
+    })
+    // Looked for around its laid-out box first (a fraction of the pixels); where what changed
+    // reaches that region's edge, the text (or a mismatch) may go on: measured on the whole frame.
+    const region = regionAround(item.box, W, H)
+    let measured = changedBox(pairs, item, opts.items, W, H, region)
+    if (measured && !within(measured, region, W, H)) measured = changedBox(pairs, item, opts.items, W, H, { x: 0, y: 0, width: W, height: H })
     results.push({ item, measured, inside: measured !== null && boxInside(measured, opts.format.safe, INSIDE_TOLERANCE_PX) })
   })
   return results
+}
+
+/** Margin around a text's laid-out box where it is looked for first, as a fraction of the frame's larger side. */
+const REGION_MARGIN = 0.2
+
+function regionAround(b: Box, W: number, H: number): Box {
+  const m = Math.ceil(REGION_MARGIN * Math.max(W, H))
+  const x0 = Math.max(0, Math.floor(b.x) - m)
+  const y0 = Math.max(0, Math.floor(b.y) - m)
+  const x1 = Math.min(W, Math.ceil(b.x + b.width) + m)
+  const y1 = Math.min(H, Math.ceil(b.y + b.height) + m)
+  return { x: x0, y: y0, width: Math.max(0, x1 - x0), height: Math.max(0, y1 - y0) }
+}
+
+/** True when `box` stays off every edge of `region` that is not also an edge of the frame. */
+function within(box: Box, region: Box, W: number, H: number): boolean {
+  if (region.x > 0 && box.x <= region.x) return false
+  if (region.y > 0 && box.y <= region.y) return false
+  if (region.x + region.width < W && box.x + box.width >= region.x + region.width) return false
+  if (region.y + region.height < H && box.y + box.height >= region.y + region.height) return false
+  return true
+}
+
+/** Crops rows/columns of an rgb24 frame to `r`. */
+function crop(rgb: Uint8Array, W: number, r: Box): Uint8Array {
+  if (r.x === 0 && r.width === W) return rgb.subarray(r.y * W * 3, (r.y + r.height) * W * 3)
+  const out = new Uint8Array(r.width * r.height * 3)
+  for (let y = 0; y < r.height; y++) out.set(rgb.subarray(((r.y + y) * W + r.x) * 3, ((r.y + y) * W + r.x + r.width) * 3), y * r.width * 3)
+  return out
+}
+
+/** The box (frame coordinates) of what the text changed inside `r`, over all its sample frames. */
+function changedBox(pairs: Array<{ o: number; a: Uint8Array; b: Uint8Array }>, item: TextItem, items: TextItem[], W: number, H: number, r: Box): Box | null {
+  let union: Uint8Array | null = null
+  for (const { o, a, b } of pairs) {
+    const m = changeMask(crop(a, W, r), crop(b, W, r), r.width, r.height)
+    // Other texts on screen now are not this one's pixels.
+    for (const other of items) if (other !== item && other.startFrame <= o && o < other.endFrame) clearBox(m, r.width, r.height, { ...other.box, x: other.box.x - r.x, y: other.box.y - r.y }, 4)
+    const opened = openMask(m, r.width, r.height)
+    if (!union) union = opened
+    else for (let p = 0; p < union.length; p++) union[p] |= opened[p]
+  }
+  const box = union ? maskBox(union, r.width, r.height) : null
+  return box ? { ...box, x: box.x + r.x, y: box.y + r.y } : null
 }
 
 function clearBox(m: Uint8Array, w: number, h: number, b: Box, margin: number): void {
