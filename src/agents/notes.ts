@@ -158,6 +158,9 @@ function readSentence(note: string, names: Names, sectionLabels: readonly string
     const sections = sectionWords.filter((w) => sectionLabels.some((l) => l.toLowerCase().startsWith(w)))
     const places = placesIn(note, names)
     if (sections.length && places.length === 1) for (const section of sections) directives.push({ kind: 'section-place', section, locationId: places[0] })
+    else if (sectionWords.length && !sections.length && places.length === 1) {
+      misses.push(`the song has no ${sectionWords.join(' or ')} (its sections: ${[...new Set(sectionLabels)].join(', ')})`)
+    }
   }
   const unread = directives.length === 0 ? (misses.length ? misses.join('; ') : 'not a form the heuristic reads') : misses.length ? `partly read: ${misses.join('; ')}` : undefined
   return { note, directives, ...(unread ? { unread } : {}) }
