@@ -9,7 +9,7 @@ import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { heuristicTreatment } from '../src/agents/director/index.js'
 import { createLlmDirector, createLlmPlanner, type PlanProposal } from '../src/agents/llm/index.js'
-import { noteSentences, readNotes, type NoteDirective } from '../src/agents/notes.js'
+import { noteSentences, readNotes, UNREAD, type NoteDirective } from '../src/agents/notes.js'
 import { assertPlanInvariants, createHeuristicPlanner, heuristicPlan } from '../src/agents/planner/index.js'
 import { createHeuristicDirector } from '../src/agents/director/index.js'
 import type { PlannerInput } from '../src/agents/types.js'
@@ -74,7 +74,7 @@ describe('reading the notes', () => {
     expect(t.sectionMoods.map((m) => m.label)).toEqual(['intro', 'A', 'B', 'outro'])
     const unread = readNotes('Keep it moody and warm. Avoid: crowds, text on screen. No Jun in the chorus. The chorus on the shoreline.', t).notes
     expect(unread.map((n) => n.directives.length)).toEqual([0, 0, 0, 0])
-    expect(unread[0].unread).toMatch(/not a form/)
+    expect(unread[0].unread).toBe(UNREAD)
     expect(unread[1].unread).toMatch(/nothing drawn matches "crowds".*"text on screen"/)
     expect(unread[2].unread).toMatch(/one section only/)
     expect(unread[3].unread).toBe('the song has no chorus (its sections: intro, A, B, outro)')
@@ -127,7 +127,7 @@ describe('applying the notes to the plan', () => {
     expect(plan.notes!.notApplied[1].reason).toMatch(/crowds/)
     const lines = planNotesLogLines(plan)
     expect(lines.filter((l) => l.level === 'warn').map((l) => l.message)).toEqual([
-      'note not applied: "A small film about two friends." (not a form the heuristic reads)',
+      'note not applied: "A small film about two friends." (no form the built-in reader knows: who opens or ends the video, what to avoid, a place for a section)',
       'note not applied: "Avoid: crowds." (nothing drawn matches "crowds")',
     ])
     expect(lines.some((l) => l.level === 'info' && l.message.startsWith('note applied: "End on both'))).toBe(true)

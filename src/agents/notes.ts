@@ -125,6 +125,9 @@ const LAST = /\b(?:end(?:s|ing)?|finish(?:es|ing)?|clos(?:e|es|ing)|last shot|fi
 const FIRST = /\b(?:open(?:s|ing)?|start(?:s|ing)?|begin(?:s|ning)?|first shot|opening shot|first image)\b(?:\s+(?:the video|the film|it|everything))?(?:\s+(?:is|on|with|shows?|has|:))+\s+(.+)|\b(?:open|start|begin)\s+(empty)\b/i
 const AVOID = /\b(?:avoid(?:ing)?|never(?: show(?:ing)?)?|do(?:n't| not)(?: show| use)?|no|without)\b:?\s+(.+)/i
 
+/** Why a sentence was not read, for the report. */
+export const UNREAD = 'no form the built-in reader knows: who opens or ends the video, what to avoid, a place for a section'
+
 /** A clause up to its first stop (the rest of a sentence is another clause). */
 const clause = (s: string): string => s.split(/[;,.!?]|\s+(?:and then|then|while|as|but)\s+/i)[0]
 
@@ -146,7 +149,7 @@ function readSentence(note: string, names: Names, sectionLabels: readonly string
   const avoid = !/\bno one\b/i.test(note) ? AVOID.exec(note) : null
   const sectionWords = SECTION_WORDS.filter((w) => new RegExp(`\\b${escape(w)}(e?s)?\\b`, 'i').test(note))
   if (avoid && sectionWords.length) {
-    misses.push(`what to avoid in one section only (${sectionWords.join(', ')}) is not a form the heuristic reads`)
+    misses.push(`what to avoid in one section only (${sectionWords.join(', ')}) is not a form the built-in reader knows`)
   } else if (avoid) {
     for (const item of avoid[1].split(/,|;|\bor\b|\band\b|\bnor\b/i).map((s) => s.trim()).filter(Boolean)) {
       const found = avoidItem(item, names)
@@ -162,7 +165,7 @@ function readSentence(note: string, names: Names, sectionLabels: readonly string
       misses.push(`the song has no ${sectionWords.join(' or ')} (its sections: ${[...new Set(sectionLabels)].join(', ')})`)
     }
   }
-  const unread = directives.length === 0 ? (misses.length ? misses.join('; ') : 'not a form the heuristic reads') : misses.length ? `partly read: ${misses.join('; ')}` : undefined
+  const unread = directives.length === 0 ? (misses.length ? misses.join('; ') : UNREAD) : misses.length ? `partly read: ${misses.join('; ')}` : undefined
   return { note, directives, ...(unread ? { unread } : {}) }
 }
 
