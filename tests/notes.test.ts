@@ -72,12 +72,25 @@ describe('reading the notes', () => {
     }
     // The fixture's analysis labels its middle sections A and B: it has no chorus to place.
     expect(t.sectionMoods.map((m) => m.label)).toEqual(['intro', 'A', 'B', 'outro'])
-    const unread = readNotes('Keep it moody and warm. Avoid: crowds, text on screen. No Jun in the chorus. The chorus on the shoreline.', t).notes
-    expect(unread.map((n) => n.directives.length)).toEqual([0, 0, 0, 0])
+    const unread = readNotes('Keep it moody and warm. Avoid: crowds, text on screen. No Jun in the chorus. The chorus on the shoreline. Mara never leaves the rooftop. No boats close to the water.', t).notes
+    expect(unread.map((n) => n.directives.length)).toEqual([0, 0, 0, 0, 0, 0])
     expect(unread[0].unread).toBe(UNREAD)
     expect(unread[1].unread).toMatch(/nothing drawn matches "crowds".*"text on screen"/)
     expect(unread[2].unread).toMatch(/one section only/)
     expect(unread[3].unread).toBe('the song has no chorus (its sections: intro, A, B, outro)')
+  })
+})
+
+describe('hostile notes', () => {
+  it('reads 100,000 characters of junk quickly and treats it as data', () => {
+    const t = treatmentFor(brief)
+    const junk = ['*'.repeat(5000), '_ '.repeat(5000), 'end on '.repeat(3000), 'no , '.repeat(4000), '(a '.repeat(5000), `${' '.repeat(20000)}avoid`, 'Mara'.repeat(2000)].join('\n\n').slice(0, 100_000)
+    const t0 = performance.now()
+    const read = readNotes(junk, t)
+    expect(performance.now() - t0).toBeLessThan(1000)
+    expect(read.notes.length).toBeGreaterThan(0)
+    // A sentence that names no one and nothing is never turned into a directive on a guess.
+    for (const n of read.notes) for (const d of n.directives) expect(['last-shot', 'avoid-character']).toContain(d.kind)
   })
 })
 

@@ -48,10 +48,11 @@ const WORLD_WORDS: Record<string, string[]> = {
   starfield: ['space', 'stars', 'starfield', 'sky'],
 }
 
+/** Framings a note can name (the bare adjective is not enough: "close to the water" is no framing). */
 const FRAMING_WORDS: Array<[RegExp, Framing]> = [
-  [/\bclose[- ]?ups?\b|\bclose(?: shots?)?\b|\bclose framing\b/, 'close'],
-  [/\bwide(?: shots?)?\b|\bwides\b/, 'wide'],
-  [/\bmedium(?: shots?)?\b|\bmediums\b/, 'medium'],
+  [/\bclose[- ]?ups?\b|\bclose (?:shots?|framing|framings)\b/i, 'close'],
+  [/\bwide (?:shots?|angles?|framing|framings)\b|\bwides\b/i, 'wide'],
+  [/\bmedium (?:shots?|framing|framings)\b|\bmediums\b/i, 'medium'],
 ]
 
 /** Sentences of Markdown notes: headings and emphasis dropped, list items and paragraphs split. */
@@ -123,7 +124,8 @@ function castIn(text: string, names: Names): Cast | null {
 
 const LAST = /\b(?:end(?:s|ing)?|finish(?:es|ing)?|clos(?:e|es|ing)|last shot|final shot|final image|last image)\b(?:\s+(?:the video|the film|it|everything))?(?:\s+(?:is|on|with|shows?|has|:))+\s+(.+)/i
 const FIRST = /\b(?:open(?:s|ing)?|start(?:s|ing)?|begin(?:s|ning)?|first shot|opening shot|first image)\b(?:\s+(?:the video|the film|it|everything))?(?:\s+(?:is|on|with|shows?|has|:))+\s+(.+)|\b(?:open|start|begin)\s+(empty)\b/i
-const AVOID = /\b(?:avoid(?:ing)?|never(?: show(?:ing)?)?|do(?:n't| not)(?: show| use)?|no|without)\b:?\s+(.+)/i
+// "never" alone is no avoid-list ("Mara never leaves the rooftop"); "never show" is.
+const AVOID = /\b(?:avoid(?:ing)?|never (?:show|use)(?:ing)?|do(?:n't| not) (?:show|use)|no|without)\b:?\s+(.+)/i
 
 /** Why a sentence was not read, for the report. */
 export const UNREAD = 'no form the built-in reader knows: who opens or ends the video, what to avoid, a place for a section'

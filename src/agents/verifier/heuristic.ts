@@ -10,7 +10,8 @@ import { Verdict, VerifierInput, type ShotRevision, type Verifier } from './type
  */
 export function createHeuristicVerifier(): Verifier {
   return {
-    id: 'heuristic-v2',
+    // v3: identity judged like with like (identityShown), overexposure; stored v2 verdicts are judged again.
+    id: 'heuristic-v3',
     async verify(raw) {
       return judge(VerifierInput.parse(raw))
     },
