@@ -3,6 +3,7 @@
 // scores.json. Run after `npm run build`:
 //   node bench/wasted-attempts.mjs                 a generated 96 s song, two places, 320x180 @ 12 fps
 //   node bench/wasted-attempts.mjs --seconds 180   a longer generated song
+//   node bench/wasted-attempts.mjs --worlds skyline,forest   the two places in other worlds
 //   node bench/wasted-attempts.mjs --example       the bundled example (examples/song.mp3 + brief.md) at 1280x720 @ 30
 //   node bench/wasted-attempts.mjs --scores DIR/scores.json   only read an existing render's scores
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
@@ -17,6 +18,8 @@ const { values } = parseArgs({
     size: { type: 'string', default: '320x180@12' },
     scores: { type: 'string' },
     out: { type: 'string' },
+    /** The worlds of the two places (verses, choruses), e.g. skyline,forest. */
+    worlds: { type: 'string', default: 'shoreline,neon-grid' },
   },
 })
 
@@ -36,12 +39,12 @@ characters:
 locations:
   - name: Harbour
     description: a harbour quay at night, water and lights
-    world: shoreline
+    world: WORLD_A
     timeOfDay: night
     sections: [intro, verse, outro]
   - name: Neon Grid
     description: a glowing magenta and cyan grid to a violet horizon
-    world: neon-grid
+    world: WORLD_B
     timeOfDay: night
     sections: [chorus]
 ---
@@ -103,7 +106,8 @@ if (!scoresPath) {
   if (!values.example) {
     song = await makeSong(out, Number(values.seconds))
     brief = join(out, 'brief.md')
-    writeFileSync(brief, BRIEF)
+    const [a, b] = values.worlds.split(',')
+    writeFileSync(brief, BRIEF.replace('WORLD_A', a).replace('WORLD_B', b))
     const [wh, fps] = values.size.split('@')
     const [w, h] = wh.split('x').map(Number)
     output = { width: w, height: h, fps: Number(fps) }
