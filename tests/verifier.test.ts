@@ -54,7 +54,9 @@ function wrongPlaceFirstGenerator(): SegmentGenerator & { wrong: Set<number> } {
     wrong,
     async generate(req, ctx) {
       const key = `${req.location.id}:${req.shot.framing}`
-      const seen = shown.has(key) && Object.keys(req.referenceKeyframes).includes(req.location.id)
+      // Place identity is judged in wide and medium shots only (a close-up is a face, not a view of the place).
+      const seen = shown.has(key) && Object.keys(req.referenceKeyframes).includes(req.location.id) && req.shot.framing !== 'close'
+
       if (req.attempt > 0 || !seen) {
         shown.add(key)
         return procedural.generate(req, ctx)

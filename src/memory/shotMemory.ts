@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { IdentityCard, StyleBible, type Segment, type ShotPlan, type Treatment } from '../schemas/index.js'
+import { IdentityCard, StyleBible, identityShown, type Segment, type ShotPlan, type Treatment } from '../schemas/index.js'
 
 /** A keyframe the verifier judged good enough to hold later shots to. */
 export const ReferenceKeyframe = z.object({
@@ -40,8 +40,13 @@ export const ShotMemory = z.object({
 })
 export type ShotMemory = z.infer<typeof ShotMemory>
 
-/** References kept per entity: the best few views, not every frame. */
+/** References handed to a shot per entity: the best few views, framed like the shot first. */
 export const MAX_REFERENCES = 3
+/**
+ * References kept per entity and view class (framing, and for a character the place): a close-up
+ * can only be held to close-ups, a wide to wides, so one class must not crowd out the others.
+ */
+export const REFERENCES_PER_CLASS = 2
 
 export function createMemory(treatment: Treatment): ShotMemory {
   return {
@@ -68,14 +73,22 @@ export function recordShot(memory: ShotMemory, segment: Segment): ShotMemory {
   }
 }
 
-/** Keeps the entity's best MAX_REFERENCES views, highest score first; ties keep the earlier shot. */
+/** The class a reference serves: views are compared only within it (see metrics/identityScore.ts). */
+function referenceClass(entity: EntityMemory, ref: Pick<ReferenceKeyframe, 'framing' | 'locationId'>): string {
+  return entity.card.kind === 'character' ? `${ref.framing ?? ''}@${ref.locationId ?? ''}` : (ref.framing ?? '')
+}
+
+/** Keeps the entity's best REFERENCES_PER_CLASS views per class, highest score first; ties keep the earlier shot. */
 export function promoteReference(memory: ShotMemory, entityId: string, ref: ReferenceKeyframe): ShotMemory {
   const entity = memory.entities[entityId]
   if (!entity) return memory
-  const others = entity.references.filter((r) => r.shotIndex !== ref.shotIndex)
-  const references = [...others, ref]
-    .sort((a, b) => b.score - a.score || a.shotIndex - b.shotIndex)
-    .slice(0, MAX_REFERENCES)
+  const ranked = [...entity.references.filter((r) => r.shotIndex !== ref.shotIndex), ref].sort((a, b) => b.score - a.score || a.shotIndex - b.shotIndex)
+  const perClass = new Map<string, number>()
+  const references = ranked.filter((r) => {
+    const k = referenceClass(entity, r)
+    perClass.set(k, (perClass.get(k) ?? 0) + 1)
+    return perClass.get(k)! <= REFERENCES_PER_CLASS
+  })
   return { ...memory, entities: { ...memory.entities, [entityId]: { ...entity, references } } }
 }
 
@@ -86,12 +99,19 @@ export interface ReferenceView {
   framing?: string
 }
 
-/** Reference keyframes for the entities in a shot, best first. */
-export function referencesFor(memory: ShotMemory, entityIds: string[]): Record<string, ReferenceView[]> {
+/**
+ * Reference keyframes for the entities in a shot, at most MAX_REFERENCES each: those framed like
+ * the shot (and for a character taken in the shot's place) first, then the best of the rest.
+ */
+export function referencesFor(memory: ShotMemory, entityIds: string[], shot?: { framing: string; locationId: string }): Record<string, ReferenceView[]> {
   const out: Record<string, ReferenceView[]> = {}
   for (const id of entityIds) {
-    const refs = memory.entities[id]?.references ?? []
-    if (refs.length) out[id] = refs.map((r) => ({ image: r.image, ...(r.locationId ? { locationId: r.locationId } : {}), ...(r.framing ? { framing: r.framing } : {}) }))
+    const entity = memory.entities[id]
+    const refs = entity?.references ?? []
+    const alike = (r: ReferenceKeyframe) =>
+      shot !== undefined && r.framing === shot.framing && (entity!.card.kind === 'location' || r.locationId === shot.locationId)
+    const chosen = [...refs.filter(alike), ...refs.filter((r) => !alike(r))].slice(0, MAX_REFERENCES)
+    if (chosen.length) out[id] = chosen.map((r) => ({ image: r.image, ...(r.locationId ? { locationId: r.locationId } : {}), ...(r.framing ? { framing: r.framing } : {}) }))
   }
   return out
 }
@@ -111,6 +131,8 @@ export interface ShotOutline {
   locationId: string
   characterIds: string[]
   framing: string
+  /** What the shot shows (Shot.kind; absent: figures). */
+  kind?: string
 }
 
 export function shotOutlines(plan: ShotPlan): ShotOutline[] {
@@ -120,6 +142,7 @@ export function shotOutlines(plan: ShotPlan): ShotOutline[] {
     locationId: s.locationId,
     characterIds: s.characterIds,
     framing: s.framing,
+    ...(s.kind ? { kind: s.kind } : {}),
   }))
 }
 
@@ -127,12 +150,12 @@ export function shotOutlines(plan: ShotPlan): ShotOutline[] {
 export function memoryInputsFor(memory: ShotMemory, shots: ShotOutline[], index: number): ShotMemoryInputs {
   const shot = shots[index]
   const initKeyframe = shot.continuesPrevious && index > 0 ? memory.shots[String(index - 1)]?.lastFrame : undefined
-  return { initKeyframe, references: referencesFor(memory, [shot.locationId, ...shot.characterIds]) }
+  return { initKeyframe, references: referencesFor(memory, [shot.locationId, ...shot.characterIds], shot) }
 }
 
 /**
  * Pure: memory after a shot is done: its frames recorded; when its kept take was accepted, that
- * take's reference frame is promoted for the shot's place and characters.
+ * take's reference frame is promoted for the entities it is a fair view of (identityShown).
  */
 export function rememberShot(
   memory: ShotMemory,
@@ -142,7 +165,9 @@ export function rememberShot(
 ): ShotMemory {
   let next = recordShot(memory, kept.segment)
   if (!kept.verdict.accepted) return next
-  for (const id of [shot.locationId, ...shot.characterIds]) {
+  const shown = identityShown(shot)
+  const ids = [...(shown.location ? [shot.locationId] : []), ...(shown.character ? shot.characterIds : [])]
+  for (const id of ids) {
     next = promoteReference(next, id, {
       image: kept.verdict.referenceFrame ?? kept.segment.keyFrame,
       shotIndex,

@@ -57,6 +57,10 @@ export function reportData(r: {
       tempo: `${a.tempo.bpm.toFixed(1)} BPM, ${a.meter}/4`,
     },
     identity: s.identity.map((e) => ({ id: e.id, kind: e.kind, consistency: e.consistency, shots: e.shots, method: e.method })),
+    brief: {
+      entities: r.treatment.entities.map((e) => ({ id: e.id, name: e.name, kind: e.kind, description: e.description, features: e.features, notDrawn: e.notDrawn })),
+      notes: p.notes,
+    },
     settings: {
       song: setup.songPath,
       output: setup.output,

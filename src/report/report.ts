@@ -69,9 +69,17 @@ export interface ReportData {
   /** Headline figures (AV-Align vs baseline, cuts on beat, …). */
   summary: Record<string, string | number | boolean | null>
   identity?: Array<{ id: string; kind: string; consistency: number; shots: number[]; method: string }>
+  /** How the brief was followed: per character and place what is drawn and what is not, and the notes. */
+  brief?: ReportBrief
   /** Flags, generator, agents, thresholds, versions. */
   settings: Record<string, unknown>
   shots: ReportShot[]
+}
+
+export interface ReportBrief {
+  entities: Array<{ id: string; name: string; kind: 'character' | 'location'; description: string; features?: string[]; notDrawn?: string[] }>
+  /** Each sentence of the brief's notes: applied (with what it did) or not (with why). */
+  notes?: { applied: Array<{ note: string; effect: string }>; notApplied: Array<{ note: string; reason: string }> }
 }
 
 /** Width of the shot thumbnails embedded in the report (shown at 128 px, sharp on HiDPI screens). */
@@ -143,7 +151,7 @@ export function reportHtml(data: ReportData, assets: Assets): string {
     '<header class="top">',
     `<h1 id="title">${e(data.title)}</h1>`,
     `<p class="meta">${e(meta)}</p>`,
-    '<nav class="toc"><a href="#video-section">Video</a><a href="#timeline">Timeline</a><a href="#storyboard">Storyboard</a>' +
+    '<nav class="toc"><a href="#video-section">Video</a><a href="#brief">Brief</a><a href="#timeline">Timeline</a><a href="#storyboard">Storyboard</a>' +
       '<a href="#shots">Shots</a><a href="#identity">Identity</a><a href="#settings">Settings</a></nav>',
     summaryCards(data.summary),
     '</header>',
@@ -157,6 +165,7 @@ export function reportHtml(data: ReportData, assets: Assets): string {
     `<p id="video-note" class="note" hidden>The video could not be played here: <code>${e(data.videoHref)}</code> must sit in the same folder as this report, and the browser must play H.264 + AAC.</p>`,
     '</div>',
     '</section>',
+    briefSection(data.brief),
     imageSection('timeline', 'Timeline', assets.timeline, 'Timeline: beats, sections, detected cuts, motion and per-shot scores',
       'Beats, sections, detected cuts, motion and per-shot scores.'),
     imageSection('storyboard', 'Storyboard', assets.storyboard, 'Storyboard: one frame per shot', 'One frame per shot with its index and time code.'),
@@ -288,6 +297,35 @@ function identitySection(identity: ReportData['identity']): string {
     '<section id="identity"><h2>Identity consistency</h2><table class="identity"><thead><tr><th>Entity</th><th>Kind</th>' +
     `<th>Consistency</th><th>Shots</th><th>Method</th></tr></thead><tbody>${rows.join('')}</tbody></table></section>`
   )
+}
+
+/** Per entity what is drawn and what is not ("not drawn: …"), then the notes not applied and applied. */
+function briefSection(brief: ReportBrief | undefined): string {
+  const e = escapeHtml
+  if (!brief) return '<section id="brief"><h2>Brief</h2><p class="empty">Not recorded for this run.</p></section>'
+  const chips = (xs: string[] | undefined, cls: string) => (xs?.length ? xs.map((x) => `<span class="chip ${cls}">${e(x)}</span>`).join('') : '—')
+  const rows = brief.entities.map(
+    (x) =>
+      `<tr data-entity="${e(x.id)}"><td><b>${e(x.name)}</b><br><span class="small">${x.kind === 'character' ? 'character' : 'place'}</span></td>` +
+      `<td class="desc">${e(x.description)}</td><td>${x.features ? chips(x.features, 'drawn') : '<span class="small">not recorded</span>'}</td>` +
+      `<td class="not-drawn">${x.notDrawn?.length ? `<span class="label">not drawn:</span> ${chips(x.notDrawn, 'missing')}` : x.notDrawn ? '<span class="yes">everything described is drawn</span>' : '<span class="small">not recorded</span>'}</td></tr>`,
+  )
+  const parts = [
+    '<section id="brief"><h2>Brief</h2><h3>Characters and places</h3>',
+    '<table class="entities"><thead><tr><th>Entity</th><th>Description</th><th>Drawn</th><th>Not drawn</th></tr></thead>',
+    `<tbody>${rows.join('')}</tbody></table>`,
+  ]
+  const n = brief.notes
+  if (n && (n.applied.length || n.notApplied.length)) {
+    parts.push(`<h3 id="notes-not-applied">Notes not applied (${n.notApplied.length})</h3>`)
+    parts.push(n.notApplied.length ? `<ul class="notes bad">${n.notApplied.map((x) => `<li><q>${e(x.note)}</q><br><span class="small">${e(x.reason)}</span></li>`).join('')}</ul>` : '<p class="yes">Every note was applied.</p>')
+    parts.push(`<h3 id="notes-applied">Notes applied (${n.applied.length})</h3>`)
+    parts.push(n.applied.length ? `<ul class="notes ok">${n.applied.map((x) => `<li><q>${e(x.note)}</q><br><span class="small">${e(x.effect)}</span></li>`).join('')}</ul>` : '<p class="empty">None.</p>')
+  } else {
+    parts.push('<h3>Notes</h3><p class="empty">The brief has no notes.</p>')
+  }
+  parts.push('</section>')
+  return parts.join('')
 }
 
 function settingsSection(settings: Record<string, unknown>): string {

@@ -75,6 +75,13 @@ table.kv td, table.kv th { font-size: 13px; }
 table.kv th { width: 30%; font-family: ui-monospace, "DejaVu Sans Mono", monospace; color: var(--dim); overflow-wrap: anywhere; }
 table.kv td { font-family: ui-monospace, "DejaVu Sans Mono", monospace; white-space: pre-wrap; overflow-wrap: anywhere; }
 .critique { white-space: pre-wrap; overflow-wrap: anywhere; }
+table.entities td.desc { color: var(--dim); max-width: 28rem; }
+.chip.drawn { border-color: #2f5a43; }
+.chip.missing { border-color: #6b3a1f; color: var(--warn); }
+ul.notes { margin: 4px 0 10px; padding-left: 20px; }
+ul.notes li { margin: 4px 0; }
+ul.notes.bad li::marker { color: var(--warn); }
+ul.notes.ok li::marker { color: var(--ok); }
 a { color: var(--accent); }
 footer { color: var(--dim); font-size: 12px; margin-top: 40px; }
 `

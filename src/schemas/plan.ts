@@ -59,6 +59,13 @@ export const Shot = z.object({
 })
 export type Shot = z.infer<typeof Shot>
 
+/** What became of each sentence of the brief's notes (agents/notes.ts reads them; the report lists both). */
+export const NotesOutcome = z.object({
+  applied: z.array(z.object({ note: z.string(), effect: z.string() })),
+  notApplied: z.array(z.object({ note: z.string(), reason: z.string() })),
+})
+export type NotesOutcome = z.infer<typeof NotesOutcome>
+
 export const ShotPlan = z.object({
   fps: z.number().int().positive(),
   width: z.number().int().positive(),
@@ -68,5 +75,6 @@ export const ShotPlan = z.object({
   author: z.string(),
   /** False: shots keep their captions for timing (lip sync) but generators draw no text. */
   captionsShown: z.boolean().optional(),
+  notes: NotesOutcome.optional(),
 })
 export type ShotPlan = z.infer<typeof ShotPlan>

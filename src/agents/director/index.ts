@@ -7,6 +7,7 @@ import { characterCard, distinguishCharacters } from './characters.js'
 import { assertTreatmentInvariants } from './invariants.js'
 import { inferredLocations, locationCard, locationWorld } from './locations.js'
 import { sectionMoods, type PlacedCharacter, type PlacedLocation } from './moods.js'
+import { applyNotesToTreatment } from './notes.js'
 import { styleBible } from './style.js'
 
 export { assertTreatmentInvariants } from './invariants.js'
@@ -68,7 +69,7 @@ export function heuristicTreatment(raw: DirectorInput): Treatment {
   }
   const parsed = Treatment.parse(treatment)
   assertTreatmentInvariants(parsed, input.analysis)
-  return parsed
+  return applyNotesToTreatment(parsed, input.brief.notes, input.analysis)
 }
 
 export function createHeuristicDirector(): Director {

@@ -3,10 +3,11 @@ import { z } from 'zod'
 import type { LlmClient } from '../../llm/types.js'
 import { CharacterShape, LocationShape, Treatment, type IdentityCard, type SectionMood } from '../../schemas/index.js'
 import { assertTreatmentInvariants, heuristicTreatment } from '../director/index.js'
+import { applyNotesToTreatment } from '../director/notes.js'
 import { slugify } from '../heuristics/hash.js'
 import { fillPrompt, loadPrompt } from '../prompts.js'
 import { DirectorInput, throwIfAborted, type Director } from '../types.js'
-import { analysisSummary, briefJson, sanitizeText, type AgentLog } from './summary.js'
+import { analysisSummary, briefJson, notesText, sanitizeText, type AgentLog } from './summary.js'
 
 /** What the model answers: loose on purpose (code validates and repairs), strict on shape. */
 export const TreatmentProposal = z.object({
@@ -188,6 +189,7 @@ export function treatmentFromProposal(p: TreatmentProposal, input: DirectorInput
 export async function directorPrompt(input: DirectorInput, model: string): Promise<string> {
   return fillPrompt(await loadPrompt('director'), {
     brief_json: briefJson(input.brief),
+    notes: notesText(input.brief),
     analysis_summary: analysisSummary(input.analysis),
     rules: RULES,
     model_id: model,
@@ -217,10 +219,12 @@ export function createLlmDirector(client: LlmClient, fallback: Director, opts: L
         return { ...t, author: `${t.author} (fallback from ${id}: ${result.reason})` }
       }
       let repairs = 0
-      const treatment = treatmentFromProposal(result.value, input, id, (msg) => {
+      const proposed = treatmentFromProposal(result.value, input, id, (msg) => {
         repairs++
         log('info', `repair: ${msg}`)
       })
+      // What code can read of the notes holds whatever the model proposed.
+      const treatment = applyNotesToTreatment(proposed, input.brief.notes, input.analysis)
       log('info', `director: treatment from ${client.model} after ${result.requests} request(s), ${repairs} repair(s)`)
       return treatment
     },

@@ -13,11 +13,12 @@ import { clipCaptions, lyricCaptions } from '../planner/captions.js'
 import { minShotFrames, sectionSpans } from '../planner/cuts.js'
 import { beatGrid, cutLabel, type BeatGrid } from '../planner/grid.js'
 import { assertPlanInvariants } from '../planner/invariants.js'
+import { applyNotesToPlan } from '../planner/notes.js'
 import { shotPrompt } from '../planner/prompt.js'
 import { fillPrompt, loadPrompt } from '../prompts.js'
 import { PlannerInput, throwIfAborted, type Planner } from '../types.js'
 import type { LlmAgentOptions } from './director.js'
-import { analysisSummary, briefJson, defuseFences, sanitizeText, type AgentLog } from './summary.js'
+import { analysisSummary, briefJson, notesText, defuseFences, sanitizeText, type AgentLog } from './summary.js'
 
 /** One proposed shot: times in seconds (code converts, snaps and tiles). Loose types: code repairs. */
 export const ShotProposal = z.object({
@@ -216,6 +217,7 @@ export async function plannerPrompt(input: PlannerInput, model: string): Promise
   const r3 = (x: number): number => Math.round(x * 1000) / 1000
   return fillPrompt(await loadPrompt('planner'), {
     brief_json: briefJson(input.brief),
+    notes: notesText(input.brief),
     treatment_json: defuseFences(JSON.stringify(input.treatment, null, 1)),
     analysis_summary: analysisSummary(input.analysis, {
       beatsSec: input.analysis.beats.map(r3),
@@ -254,7 +256,9 @@ export function createLlmPlanner(client: LlmClient, fallback: Planner, opts: Llm
         const plan = await fallback.plan(input, ctx)
         return { ...plan, author: `${plan.author} (fallback from ${id}: ${result.reason})` }
       }
-      const { plan, repairs } = planFromProposal(result.value, input, id)
+      const { plan: proposed, repairs } = planFromProposal(result.value, input, id)
+      // The notes code can read are held to; the rest were the model's to follow.
+      const plan = applyNotesToPlan(proposed, input, { model: client.model })
       for (const r of repairs) log('info', `repair: ${r}`)
       log('info', `planner: ${plan.shots.length} shots from ${client.model}, ${repairs.length} repair(s)`)
       return plan

@@ -43,13 +43,19 @@ export function analysisSummary(analysis: Analysis, extra: Record<string, unknow
  * fence on a line of its own; fence markers inside values are defused anyway.
  */
 export function briefJson(brief: Brief): string {
-  // Where the brief sits on this machine is none of the model's business.
-  const { baseDir: _baseDir, ...data } = brief
+  // Where the brief sits on this machine is none of the model's business; the notes have their own fence (notesText).
+  const { baseDir: _baseDir, notes: _notes, ...data } = brief
   return defuseFences(JSON.stringify(data, null, 1))
 }
 
+/** The brief's Markdown notes as they were written, fence markers defused ("(none)" when empty). */
+export function notesText(brief: Brief): string {
+  const text = brief.notes.trim()
+  return text === '' ? '(none)' : defuseFences(text)
+}
+
 export function defuseFences(text: string): string {
-  return text.replace(/<<<|>>>/g, '< < <').replace(/\b(BEGIN|END)(\s+[A-Z]+\s+(JSON|SUMMARY))/g, '$1_$2')
+  return text.replace(/<<<|>>>/g, '< < <').replace(/\b(BEGIN|END)(\s+[A-Z]+\s+(JSON|SUMMARY|TEXT))/g, '$1_$2')
 }
 
 /** Strips path-like sequences and control characters from model text (it is never used as a path). */

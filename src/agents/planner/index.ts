@@ -9,6 +9,7 @@ import { cutsInSpan, sectionSpans } from './cuts.js'
 import { dressShots, type Frames } from './dress.js'
 import { beatGrid, cutLabel } from './grid.js'
 import { assertPlanInvariants } from './invariants.js'
+import { applyNotesToPlan } from './notes.js'
 import { shotPrompt } from './prompt.js'
 
 export { assertPlanInvariants, type PlanCheckOptions } from './invariants.js'
@@ -58,7 +59,7 @@ export function heuristicPlan(raw: PlannerInput): ShotPlan {
     author: 'heuristic',
   })
   assertPlanInvariants(plan, analysis, { maxShotFrames: input.maxShotFrames, treatment })
-  return plan
+  return applyNotesToPlan(plan, input)
 }
 
 export function createHeuristicPlanner(): Planner {

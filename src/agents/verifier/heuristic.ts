@@ -1,4 +1,4 @@
-import { CAMERA_MOVES, type CameraMove } from '../../schemas/index.js'
+import { CAMERA_MOVES, identityShown, type CameraMove, type Shot } from '../../schemas/index.js'
 import { Verdict, VerifierInput, type ShotRevision, type Verifier } from './types.js'
 
 /**
@@ -10,7 +10,8 @@ import { Verdict, VerifierInput, type ShotRevision, type Verifier } from './type
  */
 export function createHeuristicVerifier(): Verifier {
   return {
-    id: 'heuristic-v2',
+    // v3: identity judged like with like (identityShown), overexposure; stored v2 verdicts are judged again.
+    id: 'heuristic-v3',
     async verify(raw) {
       return judge(VerifierInput.parse(raw))
     },
@@ -57,7 +58,11 @@ export function judge(input: VerifierInput): Verdict {
     failures.push({ check: 'unplannedCuts', problem: `cuts inside the shot at frame${m.unplannedCuts.length > 1 ? 's' : ''} ${m.unplannedCuts.join(', ')}`, penalty: 0.35 })
   }
   const minFor = (kind: 'character' | 'location') => (kind === 'location' ? t.minPlaceIdentity : t.minCharacterIdentity)
-  const offModel = m.identity.filter((i) => i.similarity < minFor(i.kind))
+  // Like with like: a close-up or an insert is no view of the place, an insert or a lyric card none of a character.
+  const judged = identityShown(shot)
+  const identity = m.identity.filter((i) => judged[i.kind])
+  const unjudged = m.identity.filter((i) => !judged[i.kind])
+  const offModel = identity.filter((i) => i.similarity < minFor(i.kind))
   if (offModel.length) {
     failures.push({
       check: 'identity',
@@ -65,6 +70,7 @@ export function judge(input: VerifierInput): Verdict {
       penalty: 0.35,
     })
   }
+  if (stats.meanLuma > MAX_MEAN_LUMA) warnings.push({ check: 'bright', problem: `overexposed (mean luma ${stats.meanLuma.toFixed(3)})`, penalty: 0.2 })
   if (stats.meanLuma < 0.05) warnings.push({ check: 'dark', problem: `too dark (mean luma ${stats.meanLuma.toFixed(3)})`, penalty: 0.2 })
   // Very little change across the whole shot reads as a still, even without a frozen run.
   if (stats.meanFrameDiff < 0.002 && planned > fps) {
@@ -92,8 +98,11 @@ export function judge(input: VerifierInput): Verdict {
       avAlignBaseline: m.avAlignBaseline,
       beatAlignment: m.beatAlignment,
       unplannedCuts: m.unplannedCuts.length,
-      identity: m.identity.length ? round(Math.min(...m.identity.map((i) => i.similarity))) : null,
-      ...Object.fromEntries(m.identity.map((i) => [`identity:${i.id}`, round(i.similarity)])),
+      exposure: round(stats.meanLuma),
+      identity: identity.length ? round(Math.min(...identity.map((i) => i.similarity))) : null,
+      ...Object.fromEntries(identity.map((i) => [`identity:${i.id}`, round(i.similarity)])),
+      // Measured but not judged (the shot is no fair view of it): shown, never failed.
+      ...Object.fromEntries(unjudged.map((i) => [`identity:${i.id} (not judged: ${shotView(shot)})`, round(i.similarity)])),
     },
     failed: failures.map((f) => f.check),
     revision: accepted ? undefined : revise(input, new Set(all.map((f) => f.check))),
@@ -109,7 +118,7 @@ function revise(input: VerifierInput, failed: Set<string>): ShotRevision {
     seed: (shot.seed + 7919 * (segment.attempt + 1)) % 2 ** 31,
   }
   const pick = (moves: CameraMove[]) => moves[(shot.index + segment.attempt) % moves.length]
-  if (failed.has('frozen') || failed.has('stillness') || failed.has('black') || failed.has('dark')) {
+  if (failed.has('frozen') || failed.has('stillness') || failed.has('black') || failed.has('dark') || failed.has('bright')) {
     revision.camera = pick(lively)
     revision.motionGain = Math.min(1, shot.motionGain + 0.3)
   }
@@ -126,6 +135,14 @@ function revise(input: VerifierInput, failed: Set<string>): ShotRevision {
     revision.prompt = `${shot.prompt} Keep every character and place exactly as in its reference keyframes.`
   }
   return revision
+}
+
+/** Mean luma above this reads as blown out (the renderer's brightest worlds stay well under it). */
+const MAX_MEAN_LUMA = 0.92
+
+function shotView(shot: Pick<Shot, 'framing' | 'kind'>): string {
+  const kind = shot.kind ?? 'figures'
+  return kind === 'figures' ? `${shot.framing} shot` : `${kind} shot`
 }
 
 function clamp01(x: number): number {

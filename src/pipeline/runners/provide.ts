@@ -29,6 +29,7 @@ import { stitch } from '../steps/stitch.js'
 import { storyboard } from '../steps/storyboard.js'
 import { verify } from '../steps/verify.js'
 import type { Store } from '../../store/index.js'
+import { planNotesLogLines, treatmentLogLines } from '../briefLog.js'
 
 /** One render's inputs, checked: what the runner hands its steps. */
 export interface RenderSetup {
@@ -80,6 +81,7 @@ export function provideRender(setup: RenderSetup, emit: (e: RenderEvent) => void
         const { key, treatment: t } = await direct({ brief, analysisKey: input.analysisKey }, store, ctx(signal))
         await writeJsonAtomic(runDir.treatment, t)
         log('info', `treatment by ${t.author}: ${t.entities.length} identity cards, ${t.sectionMoods.length} section moods`)
+        for (const line of treatmentLogLines(t)) log(line.level, line.message)
         return { treatmentKey: key }
       }),
       plan: fromPromise(async ({ input, signal }) => {
@@ -87,6 +89,7 @@ export function provideRender(setup: RenderSetup, emit: (e: RenderEvent) => void
         const { key, plan: p } = await plan({ brief, ...input, maxShotFrames }, store, ctx(signal))
         await writeJsonAtomic(runDir.plan, p)
         log('info', `plan by ${p.author}: ${p.shots.length} shots over ${p.totalFrames} frames at ${p.fps} fps`)
+        for (const line of planNotesLogLines(p)) log(line.level, line.message)
         const treatment = await need(store, 'treatment', input.treatmentKey, Treatment)
         const shots = shotOutlines(p)
         progress.start(shots.map((s) => s.frames))
