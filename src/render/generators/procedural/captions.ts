@@ -137,11 +137,18 @@ function blockTop(block: CaptionBlock, n: number, H: number, style: CaptionStyle
   return area.y + area.height - pad - h
 }
 
+/** Where a page's lines go: the centre x, the top of the first line's box and each line's baseline. */
+export function captionLines(block: CaptionBlock, page: number, H: number, style: CaptionStyle = DEFAULT_CAPTION_STYLE): { cx: number; top: number; baselines: number[] } {
+  const n = block.pages[page].length
+  const top = blockTop(block, n, H, style)
+  // 0.95 em below the line box's top: DejaVu's ascent, so descenders stay inside the box.
+  return { cx: block.area.x + block.area.width / 2, top, baselines: Array.from({ length: n }, (_, k) => top + k * block.lineHeight + block.fontPx * 0.95) }
+}
+
 function drawPage(ctx: SKRSContext2D, block: CaptionBlock, page: number, W: number, H: number, alpha: number, style: CaptionStyle): void {
   const lines = block.pages[page]
-  const { fontPx: px, lineHeight: lh, area } = block
-  const top = blockTop(block, lines.length, H, style)
-  const cx = area.x + area.width / 2
+  const { fontPx: px, lineHeight: lh } = block
+  const { cx, top, baselines } = captionLines(block, page, H, style)
   ctx.font = block.font
   ctx.textAlign = 'center'
   ctx.textBaseline = 'alphabetic'
@@ -163,8 +170,7 @@ function drawPage(ctx: SKRSContext2D, block: CaptionBlock, page: number, W: numb
   }
   ctx.fillStyle = 'rgb(255,255,255)'
   for (let k = 0; k < lines.length; k++) {
-    // 0.95 em below the line box's top: DejaVu's ascent, so descenders stay inside the box.
-    const y = top + k * lh + px * 0.95
+    const y = baselines[k]
     if (style.box === 'none') ctx.strokeText(lines[k], cx, y)
     ctx.fillText(lines[k], cx, y)
   }
