@@ -2,14 +2,13 @@
  * Lyric-typography shots (Shot.kind 'lyric'): the current line as large kinetic type, its words
  * appearing on the beats, over the place's colours in an abstract, beat-pulsed background.
  */
-import { createCanvas, type Image, type SKRSContext2D } from '@napi-rs/canvas'
+import { createCanvas, type Canvas, type Image, type SKRSContext2D } from '@napi-rs/canvas'
 import type { Caption, FrameControl, Shot } from '../../../schemas/index.js'
 import type { SegmentRequest } from '../types.js'
 import { CAPTION_FONT_FAMILY, captionSafeArea, layoutCaption, pageAt, wrapAll } from './captionLayout.js'
 import { captionAlpha, cleanCaption } from './captions.js'
 import { css, hexToRgb, luma, mix, scale, type Rgb } from './colour.js'
 import { mixSeed, mulberry32 } from './prng.js'
-import type { ShotRenderer } from './scene.js'
 
 /** Words and characters a line may have for a lyric shot to read well as large type. */
 export const LYRIC_SHOT_MAX_WORDS = 12
@@ -104,7 +103,13 @@ function layoutBig(ctx: SKRSContext2D, text: string, W: number, H: number, famil
   return { font: ctx.font, px, words, first, paged: first > 0 || lines !== big }
 }
 
-export function createLyricRenderer(req: SegmentRequest, init?: Image): ShotRenderer {
+/** scene.ts's ShotRenderer, spelled out here: importing it would make scene.ts and this module a cycle. */
+export interface LyricRenderer {
+  canvas: Canvas
+  renderFrame(i: number, opts?: { captions?: boolean }): void
+}
+
+export function createLyricRenderer(req: SegmentRequest, init?: Image): LyricRenderer {
   const { width: W, height: H, shot } = req
   const canvas = createCanvas(W, H)
   const ctx = canvas.getContext('2d')
