@@ -5,7 +5,7 @@
 import { createCanvas, type SKRSContext2D } from '@napi-rs/canvas'
 import { describe, expect, it } from 'vitest'
 import { clipCaptions, lyricCaptions, readingSeconds } from '../src/agents/planner/captions.js'
-import { BriefError, parseBrief } from '../src/brief/index.js'
+import { BriefError, briefTemplate, parseBrief } from '../src/brief/index.js'
 import { createShotRenderer } from '../src/render/generators/procedural/index.js'
 import { captionBlock, captionLines, captionSafeArea, type CaptionBlock } from '../src/render/generators/procedural/captions.js'
 import { DEFAULT_CAPTION_STYLE, type Caption, type CaptionStyle } from '../src/schemas/index.js'
@@ -226,6 +226,12 @@ describe('captionStyle in the brief', () => {
   it('reads the keys with defaults for the rest; a brief without it has none', () => {
     expect(parseBrief(md('captionStyle: { position: top, box: band }\n'), { baseDir: '/tmp' }).captionStyle).toEqual({ weight: 'bold', position: 'top', box: 'band', size: 1 })
     expect(parseBrief(md(''), { baseDir: '/tmp' }).captionStyle).toBeUndefined()
+  })
+
+  it("the template's commented captionStyle, uncommented, is the default style", () => {
+    const text = briefTemplate().replace(/^# (captionStyle:\n)((?:#  .*\n){4})/m, (_, head: string, body: string) => head + body.replace(/^# /gm, ''))
+    expect(text).toMatch(/^captionStyle:$/m)
+    expect(parseBrief(text, { baseDir: '/tmp' }).captionStyle).toEqual(DEFAULT_CAPTION_STYLE)
   })
 
   it('names the field that is wrong', () => {
