@@ -36,7 +36,8 @@ const REVEAL_SHARE = 0.6
 
 /**
  * Absolute frame each of `words` words appears at: spread over the first part of the line, each
- * moved on to the next beat of the shot (fc.onBeat) when one comes soon, in order, one per frame at least.
+ * moved on to the next beat of the shot (fc.onBeat) when one comes soon. Words whose times fall
+ * before the same beat appear together on it, so a fast line never falls behind the beats.
  */
 export function wordRevealFrames(words: number, c: Caption, controls: readonly FrameControl[], shotStart: number, fps: number): number[] {
   const start = c.lineStartFrame ?? c.startFrame
@@ -46,7 +47,7 @@ export function wordRevealFrames(words: number, c: Caption, controls: readonly F
   const beats = controls.flatMap((fc, i) => (fc.onBeat ? [shotStart + i] : []))
   const out: number[] = []
   for (let k = 0; k < words; k++) {
-    const target = Math.max(start + Math.floor((k * window) / words), k > 0 ? out[k - 1] + 1 : start)
+    const target = Math.max(start + Math.floor((k * window) / words), k > 0 ? out[k - 1] : start)
     const beat = beats.find((b) => b >= target)
     out.push(beat !== undefined && beat - target <= wait ? beat : target)
   }
@@ -183,7 +184,7 @@ export function createLyricRenderer(req: SegmentRequest, init?: Image): LyricRen
       const a = Math.min(1, (age + 1) / 4)
       // Pops in large and settles; the newest word pulses on each beat.
       const isNew = layout.first + k === newest
-      const s = 1 + 0.25 * (1 - a) * (1 - a) + (isNew ? 0.06 * (1 - beatPhase) : 0)
+      const s = 1 + 0.15 * (1 - a) * (1 - a) + (isNew ? 0.06 * (1 - beatPhase) : 0)
       ctx.setTransform(s, 0, 0, s, (w.x + w.w / 2) * (1 - s), (w.y - layout.px * 0.35) * (1 - s))
       ctx.globalAlpha = alpha * a
       ctx.fillStyle = 'rgba(0,0,0,0.45)'
