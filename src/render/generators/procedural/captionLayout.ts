@@ -89,8 +89,11 @@ export function wrapAll(measure: (s: string) => number, text: string, maxWidth: 
     if (line) lines.push(line)
     let w = word
     while (w.length > 1 && measure(w) > maxWidth) {
+      // Galloping first, so each step measures about a line, not the rest of a 10,000-character word.
       let lo = 1
-      let hi = w.length
+      let hi = 2
+      while (hi < w.length && measure(w.slice(0, hi)) <= maxWidth) (lo = hi), (hi *= 2)
+      hi = Math.min(hi, w.length)
       while (lo < hi) {
         const mid = Math.ceil((lo + hi) / 2)
         if (measure(w.slice(0, mid)) <= maxWidth) lo = mid
@@ -162,8 +165,10 @@ export function layoutCaption(measureIn: MeasureIn, text: string, W: number, H: 
   const maxLines = linesAt(min)
   const lines = wrapAll(measure, text, widthAt(min))
   const words = text.split(' ')
-  // Balanced pages at word boundaries; one more page while any run still needs too many lines.
-  for (let n = Math.ceil(lines.length / maxLines); n <= words.length && n <= lines.length; n++) {
+  // Balanced pages at word boundaries; one more page while any run still needs too many lines
+  // (a few tries: each is a wrap of the whole text, and a text that resists is made of very long words).
+  const first = Math.ceil(lines.length / maxLines)
+  for (let n = first; n <= words.length && n <= lines.length && n < first + 6; n++) {
     const pages = splitWords(words, n).map((run) => wrapAll(measure, run, widthAt(min)))
     if (pages.every((p) => p.length <= maxLines)) return block(min, pages)
   }
