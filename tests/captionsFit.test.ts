@@ -4,11 +4,11 @@
  */
 import { createCanvas, type SKRSContext2D } from '@napi-rs/canvas'
 import { describe, expect, it } from 'vitest'
-import { clipCaptions, lyricCaptions, readingSeconds } from '../src/agents/planner/captions.js'
+import { clipCaptions, lyricCaptions, plainLyricCaptions, readingSeconds } from '../src/agents/planner/captions.js'
 import { BriefError, briefTemplate, parseBrief } from '../src/brief/index.js'
 import { createShotRenderer } from '../src/render/generators/procedural/index.js'
 import { captionBlock, captionLines, captionSafeArea, type CaptionBlock } from '../src/render/generators/procedural/captions.js'
-import { DEFAULT_CAPTION_STYLE, type Caption, type CaptionStyle } from '../src/schemas/index.js'
+import { DEFAULT_CAPTION_STYLE, type Analysis, type Caption, type CaptionStyle } from '../src/schemas/index.js'
 import { secondsToFrame } from '../src/time.js'
 import { captionRequest, snapshot } from './helpers/captionRequest.js'
 
@@ -150,6 +150,54 @@ describe('a line stays until the next one', () => {
     let n = 0
     for (let i = 0; i < on.length; i += 4) if (changed(on, off, i)) n++
     expect(n).toBeGreaterThan(300)
+  })
+})
+
+describe('plain-text lyrics', () => {
+  // 60 s: intro and break and outro without voice, a verse 8-24 s and a chorus 32-48 s sung.
+  const parts: Array<[string, number, number, number]> = [['intro', 0, 8, 0.05], ['verse', 8, 24, 0.7], ['break', 24, 32, 0.1], ['chorus', 32, 48, 0.8], ['outro', 48, 60, 0.1]]
+  const flat = { fps: 10, values: Array(600).fill(0.5) }
+  const analysis: Analysis = {
+    version: 1,
+    source: { path: '/tmp/song.wav', sha256: 'x', durationSec: 60, sampleRate: 22050 },
+    tempo: { bpm: 120, confidence: 0.9, min: 120, max: 120, varying: false },
+    beatless: [],
+    streams: { method: 'dsp', detail: 'test' },
+    meter: 4,
+    beats: [],
+    downbeats: [],
+    sections: parts.map(([label, start, end], index) => ({ index, label, start, end, energy: 0.5 })),
+    features: {
+      onset: flat, rms: flat, percussive: flat, harmonic: flat, centroid: flat, hue: flat,
+      vocal: { fps: 10, values: Array.from({ length: 600 }, (_, i) => parts.find(([, a, b]) => i / 10 >= a && i / 10 < b)![3]) },
+    },
+  }
+  const lines = ['one', 'two words', 'three little words', 'four', 'five', 'six and the last']
+
+  it('go in order over the sung sections only, each until the next line or its section ends', () => {
+    const fps = 24
+    const caps = plainLyricCaptions(lines.map((text) => ({ text })), analysis, fps, 60 * fps)
+    expect(caps.map((c) => c.text)).toEqual(lines)
+    const verse = caps.slice(0, 3)
+    const chorus = caps.slice(3)
+    expect(verse[0].startFrame).toBe(8 * fps)
+    expect(verse[2].endFrame).toBe(24 * fps)
+    expect(chorus[0].startFrame).toBe(32 * fps)
+    expect(chorus[2].endFrame).toBe(48 * fps)
+    // No gap inside a section: each line stays until the next one.
+    for (const part of [verse, chorus]) part.slice(1).forEach((c, k) => expect(c.startFrame).toBe(part[k].endFrame))
+    // Longer lines get longer.
+    expect(verse[2].endFrame - verse[2].startFrame).toBeGreaterThan(verse[0].endFrame - verse[0].startFrame)
+  })
+
+  it('through lyricCaptions when it is given the analysis; without it, untimed lines are skipped as before', () => {
+    const plain = lines.map((text) => ({ text }))
+    expect(lyricCaptions(plain, 24, 60 * 24, analysis)).toEqual(plainLyricCaptions(plain, analysis, 24, 60 * 24))
+    expect(lyricCaptions(plain, 24, 60 * 24)).toEqual([])
+  })
+
+  it('leave timed lyrics alone', () => {
+    expect(plainLyricCaptions([{ time: 3, text: 'timed' }, { text: 'plain' }], analysis, 24, 60 * 24)).toEqual([])
   })
 })
 

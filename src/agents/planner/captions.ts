@@ -1,6 +1,7 @@
 /** Timed lyric lines as captions on the frame clock, and their clipping into shots. */
-import type { Caption, LyricLine } from '../../schemas/index.js'
+import type { Analysis, Caption, LyricLine } from '../../schemas/index.js'
 import { secondsToFrame } from '../../time.js'
+import { songSections } from '../heuristics/sections.js'
 
 /** A line stays up until the next one when that comes within this many seconds… */
 export const CAPTION_HOLD_SECONDS = 10
@@ -18,11 +19,13 @@ export function readingSeconds(text: string): number {
 
 /**
  * Captions in absolute frames. A line stays until the next timed line (or pause marker) when
- * that comes within CAPTION_HOLD_SECONDS, else for its reading time. Untimed lines are skipped
- * (plain-text lyrics cannot be placed); an empty timed line ends the line before it without
- * showing anything (an LRC pause).
+ * that comes within CAPTION_HOLD_SECONDS, else for its reading time. Untimed lines are skipped,
+ * unless every line is untimed and `analysis` is given (then plainLyricCaptions); an empty timed
+ * line ends the line before it without showing anything (an LRC pause).
  */
-export function lyricCaptions(lyrics: readonly LyricLine[], fps: number, totalFrames: number): Caption[] {
+export function lyricCaptions(lyrics: readonly LyricLine[], fps: number, totalFrames: number, analysis?: Analysis): Caption[] {
+  // Plain-text lyrics are spread over the sung sections when the caller gives the song's analysis.
+  if (analysis && !lyrics.some((l) => l.time !== undefined)) return plainLyricCaptions(lyrics, analysis, fps, totalFrames)
   const timed = lyrics
     .filter((l): l is LyricLine & { time: number } => l.time !== undefined)
     .map((l, order) => ({ ...l, order }))
@@ -39,6 +42,62 @@ export function lyricCaptions(lyrics: readonly LyricLine[], fps: number, totalFr
     const startFrame = secondsToFrame(line.time, fps)
     const endFrame = Math.min(totalFrames, secondsToFrame(end, fps))
     if (endFrame > startFrame) out.push({ startFrame, endFrame, text })
+  })
+  return out
+}
+
+/** A section is sung when its mean vocal activity is at least this share of the most sung section's. */
+const SUNG_SHARE = 0.5
+
+/** Mean of a feature curve over [start, end) seconds (0 when it has no samples there). */
+function meanOver(curve: Analysis['features']['vocal'], start: number, end: number): number {
+  const a = Math.max(0, Math.floor(start * curve.fps))
+  const b = Math.min(curve.values.length, Math.ceil(end * curve.fps))
+  let s = 0
+  for (let i = a; i < b; i++) s += curve.values[i]
+  return b > a ? s / (b - a) : 0
+}
+
+/** The sections with singing in them, in time order: every section when none stands out. */
+export function sungSections(analysis: Analysis): Array<{ start: number; end: number }> {
+  const sections = songSections(analysis).map((s) => ({ start: s.start, end: s.end, vocal: meanOver(analysis.features.vocal, s.start, s.end) }))
+  const top = Math.max(0, ...sections.map((s) => s.vocal))
+  const sung = sections.filter((s) => top > 0.05 && s.vocal >= SUNG_SHARE * top && s.end > s.start)
+  return (sung.length > 0 ? sung : sections).map(({ start, end }) => ({ start, end }))
+}
+
+/**
+ * Plain-text lyrics (no times) as captions: the lines in order over the sung sections, each
+ * section getting lines in proportion to its length and each line a share of its section by its
+ * words, shown until the next line or its section's end (never gone early). Only when the
+ * lyrics have no timed line: timed lyrics place themselves (lyricCaptions).
+ */
+export function plainLyricCaptions(lyrics: readonly LyricLine[], analysis: Analysis, fps: number, totalFrames: number): Caption[] {
+  if (lyrics.some((l) => l.time !== undefined)) return []
+  const lines = lyrics.map((l) => l.text.trim()).filter((t) => t.length > 0)
+  const spans = sungSections(analysis)
+  const total = spans.reduce((s, x) => s + (x.end - x.start), 0)
+  if (lines.length === 0 || total <= 0) return []
+  // Lines per section: largest remainders of the sections' shares, in order.
+  const quota = spans.map((x) => (lines.length * (x.end - x.start)) / total)
+  const counts = quota.map(Math.floor)
+  const order = quota.map((q, j) => [q - Math.floor(q), j] as const).sort((a, b) => b[0] - a[0] || a[1] - b[1])
+  for (let k = 0; k < lines.length - counts.reduce((s, c) => s + c, 0); k++) counts[order[k][1]]++
+  const out: Caption[] = []
+  let next = 0
+  spans.forEach((x, j) => {
+    const mine = lines.slice(next, next + counts[j])
+    next += counts[j]
+    const weights = mine.map((t) => t.split(/\s+/).length + 2)
+    const sum = weights.reduce((s, w) => s + w, 0)
+    let at = x.start
+    mine.forEach((text, k) => {
+      const end = k === mine.length - 1 ? x.end : at + ((x.end - x.start) * weights[k]) / sum
+      const startFrame = secondsToFrame(at, fps)
+      const endFrame = Math.min(totalFrames, secondsToFrame(end, fps))
+      if (endFrame > startFrame) out.push({ startFrame, endFrame, text })
+      at = end
+    })
   })
   return out
 }
