@@ -153,6 +153,24 @@ describe('a line stays until the next one', () => {
   })
 })
 
+describe('lips while a line is held', () => {
+  it('move for the first 5 s of a line, then only while the voice is there', () => {
+    const fps = 12
+    // One frame, 8 s (then 1 s) into a line, no voice: the picture without the caption's own pixels.
+    const picture = (sinceStart: number, vocal: number, captions: boolean) => {
+      const start = 20 * fps
+      const line: Caption = { startFrame: start, endFrame: start + 2, text: 'la', lineStartFrame: start - sinceStart * fps, lineEndFrame: start + 10 * fps }
+      const req = captionRequest({ width: 320, height: 180, fps, startFrame: start, frames: 2, captions: captions ? [line] : [] })
+      const r = createShotRenderer({ ...req, controls: req.controls.map((c) => ({ ...c, vocal })) })
+      r.renderFrame(0, { captions: false })
+      return snapshot(r.canvas)
+    }
+    const same = (a: Uint8ClampedArray, b: Uint8ClampedArray) => a.every((v, i) => v === b[i])
+    expect(same(picture(8, 0, true), picture(8, 0, false))).toBe(true)
+    expect(same(picture(1, 0, true), picture(1, 0, false))).toBe(false)
+  })
+})
+
 describe('plain-text lyrics', () => {
   // 60 s: intro and break and outro without voice, a verse 8-24 s and a chorus 32-48 s sung.
   const parts: Array<[string, number, number, number]> = [['intro', 0, 8, 0.05], ['verse', 8, 24, 0.7], ['break', 24, 32, 0.1], ['chorus', 32, 48, 0.8], ['outro', 48, 60, 0.1]]

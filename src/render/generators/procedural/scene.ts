@@ -126,7 +126,9 @@ export function createShotRenderer(req: SegmentRequest, init?: Image): ShotRende
     const fc = req.controls[Math.min(i, req.controls.length - 1)] ?? defaultControl(shot.startFrame + i)
     const abs = shot.startFrame + i
     const caption = shot.captions.find((c) => abs >= c.startFrame && abs < c.endFrame)
-    const f: FrameState = { i, t: i / req.fps, fc, hitEnv: hit[i], energy: energy[i], singing: !!caption }
+    // A line can now stay up through a pause: lips move for its first 5 s (as before) or while the voice is there.
+    const singing = !!caption && (abs - (caption.lineStartFrame ?? caption.startFrame) < 5 * req.fps || fc.vocal > 0.2)
+    const f: FrameState = { i, t: i / req.fps, fc, hitEnv: hit[i], energy: energy[i], singing }
     const u = req.frames > 1 ? i / (req.frames - 1) : 0
     const cam = cameraAt(shot.camera, u, f.t, baseZoom)
     cam.zoom += 0.035 * f.hitEnv
