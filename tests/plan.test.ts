@@ -358,17 +358,21 @@ describe('heuristic planner: captions', () => {
       }
       // Followed by the next line within 5 s: shows until it.
       expect(spanOf('City lights are calling')).toEqual([secondsToFrame(8.2, fps), secondsToFrame(11.7, fps)])
-      // Next line far away: capped at 5 s.
-      expect(spanOf('We drive until the morning')).toEqual([secondsToFrame(11.7, fps), secondsToFrame(16.7, fps)])
+      // Next line more than 10 s away (a break): its reading time, 2 s + 0.5 s a word (5 words).
+      expect(spanOf('We drive until the morning')).toEqual([secondsToFrame(11.7, fps), secondsToFrame(16.2, fps)])
       // Next line sooner than 1.5 s: no overlap.
       expect(spanOf('Hold on')).toEqual([secondsToFrame(25.05, fps), secondsToFrame(25.9, fps)])
       // Last line: clipped at the song's end.
       expect(spanOf('Goodbye')).toEqual([secondsToFrame(78.5, fps), plan.totalFrames])
-      expect(spanOf('Silver line')).toEqual([secondsToFrame(41, fps), secondsToFrame(46, fps)])
+      // Short line before a long break: at least 4 s.
+      expect(spanOf('Silver line')).toEqual([secondsToFrame(41, fps), secondsToFrame(45, fps)])
+      expect(spanOf('Hold on tight')).toEqual([secondsToFrame(25.9, fps), secondsToFrame(29.9, fps)])
       // A line that crosses a cut belongs to both shots, clipped to each.
       const crossing = pieces.filter((p) => p.text === 'We drive until the morning')
       expect(crossing.length).toBeGreaterThanOrEqual(2)
       for (const p of crossing.slice(1)) expect(p.startFrame).toBe(p.shot.startFrame)
+      // Every piece knows its whole line, so it fades and pages on the line's clock, not the shot's.
+      for (const p of crossing) expect([p.lineStartFrame, p.lineEndFrame]).toEqual([secondsToFrame(11.7, fps), secondsToFrame(16.2, fps)])
     })
   }
 

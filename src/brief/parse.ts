@@ -1,6 +1,6 @@
 import path from 'node:path'
 import { isScalar, parseDocument } from 'yaml'
-import { Brief, BriefCharacter, BriefLocation } from '../schemas/brief.js'
+import { Brief, BriefCharacter, BriefLocation, CaptionStyle } from '../schemas/brief.js'
 import { normaliseAssets } from './assets.js'
 import { BriefError, BriefIssue, describeValue } from './errors.js'
 import { splitFrontMatter } from './frontMatter.js'
@@ -17,9 +17,10 @@ export interface ParseBriefOptions {
 }
 
 /** Front-matter keys a brief may have; `notes` and `baseDir` come from the body and the file's place. */
-export const BRIEF_KEYS = ['title', 'artist', 'concept', 'style', 'characters', 'locations', 'lyrics', 'assets', 'output', 'verifier', 'generator', 'onnx', 'comfyui', 'shots'] as const
+export const BRIEF_KEYS = ['title', 'artist', 'concept', 'style', 'characters', 'locations', 'lyrics', 'assets', 'output', 'captionStyle', 'verifier', 'generator', 'onnx', 'comfyui', 'shots'] as const
 const CHARACTER_KEYS = Object.keys(BriefCharacter.shape)
 const LOCATION_KEYS = Object.keys(BriefLocation.shape)
+const CAPTION_STYLE_KEYS = Object.keys(CaptionStyle.shape)
 
 type Rec = Record<string, unknown>
 
@@ -75,6 +76,13 @@ function normaliseEntities(raw: unknown, kind: 'characters' | 'locations', issue
     if (Array.isArray(out.locations)) out.locations = out.locations.map(canonicalName)
     return out
   })
+}
+
+/** Unknown keys are reported with a suggestion (not as zod's bare "unrecognized key") and left out. */
+function normaliseCaptionStyle(raw: unknown, issues: BriefIssue[]): unknown {
+  if (!isRecord(raw)) return raw ?? undefined
+  issues.push(...unknownKeyIssues(raw, CAPTION_STYLE_KEYS, 'captionStyle'))
+  return Object.fromEntries(Object.entries(raw).filter(([k, v]) => CAPTION_STYLE_KEYS.includes(k) && v !== null))
 }
 
 const keyOf = (name: string): string => String(canonicalName(name)).toLowerCase()
@@ -195,6 +203,7 @@ export function parseBrief(text: string, opts: ParseBriefOptions): Brief {
     lyrics: lyrics.lines,
     assets: assets.value,
     output: output.value,
+    captionStyle: normaliseCaptionStyle(raw.captionStyle, issues),
     verifier: raw.verifier ?? undefined,
     generator: raw.generator ?? undefined,
     onnx: raw.onnx ?? undefined,

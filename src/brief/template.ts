@@ -63,6 +63,14 @@ output:
   height: 720
   fps: 30
 
+# Optional: how the lyric captions look (any subset; shown here with the defaults).
+# A line too long for the frame is set smaller, then split over its time: no word is ever cut.
+# captionStyle:
+#   weight: bold              # normal | bold
+#   position: bottom          # bottom | top | center (inside the safe area of the frame's aspect)
+#   box: none                 # none (outlined text) | box (dark box behind) | band (dark band across)
+#   size: 1                   # 0.5 to 2, against the default size
+
 # Optional: how strict the verifier is (any subset; shots below a threshold are regenerated).
 # verifier:
 #   minPlaceIdentity: 0.8       # similarity of a place to its reference keyframes

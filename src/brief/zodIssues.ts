@@ -1,5 +1,5 @@
 import type { z } from 'zod'
-import { TIMES_OF_DAY, WORLDS } from '../schemas/brief.js'
+import { CAPTION_BOXES, CAPTION_POSITIONS, CAPTION_SIZE, CAPTION_WEIGHTS, TIMES_OF_DAY, WORLDS } from '../schemas/brief.js'
 import { BriefIssue, describeValue, pathToString } from './errors.js'
 
 const NON_EMPTY = 'a non-empty string'
@@ -43,6 +43,11 @@ const EXPECTED: Record<string, string> = {
   'output.width': 'an even integer between 64 and 7680',
   'output.height': 'an even integer between 64 and 4320',
   'output.fps': 'an integer between 1 and 120',
+  captionStyle: 'a mapping with any of weight, position, box, size',
+  'captionStyle.weight': `one of ${CAPTION_WEIGHTS.join(', ')}`,
+  'captionStyle.position': `one of ${CAPTION_POSITIONS.join(', ')}`,
+  'captionStyle.box': `one of ${CAPTION_BOXES.join(', ')}`,
+  'captionStyle.size': `a number between ${CAPTION_SIZE.min} and ${CAPTION_SIZE.max} (1 is the default size)`,
 }
 
 function patternOf(path: ReadonlyArray<PropertyKey>): string {

@@ -33,6 +33,7 @@ export function shotRequest(
     controls: frameControls(made.analysis, p.fps, shot.startFrame, shot.endFrame),
     audio: { path: made.songPath, startSec: frameToSeconds(shot.startFrame, p.fps), endSec: frameToSeconds(shot.endFrame, p.fps) },
     ...(p.captionsShown === false ? { hideCaptions: true } : {}),
+    ...(p.captionStyle ? { captionStyle: p.captionStyle } : {}),
     initKeyframe: fromMemory.initKeyframe,
     referenceKeyframes: Object.fromEntries(Object.entries(fromMemory.references).map(([id, refs]) => [id, refs.map((r) => r.image)])),
   }

@@ -77,6 +77,24 @@ export const OutputFormat = z.object({
 })
 export type OutputFormat = z.infer<typeof OutputFormat>
 
+/** How captions look: `captionStyle` in the brief's front matter; every key optional. */
+export const CAPTION_WEIGHTS = ['normal', 'bold'] as const
+export const CAPTION_POSITIONS = ['bottom', 'top', 'center'] as const
+/** none: outlined text; box: a dark box behind the text; band: a dark band across the frame. */
+export const CAPTION_BOXES = ['none', 'box', 'band'] as const
+export const CAPTION_SIZE = { min: 0.5, max: 2 } as const
+export const CaptionStyle = z
+  .object({
+    weight: z.enum(CAPTION_WEIGHTS).default('bold'),
+    position: z.enum(CAPTION_POSITIONS).default('bottom'),
+    box: z.enum(CAPTION_BOXES).default('none'),
+    /** Scale of the text against the default size (1). */
+    size: z.number().min(CAPTION_SIZE.min).max(CAPTION_SIZE.max).default(1),
+  })
+  .strict()
+export type CaptionStyle = z.infer<typeof CaptionStyle>
+export const DEFAULT_CAPTION_STYLE: CaptionStyle = { weight: 'bold', position: 'bottom', box: 'none', size: 1 }
+
 export const DEFAULT_OUTPUT: OutputFormat = { width: 1280, height: 720, fps: 30 }
 
 /** Segment generators a render can use. */
@@ -138,6 +156,8 @@ export const Brief = z.object({
   lyrics: z.array(LyricLine).max(TEXT_LIMITS.lyricLines).default([]),
   assets: z.array(BriefAsset).default([]),
   output: OutputFormat,
+  /** How captions look (weight, position, box, size); absent: bold outlined text at the bottom. */
+  captionStyle: CaptionStyle.optional(),
   /** Verifier thresholds for this video (any subset; the rest keep their defaults). */
   verifier: VerifierThresholds.partial().strict().optional(),
   /** The generator for every shot (default procedural; the --generator flag wins). */

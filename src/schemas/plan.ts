@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { CaptionStyle } from './brief.js'
 
 export const CAMERA_MOVES = ['static', 'push-in', 'pull-out', 'pan-left', 'pan-right', 'drift', 'crane-up'] as const
 export const CameraMove = z.enum(CAMERA_MOVES)
@@ -27,6 +28,13 @@ export const Caption = z.object({
   startFrame: z.number().int().nonnegative(),
   endFrame: z.number().int().positive(),
   text: z.string(),
+  /**
+   * The whole lyric line's frames when this caption is its piece inside one shot: the line fades
+   * in and out (and pages through a long text) on these, so a cut changes nothing on screen.
+   * Absent in plans written before: the piece's own frames.
+   */
+  lineStartFrame: z.number().int().nonnegative().optional(),
+  lineEndFrame: z.number().int().positive().optional(),
 })
 export type Caption = z.infer<typeof Caption>
 
@@ -76,5 +84,7 @@ export const ShotPlan = z.object({
   /** False: shots keep their captions for timing (lip sync) but generators draw no text. */
   captionsShown: z.boolean().optional(),
   notes: NotesOutcome.optional(),
+  /** The brief's caption style (weight, position, box, size); absent: the default look. */
+  captionStyle: CaptionStyle.optional(),
 })
 export type ShotPlan = z.infer<typeof ShotPlan>

@@ -49,6 +49,7 @@ export async function generate(input: GenerateInput, store: Store, ctx: StepCont
     refs: req.referenceKeyframes,
     // Only when set, so the keys of renders with captions stay what they were.
     ...(req.hideCaptions ? { hideCaptions: true } : {}),
+    ...(req.captionStyle ? { captionStyle: req.captionStyle } : {}),
   })
   const total = plan.shots.length
   const final = store.artifactDir('segment', key)

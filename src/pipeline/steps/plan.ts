@@ -37,7 +37,8 @@ export async function plan(input: PlanInput, store: Store, ctx: StepContext): Pr
     { brief: input.brief, analysis, treatment, output: input.brief.output, maxShotFrames: input.maxShotFrames },
     { signal: ctx.signal },
   )
-  const planned = ShotPlan.parse(input.brief.output.captions === false ? { ...made, captionsShown: false } : made)
+  const shown = input.brief.output.captions === false ? { ...made, captionsShown: false } : made
+  const planned = ShotPlan.parse(input.brief.captionStyle ? { ...shown, captionStyle: input.brief.captionStyle } : shown)
   await store.put('plan', key, planned)
   return { key, plan: planned }
 }

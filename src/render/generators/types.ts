@@ -1,4 +1,4 @@
-import type { CharacterCard, FrameControl, LocationCard, Segment, SectionMood, Shot, StyleBible } from '../../schemas/index.js'
+import type { CaptionStyle, CharacterCard, FrameControl, LocationCard, Segment, SectionMood, Shot, StyleBible } from '../../schemas/index.js'
 
 /** Everything a generator needs to render one shot; paths are absolute. */
 export interface SegmentRequest {
@@ -20,6 +20,8 @@ export interface SegmentRequest {
   audio: { path: string; startSec: number; endSec: number }
   /** Draw no caption text (the shot's captions still time the performance). */
   hideCaptions?: boolean
+  /** How captions look (the brief's captionStyle); absent: the default look. */
+  captionStyle?: CaptionStyle
   /** Previous shot's last frame (PNG) when the shot continues it. */
   initKeyframe?: string
   /** Reference keyframes (PNG) per entity id. */

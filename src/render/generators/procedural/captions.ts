@@ -1,4 +1,8 @@
 import type { SKRSContext2D } from '@napi-rs/canvas'
+import { DEFAULT_CAPTION_STYLE, type Caption, type CaptionStyle } from '../../../schemas/index.js'
+import { layoutCaption, pageAt, type CaptionBlock } from './captionLayout.js'
+
+export { CAPTION_FONT_FAMILY, captionSafeArea, layoutCaption, type CaptionBlock } from './captionLayout.js'
 
 /** Printable text only: control characters become spaces, runs of spaces collapse. */
 export function cleanCaption(text: string): string {
@@ -76,43 +80,99 @@ export function wrapText(measure: (s: string) => number, text: string, maxWidth:
   return lines
 }
 
-export const CAPTION_FONT_FAMILY = 'DejaVu Sans'
-const CAPTION_LINES = 3
+/** Frames a caption line takes to fade in and out, at its own start and end only (never at a cut). */
+export const CAPTION_FADE_FRAMES = 3
 
-/** The last layout: a caption is drawn on many frames in a row with the same text and font. */
-let lastLayout: { key: string; lines: string[] } | undefined
+/** The last layout: a caption is drawn on many frames in a row with the same text, size and style. */
+let last: { text: string; key: string; block: CaptionBlock } | undefined
 
-/** Lower-third subtitle: outlined white text, at most 3 lines, fading in and out over a few frames. */
-export function drawCaption(ctx: SKRSContext2D, text: string, W: number, H: number, alpha: number, family: string): void {
+/** The caption's layout for this frame size and style (cached while they stay the same). */
+export function captionBlock(ctx: SKRSContext2D, text: string, W: number, H: number, style: CaptionStyle, family: string): CaptionBlock | undefined {
+  const key = `${W}x${H}\u0000${style.weight}/${style.position}/${style.box}/${style.size}\u0000${family}`
+  if (last && last.text === text && last.key === key) return last.block
+  const clean = cleanCaption(text)
+  if (!clean) return undefined
+  let font = ''
+  const measure = (f: string, s: string) => {
+    if (f !== font) ctx.font = font = f
+    return ctx.measureText(s).width
+  }
+  last = { text, key, block: layoutCaption(measure, clean, W, H, style, family) }
+  return last.block
+}
+
+/** Opacity of a caption line at absolute frame `abs`: fades over its own first and last frames only. */
+export function captionAlpha(c: Caption, abs: number): number {
+  const start = c.lineStartFrame ?? c.startFrame
+  const end = c.lineEndFrame ?? c.endFrame
+  return Math.max(0, Math.min(1, (abs - start + 1) / CAPTION_FADE_FRAMES, (end - abs) / CAPTION_FADE_FRAMES))
+}
+
+/**
+ * Draws the caption shown at absolute frame `abs`: the page of its text for that moment (a text
+ * too long for the frame is split over the line's time), faded only at the line's own ends.
+ */
+export function drawCaptionAt(ctx: SKRSContext2D, c: Caption, abs: number, W: number, H: number, family: string, style: CaptionStyle = DEFAULT_CAPTION_STYLE): void {
+  const alpha = captionAlpha(c, abs)
   if (alpha <= 0) return
-  const size = Math.max(10, Math.round(H * 0.055))
-  const maxWidth = W * 0.82
-  // Cut before cleaning too: cleaning is linear, but there is no reason to scan a megabyte per frame.
-  const budget = captionBudget(maxWidth, size, CAPTION_LINES)
-  const rawCut = text.length > 4 * budget
-  const clean = cleanCaption(rawCut ? text.slice(0, 4 * budget) : text)
-  if (!clean) return
-  ctx.font = `bold ${size}px "${family}", "${CAPTION_FONT_FAMILY}", sans-serif`
+  const block = captionBlock(ctx, c.text, W, H, style, family)
+  if (!block) return
+  drawPage(ctx, block, pageAt(block, c.lineStartFrame ?? c.startFrame, c.lineEndFrame ?? c.endFrame, abs), W, H, alpha, style)
+}
+
+/** Draws page `page` (default the first) of a caption at opacity `alpha`. */
+export function drawCaption(ctx: SKRSContext2D, text: string, W: number, H: number, alpha: number, family: string, style: CaptionStyle = DEFAULT_CAPTION_STYLE, page = 0): void {
+  if (alpha <= 0) return
+  const block = captionBlock(ctx, text, W, H, style, family)
+  if (block) drawPage(ctx, block, Math.min(page, block.pages.length - 1), W, H, alpha, style)
+}
+
+/** Where the first line's box starts: at the bottom, top or centre of the safe area. */
+function blockTop(block: CaptionBlock, n: number, H: number, style: CaptionStyle): number {
+  const { area, fontPx } = block
+  const pad = style.box === 'none' ? 0 : fontPx * 0.3
+  const h = n * block.lineHeight
+  if (style.position === 'top') return area.y + pad
+  if (style.position === 'center') return Math.max(area.y + pad, Math.min(area.y + area.height - pad - h, H / 2 - h / 2))
+  return area.y + area.height - pad - h
+}
+
+/** Where a page's lines go: the centre x, the top of the first line's box and each line's baseline. */
+export function captionLines(block: CaptionBlock, page: number, H: number, style: CaptionStyle = DEFAULT_CAPTION_STYLE): { cx: number; top: number; baselines: number[] } {
+  const n = block.pages[page].length
+  const top = blockTop(block, n, H, style)
+  // 0.95 em below the line box's top: DejaVu's ascent, so descenders stay inside the box.
+  return { cx: block.area.x + block.area.width / 2, top, baselines: Array.from({ length: n }, (_, k) => top + k * block.lineHeight + block.fontPx * 0.95) }
+}
+
+function drawPage(ctx: SKRSContext2D, block: CaptionBlock, page: number, W: number, H: number, alpha: number, style: CaptionStyle): void {
+  const lines = block.pages[page]
+  const { fontPx: px, lineHeight: lh } = block
+  const { cx, top, baselines } = captionLines(block, page, H, style)
+  ctx.font = block.font
   ctx.textAlign = 'center'
   ctx.textBaseline = 'alphabetic'
-  const key = `${ctx.font}\u0000${maxWidth}\u0000${rawCut}\u0000${clean.length}\u0000${clean.slice(0, budget + 1)}`
-  if (lastLayout?.key !== key) {
-    // A trailing " …" makes the layout end in an ellipsis when the text goes on beyond the cut.
-    const cut = clean.length > budget || rawCut ? `${clean.slice(0, budget)} …` : clean
-    lastLayout = { key, lines: wrapText((s) => ctx.measureText(s).width, cut, maxWidth, CAPTION_LINES) }
-  }
-  const lines = lastLayout.lines
-  const lh = size * 1.22
-  const bottom = H * 0.9
   ctx.globalAlpha = alpha
-  ctx.lineJoin = 'round'
-  ctx.lineWidth = Math.max(2, size * 0.16)
-  ctx.strokeStyle = 'rgba(0,0,0,0.85)'
+  if (style.box !== 'none') {
+    const pad = px * 0.3
+    ctx.fillStyle = style.box === 'band' ? 'rgba(0,0,0,0.55)' : 'rgba(0,0,0,0.62)'
+    if (style.box === 'band') ctx.fillRect(0, top - pad, W, lines.length * lh + 2 * pad)
+    else {
+      const w = Math.max(...lines.map((l) => ctx.measureText(l).width)) + px
+      ctx.beginPath()
+      ctx.roundRect(cx - w / 2, top - pad, w, lines.length * lh + 2 * pad, px * 0.25)
+      ctx.fill()
+    }
+  } else {
+    ctx.lineJoin = 'round'
+    ctx.lineWidth = Math.max(2, px * 0.16)
+    ctx.strokeStyle = 'rgba(0,0,0,0.85)'
+  }
   ctx.fillStyle = 'rgb(255,255,255)'
   for (let k = 0; k < lines.length; k++) {
-    const y = bottom - (lines.length - 1 - k) * lh
-    ctx.strokeText(lines[k], W / 2, y)
-    ctx.fillText(lines[k], W / 2, y)
+    const y = baselines[k]
+    if (style.box === 'none') ctx.strokeText(lines[k], cx, y)
+    ctx.fillText(lines[k], cx, y)
   }
   ctx.globalAlpha = 1
 }

@@ -7,6 +7,7 @@ import { createShotRenderer } from './scene.js'
 import { segmentFor } from '../segment.js'
 
 export { createShotRenderer, DISSOLVE_FRAMES } from './scene.js'
+export { lyricShotFits } from './lyricShot.js'
 
 /**
  * Built-in generator: audio-reactive 2.5D scenes drawn with Skia, no weights, no GPU.
@@ -32,9 +33,9 @@ export async function generateProcedural(req: SegmentRequest, ctx: GenerateConte
   const stills: Array<[number, string]> = [
     [0, req.out.firstFrame],
     [mid, req.out.keyFrame],
-    [req.frames - 1, req.out.lastFrame],
   ]
-  const cleanupStills = () => Promise.all(stills.map(([, p]) => rm(p, { force: true })))
+  const last = req.frames - 1
+  const cleanupStills = () => Promise.all([...stills.map(([, p]) => p), req.out.lastFrame].map((p) => rm(p, { force: true })))
 
   let enc: RawVideoEncoder | undefined
   try {
@@ -42,6 +43,12 @@ export async function generateProcedural(req: SegmentRequest, ctx: GenerateConte
     const step = Math.max(1, Math.floor(req.frames / 50))
     for (let i = 0; i < req.frames; i++) {
       if (signal.aborted) throw abortError(signal)
+      // The last frame starts the next shot when it continues: kept without its caption, so a
+      // caption never ghosts into the next shot (nor into another generator's init image).
+      if (i === last) {
+        renderer.renderFrame(i, { captions: false })
+        await writeFile(req.out.lastFrame, renderer.canvas.encodeSync('png'))
+      }
       renderer.renderFrame(i)
       for (const [k, path] of stills) if (k === i) await writeFile(path, renderer.canvas.encodeSync('png'))
       // Opaque canvas: premultiplied data() equals straight RGBA, and it is the fastest readback.

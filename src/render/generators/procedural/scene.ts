@@ -2,9 +2,10 @@ import { createCanvas, type Canvas, type Image, type SKRSContext2D } from '@napi
 import type { FrameControl } from '../../../schemas/index.js'
 import type { SegmentRequest } from '../types.js'
 import { cameraAt, layerTransform } from './camera.js'
-import { CAPTION_FONT_FAMILY, drawCaption } from './captions.js'
+import { CAPTION_FONT_FAMILY, drawCaptionAt } from './captions.js'
 import { css, hexToRgb, hsl, mix } from './colour.js'
 import { drawFigure, figureLook, type FigureLook, type FigurePose } from './figure.js'
+import { createLyricRenderer } from './lyricShot.js'
 import { grainTile, vignette } from './post.js'
 import { mixSeed, mulberry32 } from './prng.js'
 import { makeStage, type FrameState, type Layer, type Stage } from './stage.js'
@@ -15,8 +16,8 @@ export const DISSOLVE_FRAMES = 8
 
 export interface ShotRenderer {
   canvas: Canvas
-  /** Draws frame i (0-based within the shot) into `canvas`. */
-  renderFrame(i: number): void
+  /** Draws frame i (0-based within the shot) into `canvas`; `captions: false` draws the picture without its caption. */
+  renderFrame(i: number, opts?: { captions?: boolean }): void
 }
 
 const clamp01 = (v: number) => (Number.isFinite(v) ? Math.max(0, Math.min(1, v)) : 0)
@@ -87,6 +88,7 @@ function placeFigures(req: SegmentRequest, stage: Stage, world: World): PlacedFi
 const GRAIN_STRENGTH = 0.12
 
 export function createShotRenderer(req: SegmentRequest, init?: Image): ShotRenderer {
+  if (req.shot.kind === 'lyric') return createLyricRenderer(req, init)
   const { width: W, height: H, shot, style } = req
   const stage = makeStage(W, H)
   const world = buildWorld(stage, req.location)
@@ -120,11 +122,13 @@ export function createShotRenderer(req: SegmentRequest, init?: Image): ShotRende
     layer.draw?.(ctx, f)
   }
 
-  const renderFrame = (i: number) => {
+  const renderFrame = (i: number, opts?: { captions?: boolean }) => {
     const fc = req.controls[Math.min(i, req.controls.length - 1)] ?? defaultControl(shot.startFrame + i)
     const abs = shot.startFrame + i
     const caption = shot.captions.find((c) => abs >= c.startFrame && abs < c.endFrame)
-    const f: FrameState = { i, t: i / req.fps, fc, hitEnv: hit[i], energy: energy[i], singing: !!caption }
+    // A line can now stay up through a pause: lips move for its first 5 s (as before) or while the voice is there.
+    const singing = !!caption && (abs - (caption.lineStartFrame ?? caption.startFrame) < 5 * req.fps || fc.vocal > 0.2)
+    const f: FrameState = { i, t: i / req.fps, fc, hitEnv: hit[i], energy: energy[i], singing }
     const u = req.frames > 1 ? i / (req.frames - 1) : 0
     const cam = cameraAt(shot.camera, u, f.t, baseZoom)
     cam.zoom += 0.035 * f.hitEnv
@@ -152,15 +156,15 @@ export function createShotRenderer(req: SegmentRequest, init?: Image): ShotRende
       ctx.fillRect(ox, oy, W, H)
       ctx.setTransform(1, 0, 0, 1, 0, 0)
     }
-    if (caption && !req.hideCaptions) {
-      const fade = Math.min(1, (abs - caption.startFrame + 1) / 3, (caption.endFrame - abs) / 3)
-      drawCaption(ctx, caption.text, W, H, fade, style.captionFont || CAPTION_FONT_FAMILY)
-    }
     if (init && i < DISSOLVE_FRAMES) {
       const a = 1 - i / DISSOLVE_FRAMES
       ctx.globalAlpha = a * a * (3 - 2 * a)
       ctx.drawImage(init, 0, 0, W, H)
       ctx.globalAlpha = 1
+    }
+    // Last, over any blend of the previous shot: a caption never dips or ghosts at a cut.
+    if (caption && !req.hideCaptions && opts?.captions !== false) {
+      drawCaptionAt(ctx, caption, abs, W, H, style.captionFont || CAPTION_FONT_FAMILY, req.captionStyle)
     }
   }
   return { canvas, renderFrame }
