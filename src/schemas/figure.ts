@@ -37,7 +37,7 @@ export const FIGURE_COLOURS = {
   teal: '#1f9e9a', turquoise: '#34c6b4', green: '#3fa34d', emerald: '#1f8a5b', yellow: '#f2c94c',
   gold: '#d4a537', amber: '#e8a317', orange: '#f08a24', silver: '#c0c6cc', grey: '#7d8288',
   purple: '#7b3fbf', violet: '#8f5bd6', magenta: '#d63fb5', pink: '#e86fa6', white: '#f2f2f2',
-  black: '#202024', brown: '#7a4b2a', chrome: '#dfe4ea', copper: '#b8693a', bronze: '#9c6b30',
+  black: '#141414', brown: '#7a4b2a', chrome: '#dfe4ea', copper: '#b8693a', bronze: '#9c6b30',
   brass: '#c9a43f', steel: '#8d99a6', rusty: '#8f4a26', blonde: '#e6c77a', ginger: '#c0562a',
   auburn: '#8e3b26', brunette: '#4a2c1a', tan: '#c8a273', cream: '#efe3c8',
 } as const satisfies Record<string, string>
@@ -126,7 +126,8 @@ export function resolveFigure(s: LegacyShape): FigureSpec {
     antenna: kind === 'robot' && (s.antenna ?? false),
     hairStyle: kind === 'person' ? (s.hairStyle ?? LEGACY_HAIR[s.hair] ?? 'short') : 'none',
     wear,
-    instrument: s.instrument ?? (s.figureKind === undefined && legacyAcc === 'guitar' ? 'guitar' : undefined),
+    // Hands are needed to hold one: people and robots play, animals and creatures do not.
+    instrument: kind === 'person' || kind === 'robot' ? (s.instrument ?? (s.figureKind === undefined && legacyAcc === 'guitar' ? 'guitar' : undefined)) : undefined,
     colours: { ...(s.colours ?? {}) },
   }
 }

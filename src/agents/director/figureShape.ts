@@ -104,8 +104,10 @@ export function applyFeatureIds(base: CharacterShape, ids: readonly string[], ha
   }
   if (kind === 'person') {
     shape.hairStyle = hairStyle ?? resolveFigure(base).hairStyle
-    // Nothing worn is named: the hashed legacy outfit/accessory stands (as before the vocabulary).
-    shape.wear = wear.length > 0 ? wear : resolveFigure({ ...base, instrument: undefined }).wear
+    // Nothing worn is named: the hashed legacy outfit stands (as before the vocabulary), and its hashed
+    // accessory too unless the description says how the figure looks (a hat would hide a described bun).
+    const described = hairStyle !== undefined || instrument !== undefined
+    shape.wear = wear.length > 0 ? wear : resolveFigure({ ...base, accessory: described ? 0 : base.accessory, instrument: undefined }).wear
   } else {
     shape.wear = wear
     shape.hair = 0
