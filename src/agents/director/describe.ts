@@ -127,6 +127,15 @@ export function readDescription(description: string, name = ''): ReadDescription
       // Attach forward within the chunk, skipping other modifiers ("one cyan eye", "long red hair").
       const chunk = chunkOf(m.from)
       const next = matches.slice(mi + 1).find((n) => chunkOf(n.from) === chunk && n.term.t !== 'colour' && n.term.t !== 'count' && !(n.term.t === 'id' && !n.term.noun && !n.term.id.startsWith('hair:')))
+      // "a silver earring": the colour belongs to a thing the vocabulary lacks, and goes with it to notDrawn.
+      const ownsUnknown = !next && (() => {
+          for (let k = m.to; k < tokens.length && !tokens[k].breakBefore && !CHUNK_BREAKS.has(tokens[k].w) && !used[k]; k++) if (isContent(tokens[k].w)) return true
+          return false
+        })()
+      if (ownsUnknown) {
+        for (let k = m.from; k < m.to; k++) used[k] = false
+        continue
+      }
       const id = attach(term, next?.term, kindId)
       if (id) requests.push({ id, phrase: next ? text(m.from, next.to) : text(m.from, m.to) })
     } else if (term.t === 'anatomy' && (kindId === undefined || kindId === 'person' || kindId === 'robot')) {
@@ -134,6 +143,15 @@ export function readDescription(description: string, name = ''): ReadDescription
     }
   }
   return { requests, notDrawn: leftovers(tokens, used, nameWords, description) }
+}
+
+/** Nouns ending like participles or adverbs that still name things. */
+const NOUNS_LIKE_VERBS = new Set(['earring', 'earrings', 'ring', 'rings', 'king', 'wing', 'wings', 'string', 'strings', 'sling', 'piercing', 'piercings', 'clothing', 'bling', 'painting', 'building', 'bed', 'sled', 'shed', 'lily', 'belly', 'jelly', 'fly', 'butterfly', 'dragonfly'])
+
+/** A word that may name a drawable thing: not grammar, not a manner word, not a participle. */
+export function isContent(w: string): boolean {
+  if (NOUNS_LIKE_VERBS.has(w)) return true
+  return !FILLER.has(w) && !/^\d+$/.test(w) && !/(ly|ing|ed)$/.test(w) && w !== 'long'
 }
 
 /** Content words nothing matched, grouped by chunk into phrases ("tattoo of a whale"). */
@@ -167,8 +185,7 @@ function leftovers(tokens: Token[], used: boolean[], nameWords: Set<string>, des
       flush()
       continue
     }
-    const content = !FILLER.has(w) && !nameWords.has(w) && !/^\d+$/.test(w) && !/(ly|ing|ed)$/.test(w) && w !== 'long'
-    if (content) run.push(i)
+    if (isContent(w) && !nameWords.has(w)) run.push(i)
     else if (run.length > 0 && (w === 'of' || w === 'a' || w === 'an' || w === 'the')) run.push(i)
     else flush()
   }

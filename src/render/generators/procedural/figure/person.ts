@@ -196,6 +196,12 @@ function hairFront(ctx: SKRSContext2D, look: FigureLook, r: number, hy: number, 
       }
       ctx.fill()
     }
+  } else if (s === 'long') {
+    // Locks falling past the shoulders, so long hair reads from the front too.
+    ctx.beginPath()
+    ctx.roundRect(-r * 1.12, hy - r * 0.4, r * 0.42, r * 2.6, r * 0.2)
+    ctx.roundRect(r * 0.7, hy - r * 0.4, r * 0.42, r * 2.6, r * 0.2)
+    ctx.fill()
   } else if (s === 'bob') {
     ctx.fillRect(-r * 1.02, hy - r * 0.3, r * 0.3, r * 1.0)
     ctx.fillRect(r * 0.72, hy - r * 0.3, r * 0.3, r * 1.0)
