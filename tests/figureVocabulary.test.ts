@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { characterCard, distinguishCharacters } from '../src/agents/director/characters.js'
 import { heuristicTreatment } from '../src/agents/director/index.js'
 import { readDescription } from '../src/agents/director/describe.js'
+import { directorPrompt, treatmentFromProposal, type TreatmentProposal } from '../src/agents/llm/director.js'
 import {
   ANIMAL_SPECIES,
   CREATURE_SPECIES,
@@ -89,6 +90,39 @@ describe('character vocabulary: descriptions onto drawn features', () => {
     expect(twins.map((c) => c.shape.hairStyle)).toEqual(['long', 'long'])
     const plain = distinguishCharacters([card('a dancer', 'Ana'), card('a dancer', 'Ana2')], [false, false])
     expect(plain[1].features).toEqual(expect.arrayContaining([`hair:${plain[1].shape.hairStyle}`]))
+  })
+})
+
+describe('LLM director: the same structured fields', () => {
+  const input = () => ({ brief: briefWith([{ name: 'Bolt', description: 'a small round silver robot with one cyan eye' }, { name: 'Ana', description: 'a girl with a guitar and a tattoo' }]), analysis: SONG })
+  const proposal = (features?: string[]): TreatmentProposal => ({
+    title: 'T', logline: 'L', styleBible: { look: 'x', palette: ['#101010', '#f0f0f0'], grain: 0.1, vignette: 0.1, captionFont: 'serif' },
+    characters: [
+      { name: 'Bolt', description: 'a small round silver robot with one cyan eye', palette: ['#c0c6cc', '#27c4dc'], shape: { height: 0.5, build: 0.3, headSize: 0.18, hair: 0, accessory: 0, outfit: 0 }, ...(features ? { features, notDrawn: ['rocket boots'] } : {}) },
+      { name: 'Ana', description: 'a girl with a guitar and a tattoo', palette: ['#aa3344', '#223344'], shape: { height: 0.62, build: 0.3, headSize: 0.16, hair: 2, accessory: 0, outfit: 0 } },
+    ],
+    locations: [], sectionMoods: [], visualHooks: [],
+  })
+
+  it("fills the fields from the model's ids and lists unknown ids and the model's own notDrawn", () => {
+    const t = treatmentFromProposal(proposal(['robot', 'body:round', 'metal:silver', 'eyes:1', 'eye:cyan', 'antenna:orange', 'jetpack']), input(), 'llm:test', () => {})
+    const bolt = t.entities.find((e) => e.id === 'bolt') as CharacterCard
+    expect(bolt.shape).toMatchObject({ figureKind: 'robot', body: 'round', eyes: 1, antenna: true, colours: { body: 'silver', eye: 'cyan', antenna: 'orange' } })
+    expect(bolt.features).toEqual(expect.arrayContaining(['robot', 'body:round', 'metal:silver', 'eyes:1', 'eye:cyan', 'antenna:orange']))
+    expect(bolt.notDrawn).toEqual(['jetpack', 'rocket boots'])
+  })
+
+  it('reads the description itself when the model gives no ids', () => {
+    const t = treatmentFromProposal(proposal(), input(), 'llm:test', () => {})
+    const ana = t.entities.find((e) => e.id === 'ana') as CharacterCard
+    expect(ana.features).toEqual(expect.arrayContaining(['person', 'guitar']))
+    expect(ana.notDrawn).toEqual(['tattoo'])
+    expect((t.entities.find((e) => e.id === 'bolt') as CharacterCard).features).toEqual(expect.arrayContaining(['robot', 'eye:cyan', 'eyes:1']))
+  })
+
+  it('tells the model the vocabulary', async () => {
+    const text = await directorPrompt(input(), 'm')
+    for (const id of ['animal:<cat|dog|fox|bear|rabbit|bird|owl>', 'antenna:<c>', 'headphones', 'keytar', 'notDrawn']) expect(text).toContain(id)
   })
 })
 

@@ -36,8 +36,13 @@ function saysShort(text: string): boolean {
 
 /** Keywords decide what the description says; a hash of the name decides the rest, stably. */
 export function characterShape(name: string, description: string, read: ReadDescription = readDescription(description, name)): CharacterShape {
+  return describedShape(legacyShape(name, description), name, read)
+}
+
+/** The structured fields of what was read, over a base shape (numbers and legacy indices). */
+export function describedShape(base: CharacterShape, name: string, read: ReadDescription): CharacterShape {
   const roleIds = new Set(read.requests.filter((r) => ROLE_WORDS.has(r.phrase.toLowerCase())).map((r) => r.id))
-  return applyFeatureIds(legacyShape(name, description), read.requests.map((r) => r.id), (what) => unitHash('shape', name, what), roleIds).shape
+  return applyFeatureIds(base, read.requests.map((r) => r.id), (what) => unitHash('shape', name, what), roleIds).shape
 }
 
 /** The figure's numbers and legacy indices from keywords and the name's hash. */
