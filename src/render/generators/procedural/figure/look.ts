@@ -17,7 +17,7 @@ const SPECIES_COLOURS: Record<Species, Rgb[]> = {
   owl: [[140, 100, 64], [110, 90, 70]],
   blob: [],
   ghost: [[238, 240, 248]],
-  dragon: [],
+  dragon: [[70, 150, 80], [180, 60, 45], [60, 110, 160]],
 }
 
 const INSTRUMENT_FINISHES: Rgb[] = [[214, 122, 40], [184, 36, 40], [236, 222, 186], [32, 32, 36], [60, 120, 200]]

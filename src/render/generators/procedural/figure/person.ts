@@ -1,6 +1,6 @@
 /** A person: hair style, garments, accessories and an instrument over a simple cut-out body. */
 import type { SKRSContext2D } from '@napi-rs/canvas'
-import { css, mix, scale, type Rgb } from '../colour.js'
+import { css, mix, scale } from '../colour.js'
 import type { Motion } from './actions.js'
 import { drawHeadwear } from './headwear.js'
 import { instrumentRig } from './instruments.js'
@@ -233,4 +233,3 @@ function face(ctx: SKRSContext2D, look: FigureLook, r: number, hy: number, mouth
   ctx.fill()
 }
 
-export type { Rgb }
