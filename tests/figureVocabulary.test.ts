@@ -39,6 +39,10 @@ const BRIEFS: Array<{ d: string; drawn: string[]; notDrawn: string[] }> = [
   { d: 'a guy with a bob, a beanie and a hat, holding a keytar', drawn: ['person', 'hair:bob', 'beanie', 'keytar'], notDrawn: ['hat'] },
   { d: 'a rapper with spiky blue hair and a microphone', drawn: ['person', 'hair:spiky', 'hair-colour:blue', 'microphone'], notDrawn: [] },
   { d: 'a saxophonist with curly hair and a ponytail', drawn: ['person', 'hair:curly', 'sax'], notDrawn: ['ponytail'] },
+  // The bundled example's two characters.
+  { d: 'the singer: a young woman with long wavy black hair, a long flowing red scarf, a white t-shirt with black stripes under an open charcoal coat', drawn: ['person', 'hair:long', 'hair-colour:black', 'scarf:red', 'stripes:black', 'coat:charcoal', 'top:white', 'microphone'], notDrawn: [] },
+  { d: 'the drummer: a tall young man with short spiky bleached hair, big black headphones, a bright yellow bomber jacket and dark jeans, drumsticks in hand', drawn: ['person', 'size:tall', 'hair:spiky', 'hair-colour:blonde', 'headphones:black', 'jacket:yellow', 'drumsticks'], notDrawn: [] },
+  { d: 'Two friends cross a city at night and end up in the desert.', drawn: ['person'], notDrawn: [] },
   { d: 'a tall girl in a jacket and drumsticks with a bun', drawn: ['person', 'size:tall', 'jacket', 'drumsticks', 'hair:bun'], notDrawn: [] },
 ]
 

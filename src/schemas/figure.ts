@@ -39,7 +39,7 @@ export const FIGURE_COLOURS = {
   purple: '#7b3fbf', violet: '#8f5bd6', magenta: '#d63fb5', pink: '#e86fa6', white: '#f2f2f2',
   black: '#141414', brown: '#7a4b2a', chrome: '#dfe4ea', copper: '#b8693a', bronze: '#9c6b30',
   brass: '#c9a43f', steel: '#8d99a6', rusty: '#8f4a26', blonde: '#e6c77a', ginger: '#c0562a',
-  auburn: '#8e3b26', brunette: '#4a2c1a', tan: '#c8a273', cream: '#efe3c8',
+  auburn: '#8e3b26', brunette: '#4a2c1a', tan: '#c8a273', cream: '#efe3c8', charcoal: '#36393f',
 } as const satisfies Record<string, string>
 export type FigureColourName = keyof typeof FIGURE_COLOURS
 export const FigureColour = z.enum(Object.keys(FIGURE_COLOURS) as [FigureColourName, ...FigureColourName[]])

@@ -13,7 +13,7 @@ import {
 import { ROLES } from '../heuristics/characterWords.js'
 import { hasWord } from '../heuristics/text.js'
 import { readDescription, type ReadDescription } from './describe.js'
-import { applyFeatureIds, cardFeatures, isDrawn } from './figureShape.js'
+import { applyFeatureIds, cardFeatures, isDrawn, lostHairIds } from './figureShape.js'
 
 const ROLE_WORDS = new Set(ROLES.map(([w]) => w))
 
@@ -109,8 +109,11 @@ export function characterCard(character: BriefCharacter, id: string, ordinal: nu
 export function drawnAndNot(shape: CharacterShape, read: ReadDescription): { features: string[]; notDrawn: string[] } {
   const features = cardFeatures(shape)
   const kindOf = features[0]
+  const lost = lostHairIds(read.requests.map((r) => r.id))
   const missed = read.requests.filter((r) => {
     if (isDrawn(r.id, features)) return false
+    // A hair length merged with a style ("short spiky") is drawn as the style.
+    if (r.id.startsWith('hair:') && features[0] === 'person' && !lost.has(r.id)) return false
     if (ROLE_WORDS.has(r.phrase.toLowerCase()) && !r.id.startsWith('anatomy')) return false
     if (r.id === 'person' && kindOf !== 'person') return false
     if (r.id === 'creature' && kindOf.startsWith('creature')) return false

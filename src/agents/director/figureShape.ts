@@ -34,6 +34,32 @@ const colourOf = (v: string | undefined): FigureColourName | undefined => {
   return p.success ? p.data : undefined
 }
 
+/**
+ * A length and a style make one hair style ("short spiky" is spiky, "long wavy" is long, "long
+ * braids" is braids); between two styles the first named wins.
+ */
+function mergeHair(prev: HairStyle | undefined, next: HairStyle): HairStyle {
+  if (prev === undefined) return next
+  const isLength = (h: HairStyle) => h === 'short' || h === 'long'
+  if (isLength(prev) && !isLength(next)) return prev === 'long' && next === 'curly' ? 'long' : next
+  return prev
+}
+
+/** The hair ids a description loses (a second style); lengths merged into a style are not lost. */
+export function lostHairIds(ids: readonly string[]): Set<string> {
+  const lost = new Set<string>()
+  let prev: HairStyle | undefined
+  for (const id of ids) {
+    const [head, arg] = id.split(':')
+    if (head !== 'hair' || !HairStyle.safeParse(arg).success) continue
+    const next = arg as HairStyle
+    const isLength = (h: HairStyle) => h === 'short' || h === 'long'
+    if (prev !== undefined && !isLength(prev) && !isLength(next) && next !== prev) lost.add(id)
+    prev = mergeHair(prev, next)
+  }
+  return lost
+}
+
 export interface AppliedIds {
   shape: CharacterShape
   /** Ids that were not understood (not in the vocabulary). */
@@ -71,7 +97,7 @@ export function applyFeatureIds(base: CharacterShape, ids: readonly string[], ha
     if (id === 'person' || id === 'robot' || id === 'creature' || head === 'animal' || head === 'creature') continue
     if (head === 'size') size = arg === 'small' ? 0.8 : arg === 'tall' ? 1.2 : size
     else if (head === 'build' && (arg === 'broad' || arg === 'slim')) build = arg
-    else if (head === 'hair' && HairStyle.safeParse(arg).success) hairStyle ??= arg as HairStyle
+    else if (head === 'hair' && HairStyle.safeParse(arg).success) hairStyle = mergeHair(hairStyle, arg as HairStyle)
     else if (head === 'hair-colour' && c) colours.hair ??= c
     else if ((head === 'top' || head === 'bottom' || head === 'eye') && c) colours[head] ??= c
     else if ((head === 'metal' || head === 'colour') && c) colours.body ??= c

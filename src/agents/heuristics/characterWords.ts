@@ -31,7 +31,7 @@ export const ROLES: Array<[string, Term]> = [
 export const PERSON_WORDS = [
   'woman', 'women', 'man', 'men', 'girl', 'boy', 'person', 'guy', 'lady', 'gentleman', 'kid', 'child', 'teenager', 'teen',
   'dancer', 'musician', 'artist', 'dj', 'performer', 'player', 'student', 'stranger', 'human', 'friend', 'band member',
-  'frontwoman', 'frontman', 'lead', 'protagonist', 'hero', 'heroine', 'figure', 'character',
+  'friends', 'people', 'couple', 'frontwoman', 'frontman', 'lead', 'protagonist', 'hero', 'heroine', 'figure', 'character',
 ]
 
 const PHRASES: Array<[string, Term]> = [
@@ -53,7 +53,7 @@ const PHRASES: Array<[string, Term]> = [
   ...ids('hair:none', ['bald', 'shaved head', 'shaven head', 'hairless']),
   ...ids('hair:short', ['short hair', 'short haired', 'buzz cut', 'buzzcut', 'crew cut', 'cropped hair', 'pixie cut']),
   ...ids('hair:long', ['long hair', 'long haired', 'flowing hair', 'long locks']),
-  ...ids('hair:curly', ['curly', 'curls', 'curly hair', 'ringlets', 'wavy hair']),
+  ...ids('hair:curly', ['curly', 'curls', 'curly hair', 'ringlets', 'wavy', 'wavy hair']),
   ...ids('hair:ponytail', ['ponytail', 'pony tail', 'pigtails', 'pigtail']),
   ...ids('hair:spiky', ['spiky', 'spiky hair', 'mohawk', 'punk hair']),
   ...ids('hair:bob', ['bob', 'bob cut', 'bobbed hair', 'shoulder length hair']),
@@ -62,7 +62,7 @@ const PHRASES: Array<[string, Term]> = [
   ...ids('hair:afro', ['afro']),
   ['hair', { t: 'part', part: 'hair' }],
   ['haired', { t: 'part', part: 'hair' }],
-  ...ids('hair-colour:blonde', ['blonde', 'blond'], false),
+  ...ids('hair-colour:blonde', ['blonde', 'blond', 'bleached', 'platinum'], false),
   ...ids('hair-colour:ginger', ['ginger', 'redhead', 'red haired'], false),
   ...ids('hair-colour:brunette', ['brunette'], false),
 
@@ -137,6 +137,7 @@ export const CLAUSE_STARTS = new Set(['who', 'that', 'which', 'she', 'he', 'they
 export const VISUAL_VERBS = new Set(['wears', 'wearing', 'has', 'have', 'holds', 'holding', 'carries', 'carrying', 'plays', 'playing', 'is', 'are', 'looks', 'sports', 'dons'])
 export const NON_VISUAL_VERBS = new Set([
   'loves', 'love', 'likes', 'like', 'dreams', 'dream', 'wants', 'hopes', 'feels', 'thinks', 'believes', 'remembers', 'misses', 'lives', 'works',
+  'cross', 'crosses', 'end', 'ends', 'go', 'goes', 'come', 'comes', 'find', 'finds', 'meet', 'meets', 'become', 'becomes', 'leave', 'leaves',
   'sings', 'dances', 'hates', 'fears', 'knows', 'wishes', 'searches', 'longs', 'waits', 'runs', 'walks', 'travels', 'wanders', 'seeks', 'tries', 'never',
 ])
 
@@ -154,5 +155,7 @@ export const FILLER = new Set([
   'arm', 'arms', 'face', 'head', 'hands', 'hand', 'legs', 'leg', 'feet', 'foot', 'smile', 'grin', 'nose', 'mouth', 'bangs', 'fringe',
   'electric', 'acoustic', 'shaped', 'looks', 'sports', 'dons', 'wear', 'play', 'hold', 'carry', 'who', 'that', 'which', 'whose', 'there',
   'what', 'when', 'where', 'some', 'any', 'more', 'most', 'much', 'many', 'well', 'ever', 'only', 'even', 'still', 'almost', 'mostly',
+  'up', 'down', 'out', 'off', 'away', 'back', 'around', 'through', 'across', 'open', 'night', 'day', 'dawn', 'dusk', 'morning', 'evening',
+  'midnight', 'sunset', 'sunrise', 'hand', 'side', 'front', 'under', 'over', 'top', 'bottom',
   'faded', 'classic', 'modern', 'retro', 'futuristic', 'ancient', 'magical', 'friendly', 'glowing', 'sparkly', 'sparkling', 'shimmering',
 ])

@@ -114,8 +114,8 @@ export function instrumentRig(look: FigureLook, sk: Skeleton, m: Motion): Rig {
       arms: [performing ? T(-sk.headR * 1.0, mouthY + sk.headR * 1.3) : undefined, undefined],
       inHands(ctx, hands, paint) {
         const [hx, hy] = hands[0]
-        const tx = performing ? -sk.headR * 0.45 : hx
-        const ty = performing ? mouthY + sk.headR * 0.35 : hy - 0.12 * u
+        const tx = performing ? -sk.headR * 0.6 : hx
+        const ty = performing ? mouthY + sk.headR * 0.62 : hy - 0.12 * u
         ctx.strokeStyle = paint([40, 40, 44])
         ctx.lineWidth = sk.armW * 0.5
         ctx.beginPath()

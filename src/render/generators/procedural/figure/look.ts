@@ -1,7 +1,7 @@
 /** A character's fixed look, derived from its card only (so it is the same in every shot). */
 import type { CharacterCard, FigurePart, FigureSpec, Species } from '../../../../schemas/index.js'
 import { FIGURE_COLOURS, resolveFigure } from '../../../../schemas/index.js'
-import { hexToRgb, mix, type Rgb } from '../colour.js'
+import { hexToRgb, luma, mix, type Rgb } from '../colour.js'
 import { mixSeed, mulberry32 } from '../prng.js'
 
 const SKIN: Rgb[] = [[255, 219, 172], [241, 194, 125], [224, 172, 105], [198, 134, 66], [141, 85, 36], [92, 58, 33]]
@@ -26,6 +26,9 @@ export interface FigureLook {
   shape: CharacterCard['shape']
   spec: FigureSpec
   top: Rgb
+  /** The shirt under an open jacket or coat (the torso itself without one), and its stripes. */
+  shirt: Rgb
+  stripe: Rgb
   bottom: Rgb
   accent: Rgb
   hair: Rgb
@@ -50,12 +53,15 @@ export function figureLook(card: CharacterCard): FigureLook {
     return c ? hexToRgb(FIGURE_COLOURS[c]) : undefined
   }
   const accent = p[2] ?? mix(p[0], [255, 255, 255], 0.5)
-  const layer = spec.wear.find((w) => w === 'coat' || w === 'jacket' || w === 'hoodie' || w === 'dress' || w === 'stripes')
+  const outer = spec.wear.find((w) => w === 'coat' || w === 'jacket' || w === 'hoodie')
   // Palette colours the description gave to a part (red hair, a green scarf) do not also dress the body.
   const taken = new Set<string>(Object.values(spec.colours).map((c) => FIGURE_COLOURS[c]))
   const free = card.palette.filter((hex) => !taken.has(hex.toLowerCase())).map(hexToRgb)
   const spare = (k: number): Rgb => free[k] ?? (k === 0 ? mix(p[0], [90, 90, 110], 0.6) : mix(p[1] ?? p[0], [40, 40, 60], 0.6))
-  const top = (layer && named(layer)) ?? named('top') ?? spare(0)
+  // The torso shows the outer layer's colour; the shirt shows in its opening (and carries the stripes).
+  const top = (outer && named(outer)) ?? (spec.wear.includes('dress') ? named('dress') : undefined) ?? named('top') ?? spare(0)
+  const shirt = outer ? (named('top') ?? accent) : top
+  const stripe = named('stripes') ?? (luma(shirt) > 0.6 ? mix(shirt, [20, 20, 30], 0.7) : mix(shirt, [250, 250, 245], 0.7))
   const skin = SKIN[Math.floor(rng() * SKIN.length)]
   const phase = rng()
   const natural = spec.species ? SPECIES_COLOURS[spec.species] : []
@@ -71,6 +77,8 @@ export function figureLook(card: CharacterCard): FigureLook {
     spec,
     top,
     bottom: named('bottom') ?? spare(1),
+    shirt,
+    stripe,
     accent,
     hair: named('hair') ?? (p[3] ? p[3] : mix(p[1], [20, 15, 10], 0.6)),
     skin,

@@ -87,21 +87,27 @@ export function drawPerson(ctx: SKRSContext2D, look: FigureLook, h: number, m: M
 
 function torsoDetail(ctx: SKRSContext2D, look: FigureLook, sk: Skeleton, top: number, wear: Set<string>, paint: Paint): void {
   const { sw, hipY, h } = sk
+  const coat = wear.has('coat')
+  const open = wear.has('jacket') || coat
+  // The shirt: the whole torso, or the strip an open jacket or coat shows; stripes go on the shirt.
+  const [a, b] = open ? [sw * 0.14, sw * 0.1] : [sw * 0.5, sw * 0.34]
+  const end = coat ? hipY + h * 0.2 : hipY
+  if (open) {
+    ctx.fillStyle = paint(look.shirt)
+    trapezoid(ctx, a, b, top, end)
+    ctx.fill()
+  }
   if (wear.has('stripes')) {
     ctx.save()
-    trapezoid(ctx, sw * 0.5, sw * 0.34, top, hipY)
+    trapezoid(ctx, a, b, top, open ? end : hipY)
     ctx.clip()
-    ctx.fillStyle = paint(mix(look.top, [250, 250, 245], 0.7))
+    ctx.fillStyle = paint(look.stripe)
     const step = (hipY - top) / 6
     for (let k = 0; k < 6; k += 2) ctx.fillRect(-sw, top + step * (k + 0.5), sw * 2, step)
     ctx.restore()
   }
-  if (wear.has('jacket') || wear.has('coat')) {
-    // Open front over a shirt in the accent colour; a coat gets buttons and a long opening.
-    const end = wear.has('coat') ? hipY + h * 0.2 : hipY
-    ctx.fillStyle = paint(wear.has('coat') ? scale(look.top, 0.8) : look.accent)
-    trapezoid(ctx, sw * (wear.has('coat') ? 0.03 : 0.14), sw * (wear.has('coat') ? 0.03 : 0.1), top, end)
-    ctx.fill()
+  if (open) {
+    // Lapels; a coat gets buttons and a belt.
     ctx.strokeStyle = paint(scale(look.top, 0.6))
     ctx.lineWidth = sw * 0.035
     ctx.beginPath()
@@ -110,10 +116,10 @@ function torsoDetail(ctx: SKRSContext2D, look: FigureLook, sk: Skeleton, top: nu
     ctx.moveTo(sw * 0.16, top)
     ctx.lineTo(sw * 0.02, top + (hipY - top) * 0.35)
     ctx.stroke()
-    if (wear.has('coat')) {
+    if (coat) {
       ctx.fillStyle = paint(scale(look.top, 0.5))
       ctx.beginPath()
-      for (let k = 0; k < 3; k++) ctx.arc(sw * 0.08, top + (hipY - top) * (0.45 + 0.2 * k), sw * 0.03, 0, Math.PI * 2)
+      for (let k = 0; k < 3; k++) ctx.arc(sw * 0.2, top + (hipY - top) * (0.45 + 0.2 * k), sw * 0.03, 0, Math.PI * 2)
       ctx.fill()
       ctx.fillRect(-sw * 0.42, hipY - (hipY - top) * 0.05, sw * 0.84, sw * 0.06)
     }
