@@ -105,13 +105,15 @@ export function motionFor(look: FigureLook, ctx: ActionContext, f: FrameState): 
   const i = Math.min(f.i, ctx.track.frames - 1)
   const pulse = Math.pow(1 - beat, 3)
   const vocalMouth = Math.min(1, Math.max(f.fc.vocal, f.singing ? 0.35 + 0.55 * (0.5 + 0.5 * Math.sin(f.t * 17 + ph * 10)) : 0))
+  // Nothing to play (no instrument, or a kind without hands): the figure performs instead.
+  const action = ctx.action === 'play' && !look.spec.instrument ? 'perform' : ctx.action
   const base: Motion = {
-    action: ctx.action, bob: 0, sway: 0, legs: [0, 0], lift: [0, 0], arms: [{ a: 0.15, b: 0.2 }, { a: 0.15, b: 0.2 }],
+    action, bob: 0, sway: 0, legs: [0, 0], lift: [0, 0], arms: [{ a: 0.15, b: 0.2 }, { a: 0.15, b: 0.2 }],
     mouth: vocalMouth * 0.6, strum: ctx.track.strum[i], stick: [0, 0], pulse, step: 0, facing: 0,
   }
   const e = f.energy
   const lift = Math.min(1, e * 1.3 + f.hitEnv * 0.6)
-  switch (ctx.action) {
+  switch (action) {
     case 'walk':
     case 'run': {
       const run = ctx.action === 'run'
