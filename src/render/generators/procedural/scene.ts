@@ -62,7 +62,7 @@ function placeFigures(req: SegmentRequest, stage: Stage, world: World): PlacedFi
   const rim = mix(L.light, world.glow.colour, 0.5)
   const rng = mulberry32(mixSeed(req.location.seed, 'placement'))
   const action = shot.action ?? 'perform'
-  const track = actionTrack(req.controls, req.frames)
+  const track = actionTrack(req.controls, req.frames, shot.seed)
   const dir = mixSeed(shot.seed, 'travel') % 2 === 0 ? 1 : -1
   return chars.map((card, k) => {
     const look = figureLook(card)

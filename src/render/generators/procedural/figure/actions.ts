@@ -11,6 +11,8 @@ import type { FigureLook } from './look.js'
 /** Per-shot tracks computed once: bar index, strum (harmonic change) and stick (percussive hit) envelopes. */
 export interface ActionTrack {
   frames: number
+  /** The shot's seed: each shot opens on its own dance move. */
+  seed: number
   bar: Int32Array
   strum: Float32Array
   stick: Float32Array
@@ -20,7 +22,7 @@ export interface ActionTrack {
 
 const hueDelta = (a: number, b: number) => Math.abs((((a - b) % 360) + 540) % 360 - 180)
 
-export function actionTrack(controls: FrameControl[], frames: number): ActionTrack {
+export function actionTrack(controls: FrameControl[], frames: number, seed = 0): ActionTrack {
   const bar = new Int32Array(frames)
   const strum = new Float32Array(frames)
   const stick = new Float32Array(frames)
@@ -46,7 +48,7 @@ export function actionTrack(controls: FrameControl[], frames: number): ActionTra
     stick[i] = k
     side[i] = hand
   }
-  return { frames, bar, strum, stick, side }
+  return { frames, seed, bar, strum, stick, side }
 }
 
 export const DANCE_MOVES = ['arms-up', 'sway', 'step', 'point', 'bounce', 'wave'] as const
@@ -133,7 +135,7 @@ export function motionFor(look: FigureLook, ctx: ActionContext, f: FrameState): 
       }
     }
     case 'dance':
-      return dance(base, danceMove(mixSeed(look.seed, 'moves'), ctx.track.bar[i]), f, ph, lift)
+      return dance(base, danceMove(mixSeed(look.seed, ctx.track.seed, 'moves'), ctx.track.bar[i]), f, ph, lift)
     case 'play':
       return { ...base, stick: [ctx.track.side[i] === 0 ? ctx.track.stick[i] : 0, ctx.track.side[i] === 1 ? ctx.track.stick[i] : 0], bob: pulse * 0.01 * (0.5 + e), sway: Math.sin(TAU * (f.fc.barPhase + ph)) * 0.02 }
     default: {

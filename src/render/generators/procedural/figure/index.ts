@@ -35,7 +35,7 @@ type Drawer = (ctx: SKRSContext2D, look: FigureLook, h: number, m: Motion, paint
 const DRAW: Record<FigureSpec['kind'], Drawer> = { person: drawPerson, robot: drawRobot, animal: drawAnimal, creature: drawCreature }
 
 /** A still track for callers without one (one frame, no bars, no hits). */
-const STILL: ActionTrack = { frames: 1, bar: new Int32Array(1), strum: new Float32Array(1), stick: new Float32Array(1), side: new Uint8Array(1) }
+const STILL: ActionTrack = { frames: 1, seed: 0, bar: new Int32Array(1), strum: new Float32Array(1), stick: new Float32Array(1), side: new Uint8Array(1) }
 
 /** Head height as a fraction of the figure: close-ups scale each kind so its head fills the same share of the frame. */
 export function headShare(look: FigureLook): number {
