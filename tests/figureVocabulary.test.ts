@@ -39,6 +39,9 @@ const BRIEFS: Array<{ d: string; drawn: string[]; notDrawn: string[] }> = [
   { d: 'a guy with a bob, a beanie and a hat, holding a keytar', drawn: ['person', 'hair:bob', 'beanie', 'keytar'], notDrawn: ['hat'] },
   { d: 'a rapper with spiky blue hair and a microphone', drawn: ['person', 'hair:spiky', 'hair-colour:blue', 'microphone'], notDrawn: [] },
   { d: 'a saxophonist with curly hair and a ponytail', drawn: ['person', 'hair:curly', 'sax'], notDrawn: ['ponytail'] },
+  { d: 'an old sailor with a white beard, a pipe and a yellow raincoat', drawn: ['person', 'coat:yellow'], notDrawn: ['white beard', 'pipe'] },
+  { d: 'an astronaut in a white spacesuit with a helmet', drawn: ['person'], notDrawn: ['white spacesuit', 'helmet'] },
+  { d: 'a black cat with a bell on its collar', drawn: ['animal:cat', 'colour:black'], notDrawn: ['bell', 'collar'] },
   // The bundled example's two characters.
   { d: 'the singer: a young woman with long wavy black hair, a long flowing red scarf, a white t-shirt with black stripes under an open charcoal coat', drawn: ['person', 'hair:long', 'hair-colour:black', 'scarf:red', 'stripes:black', 'coat:charcoal', 'top:white', 'microphone'], notDrawn: [] },
   { d: 'the drummer: a tall young man with short spiky bleached hair, big black headphones, a bright yellow bomber jacket and dark jeans, drumsticks in hand', drawn: ['person', 'size:tall', 'hair:spiky', 'hair-colour:blonde', 'headphones:black', 'jacket:yellow', 'drumsticks'], notDrawn: [] },
@@ -51,6 +54,8 @@ describe('character vocabulary: descriptions onto drawn features', () => {
     it(b.d, () => {
       const c = card(b.d)
       for (const id of b.drawn) expect(c.features, id).toContain(id)
+      // Nothing the description did not ask for is hashed in when it describes the look.
+      if (b.notDrawn.length > 0) expect(c.features?.filter((f) => ['hat', 'scarf', 'glasses', 'headphones'].includes(f.split(':')[0]) && !b.drawn.includes(f))).toEqual([])
       expect(c.notDrawn).toEqual(b.notDrawn)
     })
   }

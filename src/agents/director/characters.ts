@@ -12,7 +12,7 @@ import {
 } from '../heuristics/keywords.js'
 import { ROLES } from '../heuristics/characterWords.js'
 import { hasWord } from '../heuristics/text.js'
-import { readDescription, type ReadDescription } from './describe.js'
+import { isKindId, readDescription, type ReadDescription } from './describe.js'
 import { applyFeatureIds, cardFeatures, isDrawn, lostHairIds } from './figureShape.js'
 
 const ROLE_WORDS = new Set(ROLES.map(([w]) => w))
@@ -42,7 +42,8 @@ export function characterShape(name: string, description: string, read: ReadDesc
 /** The structured fields of what was read, over a base shape (numbers and legacy indices). */
 export function describedShape(base: CharacterShape, name: string, read: ReadDescription): CharacterShape {
   const roleIds = new Set(read.requests.filter((r) => ROLE_WORDS.has(r.phrase.toLowerCase())).map((r) => r.id))
-  return applyFeatureIds(base, read.requests.map((r) => r.id), (what) => unitHash('shape', name, what), roleIds).shape
+  const bare = read.notDrawn.length === 0 && read.requests.every((r) => isKindId(r.id) || /^(size|build):/.test(r.id) || roleIds.has(r.id))
+  return applyFeatureIds(base, read.requests.map((r) => r.id), (what) => unitHash('shape', name, what), roleIds, bare).shape
 }
 
 /** The figure's numbers and legacy indices from keywords and the name's hash. */

@@ -14,6 +14,8 @@ import {
   type Term,
 } from '../heuristics/characterWords.js'
 
+const ROLE_NOUN = /(er|or|ist|ian|naut|ess|ant|ent)s?$/
+
 export interface ReadDescription {
   /** Requested vocabulary ids, in order of appearance, each with the text that asked for it. */
   requests: Array<{ id: string; phrase: string }>
@@ -108,6 +110,17 @@ export function readDescription(description: string, name = ''): ReadDescription
       for (let k = m.from; k < m.to; k++) used[k] = true
       i = m.to
     } else i++
+  }
+  // No kind word: a role noun in the first phrase ("a sailor", "an astronaut") names the person drawn.
+  if (!matches.some((m) => m.term.t === 'id' && isKindId(m.term.id))) {
+    for (let i = 0; i < tokens.length && (i === 0 || !tokens[i].breakBefore) && !CHUNK_BREAKS.has(tokens[i].w); i++) {
+      if (!used[i] && isContent(tokens[i].w) && ROLE_NOUN.test(tokens[i].w)) {
+        used[i] = true
+        matches.push({ term: { t: 'id', id: 'person', noun: true }, from: i, to: i + 1 })
+        matches.sort((a, b) => a.from - b.from)
+        break
+      }
+    }
   }
   // The kind decides what a bare colour paints (a robot's metal, an animal's fur, a person's top).
   const kindMatch = matches.find((m) => m.term.t === 'id' && isKindId(m.term.id) && m.term.id !== 'person')

@@ -71,7 +71,14 @@ export interface AppliedIds {
  * `roleIds`: instruments implied by a role word ("singer" → microphone) yield to named ones.
  * `hash` decides what the ids leave open (a robot's body and antenna), stably per character.
  */
-export function applyFeatureIds(base: CharacterShape, ids: readonly string[], hash: (what: string) => number, roleIds: ReadonlySet<string> = new Set()): AppliedIds {
+export function applyFeatureIds(
+  base: CharacterShape,
+  ids: readonly string[],
+  hash: (what: string) => number,
+  roleIds: ReadonlySet<string> = new Set(),
+  /** The description says nothing of the look (no garment, hair, instrument, nor anything undrawn): a hashed accessory may add variety. */
+  bare = true,
+): AppliedIds {
   const unknown: string[] = []
   const kinds = ids.filter((id) => id === 'robot' || id === 'creature' || id.startsWith('animal:') || id.startsWith('creature:'))
   const kindId = kinds.find((k) => k !== 'creature') ?? kinds[0]
@@ -132,7 +139,7 @@ export function applyFeatureIds(base: CharacterShape, ids: readonly string[], ha
     shape.hairStyle = hairStyle ?? resolveFigure(base).hairStyle
     // Nothing worn is named: the hashed legacy outfit stands (as before the vocabulary), and its hashed
     // accessory too unless the description says how the figure looks (a hat would hide a described bun).
-    const described = hairStyle !== undefined || instrument !== undefined
+    const described = !bare || hairStyle !== undefined || instrument !== undefined
     shape.wear = wear.length > 0 ? wear : resolveFigure({ ...base, accessory: described ? 0 : base.accessory, instrument: undefined }).wear
   } else {
     shape.wear = wear

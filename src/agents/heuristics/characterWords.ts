@@ -157,5 +157,6 @@ export const FILLER = new Set([
   'what', 'when', 'where', 'some', 'any', 'more', 'most', 'much', 'many', 'well', 'ever', 'only', 'even', 'still', 'almost', 'mostly',
   'up', 'down', 'out', 'off', 'away', 'back', 'around', 'through', 'across', 'open', 'night', 'day', 'dawn', 'dusk', 'morning', 'evening',
   'midnight', 'sunset', 'sunrise', 'hand', 'side', 'front', 'under', 'over', 'top', 'bottom',
+  'made', 'worn', 'backwards', 'covered', 'wrapped', 'dressed', 'clad', 'wearing',
   'faded', 'classic', 'modern', 'retro', 'futuristic', 'ancient', 'magical', 'friendly', 'glowing', 'sparkly', 'sparkling', 'shimmering',
 ])
