@@ -65,6 +65,8 @@ export function drawFigure(ctx: SKRSContext2D, look: FigureLook, pose: FigurePos
   ctx.save()
   ctx.translate(x, pose.y - m.bob * h)
   ctx.rotate(m.sway * 0.3)
+  // Travelling bipeds turn towards the way they go: narrower, so legs and arms swing fore and aft.
+  if (m.facing !== 0 && (look.spec.kind === 'person' || look.spec.kind === 'robot')) ctx.scale(0.72 * m.facing, 1)
   // Rim pass: the whole figure in the light colour, nudged towards the light, then the figure over it.
   const rimOff = h * 0.006
   ctx.save()
