@@ -1,6 +1,7 @@
 export * from './analysis.js'
 export * from './brief.js'
 export * from './treatment.js'
+export * from './figure.js'
 export * from './plan.js'
 export * from './segment.js'
 export * from './score.js'

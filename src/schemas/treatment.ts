@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import { TimeOfDay, World } from './brief.js'
+import { FigureFields } from './figure.js'
 
 const Hex = z.string().regex(/^#[0-9a-fA-F]{6}$/)
 
@@ -16,6 +17,12 @@ export const CharacterShape = z.object({
   accessory: z.number().int().min(0).max(5),
   /** Outfit pattern: 0 plain, 1 stripes, 2 jacket, 3 dress. */
   outfit: z.number().int().min(0).max(3),
+  /**
+   * The vocabulary fields (schemas/figure.ts): kind, species, robot body/eyes/antenna, hair style,
+   * wear, instrument, part colours. Optional, so treatments written before them still parse; the
+   * old indices above stay set to the nearest equivalent for readers that only know them.
+   */
+  ...FigureFields,
 })
 export type CharacterShape = z.infer<typeof CharacterShape>
 

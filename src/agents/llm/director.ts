@@ -7,6 +7,7 @@ import { applyNotesToTreatment } from '../director/notes.js'
 import { slugify } from '../heuristics/hash.js'
 import { fillPrompt, loadPrompt } from '../prompts.js'
 import { DirectorInput, throwIfAborted, type Director } from '../types.js'
+import { characterVocabularyRules, proposedFigure } from './characterVocabulary.js'
 import { analysisSummary, briefJson, notesText, sanitizeText, type AgentLog } from './summary.js'
 
 /** What the model answers: loose on purpose (code validates and repairs), strict on shape. */
@@ -26,6 +27,9 @@ export const TreatmentProposal = z.object({
       description: z.string(),
       palette: z.array(z.string()),
       shape: z.object({ height: z.number(), build: z.number(), headSize: z.number(), hair: z.number(), accessory: z.number(), outfit: z.number() }),
+      /** Vocabulary ids (characterVocabulary.ts); absent: the description is read by the heuristic. */
+      features: z.array(z.string()).optional(),
+      notDrawn: z.array(z.string()).optional(),
     }),
   ),
   locations: z.array(
@@ -111,7 +115,9 @@ export function treatmentFromProposal(p: TreatmentProposal, input: DirectorInput
         outfit: Math.round(clamp(s.outfit, 0, 3)),
       }
       if (JSON.stringify(shape) !== JSON.stringify(s)) fix(`${what}: shape clamped to its ranges`)
-      return { ...card, description, palette: colours, shape }
+      const c = got.card as TreatmentProposal['characters'][number]
+      const figure = proposedFigure(shape, card.name, description, c.features, c.notDrawn)
+      return { ...card, description, palette: colours, ...figure }
     }
     const s = (got.card as TreatmentProposal['locations'][number]).shape
     const parsed = LocationShape.safeParse({ ...s, density: clamp(s.density, 0, 1) })
@@ -191,7 +197,7 @@ export async function directorPrompt(input: DirectorInput, model: string): Promi
     brief_json: briefJson(input.brief),
     notes: notesText(input.brief),
     analysis_summary: analysisSummary(input.analysis),
-    rules: RULES,
+    rules: `${RULES}\n${characterVocabularyRules()}`,
     model_id: model,
   })
 }

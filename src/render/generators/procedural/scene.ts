@@ -4,7 +4,7 @@ import type { SegmentRequest } from '../types.js'
 import { cameraAt, layerTransform } from './camera.js'
 import { CAPTION_FONT_FAMILY, drawCaptionAt } from './captions.js'
 import { css, hexToRgb, hsl, mix } from './colour.js'
-import { drawFigure, figureLook, type FigureLook, type FigurePose } from './figure.js'
+import { actionTrack, drawFigure, figureLook, headShare, type FigureLook, type FigurePose } from './figure/index.js'
 import { createLyricRenderer } from './lyricShot.js'
 import { grainTile, vignette } from './post.js'
 import { mixSeed, mulberry32 } from './prng.js'
@@ -49,7 +49,11 @@ interface PlacedFigure {
   pose: FigurePose
 }
 
-/** Where figures stand for a framing: wide = small in the world, medium = full figures, close = one large upper body. */
+/**
+ * Where figures stand for a framing: wide = small in the world, medium = full figures, close = one
+ * large upper body (its head as large whatever the kind). A walk or run travels across the shot,
+ * never further than keeps the figure in frame.
+ */
 function placeFigures(req: SegmentRequest, stage: Stage, world: World): PlacedFigure[] {
   const { shot } = req
   const chars = shot.framing === 'close' ? req.characters.slice(0, 1) : req.characters
@@ -58,6 +62,9 @@ function placeFigures(req: SegmentRequest, stage: Stage, world: World): PlacedFi
   const shade = Math.max(0.55, 0.5 + 0.5 * L.ambient)
   const rim = mix(L.light, world.glow.colour, 0.5)
   const rng = mulberry32(mixSeed(req.location.seed, 'placement'))
+  const action = shot.action ?? 'perform'
+  const track = actionTrack(req.controls, req.frames, shot.seed)
+  const dir = mixSeed(shot.seed, 'travel') % 2 === 0 ? 1 : -1
   return chars.map((card, k) => {
     const look = figureLook(card)
     let fx: number
@@ -65,8 +72,8 @@ function placeFigures(req: SegmentRequest, stage: Stage, world: World): PlacedFi
     let h: number
     if (shot.framing === 'close') {
       fx = rng() < 0.5 ? 0.4 : 0.6
-      h = stage.H * 1.9
-      feet = 0.12 + 1.9
+      h = (stage.H * 1.9 * 0.16) / headShare(look)
+      feet = 0.12 + h / stage.H
     } else if (shot.framing === 'wide') {
       fx = n === 1 ? 0.5 : 0.3 + (0.4 * k) / (n - 1)
       h = card.shape.height * stage.H * 0.5
@@ -76,8 +83,11 @@ function placeFigures(req: SegmentRequest, stage: Stage, world: World): PlacedFi
       h = card.shape.height * stage.H * 0.95
       feet = world.groundY + 0.03
     }
+    const room = Math.max(0, Math.min(fx - 0.14, 0.86 - fx)) * 2
+    const want = action === 'run' ? 0.4 : action === 'walk' ? 0.22 : 0
+    const travel = dir * Math.min(want, room, shot.framing === 'close' ? 0.05 : 1) * stage.W
     const lightSide = world.glow.x >= fx ? 1 : -1
-    return { look, pose: { x: stage.X(fx), y: stage.Y(feet), h, rim, lightSide, shade } }
+    return { look, pose: { x: stage.X(fx), y: stage.Y(feet), h, rim, lightSide, shade, action, track, travel } }
   })
 }
 
