@@ -1,0 +1,83 @@
+/**
+ * Finding vocabulary phrases in free text, and the noun phrases left over (what a description
+ * asks for that the vocabulary does not cover), so nothing is dropped silently.
+ */
+
+/** A phrase found in the text: which table entry, and where. */
+export interface PhraseMatch {
+  id: string
+  start: number
+  end: number
+}
+
+function escape(word: string): string {
+  return word.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
+}
+
+/** Every whole-word occurrence of every phrase of every entry (case-insensitive). */
+export function findPhrases(text: string, table: Readonly<Record<string, readonly string[]>>): PhraseMatch[] {
+  const out: PhraseMatch[] = []
+  for (const [id, words] of Object.entries(table)) {
+    for (const w of words) {
+      const re = new RegExp(`\\b${escape(w)}\\b`, 'gi')
+      for (const m of text.matchAll(re)) out.push({ id, start: m.index, end: m.index + m[0].length })
+    }
+  }
+  return out
+}
+
+/** Drops matches inside a longer match of another entry ("trees" inside "palm trees"). */
+export function longestMatches(matches: PhraseMatch[]): PhraseMatch[] {
+  return matches.filter((m) => !matches.some((o) => o.id !== m.id && o.start <= m.start && o.end >= m.end && o.end - o.start > m.end - m.start))
+}
+
+/** Blanks the given spans (same length, so positions stay valid). */
+export function mask(text: string, spans: ReadonlyArray<{ start: number; end: number }>): string {
+  const chars = [...text]
+  for (const s of spans) for (let i = s.start; i < s.end && i < chars.length; i++) chars[i] = ' '
+  return chars.join('')
+}
+
+/** Words that join or frame phrases: a new phrase starts after each. */
+const BREAKS = new Set(
+  'and or but with without of at in on under over by near beside behind through across along among amid around above below from into onto to for where while when that which who whose full against between past beneath inside outside beyond like as then'.split(' '),
+)
+/** Words that never name a thing by themselves. */
+const STOP = new Set(
+  'a an the some many few lots lot its their his her our my your this these those one two three four five several every each all is are was were be been being there here very just only it they we you i he she so no not than more most much other another same such own also too quite rather almost nearly about'.split(' '),
+)
+/** Qualities and actions: kept inside a phrase, but a phrase of only these is no thing. */
+const FILLER = new Set(
+  ('small big large tiny huge old new little long short tall wide narrow empty quiet lonely busy crowded dark bright warm cold soft slow fast deep high low ' +
+    'beautiful gentle endless distant far vast calm wild strange lovely cosy cozy open closed faded shiny glowing drifting covered filled lit ' +
+    'meet meets stand stands standing sit sits sitting look looks feel feels seem seems go goes come comes walk walks run runs lie lies lying rise rises fall falls ' +
+    'watch watches wait waits live lives wander wanders end ends begin begins stretch stretches stretching reach reaches hang hangs hanging float floats floating ' +
+    'where everything nothing something anything somewhere nowhere everywhere kind sort bit place spot area scene setting view background').split(' '),
+)
+
+/**
+ * Noun phrases of `text` that touch none of the covered spans: split at punctuation and joining
+ * words, stop words dropped, phrases of qualities alone dropped, at most the last four words.
+ */
+export function leftoverPhrases(text: string, covered: ReadonlyArray<{ start: number; end: number }>): string[] {
+  const tokens = [...text.matchAll(/[\p{L}\p{N}][\p{L}\p{N}'’-]*|[,.;:!?()"“”/]+/gu)].map((m) => ({ w: m[0], start: m.index, end: m.index + m[0].length }))
+  const chunks: Array<typeof tokens> = [[]]
+  for (const t of tokens) {
+    const lw = t.w.toLowerCase()
+    if (/^[,.;:!?()"“”/]+$/.test(t.w) || BREAKS.has(lw)) chunks.push([])
+    else chunks[chunks.length - 1].push(t)
+  }
+  const isCovered = (t: { start: number; end: number }) => covered.some((c) => t.start < c.end && t.end > c.start)
+  const out: string[] = []
+  for (const chunk of chunks) {
+    if (chunk.length === 0 || chunk.some(isCovered)) continue
+    const words = chunk.map((t) => t.w.toLowerCase()).filter((w) => !STOP.has(w) && !/^\d+$/.test(w))
+    const things = words.filter((w) => !FILLER.has(w) && !/ly$/.test(w))
+    if (things.length === 0) continue
+    // Leading qualities of action ("drifting", "covered") are not part of the thing.
+    while (words.length > 1 && (FILLER.has(words[0]) || /(ing|ly)$/.test(words[0])) && things[0] !== words[0]) words.shift()
+    const phrase = words.slice(-4).join(' ')
+    if (!out.includes(phrase)) out.push(phrase)
+  }
+  return out
+}
