@@ -21,6 +21,11 @@ export function place(world: World, opts: { props?: PropId[]; timeOfDay?: TimeOf
   }
 }
 
+/** Steady loudness without hits (no camera shake or flash): frames at t = 0 map world to screen exactly. */
+export function steady(frames: number, loudness = 0.5): FrameControl[] {
+  return controls(frames).map((c) => ({ ...c, loudness, hit: 0, onBeat: false, onDownbeat: false }))
+}
+
 /** A steady 120 bpm pulse: a hit on every beat, loudness swelling. */
 export function controls(frames: number, start = 0): FrameControl[] {
   const fpb = FPS / 2
@@ -33,7 +38,10 @@ export function controls(frames: number, start = 0): FrameControl[] {
   })
 }
 
-export function request(location: LocationCard, opts: { width?: number; height?: number; frames?: number; characters?: CharacterCard[]; shot?: Partial<Shot>; grain?: number } = {}): SegmentRequest {
+export function request(
+  location: LocationCard,
+  opts: { width?: number; height?: number; frames?: number; characters?: CharacterCard[]; shot?: Partial<Shot>; grain?: number; controls?: FrameControl[] } = {},
+): SegmentRequest {
   const frames = opts.frames ?? 6
   const characters = opts.characters ?? []
   const shot: Shot = {
@@ -44,7 +52,7 @@ export function request(location: LocationCard, opts: { width?: number; height?:
   return {
     shot, fps: FPS, width: opts.width ?? 320, height: opts.height ?? 180, frames, attempt: 0,
     style: { look: 'test', palette: ['#808080', '#909090'], grain: opts.grain ?? 0, vignette: 0, captionFont: 'DejaVu Sans' },
-    location, characters, controls: controls(frames), audio: { path: '/nonexistent.wav', startSec: 0, endSec: frames / FPS },
+    location, characters, controls: opts.controls ?? controls(frames), audio: { path: '/nonexistent.wav', startSec: 0, endSec: frames / FPS },
     referenceKeyframes: {}, out: { video: '/nonexistent/v.mp4', firstFrame: '/nonexistent/a.png', lastFrame: '/nonexistent/b.png', keyFrame: '/nonexistent/c.png' },
   }
 }

@@ -17,6 +17,7 @@ import {
 } from '../heuristics/placeWords.js'
 import { hasWord } from '../heuristics/text.js'
 
+const INDOOR_WORLDS: ReadonlySet<World> = new Set<World>(['interior', 'studio', 'club-stage'])
 const ALL_WORLD_WORDS = new Set(Object.values(WORLD_KEYWORDS).flat())
 
 /** What a text says about a place: worlds (best first), weather, props, and where each was said. */
@@ -86,12 +87,16 @@ export function locationWorld(location: BriefLocation, used: ReadonlySet<World>)
 /** What the renderer draws of a description in a world, and what it does not (noun phrases). */
 export function placeVocabulary(description: string, world: World): { props: PropId[]; weather?: Weather; features: string[]; notDrawn: string[] } {
   const r = readPlace(description)
-  const props = [...new Set(r.props.map((m) => m.id as PropId))].filter((p) => !(PROPS_DRAWN_BY[p] ?? []).includes(world))
-  const weather = world === 'rain' || world === 'snow' ? undefined : r.weather
+  const said = [...new Set(r.props.map((m) => m.id as PropId))]
+  // A prop the world already draws (trees in a forest) is a feature but not placed again.
+  const byWorld = said.filter((p) => (PROPS_DRAWN_BY[p] ?? []).includes(world))
+  const props = said.filter((p) => !byWorld.includes(p))
+  // Rain or snow said of a room is seen through a window, which is not drawn: it is listed instead.
+  const weather = world === 'rain' || world === 'snow' || INDOOR_WORLDS.has(world) ? undefined : r.weather
   const ownWords = r.worldMatches.filter((m) => m.id === world || (weather && m.id === WEATHER_WORLDS[weather]))
   const quality = findPhrases(description, { time: TIME_KEYWORDS.flatMap(([, w]) => w), dense: DENSE_WORDS, sparse: SPARSE_WORDS, colour: Object.keys(NAMED_COLOURS) })
-  const notDrawn = leftoverPhrases(description, [...r.props, ...ownWords, ...quality])
-  return { props, ...(weather ? { weather } : {}), features: [world, ...(weather ? [weather] : []), ...props], notDrawn }
+  const notDrawn = leftoverPhrases(description, [...r.props, ...ownWords], quality)
+  return { props, ...(weather ? { weather } : {}), features: [world, ...(weather ? [weather] : []), ...props, ...byWorld], notDrawn }
 }
 
 export function locationCard(location: BriefLocation, id: string, world: World): LocationCard {

@@ -51,15 +51,17 @@ const FILLER = new Set(
   ('small big large tiny huge old new little long short tall wide narrow empty quiet lonely busy crowded dark bright warm cold soft slow fast deep high low ' +
     'beautiful gentle endless distant far vast calm wild strange lovely cosy cozy open closed faded shiny glowing drifting covered filled lit ' +
     'meet meets stand stands standing sit sits sitting look looks feel feels seem seems go goes come comes walk walks run runs lie lies lying rise rises fall falls ' +
+    'rolling blowing shining burning flowing passing waiting gathering sparkling twinkling flickering swaying rising sinking fading ' +
     'watch watches wait waits live lives wander wanders end ends begin begins stretch stretches stretching reach reaches hang hangs hanging float floats floating ' +
-    'where everything nothing something anything somewhere nowhere everywhere kind sort bit place spot area scene setting view background').split(' '),
+    'where everything nothing something anything somewhere nowhere everywhere kind sort bit place spot area scene setting view background foreground distance horizon').split(' '),
 )
 
 /**
- * Noun phrases of `text` that touch none of the covered spans: split at punctuation and joining
- * words, stop words dropped, phrases of qualities alone dropped, at most the last four words.
+ * Noun phrases of `text` whose head (last word) is not covered: split at punctuation and joining
+ * words, stop words dropped. A phrase made only of qualities, covered words and `minor` words
+ * (times of day, colours: drawn through light and palette) is no thing. At most the last four words.
  */
-export function leftoverPhrases(text: string, covered: ReadonlyArray<{ start: number; end: number }>): string[] {
+export function leftoverPhrases(text: string, covered: ReadonlyArray<{ start: number; end: number }>, minor: ReadonlyArray<{ start: number; end: number }> = []): string[] {
   const tokens = [...text.matchAll(/[\p{L}\p{N}][\p{L}\p{N}'’-]*|[,.;:!?()"“”/]+/gu)].map((m) => ({ w: m[0], start: m.index, end: m.index + m[0].length }))
   const chunks: Array<typeof tokens> = [[]]
   for (const t of tokens) {
@@ -67,16 +69,20 @@ export function leftoverPhrases(text: string, covered: ReadonlyArray<{ start: nu
     if (/^[,.;:!?()"“”/]+$/.test(t.w) || BREAKS.has(lw)) chunks.push([])
     else chunks[chunks.length - 1].push(t)
   }
-  const isCovered = (t: { start: number; end: number }) => covered.some((c) => t.start < c.end && t.end > c.start)
+  const inside = (spans: ReadonlyArray<{ start: number; end: number }>) => (t: { start: number; end: number }) => spans.some((c) => t.start < c.end && t.end > c.start)
+  const isCovered = inside(covered)
+  const isMinor = inside(minor)
   const out: string[] = []
   for (const chunk of chunks) {
-    if (chunk.length === 0 || chunk.some(isCovered)) continue
-    const words = chunk.map((t) => t.w.toLowerCase()).filter((w) => !STOP.has(w) && !/^\d+$/.test(w))
-    const things = words.filter((w) => !FILLER.has(w) && !/ly$/.test(w))
-    if (things.length === 0) continue
-    // Leading qualities of action ("drifting", "covered") are not part of the thing.
-    while (words.length > 1 && (FILLER.has(words[0]) || /(ing|ly)$/.test(words[0])) && things[0] !== words[0]) words.shift()
-    const phrase = words.slice(-4).join(' ')
+    const words = chunk.filter((t) => !STOP.has(t.w.toLowerCase()) && !/^\d+$/.test(t.w))
+    // Trailing actions ("a storm rolling") do not name the thing.
+    while (words.length > 1 && FILLER.has(words[words.length - 1].w.toLowerCase())) words.pop()
+    if (words.length === 0 || isCovered(words[words.length - 1])) continue
+    const isThing = (t: { w: string; start: number; end: number }) => !isCovered(t) && !isMinor(t) && !FILLER.has(t.w.toLowerCase()) && !/ly$/i.test(t.w)
+    if (!words.some(isThing)) continue
+    // Leading actions and qualities ("drifting", "glowing") are not part of the thing.
+    while (words.length > 1 && !isThing(words[0]) && !isCovered(words[0]) && !isMinor(words[0]) && /(ing|ly)$/i.test(words[0].w)) words.shift()
+    const phrase = words.slice(-4).map((t) => t.w.toLowerCase()).join(' ')
     if (!out.includes(phrase)) out.push(phrase)
   }
   return out

@@ -14,12 +14,12 @@ export const WORLD_KEYWORDS: Record<World, readonly string[]> = {
   interior: ['room', 'bedroom', 'bar', 'kitchen', 'inside', 'apartment', 'hall', 'diner', 'garage', 'living room', 'library', 'cafe', 'café', 'office', 'house', 'home', 'attic'],
   starfield: ['space', 'stars', 'star', 'cosmos', 'cosmic', 'galaxy', 'orbit', 'nebula', 'planet', 'outer space'],
   'city-street': ['street', 'streets', 'avenue', 'sidewalk', 'pavement', 'crosswalk', 'boulevard', 'alley', 'storefront', 'storefronts', 'shops', 'shopfronts', 'high street', 'main street'],
-  mountains: ['mountain', 'mountains', 'alps', 'alpine', 'summit', 'valley', 'cliff', 'cliffs', 'highlands', 'hills', 'hillside', 'ridge', 'meadow'],
+  mountains: ['observatory', 'snow-capped', 'snowcapped', 'field', 'fields', 'countryside', 'farmland', 'moor', 'moors', 'mountain', 'mountains', 'alps', 'alpine', 'summit', 'valley', 'cliff', 'cliffs', 'highlands', 'hills', 'hillside', 'ridge', 'meadow'],
   rain: ['rain', 'rainy', 'raining', 'rainfall', 'storm', 'stormy', 'downpour', 'drizzle', 'thunder', 'thunderstorm', 'lightning', 'monsoon'],
   underwater: ['underwater', 'undersea', 'under the sea', 'under water', 'seabed', 'sea floor', 'seafloor', 'reef', 'coral reef', 'aquarium', 'submerged', 'sunken', 'deep sea', 'ocean floor'],
   'club-stage': ['club', 'nightclub', 'stage', 'concert', 'gig', 'dancefloor', 'dance floor', 'disco', 'rave', 'festival', 'venue', 'dj booth'],
   studio: ['studio', 'recording studio', 'recording', 'booth', 'vocal booth', 'control room', 'rehearsal room', 'rehearsal space'],
-  'desert-road': ['road', 'highway', 'desert road', 'motorway', 'freeway', 'open road', 'route 66', 'road trip', 'roadside', 'motel', 'gas station', 'interstate'],
+  'desert-road': ['road', 'highway', 'desert road', 'desert highway', 'motorway', 'freeway', 'open road', 'route 66', 'road trip', 'roadside', 'motel', 'gas station', 'interstate'],
   snow: ['snow', 'snowy', 'snowfall', 'snowing', 'winter', 'blizzard', 'frozen', 'icy', 'frost', 'frosty', 'arctic', 'tundra', 'snowfield'],
 }
 
