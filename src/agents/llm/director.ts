@@ -1,10 +1,11 @@
 /** The LLM director: the model proposes a treatment; code turns the proposal into a valid one. */
 import { z } from 'zod'
 import type { LlmClient } from '../../llm/types.js'
-import { CharacterShape, LocationShape, Treatment, type IdentityCard, type SectionMood } from '../../schemas/index.js'
+import { CharacterShape, PROP_IDS, Treatment, WORLDS, type IdentityCard, type SectionMood } from '../../schemas/index.js'
 import { assertTreatmentInvariants, heuristicTreatment } from '../director/index.js'
 import { slugify } from '../heuristics/hash.js'
 import { fillPrompt, loadPrompt } from '../prompts.js'
+import { locationFromProposal } from './locationProposal.js'
 import { DirectorInput, throwIfAborted, type Director } from '../types.js'
 import { analysisSummary, briefJson, sanitizeText, type AgentLog } from './summary.js'
 
@@ -32,7 +33,9 @@ export const TreatmentProposal = z.object({
       name: z.string(),
       description: z.string(),
       palette: z.array(z.string()),
-      shape: z.object({ world: z.string(), timeOfDay: z.string(), density: z.number() }),
+      shape: z.object({ world: z.string(), timeOfDay: z.string(), density: z.number(), props: z.array(z.string()).optional(), weather: z.string().optional() }),
+      /** What the description asks for that no world or prop draws. */
+      notDrawn: z.array(z.string()).optional(),
     }),
   ),
   sectionMoods: z.array(
@@ -112,10 +115,8 @@ export function treatmentFromProposal(p: TreatmentProposal, input: DirectorInput
       if (JSON.stringify(shape) !== JSON.stringify(s)) fix(`${what}: shape clamped to its ranges`)
       return { ...card, description, palette: colours, shape }
     }
-    const s = (got.card as TreatmentProposal['locations'][number]).shape
-    const parsed = LocationShape.safeParse({ ...s, density: clamp(s.density, 0, 1) })
-    if (!parsed.success || parsed.data.density !== s.density) fix(`${what}: shape repaired`)
-    return { ...card, description, palette: colours, shape: parsed.success ? parsed.data : card.shape }
+    const loc = got.card as TreatmentProposal['locations'][number]
+    return { ...card, description, palette: colours, ...locationFromProposal(card, loc.shape, loc.notDrawn, what, fix) }
   })
   for (const k of proposed.keys()) if (!used.has(k)) fix(`${k.replace(':', ' "')}" is not in the brief: dropped`)
 
@@ -190,6 +191,8 @@ export async function directorPrompt(input: DirectorInput, model: string): Promi
     brief_json: briefJson(input.brief),
     analysis_summary: analysisSummary(input.analysis),
     rules: RULES,
+    worlds: WORLDS.join(', '),
+    props: PROP_IDS.join(', '),
     model_id: model,
   })
 }
