@@ -76,8 +76,9 @@ export function frame(req: SegmentRequest, i = 0): Pixels {
 export function diffIn(a: Pixels, b: Pixels, box: { x0: number; x1: number; y0: number; y1: number }): number {
   let d = 0
   let n = 0
-  for (let y = Math.floor(box.y0 * a.height); y < Math.ceil(box.y1 * a.height); y++) {
-    for (let x = Math.floor(box.x0 * a.width); x < Math.ceil(box.x1 * a.width); x++) {
+  const c = (v: number) => Math.min(1, Math.max(0, v))
+  for (let y = Math.floor(c(box.y0) * a.height); y < Math.ceil(c(box.y1) * a.height); y++) {
+    for (let x = Math.floor(c(box.x0) * a.width); x < Math.ceil(c(box.x1) * a.width); x++) {
       const i = (y * a.width + x) * 4
       d += Math.abs(a.data[i] - b.data[i]) + Math.abs(a.data[i + 1] - b.data[i + 1]) + Math.abs(a.data[i + 2] - b.data[i + 2])
       n++

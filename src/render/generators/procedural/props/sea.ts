@@ -5,16 +5,17 @@ const TAU = Math.PI * 2
 
 /** A fish swims back and forth across its box, its tail beating faster with the music. */
 export const fish: PropDef = {
-  id: 'fish', slot: 'swim', h: 0.06, aspect: 2, count: 4, animOnly: true,
+  id: 'fish', slot: 'swim', h: 0.07, aspect: 5, count: 4, animOnly: true,
   draw() {},
+  /** The box is the stretch of water the fish swims along. */
   anim(ctx, b, c, f, k) {
     const dir = k % 2 ? -1 : 1
-    const span = b.h * 4
+    const L = b.h
+    const span = Math.max(0, b.w / 2 - L)
     const u = Math.sin(f.t * 0.35 + k * 1.9)
     const x = b.x + u * span
     const heading = Math.cos(f.t * 0.35 + k * 1.9) >= 0 ? dir : -dir
-    const y = b.y - b.h / 2 + Math.sin(f.t * 0.9 + k) * b.h * 0.4
-    const L = b.w * 0.5
+    const y = b.y - b.h / 2 + Math.sin(f.t * 0.9 + k) * b.h * 0.2
     const tail = Math.sin(f.t * (6 + 8 * f.energy) + k) * b.h * 0.2
     ctx.fillStyle = css(k % 2 ? mix([250, 150, 50], c.main, 0.2) : mix([250, 220, 80], c.accent, 0.2))
     ctx.beginPath()

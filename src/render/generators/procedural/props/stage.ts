@@ -137,20 +137,20 @@ export const piano: PropDef = {
 }
 
 export const microphoneStand: PropDef = {
-  id: 'microphone-stand', slot: 'ground', h: 0.34, aspect: 0.35, count: 1, focus: 0.5,
+  id: 'microphone-stand', slot: 'ground', h: 0.34, aspect: 0.5, count: 1, focus: 0.5,
   draw(ctx, b, c) {
     ctx.strokeStyle = css(c.ink)
     ctx.lineWidth = Math.max(1.5, b.h * 0.02)
     ctx.beginPath()
-    ctx.moveTo(b.x - b.w * 0.35, b.y)
-    ctx.lineTo(b.x, b.y - b.h * 0.06)
-    ctx.lineTo(b.x + b.w * 0.35, b.y)
-    ctx.moveTo(b.x, b.y - b.h * 0.06)
-    ctx.lineTo(b.x, b.y - b.h * 0.75)
-    ctx.lineTo(b.x + b.w * 0.35, b.y - b.h * 0.9)
+    ctx.moveTo(b.x - b.w * 0.25, b.y)
+    ctx.lineTo(b.x - b.w * 0.1, b.y - b.h * 0.06)
+    ctx.lineTo(b.x + b.w * 0.05, b.y)
+    ctx.moveTo(b.x - b.w * 0.1, b.y - b.h * 0.06)
+    ctx.lineTo(b.x - b.w * 0.1, b.y - b.h * 0.75)
+    ctx.lineTo(b.x + b.w * 0.2, b.y - b.h * 0.9)
     ctx.stroke()
     ctx.save()
-    ctx.translate(b.x + b.w * 0.38, b.y - b.h * 0.92)
+    ctx.translate(b.x + b.w * 0.22, b.y - b.h * 0.92)
     ctx.rotate(-0.4)
     ctx.fillStyle = css([40, 40, 44])
     ctx.fillRect(-b.h * 0.02, -b.h * 0.02, b.h * 0.1, b.h * 0.04)

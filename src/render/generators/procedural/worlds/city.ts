@@ -5,6 +5,16 @@ import { band, type FrameState } from '../stage.js'
 import { gradientBand, rainLayer, ridge, silhouette, skyLayer } from './layers.js'
 import type { Painter } from './types.js'
 
+/** Street lamps whose light swells with the loudness. */
+function lampsGlow(ctx: SKRSContext2D, f: FrameState, xs: number[], y: number, r: number, col: Rgb): void {
+  ctx.fillStyle = css(col, 0.12 + 0.4 * f.energy)
+  for (const x of xs) {
+    ctx.beginPath()
+    ctx.arc(x, y, r * (0.5 + 0.5 * f.energy), 0, Math.PI * 2)
+    ctx.fill()
+  }
+}
+
 /** Windows that light up in turn, one set per beat of the bar, brighter when loud. */
 function windowsOnBeat(ctx: SKRSContext2D, f: FrameState, wins: Array<[number, number, number]>, col: Rgb): void {
   const beat = Math.floor(f.fc.barPhase * 4)
@@ -57,6 +67,7 @@ export const skyline: Painter = (s, loc, L, rng) => {
     })
   const far = buildings(0.25, 0.12, 0.33, 0.05, 0.1, false)
   const mid = buildings(0.6, 0.18, 0.5, 0.07, 0.15, true)
+  const lamps: number[] = []
   const street = band(s, s.Y(horizon) - s.H * 0.32, s.LH, (ctx) => {
     const g = ctx.createLinearGradient(0, s.Y(horizon), 0, s.LH)
     g.addColorStop(0, css(silhouette(L, mix(dark, [40, 40, 50], 0.3), 1)))
@@ -67,6 +78,7 @@ export const skyline: Painter = (s, loc, L, rng) => {
     ctx.fillStyle = css(winCol, 0.25)
     ctx.fillRect(0, s.Y(horizon) + 2, s.LW, Math.max(2, s.H * 0.006))
     for (let x = rng() * 200; x < s.LW; x += s.H * 0.55) {
+      lamps.push(x)
       ctx.fillStyle = css(scale(dark, 0.6))
       ctx.fillRect(x, s.Y(horizon) - s.H * 0.22, s.H * 0.008, s.H * 0.24)
       const lg = ctx.createRadialGradient(x, s.Y(horizon) - s.H * 0.22, 0, x, s.Y(horizon) - s.H * 0.22, s.H * 0.08)
@@ -81,7 +93,7 @@ export const skyline: Painter = (s, loc, L, rng) => {
       skyLayer(s, L, rng, { horizon, stars: 160, bodyR: 0.06 }),
       { depth: 0.2, image: far },
       { depth: 0.5, image: mid, draw: (ctx, f) => windowsOnBeat(ctx, f, flick, winCol) },
-      { depth: 1, image: street },
+      { depth: 1, image: street, draw: (ctx, f) => lampsGlow(ctx, f, lamps, s.Y(horizon) - s.H * 0.22, s.H * 0.1, winCol) },
     ],
     foreground: [],
     groundY: 0.9,

@@ -39,7 +39,7 @@ export const shoreline: Painter = (s, loc, L, rng) => {
       const y = s.Y(horizon) + v * (s.LH - s.Y(horizon)) * 0.9 + 3
       const spread = s.W * (0.04 + v * 0.25)
       const x = lx + (a - 0.5) * 2 * spread + Math.sin(f.t * (1 + c) + b * 6) * spread * 0.15
-      const len = s.H * (0.02 + v * 0.08) * (0.6 + 0.4 * Math.sin(f.t * 2 + a * 9))
+      const len = s.H * (0.02 + v * 0.08) * (0.6 + 0.4 * Math.sin(f.t * 2 + a * 9)) * (0.5 + f.energy)
       ctx.fillStyle = css(L.light, 0.35 + 0.4 * f.energy)
       ctx.fillRect(x - len / 2, y, len, Math.max(1, v * s.H * 0.006))
     }
@@ -50,7 +50,7 @@ export const shoreline: Painter = (s, loc, L, rng) => {
       const v = Math.pow((k + 0.5) / 7, 1.5)
       const y = s.Y(horizon) + v * (s.LH - s.Y(horizon)) * 0.75 + Math.sin(f.t * 1.3 + k) * s.H * 0.004
       ctx.beginPath()
-      for (let x = 0; x <= s.LW; x += 40) ctx.lineTo(x, y + Math.sin(x * 0.012 + f.t * 1.7 + k * 2) * s.H * 0.004 * (1 + v * 3))
+      for (let x = 0; x <= s.LW; x += 40) ctx.lineTo(x, y + Math.sin(x * 0.012 + f.t * 1.7 + k * 2) * s.H * 0.004 * (1 + v * 3) * (0.5 + f.energy))
       ctx.stroke()
     }
   }
