@@ -4,8 +4,11 @@ import { bridge, boat, ferrisWheel, lighthouse, mountainPeak, telescopeDome, win
 import { cactus, campfire, palmTree, plant, snowman, telescope, tent, tree } from './nature.js'
 import { bubbles, coral, fish, jellyfish } from './sea.js'
 import { clouds, gulls, moon, sun } from './sky.js'
-import { bookshelf, discoBall, drumKit, guitarAmp, lamp, microphoneStand, piano, speakers, spotlights, windowProp } from './stage.js'
-import { arcadeCabinet, bench, bicycle, billboard, car, crate, neonSign, roadSign, streetLamp, trafficLight } from './street.js'
+import { discoBall, lamp, spotlights } from './lights.js'
+import { bookshelf, windowProp } from './room.js'
+import { arcadeCabinet, billboard, neonSign, roadSign } from './signs.js'
+import { drumKit, guitarAmp, microphoneStand, piano, speakers } from './stage.js'
+import { bench, bicycle, car, crate, streetLamp, trafficLight } from './street.js'
 import type { PropDef } from './types.js'
 
 export type { Box, PropColours, PropDef, Slot } from './types.js'

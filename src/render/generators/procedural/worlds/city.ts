@@ -2,7 +2,7 @@ import type { SKRSContext2D } from '@napi-rs/canvas'
 import { css, hexToRgb, mix, scale, type Rgb } from '../colour.js'
 import { range } from '../prng.js'
 import { band, type FrameState } from '../stage.js'
-import { gradientBand, rainLayer, ridge, silhouette, skyLayer } from './layers.js'
+import { rainLayer, ridge, silhouette, skyLayer } from './layers.js'
 import type { Painter } from './types.js'
 
 /** Street lamps whose light swells with the loudness. */
