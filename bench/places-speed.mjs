@@ -1,9 +1,8 @@
-// Draw time per frame of a wide shot at 1280x720 (two figures, no encode), for a world with and
-// without props, against a build of the code before the props (default /tmp/places-dist-before).
-// Run after `npm run build`: node bench/places-speed.mjs [beforeDist] [frames]
-import { performance } from 'node:perf_hooks'
+// Draw time (CPU) per frame of a wide shot at 1280x720 (two figures, no encode), for a world with and
+// without props, against a build of the code before the props (default dist-before/: a copy of dist/ from before the change, inside the repo so packages resolve).
+// Run after `npm run build`: node bench/places-speed.mjs [beforeDist] [frames] [rounds]
 
-const before = process.argv[2] ?? '/tmp/places-dist-before'
+const before = new URL(process.argv[2] ?? '../dist-before', import.meta.url).pathname
 const frames = Number(process.argv[3] ?? 90)
 const W = 1280
 const H = 720
@@ -37,31 +36,36 @@ async function timeOf(dist, location, kind) {
   const { createShotRenderer } = await import(`${dist}/render/generators/procedural/index.js`)
   const r = createShotRenderer(request(location, kind))
   for (let i = 0; i < 5; i++) r.renderFrame(i)
-  const t0 = performance.now()
+  // CPU time of this process, not wall time: other sessions share the cores.
+  const t0 = process.cpuUsage()
   for (let i = 0; i < frames; i++) {
     r.renderFrame(i)
     r.canvas.data() // the readback the encoder does
   }
-  return (performance.now() - t0) / frames
+  const d = process.cpuUsage(t0)
+  return (d.user + d.system) / 1000 / frames
 }
 const now = new URL('../dist', import.meta.url).pathname
 const cases = [
   ['skyline (before)', before, loc('skyline')],
+  ['skyline (before, again: the noise floor)', before, loc('skyline')],
   ['skyline (after, no props)', now, loc('skyline')],
   ['shoreline (before)', before, loc('shoreline')],
   ['shoreline + boat, lighthouse, gulls, clouds (after)', now, loc('shoreline', ['boat', 'lighthouse', 'gulls', 'clouds'])],
+  ['city-street, no props (after)', now, loc('city-street')],
   ['city-street + 6 props (after)', now, loc('city-street', ['street-lamp', 'car', 'neon-sign', 'traffic-light', 'bench', 'billboard'])],
   ['club-stage + 5 props (after)', now, loc('club-stage', ['drum-kit', 'guitar-amp', 'speakers', 'disco-ball', 'microphone-stand'])],
   ['insert of a boat (after)', now, loc('shoreline', ['boat', 'lighthouse']), 'insert'],
 ]
+// Interleaved rounds, best of each: the machine is shared, so the cases see the same load.
 const res = {}
-for (const [name, dist, location, kind] of cases) {
-  // Best of three runs: the machine is shared.
-  const ts = []
-  for (let k = 0; k < 3; k++) ts.push(await timeOf(dist, location, kind))
-  res[name] = Math.min(...ts)
-  console.log(`${name.padEnd(52)} ${res[name].toFixed(2)} ms/frame`)
+const rounds = Number(process.argv[4] ?? 8)
+for (let round = 0; round < rounds; round++) {
+  for (const [name, dist, location, kind] of cases) res[name] = Math.min(res[name] ?? Infinity, await timeOf(dist, location, kind))
 }
+for (const [name] of cases) console.log(`${name.padEnd(52)} ${res[name].toFixed(2)} ms/frame`)
 console.log(`ratio shoreline with 4 props / shoreline before: ${(res['shoreline + boat, lighthouse, gulls, clouds (after)'] / res['shoreline (before)']).toFixed(3)}`)
 console.log(`ratio city-street with 6 props / skyline before: ${(res['city-street + 6 props (after)'] / res['skyline (before)']).toFixed(3)}`)
+console.log(`ratio city-street with 6 props / city-street without: ${(res['city-street + 6 props (after)'] / res['city-street, no props (after)']).toFixed(3)}`)
+console.log(`ratio insert / shoreline before: ${(res['insert of a boat (after)'] / res['shoreline (before)']).toFixed(3)}`)
 console.log(`ratio skyline after / before: ${(res['skyline (after, no props)'] / res['skyline (before)']).toFixed(3)}`)

@@ -55,6 +55,7 @@ export function createInsertView(req: SegmentRequest, stage: Stage, world: World
   const bg = createCanvas(bgW, bgH)
   const bctx = bg.getContext('2d')
   bctx.imageSmoothingEnabled = true
+  bctx.imageSmoothingQuality = 'low'
 
   const draw = (ctx: SKRSContext2D, f: FrameState, u: number) => {
     // A slow push-in; far layers are magnified less than the prop (they are farther away).
@@ -71,9 +72,7 @@ export function createInsertView(req: SegmentRequest, stage: Stage, world: World
       layer.draw?.(bctx, f)
     }
     ctx.setTransform(1, 0, 0, 1, 0, 0)
-    ctx.imageSmoothingQuality = 'medium'
     ctx.drawImage(bg, 0, 0, W, H)
-    ctx.imageSmoothingQuality = 'low'
     ctx.fillStyle = 'rgba(0,0,0,0.12)'
     ctx.fillRect(0, 0, W, H)
     ctx.setTransform(push, 0, 0, push, (W / 2) * (1 - push), (H / 2) * (1 - push))

@@ -4,7 +4,7 @@ import type { PropDef } from './types.js'
 const TAU = Math.PI * 2
 
 export const lighthouse: PropDef = {
-  id: 'lighthouse', slot: 'far', h: 0.34, aspect: 0.32, count: 1,
+  id: 'lighthouse', slot: 'far', h: 0.34, aspect: 0.32, count: 1, spread: 0.95,
   draw(ctx, b, c) {
     const h = b.h
     const rock = scale([70, 66, 62], 0.4 + 0.6 * c.amb)
@@ -208,7 +208,7 @@ export const bridge: PropDef = {
 }
 
 export const telescopeDome: PropDef = {
-  id: 'telescope-dome', slot: 'far', h: 0.24, aspect: 1.1, count: 1,
+  id: 'telescope-dome', slot: 'far', h: 0.24, aspect: 1.1, count: 1, spread: 0.5,
   draw(ctx, b, c) {
     const wall = scale([215, 215, 220], 0.45 + 0.55 * c.amb)
     const baseH = b.h * 0.45

@@ -6,7 +6,7 @@ const TAU = Math.PI * 2
 const sway = (f: FrameState, _b: Box, k: number): [number, number, number] => [0, 0, Math.sin(f.t * 0.9 + k * 1.3) * 0.015 * (0.4 + f.energy)]
 
 export const tree: PropDef = {
-  id: 'tree', slot: 'ground', h: 0.6, aspect: 0.6, count: 3,
+  id: 'tree', slot: 'ground', h: 0.6, aspect: 0.6, count: 3, spread: 0.62,
   draw(ctx, b, c, rng) {
     const bark = scale([90, 65, 45], 0.4 + 0.6 * c.amb)
     ctx.fillStyle = css(bark)
@@ -34,7 +34,7 @@ export const tree: PropDef = {
 }
 
 export const palmTree: PropDef = {
-  id: 'palm-tree', slot: 'ground', h: 0.62, aspect: 0.7, count: 2,
+  id: 'palm-tree', slot: 'ground', h: 0.62, aspect: 0.7, count: 2, spread: 0.85,
   draw(ctx, b, c, rng) {
     const lean = (rng() < 0.5 ? -1 : 1) * b.w * 0.18
     const topX = b.x + lean
@@ -82,7 +82,7 @@ export const palmTree: PropDef = {
 }
 
 export const tent: PropDef = {
-  id: 'tent', slot: 'ground', h: 0.18, aspect: 1.5, count: 1,
+  id: 'tent', slot: 'ground', h: 0.18, aspect: 1.5, count: 1, spread: 0.66, reach: 1.1,
   draw(ctx, b, c) {
     const col = scale(c.accent, 0.5 + 0.5 * c.amb)
     ctx.fillStyle = css(col)
@@ -159,7 +159,7 @@ export const campfire: PropDef = {
 }
 
 export const cactus: PropDef = {
-  id: 'cactus', slot: 'ground', h: 0.32, aspect: 0.6, count: 2,
+  id: 'cactus', slot: 'ground', h: 0.32, aspect: 0.6, count: 2, spread: 0.62,
   draw(ctx, b, c, rng) {
     const green = css(scale(mix([60, 120, 70], c.accent, 0.1), 0.35 + 0.65 * c.amb))
     const w = b.w * 0.24
@@ -182,7 +182,7 @@ export const cactus: PropDef = {
 }
 
 export const plant: PropDef = {
-  id: 'plant', slot: 'ground', h: 0.2, aspect: 0.7, count: 1,
+  id: 'plant', slot: 'ground', h: 0.2, aspect: 0.7, count: 1, spread: 0.75,
   draw(ctx, b, c) {
     ctx.fillStyle = css(scale([190, 100, 60], 0.45 + 0.55 * c.amb))
     ctx.beginPath()

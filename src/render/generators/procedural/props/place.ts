@@ -37,10 +37,11 @@ export function propColours(loc: LocationCard, L: Lighting): PropColours {
 
 /** Renders a prop's still part once into a sprite just big enough for it. */
 export function propSprite(def: PropDef, box: Box, c: PropColours, rng: Rng): { canvas: Canvas; x0: number; y0: number } {
-  const side = Math.max(box.w * 0.8, box.h * 0.3)
+  // Tight: every transparent pixel is resampled on every frame under the camera's zoom.
+  const side = box.w * (def.spread ?? 0.56) + 2
   const x0 = Math.floor(box.x - side)
-  const y0 = Math.floor(box.y - box.h * (def.reach ?? 1.15))
-  const canvas = createCanvas(Math.max(1, Math.ceil(2 * side) + 2), Math.max(1, Math.ceil(box.y + box.h * 0.1 - y0) + 2))
+  const y0 = Math.floor(box.y - box.h * (def.reach ?? 1.05) - 2)
+  const canvas = createCanvas(Math.max(1, Math.ceil(2 * side) + 1), Math.max(1, Math.ceil(box.y + box.h * 0.05 - y0) + 2))
   const ctx = canvas.getContext('2d')
   ctx.translate(-x0, -y0)
   def.draw(ctx, box, c, rng)

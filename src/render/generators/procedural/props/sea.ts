@@ -57,7 +57,7 @@ export const jellyfish: PropDef = {
 }
 
 export const coral: PropDef = {
-  id: 'coral', slot: 'ground', h: 0.16, aspect: 1.1, count: 3,
+  id: 'coral', slot: 'ground', h: 0.16, aspect: 1.1, count: 3, spread: 0.75,
   draw(ctx, b, c, rng) {
     const col = scale(mix(hsl(rng() < 0.5 ? 350 : 20, 0.75, 0.6), c.main, 0.15), 0.55 + 0.45 * c.amb)
     ctx.strokeStyle = css(col)

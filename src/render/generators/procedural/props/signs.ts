@@ -29,7 +29,7 @@ export const billboard: PropDef = {
 }
 
 export const roadSign: PropDef = {
-  id: 'road-sign', slot: 'ground', h: 0.3, aspect: 0.4, count: 1, focus: 0.6,
+  id: 'road-sign', slot: 'ground', h: 0.3, aspect: 0.4, count: 1, spread: 0.56, focus: 0.6,
   draw(ctx, b, c) {
     const pw = Math.max(2, b.h * 0.03)
     ctx.fillStyle = css(scale([150, 150, 155], 0.45 + 0.55 * c.amb))

@@ -4,7 +4,7 @@ import type { PropDef } from './types.js'
 const TAU = Math.PI * 2
 
 export const drumKit: PropDef = {
-  id: 'drum-kit', slot: 'ground', h: 0.22, aspect: 1.6, count: 1,
+  id: 'drum-kit', slot: 'ground', h: 0.22, aspect: 1.6, count: 1, spread: 0.6,
   draw(ctx, b, c) {
     const shell = scale(c.main, 0.9)
     const chrome = 'rgb(190,192,200)'

@@ -4,7 +4,7 @@ import type { PropDef } from './types.js'
 const TAU = Math.PI * 2
 
 export const streetLamp: PropDef = {
-  id: 'street-lamp', slot: 'ground', h: 0.55, aspect: 0.35, count: 2, focus: 0.4,
+  id: 'street-lamp', slot: 'ground', h: 0.55, aspect: 0.35, count: 2, spread: 0.6, focus: 0.4,
   draw(ctx, b, c) {
     const pw = Math.max(2, b.h * 0.02)
     ctx.fillStyle = css(c.ink)

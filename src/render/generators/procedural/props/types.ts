@@ -46,8 +46,10 @@ export interface PropDef {
   animOnly?: boolean
   /** For an insert: the top part of the box the camera frames (0..1 of the height; default all of it). */
   focus?: number
-  /** How far above the base the drawing reaches, in box heights (default 1.15: posts and signs reach higher). */
+  /** How far above the base the still drawing reaches, in box heights (default 1.05). */
   reach?: number
+  /** How far either side of the centre the still drawing reaches, in box widths (default 0.56). */
+  spread?: number
   /** The still part, drawn once into a cached sprite. */
   draw(ctx: SKRSContext2D, b: Box, c: PropColours, rng: Rng): void
   /** Moves the whole sprite per frame: [dx, dy] in pixels and a rotation in radians about the base. */
