@@ -13,6 +13,7 @@ import {
   WORLD_COLOURS,
   WORLD_CONTRAST,
   WORLD_DESCRIPTIONS,
+  WORLD_DRAWS,
   WORLD_KEYWORDS,
 } from '../heuristics/placeWords.js'
 import { hasWord } from '../heuristics/text.js'
@@ -95,7 +96,8 @@ export function placeVocabulary(description: string, world: World): { props: Pro
   const weather = world === 'rain' || world === 'snow' || INDOOR_WORLDS.has(world) ? undefined : r.weather
   const ownWords = r.worldMatches.filter((m) => m.id === world || (weather && m.id === WEATHER_WORLDS[weather]))
   const quality = findPhrases(description, { time: TIME_KEYWORDS.flatMap(([, w]) => w), dense: DENSE_WORDS, sparse: SPARSE_WORDS, colour: Object.keys(NAMED_COLOURS) })
-  const notDrawn = leftoverPhrases(description, [...r.props, ...ownWords], quality)
+  const drawnAnyway = findPhrases(description, { world: WORLD_DRAWS[world] })
+  const notDrawn = leftoverPhrases(description, [...r.props, ...ownWords, ...drawnAnyway], quality)
   return { props, ...(weather ? { weather } : {}), features: [world, ...(weather ? [weather] : []), ...props, ...byWorld], notDrawn }
 }
 

@@ -42,6 +42,8 @@ export function mask(text: string, spans: ReadonlyArray<{ start: number; end: nu
 const BREAKS = new Set(
   'and or but with without of at in on under over by near beside behind through across along among amid around above below from into onto to for where while when that which who whose full against between past beneath inside outside beyond like as then'.split(' '),
 )
+/** Words in -ing that name things (they do not start a new phrase). */
+const ING_NOUNS = new Set('building buildings ceiling painting clothing wedding spring string ring king swing evening morning lightning railing awning sling ending landing clearing crossing pudding'.split(' '))
 /** Words that never name a thing by themselves. */
 const STOP = new Set(
   'a an the some many few lots lot its their his her our my your this these those one two three four five several every each all is are was were be been being there here very just only it they we you i he she so no not than more most much other another same such own also too quite rather almost nearly about'.split(' '),
@@ -49,9 +51,9 @@ const STOP = new Set(
 /** Qualities and actions: kept inside a phrase, but a phrase of only these is no thing. */
 const FILLER = new Set(
   ('small big large tiny huge old new little long short tall wide narrow empty quiet lonely busy crowded dark bright warm cold soft slow fast deep high low ' +
-    'beautiful gentle endless distant far vast calm wild strange lovely cosy cozy open closed faded shiny glowing drifting covered filled lit ' +
+    'intimate beautiful gentle endless distant far vast calm wild strange lovely cosy cozy open closed faded shiny glowing drifting covered filled lit ' +
     'meet meets stand stands standing sit sits sitting look looks feel feels seem seems go goes come comes walk walks run runs lie lies lying rise rises fall falls ' +
-    'rolling blowing shining burning flowing passing waiting gathering sparkling twinkling flickering swaying rising sinking fading ' +
+    'running turning rolling blowing shining burning flowing passing waiting gathering sparkling twinkling flickering swaying rising sinking fading ' +
     'watch watches wait waits live lives wander wanders end ends begin begins stretch stretches stretching reach reaches hang hangs hanging float floats floating ' +
     'where everything nothing something anything somewhere nowhere everywhere kind sort bit place spot area scene setting view background foreground distance horizon').split(' '),
 )
@@ -64,9 +66,13 @@ const FILLER = new Set(
 export function leftoverPhrases(text: string, covered: ReadonlyArray<{ start: number; end: number }>, minor: ReadonlyArray<{ start: number; end: number }> = []): string[] {
   const tokens = [...text.matchAll(/[\p{L}\p{N}][\p{L}\p{N}'’-]*|[,.;:!?()"“”/]+/gu)].map((m) => ({ w: m[0], start: m.index, end: m.index + m[0].length }))
   const chunks: Array<typeof tokens> = [[]]
-  for (const t of tokens) {
+  const joins = (w: string | undefined) => w === undefined || BREAKS.has(w) || STOP.has(w) || /^[,.;:!?()"“”/]+$/.test(w)
+  for (const [k, t] of tokens.entries()) {
     const lw = t.w.toLowerCase()
-    if (/^[,.;:!?()"“”/]+$/.test(t.w) || BREAKS.has(lw)) chunks.push([])
+    // A verb in -ing after a thing starts a new phrase ("wet sand | reflecting a pink sky"); before
+    // a noun it qualifies it ("a mixing desk", "fishing boats").
+    const verb = /^[a-z]{3,}ing$/.test(lw) && !ING_NOUNS.has(lw) && chunks[chunks.length - 1].length > 0 && joins(tokens[k + 1]?.w.toLowerCase())
+    if (/^[,.;:!?()"“”/]+$/.test(t.w) || BREAKS.has(lw) || verb) chunks.push([])
     else chunks[chunks.length - 1].push(t)
   }
   const inside = (spans: ReadonlyArray<{ start: number; end: number }>) => (t: { start: number; end: number }) => spans.some((c) => t.start < c.end && t.end > c.start)

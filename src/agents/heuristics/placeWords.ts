@@ -11,7 +11,7 @@ export const WORLD_KEYWORDS: Record<World, readonly string[]> = {
   shoreline: ['beach', 'shoreline', 'sea', 'ocean', 'shore', 'coast', 'waves', 'harbour', 'harbor', 'pier', 'lake', 'seaside', 'bay', 'marina', 'quay', 'cove', 'docks', 'seafront'],
   forest: ['forest', 'woods', 'jungle', 'grove', 'woodland', 'park', 'glade', 'clearing'],
   'neon-grid': ['neon', 'synth', 'synthwave', 'grid', 'retro', 'arcade', 'vaporwave', 'cyber', 'cyberpunk', 'outrun'],
-  interior: ['room', 'bedroom', 'bar', 'kitchen', 'inside', 'apartment', 'hall', 'diner', 'garage', 'living room', 'library', 'cafe', 'café', 'office', 'house', 'home', 'attic'],
+  interior: ['interior', 'room', 'bedroom', 'bar', 'kitchen', 'inside', 'apartment', 'hall', 'diner', 'garage', 'living room', 'library', 'cafe', 'café', 'office', 'house', 'home', 'attic'],
   starfield: ['space', 'stars', 'star', 'cosmos', 'cosmic', 'galaxy', 'orbit', 'nebula', 'planet', 'outer space'],
   'city-street': ['street', 'streets', 'avenue', 'sidewalk', 'pavement', 'crosswalk', 'boulevard', 'alley', 'storefront', 'storefronts', 'shops', 'shopfronts', 'high street', 'main street'],
   mountains: ['observatory', 'snow-capped', 'snowcapped', 'field', 'fields', 'countryside', 'farmland', 'moor', 'moors', 'mountain', 'mountains', 'alps', 'alpine', 'summit', 'valley', 'cliff', 'cliffs', 'highlands', 'hills', 'hillside', 'ridge', 'meadow'],
@@ -49,7 +49,7 @@ export const PROP_WORDS: Record<PropId, readonly string[]> = {
   'traffic-light': ['traffic lights', 'traffic light', 'stop light', 'stoplight', 'stoplights', 'traffic signal'],
   billboard: ['billboard', 'billboards', 'hoarding', 'hoardings'],
   'road-sign': ['road signs', 'road sign', 'street sign', 'street signs', 'signpost', 'signposts'],
-  'neon-sign': ['neon signs', 'neon sign', 'neon lights', 'neon', 'arcade', 'arcades'],
+  'neon-sign': ['neon signs', 'neon sign', 'neon lights', 'arcade', 'arcades'],
   'arcade-cabinet': ['arcade cabinets', 'arcade cabinet', 'arcade machines', 'arcade machine', 'arcade', 'arcades', 'pinball'],
   crate: ['crate', 'crates', 'pallets'],
   tree: ['tree', 'trees', 'oak', 'oaks', 'birch', 'willow', 'pine', 'pines'],
@@ -76,10 +76,34 @@ export const PROP_WORDS: Record<PropId, readonly string[]> = {
   bubbles: ['bubbles', 'bubble'],
 }
 
+const SKY = ['sky', 'skies', 'horizon', 'clouds', 'sun', 'sunlight']
+/** Things each world draws without being asked (the description's words for them are drawn, not missing). */
+export const WORLD_DRAWS: Record<World, readonly string[]> = {
+  skyline: [...SKY, 'lit windows', 'windows', 'buildings', 'towers', 'tower blocks', 'antennas', 'antenna', 'water tanks', 'street lamps', 'lights'],
+  dunes: [...SKY, 'sand', 'ridges', 'wind'],
+  shoreline: [...SKY, 'sea', 'water', 'waves', 'wet sand', 'sand', 'foam', 'surf', 'headland', 'reflections', 'reflection'],
+  forest: [...SKY, 'trees', 'tree trunks', 'trunks', 'pines', 'canopy', 'light', 'shafts of light', 'sunbeams'],
+  'neon-grid': ['sky', 'horizon', 'grid', 'sun', 'mountains', 'stars'],
+  interior: ['window', 'walls', 'wall', 'floor', 'rug', 'lamp', 'pictures', 'frames', 'light', 'lights', 'practical lights'],
+  starfield: ['stars', 'planet', 'planets', 'nebula', 'nebulae', 'rocks', 'ground'],
+  'city-street': [...SKY, 'shops', 'shopfronts', 'storefronts', 'awnings', 'windows', 'buildings', 'road', 'traffic', 'pavement', 'sidewalk', 'lights'],
+  mountains: [...SKY, 'ranges', 'peaks', 'snow', 'meadow', 'grass', 'mist', 'valley'],
+  rain: ['open country', 'country', 'countryside', 'sky', 'clouds', 'storm clouds', 'puddles', 'lightning', 'hills', 'fields', 'rain'],
+  underwater: ['water', 'kelp', 'seaweed', 'light', 'rays', 'rocks', 'sand', 'surface'],
+  'club-stage': ['lights', 'beams', 'light beams', 'screen', 'led wall', 'led screen', 'truss', 'stage'],
+  studio: ['foam walls', 'walls', 'foam', 'acoustic foam', 'window', 'control room', 'meter', 'levels', 'floor', 'rug'],
+  'desert-road': [...SKY, 'road', 'mesas', 'mesa', 'telegraph poles', 'poles', 'desert', 'sand', 'dust'],
+  snow: [...SKY, 'pines', 'pine trees', 'trees', 'hills', 'snowfall', 'snowflakes', 'snow'],
+}
+
 /** A prop a world already draws is not added again (the world's word covers it). */
 export const PROPS_DRAWN_BY: Partial<Record<PropId, readonly World[]>> = {
-  'mountain-peak': ['mountains'],
-  tree: ['forest'],
+  'mountain-peak': ['mountains', 'neon-grid'],
+  tree: ['forest', 'snow'],
+  window: ['skyline', 'city-street', 'interior', 'studio'],
+  lamp: ['interior'],
+  spotlights: ['club-stage'],
+  'street-lamp': ['skyline'],
 }
 
 /** A short visual description per world, for prompts and inferred locations. */
