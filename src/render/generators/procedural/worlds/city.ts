@@ -7,12 +7,16 @@ import type { Painter } from './types.js'
 
 /** Street lamps whose light swells with the loudness. */
 function lampsGlow(ctx: SKRSContext2D, f: FrameState, xs: number[], y: number, r: number, col: Rgb): void {
-  ctx.fillStyle = css(col, 0.12 + 0.4 * f.energy)
+  const rr = r * (0.35 + 0.45 * f.energy)
+  ctx.globalCompositeOperation = 'lighter'
   for (const x of xs) {
-    ctx.beginPath()
-    ctx.arc(x, y, r * (0.5 + 0.5 * f.energy), 0, Math.PI * 2)
-    ctx.fill()
+    const g = ctx.createRadialGradient(x, y, 0, x, y, rr)
+    g.addColorStop(0, css(col, 0.1 + 0.35 * f.energy))
+    g.addColorStop(1, css(col, 0))
+    ctx.fillStyle = g
+    ctx.fillRect(x - rr, y - rr, 2 * rr, 2 * rr)
   }
+  ctx.globalCompositeOperation = 'source-over'
 }
 
 /** Windows that light up in turn, one set per beat of the bar, brighter when loud. */

@@ -28,7 +28,7 @@ function peaks(ctx: SKRSContext2D, s: { LW: number; LH: number; H: number }, rng
   ctx.fillStyle = css(cap)
   for (let k = 0; k < pts.length; k += 2) {
     const [px, py] = pts[k]
-    const d = (base - py) * 0.3
+    const d = (base - py) * 0.2
     ctx.beginPath()
     ctx.moveTo(px - d * 1.4, py + d)
     ctx.lineTo(px, py - 2)
@@ -67,7 +67,7 @@ export const mountains: Painter = (s, loc, L, rng) => {
     depth: 0.45,
     draw: (ctx, f) => {
       // Long thin banks low in the valley, more opaque when loud.
-      ctx.fillStyle = css(mix(L.haze, [255, 255, 255], 0.4), 0.06 + 0.14 * f.energy)
+      ctx.fillStyle = css(mix(L.haze, [255, 255, 255], 0.4), 0.03 + 0.09 * f.energy)
       for (const [a, b, c] of mist) {
         const x = ((a * s.LW + f.t * s.W * 0.03 * (1 + c)) % (s.LW + s.W * 0.8)) - s.W * 0.4
         const y = s.Y(horizon - 0.02 + b * 0.08)
