@@ -5,7 +5,7 @@ import path from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { PROP_IDS, WORLDS, type World } from '../src/schemas/index.js'
 import { PROP_DEFS } from '../src/render/generators/procedural/props/index.js'
-import { contactSheet, frame, place, request, singer } from './helpers/places.js'
+import { contactSheet, diffIn, frame, place, request, singer } from './helpers/places.js'
 
 const dir = process.env.LONGAV_SHEETS_DIR ?? path.join(os.tmpdir(), 'longav-place-sheets')
 mkdirSync(dir, { recursive: true })
@@ -25,21 +25,25 @@ function homeOf(id: string): World {
 
 describe('place sheets', () => {
   it('renders every world (with a figure) to one sheet', () => {
-    const items = WORLDS.map((w) => ({ label: w, canvas: frame(request(place(w), { characters: [singer], width: 320, height: 180 }), 3).canvas }))
+    const frames = WORLDS.map((w) => frame(request(place(w), { characters: [singer], width: 320, height: 180 }), 3))
     const file = path.join(dir, 'worlds.png')
-    writeFileSync(file, contactSheet(items, 4))
-    expect(items).toHaveLength(WORLDS.length)
+    writeFileSync(file, contactSheet(frames.map((f, k) => ({ label: WORLDS[k], canvas: f.canvas })), 4))
+    // Every world paints the whole frame (no untouched black corner from the world area).
+    for (const [k, f] of frames.entries()) {
+      const corner = [0, (f.width - 1) * 4, (f.height - 1) * f.width * 4, (f.height * f.width - 1) * 4]
+      expect(corner.some((i) => f.data[i] + f.data[i + 1] + f.data[i + 2] > 0), WORLDS[k]).toBe(true)
+    }
   })
 
   it('renders every prop in a world that suits it, and as an insert', () => {
     const items = PROP_IDS.flatMap((id) => {
       const loc = place(homeOf(id), { props: [id], timeOfDay: id === 'sun' ? 'day' : 'dusk' })
-      return [
-        { label: id, canvas: frame(request(loc, { width: 240, height: 136 }), 3).canvas },
-        { label: `${id} insert`, canvas: frame(request(loc, { width: 240, height: 136, shot: { kind: 'insert', prop: id } }), 3).canvas },
-      ]
+      const wide = frame(request(loc, { width: 240, height: 136 }), 3)
+      const insert = frame(request(loc, { width: 240, height: 136, shot: { kind: 'insert', prop: id } }), 3)
+      // The insert is a different picture from the wide shot of the same place.
+      expect(diffIn(wide, insert, { x0: 0, x1: 1, y0: 0, y1: 1 }), id).toBeGreaterThan(5)
+      return [{ label: id, canvas: wide.canvas }, { label: `${id} insert`, canvas: insert.canvas }]
     })
     writeFileSync(path.join(dir, 'props.png'), contactSheet(items, 8))
-    expect(items).toHaveLength(PROP_IDS.length * 2)
   })
 })
