@@ -157,7 +157,7 @@ describe('heuristic director: locations', () => {
     })
     const shape = (id: string) => byId(locs(t), id).shape
     expect(shape('rooftop')).toMatchObject({ world: 'skyline', timeOfDay: 'night' })
-    expect(shape('desert-road')).toMatchObject({ world: 'dunes', timeOfDay: 'dusk' })
+    expect(shape('desert-road')).toMatchObject({ world: 'desert-road', timeOfDay: 'dusk' }) // the road world since issue 14 (was dunes)
     expect(shape('beach')).toMatchObject({ world: 'shoreline', timeOfDay: 'dawn' })
     expect(shape('woods')).toMatchObject({ world: 'forest', timeOfDay: 'day' })
     expect(shape('arcade').world).toBe('neon-grid')

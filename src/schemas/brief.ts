@@ -10,6 +10,14 @@ export const WORLDS = [
   'neon-grid',
   'interior',
   'starfield',
+  'city-street',
+  'mountains',
+  'rain',
+  'underwater',
+  'club-stage',
+  'studio',
+  'desert-road',
+  'snow',
 ] as const
 export const World = z.enum(WORLDS)
 export type World = z.infer<typeof World>

@@ -26,11 +26,31 @@ export const CharacterShape = z.object({
 })
 export type CharacterShape = z.infer<typeof CharacterShape>
 
+/** Props a place can hold, drawn by the procedural renderer (src/render/generators/procedural/props/). */
+export const PROP_IDS = [
+  'moon', 'sun', 'clouds', 'gulls',
+  'lighthouse', 'mountain-peak', 'windmill', 'ferris-wheel', 'bridge', 'telescope-dome', 'boat',
+  'street-lamp', 'car', 'bench', 'bicycle', 'traffic-light', 'billboard', 'road-sign', 'neon-sign', 'arcade-cabinet', 'crate',
+  'tree', 'palm-tree', 'tent', 'campfire', 'cactus', 'plant', 'snowman', 'telescope',
+  'drum-kit', 'guitar-amp', 'piano', 'microphone-stand', 'speakers', 'spotlights', 'disco-ball', 'bookshelf', 'lamp', 'window',
+  'fish', 'jellyfish', 'coral', 'bubbles',
+] as const
+export const PropId = z.enum(PROP_IDS)
+export type PropId = z.infer<typeof PropId>
+
+export const WEATHERS = ['rain', 'snow'] as const
+export const Weather = z.enum(WEATHERS)
+export type Weather = z.infer<typeof Weather>
+
 export const LocationShape = z.object({
   world: World,
   timeOfDay: TimeOfDay,
   /** Density of the world's elements (buildings, trees, stars…): 0..1. */
   density: z.number().min(0).max(1),
+  /** Props the place holds, drawn in the world's layers (absent = none). */
+  props: z.array(PropId).optional(),
+  /** Rain or snow falling over any world (absent = the world's own weather). */
+  weather: Weather.optional(),
 })
 export type LocationShape = z.infer<typeof LocationShape>
 

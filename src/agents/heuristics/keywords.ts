@@ -2,7 +2,7 @@
  * Keyword tables the heuristic director reads descriptions with. Kept as data so they can be
  * extended without touching the logic.
  */
-import type { TimeOfDay, World } from '../../schemas/index.js'
+import type { TimeOfDay } from '../../schemas/index.js'
 
 export const NAMED_COLOURS: Record<string, string> = {
   red: '#d6302f',
@@ -32,49 +32,7 @@ export const NAMED_COLOURS: Record<string, string> = {
   brown: '#7a4b2a',
 }
 
-/** Keywords per world; a location takes the world with the most hits (earliest hit breaks ties). */
-export const WORLD_KEYWORDS: Record<World, readonly string[]> = {
-  skyline: ['city', 'rooftop', 'rooftops', 'roof', 'skyline', 'street', 'streets', 'downtown', 'skyscraper', 'skyscrapers', 'urban', 'alley'],
-  dunes: ['desert', 'dunes', 'dune', 'sand', 'sands', 'canyon', 'mesa'],
-  shoreline: ['beach', 'sea', 'ocean', 'shore', 'coast', 'waves', 'harbour', 'harbor', 'pier', 'lake'],
-  forest: ['forest', 'woods', 'trees', 'jungle', 'grove', 'woodland', 'park'],
-  'neon-grid': ['neon', 'synth', 'synthwave', 'grid', 'retro', 'arcade', 'vaporwave', 'cyber', 'cyberpunk'],
-  interior: ['room', 'bedroom', 'studio', 'bar', 'club', 'kitchen', 'inside', 'apartment', 'hall', 'diner', 'garage', 'stage'],
-  starfield: ['space', 'stars', 'star', 'cosmos', 'cosmic', 'galaxy', 'orbit', 'nebula', 'planet'],
-}
-
-/** A short visual description per world, for prompts and inferred locations. */
-export const WORLD_DESCRIPTIONS: Record<World, string> = {
-  skyline: 'a city skyline of layered rooftops and lit windows',
-  dunes: 'rolling sand dunes under a wide sky',
-  shoreline: 'a long shoreline with slow waves',
-  forest: 'a deep forest of tall trees and drifting light',
-  'neon-grid': 'a retro neon grid stretching to a glowing horizon',
-  interior: 'an intimate interior with practical lights',
-  starfield: 'open space full of stars and distant nebulae',
-}
-
-/** When the concept names only one world, the second scene comes from here (a contrast). */
-export const WORLD_CONTRAST: Record<World, World> = {
-  skyline: 'interior',
-  dunes: 'starfield',
-  shoreline: 'forest',
-  forest: 'shoreline',
-  'neon-grid': 'skyline',
-  interior: 'skyline',
-  starfield: 'dunes',
-}
-
-/** Base colours per world (the sky colour for the time of day is put in front). */
-export const WORLD_COLOURS: Record<World, readonly string[]> = {
-  skyline: ['#3a4a6b', '#f2b84b', '#1c2233'],
-  dunes: ['#d9a25f', '#8a5a2b', '#f3d9a4'],
-  shoreline: ['#2e7fa8', '#e8d9b0', '#0f3b57'],
-  forest: ['#2f6b3a', '#173d22', '#a8c66c'],
-  'neon-grid': ['#ff2fb4', '#28e0ff', '#2a0a4a'],
-  interior: ['#a8683c', '#f0cf94', '#3b2a22'],
-  starfield: ['#0b0d24', '#8fa8ff', '#e8e0ff'],
-}
+// World tables (keywords, descriptions, contrasts, colours, night worlds) live in placeWords.ts with the props.
 
 export const SKY_COLOURS: Record<TimeOfDay, string> = {
   dawn: '#f4a7a0',
@@ -89,9 +47,6 @@ export const TIME_KEYWORDS: ReadonlyArray<readonly [TimeOfDay, readonly string[]
   ['dusk', ['dusk', 'sunset', 'evening', 'twilight', 'golden hour']],
   ['dawn', ['dawn', 'sunrise', 'morning', 'daybreak']],
 ]
-
-/** Worlds that read as night unless the brief says otherwise. */
-export const NIGHT_WORLDS: ReadonlySet<World> = new Set<World>(['starfield', 'neon-grid'])
 
 export const DENSE_WORDS = ['crowded', 'dense', 'busy', 'packed', 'bustling', 'teeming']
 export const SPARSE_WORDS = ['empty', 'sparse', 'lonely', 'deserted', 'abandoned', 'quiet', 'minimal']

@@ -1,11 +1,12 @@
 /** The LLM director: the model proposes a treatment; code turns the proposal into a valid one. */
 import { z } from 'zod'
 import type { LlmClient } from '../../llm/types.js'
-import { CharacterShape, LocationShape, Treatment, type IdentityCard, type SectionMood } from '../../schemas/index.js'
+import { CharacterShape, PROP_IDS, Treatment, WORLDS, type IdentityCard, type SectionMood } from '../../schemas/index.js'
 import { assertTreatmentInvariants, heuristicTreatment } from '../director/index.js'
 import { applyNotesToTreatment } from '../director/notes.js'
 import { slugify } from '../heuristics/hash.js'
 import { fillPrompt, loadPrompt } from '../prompts.js'
+import { locationFromProposal } from './locationProposal.js'
 import { DirectorInput, throwIfAborted, type Director } from '../types.js'
 import { characterVocabularyRules, proposedFigure } from './characterVocabulary.js'
 import { analysisSummary, briefJson, notesText, sanitizeText, type AgentLog } from './summary.js'
@@ -37,7 +38,9 @@ export const TreatmentProposal = z.object({
       name: z.string(),
       description: z.string(),
       palette: z.array(z.string()),
-      shape: z.object({ world: z.string(), timeOfDay: z.string(), density: z.number() }),
+      shape: z.object({ world: z.string(), timeOfDay: z.string(), density: z.number(), props: z.array(z.string()).optional(), weather: z.string().optional() }),
+      /** What the description asks for that no world or prop draws. */
+      notDrawn: z.array(z.string()).optional(),
     }),
   ),
   sectionMoods: z.array(
@@ -119,10 +122,8 @@ export function treatmentFromProposal(p: TreatmentProposal, input: DirectorInput
       const figure = proposedFigure(shape, card.name, description, c.features, c.notDrawn)
       return { ...card, description, palette: colours, ...figure }
     }
-    const s = (got.card as TreatmentProposal['locations'][number]).shape
-    const parsed = LocationShape.safeParse({ ...s, density: clamp(s.density, 0, 1) })
-    if (!parsed.success || parsed.data.density !== s.density) fix(`${what}: shape repaired`)
-    return { ...card, description, palette: colours, shape: parsed.success ? parsed.data : card.shape }
+    const loc = got.card as TreatmentProposal['locations'][number]
+    return { ...card, description, palette: colours, ...locationFromProposal(card, loc.shape, loc.notDrawn, what, fix) }
   })
   for (const k of proposed.keys()) if (!used.has(k)) fix(`${k.replace(':', ' "')}" is not in the brief: dropped`)
 
@@ -197,7 +198,10 @@ export async function directorPrompt(input: DirectorInput, model: string): Promi
     brief_json: briefJson(input.brief),
     notes: notesText(input.brief),
     analysis_summary: analysisSummary(input.analysis),
-    rules: `${RULES}\n${characterVocabularyRules()}`,
+    rules: `${RULES}
+${characterVocabularyRules()}`,
+    worlds: WORLDS.join(', '),
+    props: PROP_IDS.join(', '),
     model_id: model,
   })
 }

@@ -10,6 +10,7 @@ import { grainTile, vignette } from './post.js'
 import { mixSeed, mulberry32 } from './prng.js'
 import { makeStage, type FrameState, type Layer, type Stage } from './stage.js'
 import { buildWorld, type World } from './worlds.js'
+import { showInsert } from './insert.js'
 
 /** Frames over which a continuing shot dissolves from the previous shot's last frame. */
 export const DISSOLVE_FRAMES = 8
@@ -102,6 +103,7 @@ export function createShotRenderer(req: SegmentRequest, init?: Image): ShotRende
   const { width: W, height: H, shot, style } = req
   const stage = makeStage(W, H)
   const world = buildWorld(stage, req.location)
+  if (shot.kind === 'insert') showInsert(req, stage, world)
   const figures = placeFigures(req, stage, world)
   const { energy, hit } = envelopes(req.controls, req.frames, shot.motionGain)
   const vig = style.vignette > 0 ? vignette(W, H, style.vignette) : undefined
