@@ -34,6 +34,7 @@ export function shotRequest(
     audio: { path: made.songPath, startSec: frameToSeconds(shot.startFrame, p.fps), endSec: frameToSeconds(shot.endFrame, p.fps) },
     ...(p.captionsShown === false ? { hideCaptions: true } : {}),
     initKeyframe: fromMemory.initKeyframe,
+    ...(shotIndex > 0 && (shot.transition === 'match' || shot.transition === 'continuous') ? { previousShot: p.shots[shotIndex - 1] } : {}),
     referenceKeyframes: Object.fromEntries(Object.entries(fromMemory.references).map(([id, refs]) => [id, refs.map((r) => r.image)])),
   }
 }

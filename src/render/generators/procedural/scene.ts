@@ -1,17 +1,59 @@
 import { createCanvas, type Canvas, type Image, type SKRSContext2D } from '@napi-rs/canvas'
-import type { FrameControl } from '../../../schemas/index.js'
+import type { FrameControl, Shot } from '../../../schemas/index.js'
 import type { SegmentRequest } from '../types.js'
-import { cameraAt, layerTransform } from './camera.js'
+import { createAbstractRenderer } from './abstract.js'
+import { createAmbient } from './ambient.js'
+import { addCamera, cameraAt, frameOn, idleDrift, layerTransform, lerpCamera, REFRAME_ZOOM, type CameraState } from './camera.js'
 import { CAPTION_FONT_FAMILY, drawCaption } from './captions.js'
 import { css, hexToRgb, hsl, mix } from './colour.js'
 import { drawFigure, figureLook, type FigureLook, type FigurePose } from './figure.js'
 import { grainTile, vignette } from './post.js'
 import { mixSeed, mulberry32 } from './prng.js'
+import { createSilhouettePass } from './silhouette.js'
 import { makeStage, type FrameState, type Layer, type Stage } from './stage.js'
 import { buildWorld, type World } from './worlds.js'
 
-/** Frames over which a continuing shot dissolves from the previous shot's last frame. */
+/** Shortest full-frame dissolve, in frames; a dissolve lasts DISSOLVE_SECONDS when the frame rate allows. */
 export const DISSOLVE_FRAMES = 8
+export const DISSOLVE_SECONDS = 0.6
+
+/** Frames a 'dissolve' shot blends in from the previous shot's last frame (never its whole length). */
+export function dissolveFrames(fps: number, frames: number): number {
+  return Math.max(1, Math.min(frames - 1, Math.max(DISSOLVE_FRAMES, Math.round(DISSOLVE_SECONDS * fps))))
+}
+
+const baseZoomOf = (framing: string) => (framing === 'close' ? 1.12 : 1)
+
+/**
+ * The camera of a shot at frame i, with its floor of motion (idle drift on the film's clock, so it
+ * runs on across a continuous move). A match cut or a continuous move keeps the previous set-up's
+ * layout and frames `target` closer; a continuous move starts where the previous camera stopped.
+ */
+function shotCamera(req: SegmentRequest, i: number, target: CameraState | undefined): CameraState {
+  const { shot, fps } = req
+  const u = req.frames > 1 ? i / (req.frames - 1) : 0
+  const idle = idleDrift((shot.startFrame + i) / fps, shot.motionGain)
+  const prev = req.previousShot
+  if (target && prev && shot.transition === 'continuous') {
+    const prevFrames = prev.endFrame - prev.startFrame
+    const end = cameraAt(prev.camera, 1, (prevFrames - 1) / fps, baseZoomOf(prev.framing))
+    return addCamera(lerpCamera(end, target, u), idle)
+  }
+  if (target) {
+    const move = cameraAt(shot.camera, u, i / fps, target.zoom)
+    return addCamera({ zoom: move.zoom, x: move.x + target.x, y: move.y + target.y }, idle)
+  }
+  return addCamera(cameraAt(shot.camera, u, i / fps, baseZoomOf(shot.framing)), idle)
+}
+
+/** Where a reframing shot looks: the middle of the group (medium) or the first figure's face (close). */
+function reframeTarget(figures: readonly PlacedFigure[], framing: Shot['framing'], stage: Stage): CameraState | undefined {
+  if (figures.length === 0 || framing === 'wide') return undefined
+  const on = framing === 'close' ? [figures[0]] : figures
+  const x = on.reduce((a, f) => a + f.pose.x, 0) / on.length
+  const y = on.reduce((a, f) => a + f.pose.y - (framing === 'close' ? 0.8 : 0.5) * f.pose.h, 0) / on.length
+  return frameOn({ x: (x - stage.ox) / stage.W, y: (y - stage.oy) / stage.H }, REFRAME_ZOOM[framing], stage)
+}
 
 export interface ShotRenderer {
   canvas: Canvas
@@ -88,13 +130,23 @@ const GRAIN_STRENGTH = 0.12
 
 export function createShotRenderer(req: SegmentRequest, init?: Image): ShotRenderer {
   const { width: W, height: H, shot, style } = req
+  const { energy, hit } = envelopes(req.controls, req.frames, shot.motionGain)
+  const controlAt = (i: number) => req.controls[Math.min(i, req.controls.length - 1)] ?? defaultControl(shot.startFrame + i)
+  if (shot.kind === 'abstract') return createAbstractRenderer(req, { energy, hit }, controlAt)
   const stage = makeStage(W, H)
   const world = buildWorld(stage, req.location)
-  const figures = placeFigures(req, stage, world)
-  const { energy, hit } = envelopes(req.controls, req.frames, shot.motionGain)
+  // A match cut or continuous move keeps the figures where the previous set-up stood them.
+  const prev = req.previousShot
+  const reframes = (shot.transition === 'match' || shot.transition === 'continuous') && prev !== undefined && prev.framing !== shot.framing
+  const figures = placeFigures(reframes ? { ...req, shot: { ...shot, framing: prev.framing } } : req, stage, world)
+  const target = reframes ? reframeTarget(figures, shot.framing, stage) : undefined
+  // A continuous move carries the previous shot's clock on, so animation runs through the join.
+  const tOffset = reframes && shot.transition === 'continuous' ? (prev.endFrame - prev.startFrame) / req.fps : 0
+  const sil = shot.kind === 'silhouette' ? createSilhouettePass(W, H, world.glow.colour, world.lighting.skyTop) : undefined
+  const ambient = createAmbient(W, H, mixSeed(req.location.seed, shot.sectionIndex), mix(world.lighting.light, [255, 255, 255], 0.4))
+  const blend = shot.transition === 'dissolve' && init ? dissolveFrames(req.fps, req.frames) : 0
   const vig = style.vignette > 0 ? vignette(W, H, style.vignette) : undefined
   const grain = style.grain > 0 ? grainTile(mixSeed(shot.seed, 'grain'), Math.min(1, style.grain * GRAIN_STRENGTH)) : undefined
-  const baseZoom = shot.framing === 'close' ? 1.12 : 1
   // The section's mood colour from the treatment when given, else the style bible cycled by section.
   const stylePal = req.mood ? [hexToRgb(req.mood.colour)] : style.palette.map(hexToRgb)
 
@@ -121,12 +173,11 @@ export function createShotRenderer(req: SegmentRequest, init?: Image): ShotRende
   }
 
   const renderFrame = (i: number) => {
-    const fc = req.controls[Math.min(i, req.controls.length - 1)] ?? defaultControl(shot.startFrame + i)
+    const fc = controlAt(i)
     const abs = shot.startFrame + i
     const caption = shot.captions.find((c) => abs >= c.startFrame && abs < c.endFrame)
-    const f: FrameState = { i, t: i / req.fps, fc, hitEnv: hit[i], energy: energy[i], singing: !!caption }
-    const u = req.frames > 1 ? i / (req.frames - 1) : 0
-    const cam = cameraAt(shot.camera, u, f.t, baseZoom)
+    const f: FrameState = { i, t: tOffset + i / req.fps, fc, hitEnv: hit[i], energy: energy[i], singing: !!caption }
+    const cam = shotCamera(req, i, target)
     cam.zoom += 0.035 * f.hitEnv
     const jr = mulberry32(mixSeed(shot.seed, 'shake', i))
     const shake = { x: (jr() - 0.5) * 2 * f.hitEnv * H * 0.012, y: (jr() - 0.5) * 2 * f.hitEnv * H * 0.012 }
@@ -136,9 +187,20 @@ export function createShotRenderer(req: SegmentRequest, init?: Image): ShotRende
     ctx.fillRect(0, 0, W, H)
     for (const layer of world.layers) drawLayer(layer, f, cam, shake)
     const [s1, tx1, ty1] = layerTransform(cam, 1, stage, shake)
-    ctx.setTransform(s1, 0, 0, s1, tx1, ty1)
-    for (const fig of figures) drawFigure(ctx, fig.look, fig.pose, f)
+    if (sil) {
+      const cx = figures.length ? figures.reduce((a, g) => a + g.pose.x, 0) / figures.length : stage.X(world.glow.x)
+      const cy = figures.length ? figures.reduce((a, g) => a + g.pose.y - 0.55 * g.pose.h, 0) / figures.length : stage.Y(world.glow.y)
+      sil.backlight(ctx, cx * s1 + tx1, cy * s1 + ty1, f.energy)
+      const fctx = sil.figures([s1, tx1, ty1])
+      for (const fig of figures) drawFigure(fctx, fig.look, fig.pose, f)
+      sil.composite(ctx)
+    } else {
+      ctx.setTransform(s1, 0, 0, s1, tx1, ty1)
+      for (const fig of figures) drawFigure(ctx, fig.look, fig.pose, f)
+    }
     for (const layer of world.foreground) drawLayer(layer, f, cam, shake)
+    ctx.setTransform(1, 0, 0, 1, 0, 0)
+    ambient.draw(ctx, abs / req.fps, Math.max(f.energy, shot.motionGain))
 
     ctx.setTransform(1, 0, 0, 1, 0, 0)
     lightAndColour(ctx, W, H, world, f, stylePal, cam, shake, stage)
@@ -156,8 +218,9 @@ export function createShotRenderer(req: SegmentRequest, init?: Image): ShotRende
       const fade = Math.min(1, (abs - caption.startFrame + 1) / 3, (caption.endFrame - abs) / 3)
       drawCaption(ctx, caption.text, W, H, fade, style.captionFont || CAPTION_FONT_FAMILY)
     }
-    if (init && i < DISSOLVE_FRAMES) {
-      const a = 1 - i / DISSOLVE_FRAMES
+    // Only a planned dissolve blends: a match cut or a continuous move is its own picture from frame 0.
+    if (init && i < blend) {
+      const a = 1 - i / blend
       ctx.globalAlpha = a * a * (3 - 2 * a)
       ctx.drawImage(init, 0, 0, W, H)
       ctx.globalAlpha = 1
