@@ -74,7 +74,7 @@ export function actionWeights(c: ActionContext): Array<[ShotAction, number]> {
     ['play', c.player ? (m.vocal ? 1.2 : 2.5) : 0],
     ['walk', body ? (m.build ? 2 : m.loud ? 0.3 : 0.9) : 0],
     ['run', body && m.build && !m.quiet ? 1.5 : body && m.loud ? 0.4 : 0],
-    ['dance', body ? (m.loud ? 2.2 : m.build ? 0.6 : 0.25) : 0],
+    ['dance', body && !m.quiet ? (m.loud ? 2.2 : m.build ? 0.6 : 0.25) : 0],
   ]
 }
 

@@ -26,6 +26,7 @@ export interface ShotMusic {
 
 /** Quiet: under this share of the song's loud level (90th percentile of rms). */
 export const QUIET_SHARE = 0.55
+const VERY_QUIET_SHARE = 0.3
 /** A voice: the vocal stream above this share of its own 90th percentile, which must reach VOCAL_FLOOR. */
 const VOCAL_SHARE = 0.6
 const VOCAL_FLOOR = 0.12
@@ -77,7 +78,9 @@ export function shotMusic(
     const t0 = span.startFrame / fps
     const t1 = span.endFrame / fps
     const loudness = spanMean(f.rms, t0, t1)
-    const quiet = !isLoud(section.energy) && loudness < QUIET_SHARE * loudRef
+    // Quiet: soft for the song, in a section that is not loud, or very soft even in a loud one
+    // (the analysis may not split a soft opening off as its own section).
+    const quiet = loudness < QUIET_SHARE * loudRef && (!isLoud(section.energy) || loudness < VERY_QUIET_SHARE * loudRef)
     const vocal = span.sung || (hasVoice && spanMean(f.vocal, t0, t1) >= VOCAL_SHARE * vocalRef)
     const at = sections.indexOf(section)
     const instrumental = !voiced[at]

@@ -55,9 +55,9 @@ export function layerTransform(
 export function idleDrift(t: number, energy: number): CameraState {
   const q = 0.45 + 0.55 * (1 - Math.min(1, Math.max(0, energy * 1.6)))
   return {
-    zoom: q * 0.018 * (1 - Math.cos(t * 0.61)),
-    x: q * 0.022 * Math.sin(t * 0.83),
-    y: q * 0.012 * Math.sin(t * 0.57 + 0.9),
+    zoom: q * 0.028 * (1 - Math.cos(t * 0.67)),
+    x: q * 0.034 * Math.sin(t * 0.83),
+    y: q * 0.02 * Math.sin(t * 0.59 + 0.9),
   }
 }
 

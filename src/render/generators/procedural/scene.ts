@@ -52,7 +52,10 @@ function reframeTarget(figures: readonly PlacedFigure[], framing: Shot['framing'
   const on = framing === 'close' ? [figures[0]] : figures
   const x = on.reduce((a, f) => a + f.pose.x, 0) / on.length
   const y = on.reduce((a, f) => a + f.pose.y - (framing === 'close' ? 0.8 : 0.5) * f.pose.h, 0) / on.length
-  return frameOn({ x: (x - stage.ox) / stage.W, y: (y - stage.oy) / stage.H }, REFRAME_ZOOM[framing], stage)
+  // A group keeps everyone in: its outer figures at most about 0.2 of the frame from the edges.
+  const span = on.length > 1 ? (Math.max(...on.map((f) => f.pose.x)) - Math.min(...on.map((f) => f.pose.x))) / stage.W : 0
+  const zoom = span > 0 ? Math.max(1.4, Math.min(REFRAME_ZOOM[framing], 0.62 / span)) : REFRAME_ZOOM[framing]
+  return frameOn({ x: (x - stage.ox) / stage.W, y: (y - stage.oy) / stage.H }, zoom, stage)
 }
 
 export interface ShotRenderer {
