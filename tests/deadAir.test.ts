@@ -39,7 +39,7 @@ beforeAll(async () => {
   })
   treatment = heuristicTreatment({ brief, analysis })
   plan = heuristicPlan({ brief, analysis, treatment, output: brief.output, maxShotFrames: 12 * 8 })
-  if (process.env.LONGAV_DUMP_QUIET) writeFileSync(process.env.LONGAV_DUMP_QUIET, JSON.stringify({ analysis, treatment, plan, songPath }))
+  if (process.env.LONGAV_DUMP_QUIET) writeFileSync(process.env.LONGAV_DUMP_QUIET, JSON.stringify({ analysis, treatment, plan, songPath, brief }))
 }, 120_000)
 
 function request(shotIndex: number): SegmentRequest {

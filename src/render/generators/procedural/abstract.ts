@@ -61,8 +61,8 @@ export function createAbstractRenderer(
     ctx.setTransform(1, 0, 0, 1, 0, 0)
     ctx.globalCompositeOperation = 'source-over'
     const bg = ctx.createRadialGradient(cx, cy, 0, cx, cy, R)
-    bg.addColorStop(0, css(mix(tint, [255, 255, 255], 0.15 + 0.25 * e)))
-    bg.addColorStop(1, css(mix(tint, [0, 0, 0], 0.82)))
+    bg.addColorStop(0, css(mix(tint, [255, 255, 255], 0.15 + 0.25 * e + 0.3 * h)))
+    bg.addColorStop(1, css(mix(tint, [0, 0, 0], 0.8 - 0.25 * h)))
     ctx.fillStyle = bg
     ctx.fillRect(0, 0, W, H)
 

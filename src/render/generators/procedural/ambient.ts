@@ -27,8 +27,8 @@ export function createAmbient(W: number, H: number, seed: number, colour: Rgb): 
   const motes: Mote[] = Array.from({ length: MOTES }, () => ({
     x: rng(),
     y: rng(),
-    r: 0.004 + 0.01 * rng(),
-    speed: 0.02 + 0.04 * rng(),
+    r: 0.008 + 0.016 * rng(),
+    speed: 0.035 + 0.05 * rng(),
     sway: 0.01 + 0.02 * rng(),
     phase: rng() * Math.PI * 2,
   }))
@@ -41,7 +41,7 @@ export function createAmbient(W: number, H: number, seed: number, colour: Rgb): 
         // Rise and wrap; sway sideways; twinkle slowly.
         const y = (((m.y - t * m.speed) % 1) + 1) % 1
         const x = m.x + m.sway * Math.sin(t * 0.7 + m.phase)
-        const a = level * (0.22 + 0.18 * Math.sin(t * 1.3 + m.phase * 3))
+        const a = level * (0.3 + 0.2 * Math.sin(t * 1.3 + m.phase * 3))
         if (a <= 0.01) continue
         ctx.fillStyle = css(colour, a)
         ctx.beginPath()

@@ -48,18 +48,23 @@ export function layerTransform(
 }
 
 /**
- * The floor of motion: a slow Lissajous drift and breathing zoom under every move, largest when the
- * music is quiet (loud music moves the picture by itself), so a quiet or beatless stretch never
- * freezes. Two incommensurate periods keep the camera from ever stopping on both axes at once.
+ * The floor of motion: the camera circles slowly on an ellipse (constant speed, so it never stops
+ * the way a back-and-forth sway does at its turning points) and breathes in and out, largest when
+ * the music is quiet (loud music moves the picture by itself), so a quiet or beatless stretch never
+ * freezes. On the film's clock, so it runs on through a continuous move.
  */
 export function idleDrift(t: number, energy: number): CameraState {
-  const q = 0.45 + 0.55 * (1 - Math.min(1, Math.max(0, energy * 1.6)))
+  const q = 0.5 + 0.5 * (1 - Math.min(1, Math.max(0, energy * 1.6)))
+  const a = t * IDLE_RATE
   return {
-    zoom: q * 0.028 * (1 - Math.cos(t * 0.67)),
-    x: q * 0.034 * Math.sin(t * 0.83),
-    y: q * 0.02 * Math.sin(t * 0.59 + 0.9),
+    zoom: q * 0.03 * (1 - Math.cos(t * 0.37)),
+    x: q * 0.04 * Math.sin(a),
+    y: q * 0.05 * Math.cos(a),
   }
 }
+
+/** Radians per second of the idle circle: a lap about every 10 s. */
+export const IDLE_RATE = 0.62
 
 export function addCamera(a: CameraState, b: CameraState): CameraState {
   return { zoom: a.zoom + b.zoom, x: a.x + b.x, y: a.y + b.y }

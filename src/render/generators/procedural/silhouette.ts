@@ -23,10 +23,11 @@ export function createSilhouettePass(W: number, H: number, light: Rgb, sky: Rgb)
   const rimDx = Math.max(1, Math.round(W / 420))
   return {
     backlight(ctx, cx, cy, energy) {
-      const r = H * (0.75 + 0.15 * energy)
+      const r = H * (0.85 + 0.15 * energy)
       const g = ctx.createRadialGradient(cx, cy, 0, cx, cy, r)
-      g.addColorStop(0, css(bright, 0.95))
-      g.addColorStop(0.35, css(light, 0.7))
+      g.addColorStop(0, css(bright, 1))
+      g.addColorStop(0.3, css(bright, 0.85))
+      g.addColorStop(0.65, css(light, 0.4))
       g.addColorStop(1, css(light, 0))
       ctx.setTransform(1, 0, 0, 1, 0, 0)
       ctx.globalCompositeOperation = 'screen'
