@@ -257,7 +257,11 @@ function cutsLine(r: RenderSummary): string {
   const where = r.cutsMeasured ? 'seen in the final video' : 'planned'
   const onBeat = r.cutsOnBeat === null ? '' : `, ${Math.round(r.cutsOnBeat * 100)}% on longav's own beat grid`
   const t = r.transitions
-  return `${r.cuts} cuts ${where}${onBeat}; ${t.dissolves} dissolves and ${t.continuous} continuous moves (transitions, not cuts)`
+  const v = r.variety
+  return (
+    `${r.cuts} cuts ${where}${onBeat}; ${t.dissolves} dissolves and ${t.continuous} continuous moves (transitions, not cuts); ` +
+    `shot variety ${v.minBitsPerMinute.toFixed(2)} bits per minute at least`
+  )
 }
 
 async function batchCommand(args: string[], flags: Flags, signal: AbortSignal): Promise<number> {

@@ -1,6 +1,7 @@
 import type { Analysis, ShotPlan, VideoScore } from '../schemas/index.js'
 import type { ShotOutput } from './attempts.js'
 import { secondsToFrame } from '../time.js'
+import { varietyFigure } from '../agents/planner/variety.js'
 
 /** Cuts a viewer sees in the plan: shot starts opened by a hard cut or a match cut (not a dissolve or a continuous move). */
 export function plannedCuts(plan: ShotPlan): number[] {
@@ -35,6 +36,8 @@ export interface RenderSummary {
   cutsOnBeat: number | null
   /** Planned transitions that are not hard cuts (a match cut is counted in `cuts` too when detected). */
   transitions: { dissolves: number; continuous: number; matchCuts: number }
+  /** Shot variety: the lowest minute's entropy of kind × framing × action (bits), and the longest run of one pattern. */
+  variety: { minBitsPerMinute: number; longestRun: number }
   acceptedShots: number
   attempts: number
   /** Measured on the final video's frames (score.json): sync beside its chance baseline, cuts found. */
@@ -75,6 +78,7 @@ export function summarize(
     shots: plan.shots.length,
     ...seenCuts(plan, analysis, score),
     transitions: plannedTransitions(plan),
+    variety: (({ minBits, longestRun }) => ({ minBitsPerMinute: minBits, longestRun }))(varietyFigure(plan)),
     acceptedShots: Object.values(results).filter((r) => r.best.verdict.accepted).length,
     attempts: Object.values(results).reduce((n, r) => n + r.attempts.length, 0),
     measured: score && {

@@ -3,13 +3,12 @@
  * on percussive hits, a polygon turns with the beat and swells with loudness, radial bars follow
  * the energy, and the colours follow the harmony's hue over the section's mood colour.
  */
-import { createCanvas, type SKRSContext2D } from '@napi-rs/canvas'
+import { createCanvas, type Canvas, type SKRSContext2D } from '@napi-rs/canvas'
 import type { FrameControl } from '../../../schemas/index.js'
 import type { SegmentRequest } from '../types.js'
 import { CAPTION_FONT_FAMILY, drawCaption } from './captions.js'
 import { css, hexToRgb, hsl, mix, type Rgb } from './colour.js'
 import { mixSeed, mulberry32 } from './prng.js'
-import type { ShotRenderer } from './scene.js'
 
 const BARS = 36
 const MAX_RINGS = 6
@@ -19,7 +18,7 @@ export function createAbstractRenderer(
   req: SegmentRequest,
   envelopes: { energy: Float32Array; hit: Float32Array },
   control: (i: number) => FrameControl,
-): ShotRenderer {
+): { canvas: Canvas; renderFrame(i: number): void } {
   const { width: W, height: H, shot } = req
   const canvas = createCanvas(W, H)
   const ctx = canvas.getContext('2d')
