@@ -252,14 +252,14 @@ async function renderCommand(args: string[], flags: Flags, signal: AbortSignal):
   return 0
 }
 
-/** "31 cuts seen in the final video, 94% on longav's own beat grid; 2 dissolves, 3 continuous moves". */
+/** "31 cuts seen in the final video, 94% on longav's own beat grid; 2 dissolves and 3 continuous moves (…), 4 match cuts; shot variety …". */
 function cutsLine(r: RenderSummary): string {
   const where = r.cutsMeasured ? 'seen in the final video' : 'planned'
   const onBeat = r.cutsOnBeat === null ? '' : `, ${Math.round(r.cutsOnBeat * 100)}% on longav's own beat grid`
   const t = r.transitions
   const v = r.variety
   return (
-    `${r.cuts} cuts ${where}${onBeat}; ${t.dissolves} dissolves and ${t.continuous} continuous moves (transitions, not cuts); ` +
+    `${r.cuts} cuts ${where}${onBeat}; ${t.dissolves} dissolves and ${t.continuous} continuous moves (transitions, not cuts), ${t.matchCuts} match cuts; ` +
     `shot variety ${v.minBitsPerMinute.toFixed(2)} bits per minute at least`
   )
 }
