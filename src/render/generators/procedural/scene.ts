@@ -1,62 +1,18 @@
 import { createCanvas, type Canvas, type Image, type SKRSContext2D } from '@napi-rs/canvas'
-import type { FrameControl, Shot } from '../../../schemas/index.js'
+import type { FrameControl } from '../../../schemas/index.js'
 import type { SegmentRequest } from '../types.js'
 import { createAbstractRenderer } from './abstract.js'
 import { createAmbient } from './ambient.js'
-import { addCamera, cameraAt, frameOn, idleDrift, layerTransform, lerpCamera, REFRAME_ZOOM, type CameraState } from './camera.js'
+import { cameraAt, layerTransform } from './camera.js'
 import { CAPTION_FONT_FAMILY, drawCaption } from './captions.js'
 import { css, hexToRgb, hsl, mix } from './colour.js'
 import { drawFigure, figureLook, type FigureLook, type FigurePose } from './figure.js'
 import { grainTile, vignette } from './post.js'
 import { mixSeed, mulberry32 } from './prng.js'
 import { createSilhouettePass } from './silhouette.js'
+import { dissolveFrames, reframeTarget, shotCamera } from './transition.js'
 import { makeStage, type FrameState, type Layer, type Stage } from './stage.js'
 import { buildWorld, type World } from './worlds.js'
-
-/** Shortest full-frame dissolve, in frames; a dissolve lasts DISSOLVE_SECONDS when the frame rate allows. */
-export const DISSOLVE_FRAMES = 8
-export const DISSOLVE_SECONDS = 0.6
-
-/** Frames a 'dissolve' shot blends in from the previous shot's last frame (never its whole length). */
-export function dissolveFrames(fps: number, frames: number): number {
-  return Math.max(1, Math.min(frames - 1, Math.max(DISSOLVE_FRAMES, Math.round(DISSOLVE_SECONDS * fps))))
-}
-
-const baseZoomOf = (framing: string) => (framing === 'close' ? 1.12 : 1)
-
-/**
- * The camera of a shot at frame i, with its floor of motion (idle drift on the film's clock, so it
- * runs on across a continuous move). A match cut or a continuous move keeps the previous set-up's
- * layout and frames `target` closer; a continuous move starts where the previous camera stopped.
- */
-function shotCamera(req: SegmentRequest, i: number, target: CameraState | undefined): CameraState {
-  const { shot, fps } = req
-  const u = req.frames > 1 ? i / (req.frames - 1) : 0
-  const idle = idleDrift((shot.startFrame + i) / fps, shot.motionGain)
-  const prev = req.previousShot
-  if (target && prev && shot.transition === 'continuous') {
-    const prevFrames = prev.endFrame - prev.startFrame
-    const end = cameraAt(prev.camera, 1, (prevFrames - 1) / fps, baseZoomOf(prev.framing))
-    return addCamera(lerpCamera(end, target, u), idle)
-  }
-  if (target) {
-    const move = cameraAt(shot.camera, u, i / fps, target.zoom)
-    return addCamera({ zoom: move.zoom, x: move.x + target.x, y: move.y + target.y }, idle)
-  }
-  return addCamera(cameraAt(shot.camera, u, i / fps, baseZoomOf(shot.framing)), idle)
-}
-
-/** Where a reframing shot looks: the middle of the group (medium) or the first figure's face (close). */
-function reframeTarget(figures: readonly PlacedFigure[], framing: Shot['framing'], stage: Stage): CameraState | undefined {
-  if (figures.length === 0 || framing === 'wide') return undefined
-  const on = framing === 'close' ? [figures[0]] : figures
-  const x = on.reduce((a, f) => a + f.pose.x, 0) / on.length
-  const y = on.reduce((a, f) => a + f.pose.y - (framing === 'close' ? 0.8 : 0.5) * f.pose.h, 0) / on.length
-  // A group keeps everyone in: its outer figures at most about 0.2 of the frame from the edges.
-  const span = on.length > 1 ? (Math.max(...on.map((f) => f.pose.x)) - Math.min(...on.map((f) => f.pose.x))) / stage.W : 0
-  const zoom = span > 0 ? Math.max(1.4, Math.min(REFRAME_ZOOM[framing], 0.62 / span)) : REFRAME_ZOOM[framing]
-  return frameOn({ x: (x - stage.ox) / stage.W, y: (y - stage.oy) / stage.H }, zoom, stage)
-}
 
 export interface ShotRenderer {
   canvas: Canvas
@@ -194,7 +150,17 @@ export function createShotRenderer(req: SegmentRequest, init?: Image): ShotRende
       const cx = figures.length ? figures.reduce((a, g) => a + g.pose.x, 0) / figures.length : stage.X(world.glow.x)
       const cy = figures.length ? figures.reduce((a, g) => a + g.pose.y - 0.55 * g.pose.h, 0) / figures.length : stage.Y(world.glow.y)
       sil.backlight(ctx, cx * s1 + tx1, cy * s1 + ty1, f.energy)
-      const fctx = sil.figures([s1, tx1, ty1])
+      // Figures reach about half their height sideways (arms, instruments) and a little above the head.
+      const box = figures.reduce(
+        (b, g) => ({
+          x0: Math.min(b.x0, (g.pose.x - 0.6 * g.pose.h) * s1 + tx1),
+          x1: Math.max(b.x1, (g.pose.x + 0.6 * g.pose.h) * s1 + tx1),
+          y0: Math.min(b.y0, (g.pose.y - 1.25 * g.pose.h) * s1 + ty1),
+          y1: Math.max(b.y1, (g.pose.y + 0.05 * g.pose.h) * s1 + ty1),
+        }),
+        { x0: W, x1: 0, y0: H, y1: 0 },
+      )
+      const fctx = sil.figures([s1, tx1, ty1], box)
       for (const fig of figures) drawFigure(fctx, fig.look, fig.pose, f)
       sil.composite(ctx)
     } else {

@@ -9,10 +9,20 @@ import { css, mix, type Rgb } from './colour.js'
 export interface SilhouettePass {
   /** Paints the light behind the figures (screen space; after the world, before the figures). */
   backlight(ctx: SKRSContext2D, cx: number, cy: number, energy: number): void
-  /** A cleared offscreen context to draw the figures into, with the same transform as the frame. */
-  figures(transform: [number, number, number]): SKRSContext2D
+  /**
+   * A cleared offscreen context to draw the figures into, with the same transform as the frame;
+   * `box` (screen pixels) bounds the figures, so only that part of the layer is touched per frame.
+   */
+  figures(transform: [number, number, number], box: Box): SKRSContext2D
   /** Lays the figures, flooded dark with a rim, over the frame. */
   composite(ctx: SKRSContext2D): void
+}
+
+export interface Box {
+  x0: number
+  y0: number
+  x1: number
+  y1: number
 }
 
 export function createSilhouettePass(W: number, H: number, light: Rgb, sky: Rgb): SilhouettePass {
@@ -21,6 +31,7 @@ export function createSilhouettePass(W: number, H: number, light: Rgb, sky: Rgb)
   const bright = mix(light, [255, 255, 255], 0.35)
   const dark = mix(sky, [0, 0, 0], 0.85)
   const rimDx = Math.max(1, Math.round(W / 420))
+  let r = { x: 0, y: 0, w: W, h: H }
   return {
     backlight(ctx, cx, cy, energy) {
       const r = H * (0.85 + 0.15 * energy)
@@ -35,10 +46,13 @@ export function createSilhouettePass(W: number, H: number, light: Rgb, sky: Rgb)
       ctx.fillRect(0, 0, W, H)
       ctx.globalCompositeOperation = 'source-over'
     },
-    figures([s, tx, ty]) {
+    figures([s, tx, ty], box) {
+      const x = Math.max(0, Math.floor(box.x0))
+      const y = Math.max(0, Math.floor(box.y0) - rimDx)
+      r = { x, y, w: Math.max(1, Math.min(W, Math.ceil(box.x1)) - x), h: Math.max(1, Math.min(H, Math.ceil(box.y1)) - y) }
       lctx.setTransform(1, 0, 0, 1, 0, 0)
       lctx.globalCompositeOperation = 'source-over'
-      lctx.clearRect(0, 0, W, H)
+      lctx.clearRect(r.x, r.y, r.w, r.h)
       lctx.setTransform(s, 0, 0, s, tx, ty)
       return lctx
     },
@@ -47,13 +61,13 @@ export function createSilhouettePass(W: number, H: number, light: Rgb, sky: Rgb)
       // Rim first: the shape in the light's colour, nudged up, then the dark shape over it.
       lctx.globalCompositeOperation = 'source-in'
       lctx.fillStyle = css(bright)
-      lctx.fillRect(0, 0, W, H)
+      lctx.fillRect(r.x, r.y, r.w, r.h)
       ctx.setTransform(1, 0, 0, 1, 0, 0)
-      ctx.drawImage(layer, 0, -rimDx)
+      ctx.drawImage(layer, r.x, r.y, r.w, r.h, r.x, r.y - rimDx, r.w, r.h)
       lctx.fillStyle = css(dark)
-      lctx.fillRect(0, 0, W, H)
+      lctx.fillRect(r.x, r.y, r.w, r.h)
       lctx.globalCompositeOperation = 'source-over'
-      ctx.drawImage(layer, 0, 0)
+      ctx.drawImage(layer, r.x, r.y, r.w, r.h, r.x, r.y, r.w, r.h)
     },
   }
 }
