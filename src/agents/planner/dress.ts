@@ -40,6 +40,8 @@ export interface DressInput {
 
 /** Share of eligible shots that continue the set-up before them (match cut or continuous move). */
 export const CONTINUE_SHARE = 0.4
+/** Music at this share of the song's loud level or above drives motion at the section's full intensity. */
+const SOFT_LEVEL = 0.6
 /** Share of quiet section openings that dissolve in. */
 export const DISSOLVE_SHARE = 0.6
 
@@ -196,7 +198,10 @@ export function dressShots(input: DressInput): Dressed[] {
       seed: seedFor(title, index),
       // Keyframe chaining: a continuing shot and a dissolve both start from the previous last frame.
       continuesPrevious: continues || transition === 'dissolve',
-      motionGain: round3(Math.min(1, Math.max(0, 0.15 + 0.8 * mood.intensity))),
+      // The section's intensity, held down where the music under the shot is soft (a quiet opening
+      // inside a loud section); a continuous move keeps its set-up's gain, so nothing jumps at the join.
+      motionGain:
+        transition === 'continuous' && prev ? prev.motionGain : round3(Math.min(1, Math.max(0, 0.15 + 0.8 * Math.min(mood.intensity, music.level / SOFT_LEVEL)))),
       action,
       kind,
       transition,

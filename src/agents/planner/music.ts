@@ -8,6 +8,8 @@ import { baseLabel, isLoud, songSections } from '../heuristics/sections.js'
 export interface ShotMusic {
   /** Mean loudness (rms) under the shot, 0..1. */
   loudness: number
+  /** Loudness against the song's loud level (90th percentile of rms), 0..1. */
+  level: number
   /** The section is loud (LOUD_ENERGY) and the shot is not in a dip. */
   loud: boolean
   /** Low loudness: the only place a dissolve may go. */
@@ -40,7 +42,9 @@ function spanMean(c: Curve, t0: number, t1: number): number {
   const b = Math.min(c.values.length, Math.max(a + 1, Math.ceil(t1 * c.fps)))
   let s = 0
   for (let i = a; i < b; i++) s += c.values[i]
-  return b > a ? s / (b - a) : 0
+  if (b > a) return s / (b - a)
+  // A curve shorter than the song (a sketch of one): its overall mean stands in.
+  return c.values.length > 0 ? c.values.reduce((x, y) => x + y, 0) / c.values.length : 0
 }
 
 function p90(values: readonly number[]): number {
@@ -87,6 +91,7 @@ export function shotMusic(
     const rising = next !== undefined && next.energy - section.energy >= BUILD_RISE && t0 >= section.end - BUILD_TAIL * (section.end - section.start)
     return {
       loudness,
+      level: Math.min(1, loudness / loudRef),
       loud: isLoud(section.energy) && !quiet,
       quiet,
       vocal,

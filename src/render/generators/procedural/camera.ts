@@ -50,11 +50,13 @@ export function layerTransform(
 /**
  * The floor of motion: the camera circles slowly on an ellipse (constant speed, so it never stops
  * the way a back-and-forth sway does at its turning points) and breathes in and out, largest when
- * the music is quiet (loud music moves the picture by itself), so a quiet or beatless stretch never
+ * the music is quiet and nothing when it is loud (the hits move the picture then), so a quiet or beatless stretch never
  * freezes. On the film's clock, so it runs on through a continuous move.
  */
 export function idleDrift(t: number, energy: number): CameraState {
-  const q = 0.5 + 0.5 * (1 - Math.min(1, Math.max(0, energy * 1.6)))
+  // Full below about 0.35, none from 0.75 (motion gain): loud shots keep their framing (identity checks
+  // compare a centred subject) and move with the hits instead.
+  const q = Math.min(1, Math.max(0, (0.75 - energy) / 0.4))
   const a = t * IDLE_RATE
   return {
     zoom: q * 0.03 * (1 - Math.cos(t * 0.37)),

@@ -145,6 +145,9 @@ export function createShotRenderer(req: SegmentRequest, init?: Image): ShotRende
     ctx.fillStyle = css(world.lighting.skyTop)
     ctx.fillRect(0, 0, W, H)
     for (const layer of world.layers) drawLayer(layer, f, cam, shake)
+    // Motes float behind the figures: they keep quiet music moving without touching a face.
+    ctx.setTransform(1, 0, 0, 1, 0, 0)
+    ambient.draw(ctx, abs / req.fps, Math.max(f.energy, shot.motionGain))
     const [s1, tx1, ty1] = layerTransform(cam, 1, stage, shake)
     if (sil) {
       const cx = figures.length ? figures.reduce((a, g) => a + g.pose.x, 0) / figures.length : stage.X(world.glow.x)
@@ -168,8 +171,6 @@ export function createShotRenderer(req: SegmentRequest, init?: Image): ShotRende
       for (const fig of figures) drawFigure(ctx, fig.look, fig.pose, f)
     }
     for (const layer of world.foreground) drawLayer(layer, f, cam, shake)
-    ctx.setTransform(1, 0, 0, 1, 0, 0)
-    ambient.draw(ctx, abs / req.fps, Math.max(f.energy, shot.motionGain))
 
     ctx.setTransform(1, 0, 0, 1, 0, 0)
     lightAndColour(ctx, W, H, world, f, stylePal, cam, shake, stage)
