@@ -1,7 +1,7 @@
 /**
  * Silhouette shots: the figures as dark shapes against a bright light behind them. The figures are
  * drawn as usual into an offscreen layer, which is then flooded with a dark colour (keeping only its
- * shape) and laid over a wide glow placed behind the group, with a thin rim on the light's side.
+ * shape) and laid over a wide glow placed behind the group.
  */
 import { createCanvas, type Canvas, type SKRSContext2D } from '@napi-rs/canvas'
 import { css, mix, type Rgb } from './colour.js'
@@ -14,7 +14,7 @@ export interface SilhouettePass {
    * `box` (screen pixels) bounds the figures, so only that part of the layer is touched per frame.
    */
   figures(transform: [number, number, number], box: Box): SKRSContext2D
-  /** Lays the figures, flooded dark with a rim, over the frame. */
+  /** Lays the figures, flooded dark, over the frame. */
   composite(ctx: SKRSContext2D): void
 }
 
@@ -30,7 +30,6 @@ export function createSilhouettePass(W: number, H: number, light: Rgb, sky: Rgb)
   const lctx = layer.getContext('2d')
   const bright = mix(light, [255, 255, 255], 0.35)
   const dark = mix(sky, [0, 0, 0], 0.85)
-  const rimDx = Math.max(1, Math.round(W / 420))
   let r = { x: 0, y: 0, w: W, h: H }
   return {
     backlight(ctx, cx, cy, energy) {
@@ -48,7 +47,7 @@ export function createSilhouettePass(W: number, H: number, light: Rgb, sky: Rgb)
     },
     figures([s, tx, ty], box) {
       const x = Math.max(0, Math.floor(box.x0))
-      const y = Math.max(0, Math.floor(box.y0) - rimDx)
+      const y = Math.max(0, Math.floor(box.y0))
       r = { x, y, w: Math.max(1, Math.min(W, Math.ceil(box.x1)) - x), h: Math.max(1, Math.min(H, Math.ceil(box.y1)) - y) }
       lctx.setTransform(1, 0, 0, 1, 0, 0)
       lctx.globalCompositeOperation = 'source-over'
@@ -58,12 +57,9 @@ export function createSilhouettePass(W: number, H: number, light: Rgb, sky: Rgb)
     },
     composite(ctx) {
       lctx.setTransform(1, 0, 0, 1, 0, 0)
-      // Rim first: the shape in the light's colour, nudged up, then the dark shape over it.
+      // Flood the figures' shape dark (source-in keeps only where they were drawn).
       lctx.globalCompositeOperation = 'source-in'
-      lctx.fillStyle = css(bright)
-      lctx.fillRect(r.x, r.y, r.w, r.h)
       ctx.setTransform(1, 0, 0, 1, 0, 0)
-      ctx.drawImage(layer, r.x, r.y, r.w, r.h, r.x, r.y - rimDx, r.w, r.h)
       lctx.fillStyle = css(dark)
       lctx.fillRect(r.x, r.y, r.w, r.h)
       lctx.globalCompositeOperation = 'source-over'
