@@ -78,7 +78,7 @@ function outlines(continues: boolean[]): ShotOutline[] {
   return continues.map((c) => ({ frames: 10, continuesPrevious: c, locationId: 'park', characterIds: ['ada'], framing: 'medium' }))
 }
 
-const SUMMARY = { final: '/out/final.mp4', durationSec: 1, frames: 30, shots: 3, cutsOnBeat: 1, acceptedShots: 3, attempts: 3 } satisfies RenderSummary
+const SUMMARY = { final: '/out/final.mp4', durationSec: 1, frames: 30, shots: 3, cuts: 2, cutsMeasured: true, cutsOnBeat: 1, transitions: { dissolves: 0, continuous: 0, matchCuts: 0 }, variety: { minBitsPerMinute: 1.5, longestRun: 1 }, acceptedShots: 3, attempts: 3 } satisfies RenderSummary
 
 function fakeRenderActors(shots: ShotOutline[], over: { plan?: () => Promise<PlanOutcome> } = {}) {
   const calls: string[] = []

@@ -174,10 +174,10 @@ describe('procedural generator', () => {
     expect(diff).toBeGreaterThan(same * 3)
   })
 
-  it('continues from the init keyframe when the shot continues the previous one', async () => {
+  it('dissolves in from the init keyframe when the shot is planned as a dissolve', async () => {
     const prev = request({ frames: 10, location: desert })
     await run(prev)
-    const next = request({ frames: 16, location: city, shot: { continuesPrevious: true, startFrame: 10 }, initKeyframe: prev.out.lastFrame })
+    const next = request({ frames: 16, location: city, shot: { continuesPrevious: true, transition: 'dissolve', startFrame: 10 }, initKeyframe: prev.out.lastFrame })
     await run(next)
     const init = await pixels(prev.out.lastFrame)
     expect(meanAbsDiff(await pixels(next.out.firstFrame), init)).toBeLessThan(3)

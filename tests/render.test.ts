@@ -55,7 +55,11 @@ describe('a full render of a 24 s song', () => {
     }
     const scores = JSON.parse(readFileSync(join(outDir, 'scores.json'), 'utf8'))
     expect(scores.shots.length).toBeGreaterThan(3)
-    expect(scores.summary.cutsOnBeat).toBe(1)
+    // The summary counts the cuts the detector finds in the final video, against longav's own beats.
+    const measured = VideoScore.parse(JSON.parse(readFileSync(join(outDir, 'score.json'), 'utf8')))
+    expect(scores.summary.cutsMeasured).toBe(true)
+    expect(scores.summary.cuts).toBe(measured.cuts.frames.length)
+    expect(scores.summary.cutsOnBeat).toBeGreaterThanOrEqual(0.8)
     // The result names every file a user opens, and each is there.
     expect(files).toMatchObject({ report: join(outDir, 'report.html'), score: join(outDir, 'score.json'), scorePlot: join(outDir, 'score.png') })
     for (const [name, p] of Object.entries(files)) expect(existsSync(p), `files.${name}: ${p}`).toBe(true)

@@ -240,7 +240,7 @@ async function renderCommand(args: string[], flags: Flags, signal: AbortSignal):
   const wall = printer.done()
   process.stdout.write(`${result.files.final}\n`)
   process.stderr.write(
-    `${formatDuration(result.durationSec)} of video, ${result.shots} shots, ${Math.round(result.cutsOnBeat * 100)}% of cuts on a beat, ` +
+    `${formatDuration(result.durationSec)} of video, ${result.shots} shots, ${cutsLine(result)}, ` +
       `${result.acceptedShots}/${result.shots} shots passed the verifier in ${result.attempts} attempts, made in ${formatDuration(wall)}\n`,
   )
   const m = result.measured
@@ -253,6 +253,18 @@ async function renderCommand(args: string[], flags: Flags, signal: AbortSignal):
   }
   if (result.llm) process.stderr.write(llmUsageLines(result.llm).join('\n') + '\n')
   return 0
+}
+
+/** "31 cuts seen in the final video, 94% on longav's own beat grid; 2 dissolves and 3 continuous moves (…), 4 match cuts; shot variety …". */
+function cutsLine(r: RenderSummary): string {
+  const where = r.cutsMeasured ? 'seen in the final video' : 'planned'
+  const onBeat = r.cutsOnBeat === null ? '' : `, ${Math.round(r.cutsOnBeat * 100)}% on longav's own beat grid`
+  const t = r.transitions
+  const v = r.variety
+  return (
+    `${r.cuts} cuts ${where}${onBeat}; ${t.dissolves} dissolves and ${t.continuous} continuous moves (transitions, not cuts), ${t.matchCuts} match cuts; ` +
+    `shot variety ${v.minBitsPerMinute.toFixed(2)} bits per minute at least`
+  )
 }
 
 async function batchCommand(args: string[], flags: Flags, signal: AbortSignal): Promise<number> {

@@ -35,6 +35,7 @@ export function shotRequest(
     ...(p.captionsShown === false ? { hideCaptions: true } : {}),
     ...(p.captionStyle ? { captionStyle: p.captionStyle } : {}),
     initKeyframe: fromMemory.initKeyframe,
+    ...(shotIndex > 0 && (shot.transition === 'match' || shot.transition === 'continuous') ? { previousShot: p.shots[shotIndex - 1] } : {}),
     referenceKeyframes: Object.fromEntries(Object.entries(fromMemory.references).map(([id, refs]) => [id, refs.map((r) => r.image)])),
   }
 }

@@ -147,7 +147,7 @@ export function planFromProposal(p: PlanProposal, raw: PlannerInput, author: str
 
   const cards = new Map(treatment.entities.map((e) => [e.id, e]))
   const moods = new Map(treatment.sectionMoods.map((m) => [m.sectionIndex, m]))
-  const captions = lyricCaptions(input.brief.lyrics, output.fps, grid.totalFrames)
+  const captions = lyricCaptions(input.brief.lyrics, output.fps, grid.totalFrames, input.analysis)
   let prevCamera: CameraMove | undefined
   const shots: Shot[] = cuts.map((start, index) => {
     const end = index + 1 < cuts.length ? cuts[index + 1] : grid.totalFrames

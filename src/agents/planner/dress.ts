@@ -1,10 +1,14 @@
 /**
- * Dressing shots: who is in frame, how it is framed, how the camera moves, and whether the shot
- * continues the previous one. Sequential because each choice looks at the shot before.
+ * Dressing shots: who is in frame, what the shot shows and how it is framed, what the figures do,
+ * how the camera moves and how the shot opens. Sequential because each choice looks at the shot
+ * before: no two neighbours share place, framing and action, and a continuing shot is a match cut
+ * or one continuous camera move (never a cross-fade between framings).
  */
-import type { CameraMove, SectionMood, Shot } from '../../schemas/index.js'
+import type { CameraMove, CharacterCard, LocationCard, SectionMood, Shot, ShotAction, ShotKind, ShotTransition } from '../../schemas/index.js'
 import { rng, seedFor, weightedPick } from '../heuristics/hash.js'
 import { isLoud } from '../heuristics/sections.js'
+import { actionWeights, chooseKind, framingWeights, instrumentOf, pickFramingAndAction, propsOf } from './grammar.js'
+import type { ShotMusic } from './music.js'
 
 export interface Frames {
   startFrame: number
@@ -14,9 +18,32 @@ export interface Frames {
   k: number
 }
 
-export type Dressed = Omit<Shot, 'prompt' | 'captions' | 'cutOn'>
+export type Dressed = Omit<Shot, 'prompt' | 'captions' | 'cutOn'> & {
+  action: ShotAction
+  kind: ShotKind
+  transition: ShotTransition
+}
 
 type Framing = Shot['framing']
+
+export interface DressInput {
+  frames: readonly Frames[]
+  moods: ReadonlyMap<number, SectionMood>
+  title: string
+  /** The music under each frame span, same order. */
+  music: readonly ShotMusic[]
+  /** A strong lyric line under each frame span, same order. */
+  strongLine: readonly boolean[]
+  characters: ReadonlyMap<string, CharacterCard>
+  locations: ReadonlyMap<string, LocationCard>
+}
+
+/** Share of eligible shots that continue the set-up before them (match cut or continuous move). */
+export const CONTINUE_SHARE = 0.4
+/** Music at this share of the song's loud level or above drives motion at the section's full intensity. */
+const SOFT_LEVEL = 0.6
+/** Share of quiet section openings that dissolve in. */
+export const DISSOLVE_SHARE = 0.6
 
 /** Section openings: a move that reveals (push-in first). */
 const OPENING_MOVES: readonly CameraMove[] = ['push-in', 'crane-up', 'drift', 'pull-out']
@@ -41,10 +68,6 @@ const QUIET_MOVES: ReadonlyArray<readonly [CameraMove, number]> = [
   ['crane-up', 1],
 ]
 
-/** After the opening wide shot, new set-ups cycle through these (continued shots then tighten). */
-const FRAMING_CYCLE: readonly Framing[] = ['close', 'medium', 'wide']
-const EMPTY_FRAMING_CYCLE: readonly Framing[] = ['medium', 'wide']
-
 function round3(v: number): number {
   return Math.round(v * 1000) / 1000
 }
@@ -59,64 +82,110 @@ interface CameraChoice {
   k: number
   loud: boolean
   continues: boolean
-  tightens: boolean
   last: boolean
   r: number
 }
 
-function camera({ prev, k, loud, continues, tightens, last, r }: CameraChoice): CameraMove {
+function camera({ prev, k, loud, continues, last, r }: CameraChoice): CameraMove {
   if (k === 0) return OPENING_MOVES.find((m) => m !== prev)!
   if (last && prev !== 'pull-out') return 'pull-out'
-  if (tightens) return TIGHTENING_MOVES.find((m) => m !== prev)!
-  // A continued shot keeps the camera travelling: holding still would read as a freeze.
-  const pool = (loud ? LOUD_MOVES : QUIET_MOVES).filter(([m]) => m !== prev && !(continues && m === 'static'))
-  return weightedPick(pool, r)
+  if (continues) return TIGHTENING_MOVES.find((m) => m !== prev)!
+  return weightedPick((loud ? LOUD_MOVES : QUIET_MOVES).filter(([m]) => m !== prev), r)
 }
 
 /**
  * Who is in frame: everyone wide, up to two in medium, one in close-up. Close-ups go to whoever
- * has had the fewest so far (cast order breaks ties), so every character gets their moment.
+ * has had the fewest so far (cast order breaks ties; a player first when the shot is about playing).
  */
-function castFor(framing: Framing, cast: readonly string[], closeUps: Map<string, number>, mediumTurn: number): string[] {
+function castFor(framing: Framing, cast: readonly string[], closeUps: Map<string, number>, mediumTurn: number, prefer: ReadonlySet<string>): string[] {
   if (framing === 'wide' || cast.length === 0) return [...cast]
   if (framing === 'medium') {
     return cast.length <= 2 ? [...cast] : [cast[mediumTurn % cast.length], cast[(mediumTurn + 1) % cast.length]]
   }
-  const pick = cast.reduce((best, id) => ((closeUps.get(id) ?? 0) < (closeUps.get(best) ?? 0) ? id : best))
+  const pool = prefer.size > 0 ? cast.filter((id) => prefer.has(id)) : cast
+  const pick = pool.reduce((best, id) => ((closeUps.get(id) ?? 0) < (closeUps.get(best) ?? 0) ? id : best))
   closeUps.set(pick, (closeUps.get(pick) ?? 0) + 1)
   return [pick]
 }
 
-export function dressShots(frames: readonly Frames[], moods: ReadonlyMap<number, SectionMood>, title: string): Dressed[] {
+/** Whether a shot can be continued: a fresh set-up of figures that a tighter framing can match. */
+function continuable(prev: Dressed | undefined, f: Frames, locationId: string): prev is Dressed {
+  return (
+    prev !== undefined &&
+    f.k > 0 &&
+    prev.sectionIndex === f.sectionIndex &&
+    prev.locationId === locationId &&
+    (prev.transition === 'cut' || prev.transition === 'dissolve') &&
+    (prev.kind === 'figures' || prev.kind === 'silhouette') &&
+    prev.characterIds.length > 0 &&
+    (prev.framing === 'wide' || (prev.framing === 'medium' && prev.characterIds.length === 1))
+  )
+}
+
+export function dressShots(input: DressInput): Dressed[] {
+  const { frames, moods, title } = input
   const out: Dressed[] = []
-  let setups = 0
   // Film-wide counts, so the cast rotates across sections, not just within one.
   const closeUps = new Map<string, number>()
   let mediumTurn = 0
-  const cast = (framing: Framing, from: readonly string[]): string[] =>
-    castFor(framing, from, closeUps, framing === 'medium' ? mediumTurn++ : mediumTurn)
+  let lastLyric = -Infinity
+  const abstractSections = new Set<number>()
   frames.forEach((f, index) => {
     const mood = moods.get(f.sectionIndex)
     if (!mood) throw new Error(`planner: the treatment has no mood for section ${f.sectionIndex}`)
     const prev = out[index - 1]
-    if (f.k === 0) setups = 0
+    const music = input.music[index]
     const r = rng(seedFor(title, 'dress', index))
-    // Every other shot within a section continues the one before (never a section's first).
-    const continues = f.k % 2 === 1 && prev !== undefined && prev.sectionIndex === f.sectionIndex && prev.locationId === mood.locationId
+    const location = input.locations.get(mood.locationId)
+    const castCards = mood.characterIds.map((id) => input.characters.get(id)).filter((c): c is CharacterCard => c !== undefined)
+    const players = new Set(castCards.filter((c) => instrumentOf(c) !== undefined).map((c) => c.id))
+
+    let transition: ShotTransition = 'cut'
+    let kind: ShotKind
     let framing: Framing
+    let action: ShotAction
     let characterIds: string[]
-    if (continues) {
-      // The continued shot moves in: one step tighter, on part of the same cast.
+    let prop: string | undefined
+    const rc = r()
+    const rt = r()
+    if (continuable(prev, f, mood.locationId) && rc < CONTINUE_SHARE) {
+      // Same figures where they stood, one step tighter: a match cut, or in calm music one camera move on.
+      transition = !music.loud && rt < 0.5 ? 'continuous' : 'match'
+      kind = prev.kind
       framing = TIGHTER[prev.framing]
-      characterIds = framing === prev.framing ? [...prev.characterIds] : cast(framing, prev.characterIds)
+      action = prev.action
+      characterIds = [...prev.characterIds]
     } else {
-      const cycle = mood.characterIds.length > 0 ? FRAMING_CYCLE : EMPTY_FRAMING_CYCLE
-      framing = setups === 0 ? 'wide' : cycle[(setups - 1) % cycle.length]
-      // A new set-up should look new: skip ahead when the cycle repeats the previous framing.
-      if (setups > 0 && framing === prev?.framing) framing = cycle[setups++ % cycle.length]
-      characterIds = cast(framing, mood.characterIds)
-      setups++
+      if (f.k === 0 && prev !== undefined && music.quiet && rt < DISSOLVE_SHARE) transition = 'dissolve'
+      const props = location ? propsOf(location) : []
+      kind = chooseKind(
+        { music, prev, opener: f.k === 0, cast: castCards, props, strongLine: input.strongLine[index], sinceLyric: index - lastLyric, abstractInSection: abstractSections.has(f.sectionIndex) },
+        r(),
+      )
+      const clash = (fr: Framing, a: ShotAction) => prev !== undefined && prev.locationId === mood.locationId && prev.framing === fr && prev.action === a
+      const figured = kind === 'figures' || kind === 'silhouette'
+      const chosen = pickFramingAndAction(
+        f.k === 0 ? [['wide', 1]] : framingWeights(kind, music.loud, castCards.length > 0),
+        (fr) => (figured && castCards.length > 0 ? actionWeights({ music, framing: fr, player: players.size > 0 }) : [['perform', 1]]),
+        clash,
+        r(),
+        r(),
+      )
+      framing = chosen.framing
+      action = chosen.action
+      if (kind === 'insert') {
+        characterIds = []
+        prop = props[Math.floor(r() * props.length) % props.length]
+      } else if (kind === 'abstract') {
+        characterIds = []
+        abstractSections.add(f.sectionIndex)
+      } else {
+        const prefer = action === 'play' ? players : new Set<string>()
+        characterIds = castFor(framing, mood.characterIds, closeUps, framing === 'medium' ? mediumTurn++ : mediumTurn, prefer)
+      }
+      if (kind === 'lyric') lastLyric = index
     }
+    const continues = transition === 'match' || transition === 'continuous'
     out.push({
       index,
       startFrame: f.startFrame,
@@ -124,19 +193,19 @@ export function dressShots(frames: readonly Frames[], moods: ReadonlyMap<number,
       sectionIndex: f.sectionIndex,
       locationId: mood.locationId,
       characterIds,
-      camera: camera({
-        prev: prev?.camera,
-        k: f.k,
-        loud: isLoud(mood.intensity),
-        continues,
-        tightens: continues && framing !== prev.framing,
-        last: index === frames.length - 1,
-        r: r(),
-      }),
+      camera: camera({ prev: prev?.camera, k: f.k, loud: isLoud(mood.intensity), continues, last: index === frames.length - 1, r: r() }),
       framing,
       seed: seedFor(title, index),
-      continuesPrevious: continues,
-      motionGain: round3(Math.min(1, Math.max(0, 0.15 + 0.8 * mood.intensity))),
+      // Keyframe chaining: a continuing shot and a dissolve both start from the previous last frame.
+      continuesPrevious: continues || transition === 'dissolve',
+      // The section's intensity, held down where the music under the shot is soft (a quiet opening
+      // inside a loud section); a continuous move keeps its set-up's gain, so nothing jumps at the join.
+      motionGain:
+        transition === 'continuous' && prev ? prev.motionGain : round3(Math.min(1, Math.max(0, 0.15 + 0.8 * Math.min(mood.intensity, music.level / SOFT_LEVEL)))),
+      action,
+      kind,
+      transition,
+      ...(prop !== undefined ? { prop } : {}),
     })
   })
   return out

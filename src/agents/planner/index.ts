@@ -7,12 +7,17 @@ import { PlannerInput, throwIfAborted, type AgentContext, type Planner } from '.
 import { clipCaptions, lyricCaptions } from './captions.js'
 import { cutsInSpan, sectionSpans } from './cuts.js'
 import { dressShots, type Frames } from './dress.js'
+import { shotMusic } from './music.js'
 import { beatGrid, cutLabel } from './grid.js'
 import { assertPlanInvariants } from './invariants.js'
 import { applyNotesToPlan } from './notes.js'
 import { shotPrompt } from './prompt.js'
 
 export { assertPlanInvariants, type PlanCheckOptions } from './invariants.js'
+export { varietyFigure, formatVariety, shotPattern, type VarietyFigure } from './variety.js'
+
+/** A lyric line with this many words or more is strong enough for a lyric shot. */
+const STRONG_LINE_WORDS = 4
 
 /** Shot frames: spans per section, cut inside by energy; every section opens with a cut. */
 function shotFrames(input: PlannerInput): Frames[] {
@@ -36,9 +41,26 @@ export function heuristicPlan(raw: PlannerInput): ShotPlan {
   const grid = beatGrid(analysis, output.fps)
   const moods = new Map<number, SectionMood>(treatment.sectionMoods.map((m) => [m.sectionIndex, m]))
   const cards = new Map(treatment.entities.map((e) => [e.id, e]))
-  const captions = lyricCaptions(input.brief.lyrics, output.fps, grid.totalFrames)
+  const captions = lyricCaptions(input.brief.lyrics, output.fps, grid.totalFrames, input.analysis)
 
-  const shots: Shot[] = dressShots(shotFrames(input), moods, input.brief.title).map((d) => {
+  const frames = shotFrames(input)
+  const lines = frames.map((f) => clipCaptions(captions, f.startFrame, f.endFrame))
+  const music = shotMusic(
+    analysis,
+    output.fps,
+    frames.map((f, i) => ({ ...f, sung: lines[i].length > 0 })),
+  )
+  const dressed = dressShots({
+    frames,
+    moods,
+    title: input.brief.title,
+    music,
+    strongLine: lines.map((ls) => ls.some((c) => c.text.split(/\s+/).length >= STRONG_LINE_WORDS)),
+    characters: new Map(treatment.entities.filter((e): e is CharacterCard => e.kind === 'character').map((c) => [c.id, c])),
+    locations: new Map(treatment.entities.filter((e): e is LocationCard => e.kind === 'location').map((l) => [l.id, l])),
+  })
+  // Post-passes over the dressed shots (the notes: who is in the last shot, avoid-lists) go here.
+  const shots: Shot[] = dressed.map((d) => {
     const mood = moods.get(d.sectionIndex)!
     const location = cards.get(d.locationId) as LocationCard
     const characters = d.characterIds.map((id) => cards.get(id) as CharacterCard)
@@ -58,7 +80,7 @@ export function heuristicPlan(raw: PlannerInput): ShotPlan {
     shots,
     author: 'heuristic',
   })
-  assertPlanInvariants(plan, analysis, { maxShotFrames: input.maxShotFrames, treatment })
+  assertPlanInvariants(plan, analysis, { maxShotFrames: input.maxShotFrames, treatment, grammar: true })
   return applyNotesToPlan(plan, input)
 }
 

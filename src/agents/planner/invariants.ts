@@ -3,6 +3,7 @@ import type { Analysis, ShotPlan, Treatment } from '../../schemas/index.js'
 import { secondsToFrame, totalFramesFor } from '../../time.js'
 import { songSections } from '../heuristics/sections.js'
 import { InvariantError } from '../types.js'
+import { assertGrammarInvariants } from './grammarInvariants.js'
 
 /** A gap between beats this many median intervals long counts as a stretch without a grid. */
 export const DROPOUT_BEATS = 1.5
@@ -12,6 +13,8 @@ export interface PlanCheckOptions {
   maxShotFrames?: number
   /** When given, shots may only use its entities, with the right kinds. */
   treatment?: Treatment
+  /** Also hold the shot-grammar variety rule (no two neighbours share place, framing and action). */
+  grammar?: boolean
 }
 
 function fail(rule: string, detail: string): never {
@@ -24,7 +27,8 @@ function framesOf(times: readonly number[], fps: number): number[] {
 
 /**
  * Rules: "total-frames", "tiling", "cut-start", "cut-on-grid", "cut-label", "section",
- * "max-length", "captions", "entities". A cut may leave the beat grid only where the grid is
+ * "max-length", "captions", "entities", and the shot grammar's "transition", "dissolve", "kind"
+ * (whenever shots say how they open or what they show) and "variety" (with `grammar`). A cut may leave the beat grid only where the grid is
  * missing: before the first beat, after the last, or inside a gap between beats longer than
  * DROPOUT_BEATS beat intervals (a tracker dropout) or than maxShotFrames (nothing reachable).
  */
@@ -90,4 +94,6 @@ export function assertPlanInvariants(plan: ShotPlan, analysis: Analysis, opts: P
       if (new Set(shot.characterIds).size !== shot.characterIds.length) fail('entities', `shot ${i} lists a character twice`)
     })
   }
+
+  assertGrammarInvariants(plan, analysis, { variety: opts.grammar === true })
 }

@@ -1,5 +1,6 @@
 import { Analysis, ShotPlan, Treatment, type Brief } from '../../schemas/index.js'
-import type { StepContext } from '../context.js'
+import { logTo, type StepContext } from '../context.js'
+import { formatVariety, varietyFigure } from '../../agents/planner/variety.js'
 import { stepKey, type Store } from '../../store/index.js'
 import { briefKey, need } from './read.js'
 
@@ -28,7 +29,10 @@ export async function plan(input: PlanInput, store: Store, ctx: StepContext): Pr
     maxFrames: input.maxShotFrames,
   })
   const stored = await store.get('plan', key, ShotPlan)
-  if (stored) return { key, plan: stored }
+  if (stored) {
+    logTo(ctx)('info', formatVariety(varietyFigure(stored)))
+    return { key, plan: stored }
+  }
   const [analysis, treatment] = await Promise.all([
     need(store, 'analysis', input.analysisKey, Analysis),
     need(store, 'treatment', input.treatmentKey, Treatment),
@@ -40,5 +44,6 @@ export async function plan(input: PlanInput, store: Store, ctx: StepContext): Pr
   const shown = input.brief.output.captions === false ? { ...made, captionsShown: false } : made
   const planned = ShotPlan.parse(input.brief.captionStyle ? { ...shown, captionStyle: input.brief.captionStyle } : shown)
   await store.put('plan', key, planned)
+  logTo(ctx)('info', formatVariety(varietyFigure(planned)))
   return { key, plan: planned }
 }

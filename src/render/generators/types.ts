@@ -24,6 +24,8 @@ export interface SegmentRequest {
   captionStyle?: CaptionStyle
   /** Previous shot's last frame (PNG) when the shot continues it. */
   initKeyframe?: string
+  /** The shot before, when this one is a match cut or a continuous move on from it (same figures, same place). */
+  previousShot?: Shot
   /** Reference keyframes (PNG) per entity id. */
   referenceKeyframes: Record<string, string[]>
   /** Where to write: the video file and the keyframe PNGs. */

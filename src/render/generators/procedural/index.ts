@@ -6,7 +6,8 @@ import type { GenerateContext, SegmentGenerator, SegmentRequest } from '../types
 import { createShotRenderer } from './scene.js'
 import { segmentFor } from '../segment.js'
 
-export { createShotRenderer, DISSOLVE_FRAMES } from './scene.js'
+export { createShotRenderer } from './scene.js'
+export { DISSOLVE_FRAMES, DISSOLVE_SECONDS, dissolveFrames } from './transition.js'
 export { lyricShotFits } from './lyricShot.js'
 
 /**

@@ -1,6 +1,8 @@
 import { createCanvas, type Canvas, type Image, type SKRSContext2D } from '@napi-rs/canvas'
 import type { FrameControl } from '../../../schemas/index.js'
 import type { SegmentRequest } from '../types.js'
+import { createAbstractRenderer } from './abstract.js'
+import { createAmbient } from './ambient.js'
 import { cameraAt, layerTransform } from './camera.js'
 import { CAPTION_FONT_FAMILY, drawCaptionAt } from './captions.js'
 import { css, hexToRgb, hsl, mix } from './colour.js'
@@ -8,12 +10,11 @@ import { actionTrack, drawFigure, figureLook, headShare, type FigureLook, type F
 import { createLyricRenderer } from './lyricShot.js'
 import { grainTile, vignette } from './post.js'
 import { mixSeed, mulberry32 } from './prng.js'
+import { createSilhouettePass } from './silhouette.js'
+import { dissolveFrames, reframeTarget, shotCamera } from './transition.js'
 import { makeStage, type FrameState, type Layer, type Stage } from './stage.js'
 import { buildWorld, type World } from './worlds.js'
 import { showInsert } from './insert.js'
-
-/** Frames over which a continuing shot dissolves from the previous shot's last frame. */
-export const DISSOLVE_FRAMES = 8
 
 export interface ShotRenderer {
   canvas: Canvas
@@ -101,14 +102,24 @@ const GRAIN_STRENGTH = 0.12
 export function createShotRenderer(req: SegmentRequest, init?: Image): ShotRenderer {
   if (req.shot.kind === 'lyric') return createLyricRenderer(req, init)
   const { width: W, height: H, shot, style } = req
+  const { energy, hit } = envelopes(req.controls, req.frames, shot.motionGain)
+  const controlAt = (i: number) => req.controls[Math.min(i, req.controls.length - 1)] ?? defaultControl(shot.startFrame + i)
+  if (shot.kind === 'abstract') return createAbstractRenderer(req, { energy, hit }, controlAt)
   const stage = makeStage(W, H)
   const world = buildWorld(stage, req.location)
   if (shot.kind === 'insert') showInsert(req, stage, world)
-  const figures = placeFigures(req, stage, world)
-  const { energy, hit } = envelopes(req.controls, req.frames, shot.motionGain)
+  // A match cut or continuous move keeps the figures where the previous set-up stood them.
+  const prev = req.previousShot
+  const reframes = (shot.transition === 'match' || shot.transition === 'continuous') && prev !== undefined && prev.framing !== shot.framing
+  const figures = placeFigures(reframes ? { ...req, shot: { ...shot, framing: prev.framing } } : req, stage, world)
+  const target = reframes ? reframeTarget(figures, shot.framing, stage) : undefined
+  // A continuous move carries the previous shot's clock on, so animation runs through the join.
+  const tOffset = reframes && shot.transition === 'continuous' ? (prev.endFrame - prev.startFrame) / req.fps : 0
+  const sil = shot.kind === 'silhouette' ? createSilhouettePass(W, H, world.glow.colour, world.lighting.skyTop) : undefined
+  const ambient = createAmbient(W, H, mixSeed(req.location.seed, shot.sectionIndex), mix(world.lighting.light, [255, 255, 255], 0.4))
+  const blend = shot.transition === 'dissolve' && init ? dissolveFrames(req.fps, req.frames) : 0
   const vig = style.vignette > 0 ? vignette(W, H, style.vignette) : undefined
   const grain = style.grain > 0 ? grainTile(mixSeed(shot.seed, 'grain'), Math.min(1, style.grain * GRAIN_STRENGTH)) : undefined
-  const baseZoom = shot.framing === 'close' ? 1.12 : 1
   // The section's mood colour from the treatment when given, else the style bible cycled by section.
   const stylePal = req.mood ? [hexToRgb(req.mood.colour)] : style.palette.map(hexToRgb)
 
@@ -135,14 +146,13 @@ export function createShotRenderer(req: SegmentRequest, init?: Image): ShotRende
   }
 
   const renderFrame = (i: number, opts?: { captions?: boolean }) => {
-    const fc = req.controls[Math.min(i, req.controls.length - 1)] ?? defaultControl(shot.startFrame + i)
+    const fc = controlAt(i)
     const abs = shot.startFrame + i
     const caption = shot.captions.find((c) => abs >= c.startFrame && abs < c.endFrame)
     // A line can now stay up through a pause: lips move for its first 5 s (as before) or while the voice is there.
     const singing = !!caption && (abs - (caption.lineStartFrame ?? caption.startFrame) < 5 * req.fps || fc.vocal > 0.2)
-    const f: FrameState = { i, t: i / req.fps, fc, hitEnv: hit[i], energy: energy[i], singing }
-    const u = req.frames > 1 ? i / (req.frames - 1) : 0
-    const cam = cameraAt(shot.camera, u, f.t, baseZoom)
+    const f: FrameState = { i, t: tOffset + i / req.fps, fc, hitEnv: hit[i], energy: energy[i], singing }
+    const cam = shotCamera(req, i, target)
     cam.zoom += 0.035 * f.hitEnv
     const jr = mulberry32(mixSeed(shot.seed, 'shake', i))
     const shake = { x: (jr() - 0.5) * 2 * f.hitEnv * H * 0.012, y: (jr() - 0.5) * 2 * f.hitEnv * H * 0.012 }
@@ -151,9 +161,31 @@ export function createShotRenderer(req: SegmentRequest, init?: Image): ShotRende
     ctx.fillStyle = css(world.lighting.skyTop)
     ctx.fillRect(0, 0, W, H)
     for (const layer of world.layers) drawLayer(layer, f, cam, shake)
+    // Motes float behind the figures: they keep quiet music moving without touching a face.
+    ctx.setTransform(1, 0, 0, 1, 0, 0)
+    ambient.draw(ctx, abs / req.fps, Math.max(f.energy, shot.motionGain))
     const [s1, tx1, ty1] = layerTransform(cam, 1, stage, shake)
-    ctx.setTransform(s1, 0, 0, s1, tx1, ty1)
-    for (const fig of figures) drawFigure(ctx, fig.look, fig.pose, f)
+    if (sil) {
+      const cx = figures.length ? figures.reduce((a, g) => a + g.pose.x, 0) / figures.length : stage.X(world.glow.x)
+      const cy = figures.length ? figures.reduce((a, g) => a + g.pose.y - 0.55 * g.pose.h, 0) / figures.length : stage.Y(world.glow.y)
+      sil.backlight(ctx, cx * s1 + tx1, cy * s1 + ty1, f.energy)
+      // Figures reach about half their height sideways (arms, instruments) and a little above the head.
+      const box = figures.reduce(
+        (b, g) => ({
+          x0: Math.min(b.x0, (g.pose.x - 0.6 * g.pose.h) * s1 + tx1),
+          x1: Math.max(b.x1, (g.pose.x + 0.6 * g.pose.h) * s1 + tx1),
+          y0: Math.min(b.y0, (g.pose.y - 1.25 * g.pose.h) * s1 + ty1),
+          y1: Math.max(b.y1, (g.pose.y + 0.05 * g.pose.h) * s1 + ty1),
+        }),
+        { x0: W, x1: 0, y0: H, y1: 0 },
+      )
+      const fctx = sil.figures([s1, tx1, ty1], box)
+      for (const fig of figures) drawFigure(fctx, fig.look, fig.pose, f)
+      sil.composite(ctx)
+    } else {
+      ctx.setTransform(s1, 0, 0, s1, tx1, ty1)
+      for (const fig of figures) drawFigure(ctx, fig.look, fig.pose, f)
+    }
     for (const layer of world.foreground) drawLayer(layer, f, cam, shake)
 
     ctx.setTransform(1, 0, 0, 1, 0, 0)
@@ -168,8 +200,9 @@ export function createShotRenderer(req: SegmentRequest, init?: Image): ShotRende
       ctx.fillRect(ox, oy, W, H)
       ctx.setTransform(1, 0, 0, 1, 0, 0)
     }
-    if (init && i < DISSOLVE_FRAMES) {
-      const a = 1 - i / DISSOLVE_FRAMES
+    // Only a planned dissolve blends: a match cut or a continuous move is its own picture from frame 0.
+    if (init && i < blend) {
+      const a = 1 - i / blend
       ctx.globalAlpha = a * a * (3 - 2 * a)
       ctx.drawImage(init, 0, 0, W, H)
       ctx.globalAlpha = 1
