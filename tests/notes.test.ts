@@ -149,7 +149,11 @@ describe('applying the notes to the plan', () => {
   it('logs per entity what is drawn and what is not (cards filled by hand)', () => {
     const t = treatmentFor(brief)
     const cards = t.entities.map((e) =>
-      e.id === 'mara' ? { ...e, features: ['hair:long', 'scarf:red'], notDrawn: ['freckles', 'a silver ring'] } : e.id === 'rooftop' ? { ...e, features: ['skyline'], notDrawn: [] } : e,
+      e.id === 'mara'
+        ? { ...e, features: ['hair:long', 'scarf:red'], notDrawn: ['freckles', 'a silver ring'] }
+        : e.id === 'rooftop'
+          ? { ...e, features: ['skyline'], notDrawn: [] }
+          : { ...e, features: undefined, notDrawn: undefined },
     )
     expect(treatmentLogLines({ ...t, entities: cards })).toEqual([
       { level: 'info', message: 'character "Mara" drawn with: hair:long, scarf:red' },

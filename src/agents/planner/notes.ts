@@ -91,7 +91,7 @@ export function applyNotesToPlan(plan: ShotPlan, raw: PlannerInput, opts: PlanNo
         if (s.kind && s.kind !== 'figures' && s.kind !== 'silhouette' && characterIds.length) Object.assign(patch, { kind: 'figures', prop: undefined })
         const moved = characterIds.join() !== s.characterIds.join() || locationId !== s.locationId
         // A continued shot starts from the previous one's last frame: with other figures it is a cut.
-        if (moved && s.continuesPrevious) Object.assign(patch, { continuesPrevious: false, ...(s.transition === 'continuous' || s.transition === 'match' ? { transition: 'cut' } : {}) })
+        if (moved && s.continuesPrevious) Object.assign(patch, { continuesPrevious: false, ...(s.transition && s.transition !== 'cut' ? { transition: 'cut' } : {}) })
         if (moved || patch.framing || patch.kind) set(i, patch)
         const where = d.locationId ? ` in ${nameOf(locationId)}` : ''
         return { effect: `the ${d.kind === 'first-shot' ? 'first' : 'last'} shot (shot ${i}) shows ${list(characterIds)}${where}` }
