@@ -119,10 +119,17 @@ describe('a write failing mid-render (full disk): exit 1, a message, no partial 
     expect(existsSync(join(out, '.longav', 'lock'))).toBe(false)
   })
 
-  // A small tmpfs fills up at different stages: early (steps' files), late (stitching, storyboard).
-  for (const size of ['300k', '1400k', '1700k']) {
-    it(`a ${size} file system fills up`, () => {
-      const mnt = join(dir, `full-${size}`)
+  // A small tmpfs fills up at different stages: early (steps' files), late (stitching, storyboard):
+  // sized against what a finished render of the same inputs holds, so it fills whatever the pictures weigh.
+  const finishedKb = () => Math.ceil(filesUnder(finished).reduce((t, f) => t + statSync(f).size, 0) / 1024)
+  for (const [label, kb] of [
+    ['300 kB', () => 300],
+    ['60 % of a finished render', () => Math.round(0.6 * finishedKb())],
+    ['90 % of a finished render', () => Math.round(0.9 * finishedKb())],
+  ] as const) {
+    it(`a file system of ${label} fills up`, () => {
+      const size = `${kb()}k`
+      const mnt = join(dir, `full-${label.replace(/\W+/g, '-')}`)
       if (!mountTmpfs(mnt, `size=${size}`)) {
         expect(process.getuid?.(), 'only root may mount the tmpfs this test needs').not.toBe(0)
         return

@@ -73,7 +73,7 @@ describe('report.html: what is not drawn and which notes were not applied', () =
       expect(await mara.locator('td.not-drawn').textContent()).toBe('not drawn: frecklesa silver ring on her left hand')
       expect(await mara.locator('.chip.missing').allTextContents()).toEqual(['freckles', 'a silver ring on her left hand'])
       expect(await page.locator('#brief tr[data-entity="jun"] td.not-drawn').textContent()).toBe('everything described is drawn')
-      expect(await page.locator('#brief tr[data-entity="shoreline"] td.not-drawn').textContent()).toBe('not recorded')
+      expect(await page.locator('#brief tr[data-entity="shoreline"] td.not-drawn').textContent()).toBe('everything described is drawn')
       expect(await page.locator('#notes-not-applied').textContent()).toBe('Notes not applied (2)')
       expect(await page.locator('#brief ul.notes.bad li').allTextContents()).toEqual([
         'Make the skyline shimmer like a heat haze.no form the built-in reader knows: who opens or ends the video, what to avoid, a place for a section',

@@ -9,7 +9,7 @@ import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { RenderError, restoreError } from '../errors.js'
 import type { BaseRenderer } from './bases.js'
-import type { BaseReply, BaseRequest } from './baseProcess.js'
+import type { BaseReply, BaseRequest } from './baseMessages.js'
 
 /**
  * The child's entry: the built baseProcess.js beside this module. Under vitest the sources run as

@@ -4,17 +4,8 @@
  * rendered in two processes use both. The child runs the public `render()` with plain-data
  * options and reports its events, its files or its error over the IPC channel.
  */
-import { errorRecord, type ErrorRecord } from '../errors.js'
-import type { RenderEvent } from '../pipeline/events.js'
-
-/** Parent → child. */
-export type BaseRequest = { type: 'render'; options: Record<string, unknown> } | { type: 'abort' }
-
-/** Child → parent. */
-export type BaseReply =
-  | { type: 'event'; event: RenderEvent }
-  | { type: 'done'; final: string; plan: string }
-  | { type: 'error'; error: ErrorRecord }
+import { errorRecord } from '../errors.js'
+import type { BaseReply, BaseRequest } from './baseMessages.js'
 
 async function main(): Promise<void> {
   const { render } = await import('../index.js')

@@ -48,15 +48,16 @@ export type VerifierThresholds = z.infer<typeof VerifierThresholds>
 
 /**
  * Which identities a shot's picture is a fair view of, so it is judged on them and promoted to
- * their references: the place in a wide or medium shot of figures or silhouettes (its references
- * are such views; a face filling the frame, a prop, a lyric card or an abstract insert cannot look
- * like them), a character in a shot of figures (a silhouette hides the palette; inserts, lyric
- * and abstract shots hold no one).
+ * their references: the place in a wide or medium shot of figures (its references are such views;
+ * a face filling the frame, a silhouette's backlit glow, a prop, a lyric card or an abstract insert
+ * cannot look like them: silhouettes measured 0.65–0.72 against the place's own references), a
+ * character in a shot of figures (a silhouette hides the palette; inserts, lyric and abstract
+ * shots hold no one).
  */
 export function identityShown(shot: { framing: string; kind?: string }): Record<'character' | 'location', boolean> {
   const kind = shot.kind ?? 'figures'
   return {
-    location: (kind === 'figures' || kind === 'silhouette') && shot.framing !== 'close',
+    location: kind === 'figures' && shot.framing !== 'close',
     character: kind === 'figures',
   }
 }

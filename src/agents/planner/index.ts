@@ -1,4 +1,5 @@
 /** The heuristic planner: a frame-exact shot plan cut on the song's beat grid. */
+import { lyricShotFits } from '../../render/generators/procedural/lyricShot.js'
 import { ShotPlan, type CharacterCard, type LocationCard, type SectionMood, type Shot } from '../../schemas/index.js'
 import { seedFor } from '../heuristics/hash.js'
 import { songSections } from '../heuristics/sections.js'
@@ -55,7 +56,8 @@ export function heuristicPlan(raw: PlannerInput): ShotPlan {
     moods,
     title: input.brief.title,
     music,
-    strongLine: lines.map((ls) => ls.some((c) => c.text.split(/\s+/).length >= STRONG_LINE_WORDS)),
+    // A line of several words that the typography can set large (not a paragraph, not one endless word).
+    strongLine: lines.map((ls, i) => ls.some((c) => c.text.split(/\s+/).length >= STRONG_LINE_WORDS) && lyricShotFits({ ...frames[i], captions: ls })),
     characters: new Map(treatment.entities.filter((e): e is CharacterCard => e.kind === 'character').map((c) => [c.id, c])),
     locations: new Map(treatment.entities.filter((e): e is LocationCard => e.kind === 'location').map((l) => [l.id, l])),
   })

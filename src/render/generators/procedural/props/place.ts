@@ -6,19 +6,10 @@ import type { Lighting } from '../lighting.js'
 import { mixSeed, mulberry32, range, type Rng } from '../prng.js'
 import type { FrameState, Layer, Stage } from '../stage.js'
 import type { World } from '../worlds/types.js'
+import type { PlacedProp } from './types.js'
+export type { PlacedProp } from './types.js'
 import { PROP_DEFS } from './index.js'
 import type { Box, PropColours, PropDef } from './types.js'
-
-export interface PlacedProp {
-  id: PropId
-  def: PropDef
-  /** Index among the instances of the same prop (varies the motion). */
-  k: number
-  box: Box
-  /** Parallax depth of the layer it is drawn in. */
-  depth: number
-  sprite?: { canvas: Canvas; x0: number; y0: number }
-}
 
 /** Colours for props in a place: its palette lit for the time of day. */
 export function propColours(loc: LocationCard, L: Lighting): PropColours {

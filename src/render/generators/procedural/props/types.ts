@@ -1,4 +1,4 @@
-import type { SKRSContext2D } from '@napi-rs/canvas'
+import type { Canvas, SKRSContext2D } from '@napi-rs/canvas'
 import type { PropId } from '../../../../schemas/index.js'
 import type { Rgb } from '../colour.js'
 import type { Rng } from '../prng.js'
@@ -56,4 +56,16 @@ export interface PropDef {
   motion?(f: FrameState, b: Box, k: number): [number, number, number]
   /** The moving part, drawn every frame on top of the sprite (beams, flames, spinning parts). */
   anim?(ctx: SKRSContext2D, b: Box, c: PropColours, f: FrameState, k: number): void
+}
+
+/** A prop placed in a world: where, at which depth, and its cached sprite. */
+export interface PlacedProp {
+  id: PropId
+  def: PropDef
+  /** Index among the instances of the same prop (varies the motion). */
+  k: number
+  box: Box
+  /** Parallax depth of the layer it is drawn in. */
+  depth: number
+  sprite?: { canvas: Canvas; x0: number; y0: number }
 }

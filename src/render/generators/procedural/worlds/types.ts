@@ -2,7 +2,7 @@ import type { LocationCard } from '../../../../schemas/index.js'
 import type { Rgb } from '../colour.js'
 import type { Lighting } from '../lighting.js'
 import type { Rng } from '../prng.js'
-import type { PlacedProp } from '../props/place.js'
+import type { PlacedProp } from '../props/types.js'
 import type { Layer, Stage } from '../stage.js'
 
 /** A location made into parallax layers; the layout depends only on the location card. */
