@@ -1,3 +1,4 @@
+import { dissolveFrames } from '../../render/generators/procedural/transition.js'
 import { CAMERA_MOVES, identityShown, type CameraMove, type Shot } from '../../schemas/index.js'
 import { Verdict, VerifierInput, type ShotRevision, type Verifier } from './types.js'
 
@@ -11,7 +12,7 @@ import { Verdict, VerifierInput, type ShotRevision, type Verifier } from './type
 export function createHeuristicVerifier(): Verifier {
   return {
     // v3: identity judged like with like (identityShown), overexposure; stored v2 verdicts are judged again.
-    id: 'heuristic-v3',
+    id: 'heuristic-v4',
     async verify(raw) {
       return judge(VerifierInput.parse(raw))
     },
@@ -54,8 +55,11 @@ export function judge(input: VerifierInput): Verdict {
       penalty: 0.25,
     })
   }
-  if (m.unplannedCuts.length > t.maxUnplannedCuts) {
-    failures.push({ check: 'unplannedCuts', problem: `cuts inside the shot at frame${m.unplannedCuts.length > 1 ? 's' : ''} ${m.unplannedCuts.join(', ')}`, penalty: 0.35 })
+  // A planned dissolve opens the shot with a blend the detector sees as a cut: not the shot's own.
+  const blendEnd = shot.transition === 'dissolve' ? dissolveFrames(fps, planned) + 1 : -1
+  const cutsInside = m.unplannedCuts.filter((f) => f > blendEnd)
+  if (cutsInside.length > t.maxUnplannedCuts) {
+    failures.push({ check: 'unplannedCuts', problem: `cuts inside the shot at frame${cutsInside.length > 1 ? 's' : ''} ${cutsInside.join(', ')}`, penalty: 0.35 })
   }
   const minFor = (kind: 'character' | 'location') => (kind === 'location' ? t.minPlaceIdentity : t.minCharacterIdentity)
   // Like with like: a close-up or an insert is no view of the place, an insert or a lyric card none of a character.

@@ -126,6 +126,13 @@ export function createLyricRenderer(req: SegmentRequest, init?: Image): LyricRen
   sky.addColorStop(0, css(deep))
   sky.addColorStop(1, css(mid))
   let cache: { key: string; layout: ReturnType<typeof layoutBig>; reveal: number[] } | undefined
+  // Percussive hits with a short decay: the background jumps on them, so the shot moves with the
+  // music's onsets (a ring that only glides with the beat phase measured AV-Align 0 and was rejected).
+  const hits = new Float32Array(req.frames)
+  for (let i = 0, h = 0; i < req.frames; i++) {
+    h = Math.max(Math.max(0, Math.min(1, req.controls[Math.min(i, req.controls.length - 1)]?.hit ?? 0)), h * 0.6)
+    hits[i] = h * Math.max(0.3, Math.min(1, shot.motionGain))
+  }
 
   const renderFrame = (i: number, opts?: { captions?: boolean }) => {
     const fc = req.controls[Math.min(i, req.controls.length - 1)]
@@ -142,12 +149,16 @@ export function createLyricRenderer(req: SegmentRequest, init?: Image): LyricRen
     for (const b of blobs) {
       const x = (b.x + 0.08 * Math.sin(t * b.sp + b.ph)) * W
       const y = (b.y + 0.08 * Math.cos(t * b.sp * 1.3 + b.ph)) * H
-      const r = b.r * Math.max(W, H) * (0.85 + 0.3 * energy)
+      const r = b.r * Math.max(W, H) * (0.85 + 0.3 * energy + 0.35 * hits[i])
       const g = ctx.createRadialGradient(x, y, 0, x, y, r)
       g.addColorStop(0, css(b.c, 0.2))
       g.addColorStop(1, css(b.c, 0))
       ctx.fillStyle = g
       ctx.fillRect(x - r, y - r, 2 * r, 2 * r)
+    }
+    if (hits[i] > 0.02) {
+      ctx.fillStyle = css(accent, 0.22 * hits[i])
+      ctx.fillRect(0, 0, W, H)
     }
     ctx.globalCompositeOperation = 'source-over'
     // A ring that leaves the centre on every beat.
