@@ -57,7 +57,8 @@ export function judge(input: VerifierInput): Verdict {
   }
   // A planned dissolve opens the shot with a blend the detector sees as a cut: not the shot's own.
   const blendEnd = shot.transition === 'dissolve' ? dissolveFrames(fps, planned) + 1 : -1
-  const cutsInside = m.unplannedCuts.filter((f) => f > blendEnd)
+  // An abstract insert changes the whole frame on the hits by design: the detector reads those as cuts.
+  const cutsInside = shot.kind === 'abstract' ? [] : m.unplannedCuts.filter((f) => f > blendEnd)
   if (cutsInside.length > t.maxUnplannedCuts) {
     failures.push({ check: 'unplannedCuts', problem: `cuts inside the shot at frame${cutsInside.length > 1 ? 's' : ''} ${cutsInside.join(', ')}`, penalty: 0.35 })
   }
