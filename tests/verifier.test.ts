@@ -84,7 +84,7 @@ describe('the verifier loop', () => {
     await render({ song: song.path, brief: writeTestBrief(dir), outDir, output: { width: 160, height: 90, fps: 12 }, generator: gen })
     const scores = JSON.parse(readFileSync(join(outDir, 'scores.json'), 'utf8'))
     for (const shot of scores.shots) {
-      expect(shot.attempts.length).toBe(2)
+      expect(shot.attempts.length, `shot ${shot.index}: ${shot.attempts.map((a: any) => a.verdict.critique).join(" / ")}`).toBe(2)
       expect(shot.attempts[0].verdict.accepted).toBe(false)
       expect(shot.attempts[0].verdict.critique).toMatch(/frozen/)
       expect(shot.keptAttempt).toBe(1)
