@@ -1,35 +1,20 @@
-import { createCanvas, loadImage } from '@napi-rs/canvas'
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { mkdtempSync, rmSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
-import { createProceduralGenerator } from '../src/render/generators/procedural/index.js'
-import type { SegmentRequest } from '../src/render/generators/types.js'
-import { mika, otto, shotRequest, type RequestOptions } from './helpers/shotFixtures.js'
+import { mika, otto } from './helpers/shotFixtures.js'
+import { keepPng, pngPixels, proceduralAt } from './helpers/pngFrames.js'
 
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'longav-kinds-'))
 afterAll(() => rmSync(tmp, { recursive: true, force: true }))
-const keep = (from: string, name: string) => {
-  const dir = process.env.LONGAV_PNG_DIR
-  if (!dir) return
-  mkdirSync(dir, { recursive: true })
-  copyFileSync(from, path.join(dir, name))
-}
+const keep = keepPng
+const pixels = pngPixels
 
 const W = 320
 const H = 180
 const FPS = 24
-const gen = createProceduralGenerator()
-const run = (req: SegmentRequest) => gen.generate(req, { signal: new AbortController().signal, onProgress: () => {} })
-const base = (o: Omit<RequestOptions, 'dir' | 'fps' | 'width' | 'height'>) => shotRequest({ dir: tmp, fps: FPS, width: W, height: H, ...o })
+const { run, base } = proceduralAt(tmp, { width: W, height: H, fps: FPS })
 
-async function pixels(p: string): Promise<Uint8ClampedArray> {
-  const img = await loadImage(readFileSync(p))
-  const c = createCanvas(img.width, img.height)
-  const ctx = c.getContext('2d')
-  ctx.drawImage(img, 0, 0)
-  return ctx.getImageData(0, 0, img.width, img.height).data
-}
 const lum = (px: Uint8ClampedArray, i: number) => 0.2126 * px[i] + 0.7152 * px[i + 1] + 0.0722 * px[i + 2]
 /** Mean luma of the frame region [x0,x1)×[y0,y1) (fractions). */
 function regionLuma(px: Uint8ClampedArray, x0: number, x1: number, y0: number, y1: number): number {

@@ -1,36 +1,20 @@
-import { loadImage, createCanvas } from '@napi-rs/canvas'
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { mkdtempSync, rmSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
-import { createProceduralGenerator } from '../src/render/generators/procedural/index.js'
-import type { SegmentRequest } from '../src/render/generators/types.js'
-import { mika, otto, shotRequest, type RequestOptions } from './helpers/shotFixtures.js'
+import { mika, otto } from './helpers/shotFixtures.js'
+import { keepPng, pngPixels, proceduralAt } from './helpers/pngFrames.js'
 
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'longav-transitions-'))
 afterAll(() => rmSync(tmp, { recursive: true, force: true }))
-/** Set LONGAV_PNG_DIR to keep the frames these tests look at. */
-const keep = (from: string, name: string) => {
-  const dir = process.env.LONGAV_PNG_DIR
-  if (!dir) return
-  mkdirSync(dir, { recursive: true })
-  copyFileSync(from, path.join(dir, name))
-}
+const keep = keepPng
+const pixels = pngPixels
 
 const W = 320
 const H = 180
 const FPS = 24
-const gen = createProceduralGenerator()
-const run = (req: SegmentRequest) => gen.generate(req, { signal: new AbortController().signal, onProgress: () => {} })
-const base = (o: Omit<RequestOptions, 'dir' | 'fps' | 'width' | 'height'>) => shotRequest({ dir: tmp, fps: FPS, width: W, height: H, ...o })
+const { run, base } = proceduralAt(tmp, { width: W, height: H, fps: FPS })
 
-async function pixels(p: string): Promise<Uint8ClampedArray> {
-  const img = await loadImage(readFileSync(p))
-  const c = createCanvas(img.width, img.height)
-  const ctx = c.getContext('2d')
-  ctx.drawImage(img, 0, 0)
-  return ctx.getImageData(0, 0, img.width, img.height).data
-}
 function meanAbsDiff(a: Uint8ClampedArray, b: Uint8ClampedArray): number {
   let s = 0
   for (let i = 0; i < a.length; i += 4) s += Math.abs(a[i] - b[i]) + Math.abs(a[i + 1] - b[i + 1]) + Math.abs(a[i + 2] - b[i + 2])
