@@ -164,7 +164,9 @@ describe('a render with a language model (fake, over the real chat-completions p
     servers.push(server)
     const outDir = join(dir, 'cli')
     const r = await runCli(
-      ['render', song.path, brief, '--out', outDir, '--size', '320x180', '--fps', '24', '--rounds', '2', '--candidates', '2',
+      // One shot at a time: with shots in parallel, a request already in flight when the budget runs
+      // out still completes (at most one per concurrent shot), which makes the count a race.
+      ['render', song.path, brief, '--out', outDir, '--size', '320x180', '--fps', '24', '--rounds', '2', '--candidates', '2', '--concurrency', '1',
         '--llm-base-url', server.url, '--llm-model', 'test-model', '--llm-method', 'function_calling', '--llm-budget', '3000'],
       { LONGAV_LLM_API_KEY: KEY },
     )
