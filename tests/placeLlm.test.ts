@@ -3,15 +3,9 @@ import { describe, expect, it } from 'vitest'
 import { directorPrompt, treatmentFromProposal, type TreatmentProposal } from '../src/agents/llm/director.js'
 import { PROP_IDS, WORLDS, type Analysis, type LocationCard } from '../src/schemas/index.js'
 import { makeBrief } from './helpers/brief.js'
+import { flatAnalysis } from './helpers/places.js'
 
-const beats = Array.from({ length: 40 }, (_, i) => i / 2)
-const flat = { fps: 43.066, values: [0.5] }
-const analysis: Analysis = {
-  version: 1, source: { path: '/tmp/s.wav', sha256: 'x', durationSec: 20, sampleRate: 22050 },
-  tempo: { bpm: 120, confidence: 0.9, min: 120, max: 120, varying: false }, beatless: [], streams: { method: 'dsp', detail: 't' }, meter: 4,
-  beats, downbeats: beats.filter((_, i) => i % 4 === 0), sections: [{ index: 0, label: 'verse', start: 0, end: 20, energy: 0.5 }],
-  features: { onset: flat, rms: flat, percussive: flat, harmonic: flat, centroid: flat, hue: flat, vocal: flat },
-}
+const analysis = flatAnalysis()
 const brief = makeBrief({
   title: 'T', concept: 'c', characters: [{ name: 'Mara', description: 'singer' }],
   locations: [{ name: 'Harbour', description: 'a harbour at dusk with fishing boats, a lighthouse and a red crane' }, { name: 'Arcade', description: 'an arcade' }],

@@ -6,6 +6,7 @@ import { WORLD_DESCRIPTIONS } from '../src/agents/heuristics/placeWords.js'
 import { PROP_DEFS } from '../src/render/generators/procedural/props/index.js'
 import { LocationCard, PROP_IDS, WORLDS, type Analysis, type PropId, type World } from '../src/schemas/index.js'
 import { makeBrief } from './helpers/brief.js'
+import { flatAnalysis } from './helpers/places.js'
 
 interface Case {
   name: string
@@ -103,14 +104,7 @@ describe('place vocabulary', () => {
   })
 
   it('the heuristic director writes features and not-drawn lists into the treatment', () => {
-    const beats = Array.from({ length: 40 }, (_, i) => i / 2)
-    const flat = { fps: 43.066, values: [0.5] }
-    const analysis: Analysis = {
-      version: 1, source: { path: '/tmp/s.wav', sha256: 'x', durationSec: 20, sampleRate: 22050 },
-      tempo: { bpm: 120, confidence: 0.9, min: 120, max: 120, varying: false }, beatless: [], streams: { method: 'dsp', detail: 't' }, meter: 4,
-      beats, downbeats: beats.filter((_, i) => i % 4 === 0), sections: [{ index: 0, label: 'verse', start: 0, end: 20, energy: 0.5 }],
-      features: { onset: flat, rms: flat, percussive: flat, harmonic: flat, centroid: flat, hue: flat, vocal: flat },
-    }
+    const analysis = flatAnalysis()
     const t = heuristicTreatment({
       brief: makeBrief({ title: 'T', concept: 'c', characters: [], locations: CASES.slice(0, 4).map(({ name, description }) => ({ name, description })), lyrics: [], assets: [], output: { width: 320, height: 180, fps: 12 }, notes: '', baseDir: '/tmp' }),
       analysis,

@@ -3,7 +3,7 @@ import { createCanvas, type Canvas } from '@napi-rs/canvas'
 import { createShotRenderer } from '../../src/render/generators/procedural/index.js'
 import type { SegmentRequest } from '../../src/render/generators/types.js'
 import { WORLD_COLOURS } from '../../src/agents/heuristics/placeWords.js'
-import type { CharacterCard, FrameControl, LocationCard, PropId, Shot, TimeOfDay, Weather, World } from '../../src/schemas/index.js'
+import type { Analysis, CharacterCard, FrameControl, LocationCard, PropId, Shot, TimeOfDay, Weather, World } from '../../src/schemas/index.js'
 
 export const FPS = 12
 
@@ -135,4 +135,16 @@ export function contactSheet(items: Array<{ label: string; canvas: Canvas }>, co
     ctx.fillText(it.label, x + 4, y + h + 12)
   })
   return sheet.encodeSync('png')
+}
+
+/** A 20 s, 120 BPM, one-section analysis: enough for the director to write cards. */
+export function flatAnalysis(): Analysis {
+  const beats = Array.from({ length: 40 }, (_, i) => i / 2)
+  const flat = { fps: 43.066, values: [0.5] }
+  return {
+    version: 1, source: { path: '/tmp/s.wav', sha256: 'x', durationSec: 20, sampleRate: 22050 },
+    tempo: { bpm: 120, confidence: 0.9, min: 120, max: 120, varying: false }, beatless: [], streams: { method: 'dsp', detail: 't' }, meter: 4,
+    beats, downbeats: beats.filter((_, i) => i % 4 === 0), sections: [{ index: 0, label: 'verse', start: 0, end: 20, energy: 0.5 }],
+    features: { onset: flat, rms: flat, percussive: flat, harmonic: flat, centroid: flat, hue: flat, vocal: flat },
+  }
 }
