@@ -32,13 +32,15 @@ export function bytesPerPixel(format: FramePixelFormat): number {
 }
 
 /**
- * A small analysis size with the source's aspect ratio: `width` wide, height rounded to even.
- * (160 px wide is plenty for motion, cuts and colour statistics, and cheap.)
+ * A small analysis size with the source's aspect ratio: the longer side `longSide` px, the other
+ * rounded to even. Bounding the longer side keeps the pixel budget the same for portrait and
+ * landscape (a 9:16 frame at 160 px wide would cost 3.2× the pixels of a 16:9 one for nothing).
+ * (160 px is plenty for motion, cuts and colour statistics, and cheap.)
  */
-export function analysisSize(srcWidth: number, srcHeight: number, width = 160): { width: number; height: number } {
-  const w = Math.max(8, Math.round(width / 2) * 2)
-  const h = Math.max(8, Math.round((w * srcHeight) / srcWidth / 2) * 2)
-  return { width: w, height: h }
+export function analysisSize(srcWidth: number, srcHeight: number, longSide = 160): { width: number; height: number } {
+  const long = Math.max(8, Math.round(longSide / 2) * 2)
+  const short = (n: number, d: number) => Math.max(8, Math.round((long * n) / d / 2) * 2)
+  return srcWidth >= srcHeight ? { width: long, height: short(srcHeight, srcWidth) } : { width: short(srcWidth, srcHeight), height: long }
 }
 
 /**
