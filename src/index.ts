@@ -42,6 +42,8 @@ import { forkedBaseRenderer } from './batch/baseFork.js'
 import type { BaseRenderer } from './batch/bases.js'
 import { availableParallelism } from 'node:os'
 import { loadVariants } from './batch/variants.js'
+import { loadEditedPlan, withShotGenerators } from './pipeline/editedPlan.js'
+import { createEditedPlanner } from './agents/planner/edited.js'
 import type { BatchEvent } from './batch/events.js'
 import type { z } from 'zod'
 import { Analysis as AnalysisSchema, ShotPlan as ShotPlanSchema, Treatment as TreatmentSchema } from './schemas/index.js'
@@ -119,6 +121,13 @@ export interface RenderOptions extends CommonOptions {
   comfyuiWorkflow?: string
   director?: Director
   planner?: Planner
+  /**
+   * A plan.json the user wrote or edited: rendered instead of planning (checked with the planner's
+   * rules; unchanged shots are store hits). Wins over `planner`.
+   */
+  plan?: string
+  /** With `plan`: refuse a cut off the beat grid instead of moving it to the nearest beat. */
+  strict?: boolean
   verifier?: Verifier
   /** Picks each round's winner among a shot's candidates (default: the model's VISTA judge when one is configured, else the metrics). */
   judge?: ShotJudge
@@ -165,6 +174,7 @@ export async function render(opts: RenderOptions): Promise<RenderResult> {
     resume: opts.resume ?? true,
     force: opts.force ?? false,
     finish: opts.finish,
+    editedPlan: opts.plan !== undefined,
     signal: opts.signal,
     onEvent: opts.onEvent,
   })
@@ -433,7 +443,9 @@ async function prepare(opts: Omit<RenderOptions, 'rounds' | 'candidates' | 'conc
   const songPath = resolve(opts.song)
   await checkSong(songPath, opts.signal)
   const loaded = await loadBrief(resolve(opts.brief))
-  const brief: Brief = { ...loaded, output: { ...loaded.output, ...definedOnly(opts.output ?? {}) } }
+  const edited = opts.plan ? { file: resolve(opts.plan), plan: await loadEditedPlan(resolve(opts.plan)) } : undefined
+  const asked: Brief = { ...loaded, output: { ...loaded.output, ...definedOnly(opts.output ?? {}) } }
+  const brief = edited ? withShotGenerators(asked, edited.plan) : asked
   if (brief.output.width % 2 || brief.output.height % 2) throw new InputError(`output size must be even, got ${brief.output.width}x${brief.output.height}`)
   const runDir = runDirAt(opts.outDir ?? defaultOutDir(songPath))
   const store = openStore(opts.storeDir ? resolve(opts.storeDir) : runDir.store)
@@ -465,7 +477,9 @@ async function prepare(opts: Omit<RenderOptions, 'rounds' | 'candidates' | 'conc
     services: {
       llm,
       director: opts.director ?? (llm ? createLlmDirector(llm.client, heuristicDirector, { onLog: llm.log }) : heuristicDirector),
-      planner: opts.planner ?? (llm ? createLlmPlanner(llm.client, heuristicPlanner, { onLog: llm.log }) : heuristicPlanner),
+      planner: edited
+        ? createEditedPlanner(edited.plan, { file: edited.file, strict: opts.strict ?? false, onLog: (level, line) => generatorLog.log(level, line) })
+        : opts.planner ?? (llm ? createLlmPlanner(llm.client, heuristicPlanner, { onLog: llm.log }) : heuristicPlanner),
       verifier: opts.verifier ?? createHeuristicVerifier(),
       judge: opts.judge ?? (llm ? createLlmJudge(llm.client, { onLog: llm.log }) : createMetricJudge()),
       generator,

@@ -190,7 +190,8 @@ describe('flag values and flags of other commands', () => {
   })
 
   it.each([
-    [['render', 'song.wav', 'brief.md', '--plan', 'x'], /'render' does not take --plan \(it is an option of 'score'\)/],
+    [['render', 'song.wav', 'brief.md', '--plot'], /'render' does not take --plot \(it is an option of 'analyze'\)/],
+    [['plan', 'song.wav', 'brief.md', '--strict'], /'plan' does not take --strict \(it is an option of 'render'\)/],
     [['analyze', 'song.wav', '--size', '320x180'], /'analyze' does not take --size \(it is an option of 'render', 'plan'\)/],
     [['score', 'v.mp4', 'song.wav', '--plot'], /'score' does not take --plot \(it is an option of 'analyze'\)/],
     [['plan', 'song.wav', 'brief.md', '--rounds', '2'], /'plan' does not take --rounds \(it is an option of 'render', 'batch'\)/],

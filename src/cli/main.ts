@@ -46,8 +46,12 @@ Options:
   --models-dir DIR   where your ONNX models live (default: $LONGAV_MODELS_DIR, else models/)
   --separation-model NAME
                      separate the streams with models/separation/NAME (default: the one present)
-  --plan FILE        (score) the plan.json the video was made from: per-shot scores, identity
+  --plan FILE        (render) render this plan.json (edited, or written by hand) instead of
+                     planning: only shots that changed are generated again; a cut off the beat
+                     grid moves to the nearest beat (with --strict: refused)
+                     (score) the plan.json the video was made from: per-shot scores, identity
                      (against the reference keyframes in memory.json beside it, when there)
+  --strict           (render --plan) refuse a cut off the beat grid instead of moving it
   --embedding-model NAME
                      compare identities with models/embedding/NAME (default: the one present)
   --llm-base-url URL an OpenAI-compatible endpoint for the director, planner and judge
@@ -94,6 +98,7 @@ const OPTIONS = {
   'models-dir': { type: 'string' },
   'separation-model': { type: 'string' },
   plan: { type: 'string' },
+  strict: { type: 'boolean' },
   threshold: { type: 'string', multiple: true },
   'embedding-model': { type: 'string' },
   help: { type: 'boolean', short: 'h' },
@@ -107,7 +112,7 @@ const MODEL_FLAGS = ['models-dir', 'separation-model'] as const
 
 /** The flags each command reads: any other is refused, not silently ignored (`render --plan x`). */
 const COMMAND_FLAGS: Record<string, readonly OptionName[]> = {
-  render: ['out', 'size', 'fps', 'rounds', 'attempts', 'candidates', 'threshold', 'concurrency', 'resume', 'no-resume', 'force', 'verbose', ...LLM_FLAGS, ...GENERATOR_FLAGS, ...MODEL_FLAGS],
+  render: ['out', 'size', 'fps', 'plan', 'strict', 'rounds', 'attempts', 'candidates', 'threshold', 'concurrency', 'resume', 'no-resume', 'force', 'verbose', ...LLM_FLAGS, ...GENERATOR_FLAGS, ...MODEL_FLAGS],
   batch: ['out', 'fps', 'rounds', 'attempts', 'candidates', 'threshold', 'concurrency', 'parallel', 'force', 'verbose', ...LLM_FLAGS, ...GENERATOR_FLAGS, ...MODEL_FLAGS],
   plan: ['out', 'size', 'fps', 'force', 'verbose', ...LLM_FLAGS, ...GENERATOR_FLAGS, ...MODEL_FLAGS],
   analyze: ['out', 'plot', 'force', ...MODEL_FLAGS],
@@ -232,6 +237,8 @@ async function renderCommand(args: string[], flags: Flags, signal: AbortSignal):
     outDir: str(flags.out),
     output: outputFlags(flags),
     ...shotFlags(flags),
+    plan: str(flags.plan),
+    strict: Boolean(flags.strict),
     resume: flags['no-resume'] ? false : true,
     force: Boolean(flags.force),
     signal,
@@ -351,6 +358,11 @@ async function planCommand(args: string[], flags: Flags, signal: AbortSignal): P
   printer.done()
   process.stdout.write(`${resolve(r.outDir, 'plan.json')}\n`)
   process.stderr.write(`${r.plan.shots.length} shots over ${formatDuration(r.plan.totalFrames / r.plan.fps)} at ${r.plan.fps} fps\n`)
+  process.stderr.write(
+    `edit it (prompt, camera, characterIds, locationId, seed, generator, startFrame/endFrame to move a cut, shots split or merged, "locked": true), then render it:\n` +
+      `  longav render ${song} ${brief} --out ${r.outDir} --plan ${resolve(r.outDir, 'plan.json')}\n` +
+      `(only the shots you changed are generated again; a cut off the beat moves to the nearest beat, --strict refuses it)\n`,
+  )
   return 0
 }
 

@@ -133,6 +133,8 @@ export interface ShotOutline {
   framing: string
   /** What the shot shows (Shot.kind; absent: figures). */
   kind?: string
+  /** The user locked it: one round, its first take kept. */
+  locked?: boolean
 }
 
 export function shotOutlines(plan: ShotPlan): ShotOutline[] {
@@ -143,6 +145,7 @@ export function shotOutlines(plan: ShotPlan): ShotOutline[] {
     characterIds: s.characterIds,
     framing: s.framing,
     ...(s.kind ? { kind: s.kind } : {}),
+    ...(s.locked ? { locked: true } : {}),
   }))
 }
 

@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { CaptionStyle } from './brief.js'
+import { CaptionStyle, GeneratorName } from './brief.js'
 
 export const CAMERA_MOVES = ['static', 'push-in', 'pull-out', 'pan-left', 'pan-right', 'drift', 'crane-up'] as const
 export const CameraMove = z.enum(CAMERA_MOVES)
@@ -64,6 +64,10 @@ export const Shot = z.object({
   transition: ShotTransition.optional(),
   /** For an insert: the prop (a vocabulary id the location holds) the shot shows. */
   prop: z.string().optional(),
+  /** Set by the user in an edited plan: this shot's generator, whatever the brief's rules say. */
+  generator: GeneratorName.optional(),
+  /** Set by the user in an edited plan: keep the first take (no rounds of revision). */
+  locked: z.boolean().optional(),
 })
 export type Shot = z.infer<typeof Shot>
 

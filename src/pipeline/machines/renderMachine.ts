@@ -80,7 +80,7 @@ export const renderMachine = setup({
         const fromMemory = memoryInputsFor(context.memory!, context.shots, i)
         spawn('shot', {
           id: shotActorId(i),
-          input: { sources: sourcesOf(context), shotIndex: i, maxRounds: context.maxRounds, candidates: context.candidates, ...fromMemory },
+          input: { sources: sourcesOf(context), shotIndex: i, maxRounds: context.shots[i].locked ? 1 : context.maxRounds, candidates: context.candidates, ...fromMemory },
         })
         started.push(i)
         free--

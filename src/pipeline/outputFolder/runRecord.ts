@@ -3,7 +3,13 @@ import { readJsonIfValid } from '../../util/files.js'
 import type { RunDir } from '../runDir.js'
 
 /** `.longav/run.json`: which inputs the render in this folder was made from. */
-export const RunInfo = z.object({ inputs: z.string(), song: z.string(), startedAt: z.string() })
+export const RunInfo = z.object({
+  inputs: z.string(),
+  /** The inputs but the planner (absent in records written before): an edited plan's render is the same project. */
+  project: z.string().optional(),
+  song: z.string(),
+  startedAt: z.string(),
+})
 export type RunInfo = z.infer<typeof RunInfo>
 
 export function readRunRecord(runDir: RunDir): Promise<RunInfo | undefined> {

@@ -23,6 +23,8 @@ export interface RunRenderOptions extends RenderSetup {
   resume: boolean
   /** Replace a finished render of different inputs in this directory. */
   force: boolean
+  /** The plan is the user's (`--plan`): a finished render of the same song, brief and settings in this folder is the one being edited, and is replaced. */
+  editedPlan?: boolean
   /** Where the generators' log lines wait for the render's events. */
   generatorLog?: LogRelay
   signal?: AbortSignal
@@ -49,12 +51,12 @@ const STAGE_OF: Record<string, Stage> = {
  */
 export async function runRender(opts: RunRenderOptions): Promise<RenderSummary | undefined> {
   const { runDir } = opts
-  const inputs = hashValue({
+  // Everything but who planned: a render of an edited plan is the same project as the render it edits.
+  const project = hashValue({
     songSha: opts.songSha,
     brief: { ...opts.brief, baseDir: undefined },
     generator: opts.services.generator.id,
     director: opts.services.director.id,
-    planner: opts.services.planner.id,
     verifier: opts.services.verifier.id,
     judge: opts.services.judge.id,
     thresholds: opts.thresholds,
@@ -64,6 +66,7 @@ export async function runRender(opts: RunRenderOptions): Promise<RenderSummary |
     candidates: opts.candidates,
     separation: opts.separation,
   })
+  const inputs = hashValue({ project, planner: opts.services.planner.id })
   // A plan-only run keeps no snapshot and leaves the folder's run record alone: it is cheap to redo.
   const planOnly = opts.stopAfter === 'planning'
   const record = await readRunRecord(runDir)
@@ -76,7 +79,8 @@ export async function runRender(opts: RunRenderOptions): Promise<RenderSummary |
     force: opts.force,
   })
   const previous = planOnly ? undefined : record
-  if (previous && previous.inputs !== inputs && existsSync(runDir.final) && !opts.force) {
+  const editing = opts.editedPlan === true && previous?.project === project
+  if (previous && previous.inputs !== inputs && existsSync(runDir.final) && !opts.force && !editing) {
     throw new InputError(
       `${runDir.root} already holds a finished render of other inputs (${previous.song}). ` +
         `Choose another --out, or pass --force to replace it.`,
@@ -85,7 +89,7 @@ export async function runRender(opts: RunRenderOptions): Promise<RenderSummary |
   }
   const lock = lockOutputFolder(runDir)
   try {
-    return await runLocked(opts, inputs, previous)
+    return await runLocked(opts, { inputs, project }, previous)
   } catch (err) {
     throw asWriteError(err, runDir.root)
   } finally {
@@ -94,7 +98,8 @@ export async function runRender(opts: RunRenderOptions): Promise<RenderSummary |
 }
 
 /** The render itself, once the folder is checked and locked. */
-async function runLocked(opts: RunRenderOptions, inputs: string, previous: RunInfo | undefined): Promise<RenderSummary | undefined> {
+async function runLocked(opts: RunRenderOptions, keys: { inputs: string; project: string }, previous: RunInfo | undefined): Promise<RenderSummary | undefined> {
+  const { inputs, project } = keys
   const { runDir } = opts
   const planOnly = opts.stopAfter === 'planning'
   mkdirSync(runDir.state, { recursive: true })
@@ -114,7 +119,7 @@ async function runLocked(opts: RunRenderOptions, inputs: string, previous: RunIn
   if (previous?.inputs === inputs && opts.resume) snapshot = await loadSnapshot(runDir)
   if (!planOnly) {
     if (!snapshot) await rm(runDir.snapshot, { force: true })
-    await writeJsonAtomic(runDir.runInfo, { inputs, song: opts.songPath, startedAt: new Date().toISOString() })
+    await writeJsonAtomic(runDir.runInfo, { inputs, project, song: opts.songPath, startedAt: new Date().toISOString() } satisfies RunInfo)
   }
 
   const persisted = snapshot as { value?: unknown; status?: string; context?: Partial<RenderContext> } | undefined

@@ -8,6 +8,7 @@ import type { StepContext } from '../context.js'
 import type { GenerateInput, GenerateOutput } from '../machines/shotMachine.js'
 import { shotRequest } from '../shotRequest.js'
 import { stepKey, type Store } from '../../store/index.js'
+import { adaptRequest } from '../../render/generators/router.js'
 import { need } from './read.js'
 
 export type { GenerateInput, GenerateOutput }
@@ -29,12 +30,15 @@ export async function generate(input: GenerateInput, store: Store, ctx: StepCont
   ])
   // A round's candidates after the first try their own seed: VISTA samples, then judges.
   const seed = revision.seed ?? plan.shots[shotIndex].seed
-  const req = shotRequest(
+  const asked = shotRequest(
     { plan, treatment, analysis, songPath: sources.songPath },
     shotIndex,
     candidate > 0 ? { ...revision, seed: seedFor(seed, 'candidate', candidate) } : revision,
     input,
   )
+  // Keyed on what the generator will read: a reference keyframe it takes no notice of (promoted by
+  // another shot, in whatever order shots finished) must not make this shot a store miss.
+  const req = generator.adapt ? generator.adapt(asked) : adaptRequest(asked, generator.capabilities)
   const initHash = req.initKeyframe && existsSync(req.initKeyframe) ? await sha256File(req.initKeyframe) : null
   const key = stepKey('segment', VERSION, {
     generator: generator.id,

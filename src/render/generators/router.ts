@@ -36,8 +36,8 @@ export function generatorNameFor(shot: ShotPlace, rules: readonly ShotGenerator[
  * start from a picture, no reference images for one that takes none, and a size it can make (the
  * listed size nearest in aspect, then in area; the segment is scaled to the output when stitched).
  */
-export function adaptRequest(req: SegmentRequest, caps: GeneratorCapabilities): SegmentRequest {
-  const out: SegmentRequest = { ...req }
+export function adaptRequest<R extends Pick<SegmentRequest, 'initKeyframe' | 'referenceKeyframes' | 'width' | 'height'>>(req: R, caps: GeneratorCapabilities): R {
+  const out: R = { ...req }
   if (!caps.keyframeIn) delete out.initKeyframe
   if (!caps.referenceImages) out.referenceKeyframes = {}
   if (caps.sizes && caps.sizes.length > 0 && !caps.sizes.some((s) => s.width === req.width && s.height === req.height)) {
@@ -83,15 +83,21 @@ export function createGeneratorRouter(opts: RouterOptions): SegmentGenerator {
     referenceImages: backends.some((b) => b.capabilities.referenceImages),
     maxFrames: Math.min(...backends.map((b) => b.capabilities.maxFrames)),
   }
+  const backendFor = (req: Pick<SegmentRequest, 'shot' | 'mood' | 'audio'>): SegmentGenerator => {
+    const name = single
+      ? opts.fallback
+      : generatorNameFor({ index: req.shot.index, sectionIndex: req.shot.sectionIndex, sectionLabel: req.mood?.label, startSec: req.audio.startSec }, opts.rules, opts.fallback)
+    return opts.backends[name]!
+  }
   const id = single ? backends[0].id : `mixed(${backends.map((b) => b.id).join(',')};${hashValue(opts.rules).slice(0, 8)})`
   return {
     id,
     capabilities: caps,
+    adapt(req) {
+      return adaptRequest(req, backendFor(req).capabilities)
+    },
     generate(req: SegmentRequest, ctx: GenerateContext) {
-      const name = single
-        ? opts.fallback
-        : generatorNameFor({ index: req.shot.index, sectionIndex: req.shot.sectionIndex, sectionLabel: req.mood?.label, startSec: req.audio.startSec }, opts.rules, opts.fallback)
-      const backend = opts.backends[name]!
+      const backend = backendFor(req)
       if (!single && req.attempt === 0) opts.onLog?.(`shot ${req.shot.index}: ${backend.id}`)
       return backend.generate(adaptRequest(req, backend.capabilities), ctx)
     },

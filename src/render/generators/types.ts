@@ -50,5 +50,10 @@ export interface GenerateContext {
 export interface SegmentGenerator {
   id: string
   capabilities: GeneratorCapabilities
+  /**
+   * The request as this generator will see it (a router: as the shot's backend will): what a
+   * segment's store key is made of, so a reference keyframe it never reads cannot change the key.
+   */
+  adapt?<R extends Pick<SegmentRequest, 'shot' | 'mood' | 'audio' | 'initKeyframe' | 'referenceKeyframes' | 'width' | 'height'>>(req: R): R
   generate(req: SegmentRequest, ctx: GenerateContext): Promise<Segment>
 }

@@ -17,7 +17,8 @@ export { lyricShotFits } from './lyricShot.js'
 export function createProceduralGenerator(): SegmentGenerator {
   return {
     id: 'procedural',
-    capabilities: { audioConditioned: true, keyframeIn: true, referenceImages: true, maxFrames: 1_000_000 },
+    // It draws from the cards, never from reference keyframes: saying so keeps them out of its segments' keys.
+    capabilities: { audioConditioned: true, keyframeIn: true, referenceImages: false, maxFrames: 1_000_000 },
     generate: generateProcedural,
   }
 }
