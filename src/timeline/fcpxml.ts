@@ -12,7 +12,7 @@
  * section and downbeat markers in its own time (= timeline time: it starts at 0). Pure.
  */
 import { frameTime, isDropFrame, type Rational } from './rate.js'
-import type { Timeline } from './model.js'
+import { assumedColorspace, type Timeline } from './model.js'
 import { tag } from './xml.js'
 
 /** Frames as FCPXML time: "0s", or n·den/num reduced ("1001/30000s", "2s"). */
@@ -30,7 +30,7 @@ export function writeFcpxml(t: Timeline): string {
   const assetId = (i: number) => `r${i + 3}`
   const frameDuration = `${t.fps.den}/${t.fps.num}s`
   const resources = [
-    tag('format', { id: fmt, name: `longav ${t.width}x${t.height}`, frameDuration, width: t.width, height: t.height, colorSpace: '1-1-1 (Rec. 709)' }, undefined, '    '),
+    tag('format', { id: fmt, name: `longav ${t.width}x${t.height}`, frameDuration, width: t.width, height: t.height, colorSpace: assumedColorspace(t.height) === 709 ? '1-1-1 (Rec. 709)' : '6-1-6 (Rec. 601 (NTSC))' }, undefined, '    '),
     tag('asset', { id: songId, name: t.song.name, start: '0s', duration: T(t.totalFrames), hasAudio: 1, audioSources: 1, audioChannels: 2, audioRate: 48000 }, [
       tag('media-rep', { kind: 'original-media', src: t.song.source }, undefined, '      '),
     ], '    '),

@@ -5,7 +5,7 @@
  * folder), a video playlist of entries with in/out frames (out inclusive, as MLT counts), an
  * audio playlist, and a tractor of the two tracks with a mix transition. Pure.
  */
-import type { Timeline } from './model.js'
+import { assumedColorspace, type Timeline } from './model.js'
 import { escapeXml, tag } from './xml.js'
 
 function props(p: Record<string, string | number>, indent: string): string[] {
@@ -29,7 +29,7 @@ export function writeMlt(t: Timeline): string {
     display_aspect_den: t.height / g,
     frame_rate_num: t.fps.num,
     frame_rate_den: t.fps.den,
-    colorspace: 709,
+    colorspace: assumedColorspace(t.height),
   }, undefined, '  ')
   const producers = t.clips.map((c) => {
     const frames = c.endFrame - c.startFrame

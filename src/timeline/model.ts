@@ -34,6 +34,16 @@ export interface Timeline {
   markers: TimelineMarker[]
 }
 
+/**
+ * The colour matrix of the segments, which carry no colour tags: what decoders (MLT, Resolve,
+ * ffmpeg) assume for an untagged picture, BT.601 below 720 lines and BT.709 from 720 up. A
+ * timeline that declares another one makes the editor convert every frame (melt then gives
+ * other pixels than final.mp4).
+ */
+export function assumedColorspace(height: number): 601 | 709 {
+  return height >= 720 ? 709 : 601
+}
+
 /** What a reader gives back: the record-side cuts of the video track, in order. */
 export const TimelineCuts = z.object({
   fps: z.object({ num: z.number().int().positive(), den: z.number().int().positive() }),
