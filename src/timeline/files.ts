@@ -58,12 +58,23 @@ async function place(src: string, dst: string, hardLink: boolean): Promise<void>
   const tmp = `${dst}.tmp-${process.pid}-${basename(src)}`
   await rm(tmp, { force: true })
   try {
-    if (!hardLink) throw Object.assign(new Error('copy'), { code: 'COPY' })
-    await link(src, tmp)
+    if (!hardLink || !(await linked(src, tmp))) await copyFile(src, tmp)
+    await rename(tmp, dst)
+  } catch (err) {
+    // A full disk mid-copy leaves no half file behind.
+    await rm(tmp, { force: true })
+    throw err
+  }
+}
+
+/** A hard link when the file system makes one; false where it cannot (another device, no links). */
+async function linked(src: string, dst: string): Promise<boolean> {
+  try {
+    await link(src, dst)
+    return true
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code
-    if (code !== 'COPY' && code !== 'EXDEV' && code !== 'EPERM' && code !== 'EMLINK' && code !== 'ENOTSUP') throw err
-    await copyFile(src, tmp)
+    if (code === 'EXDEV' || code === 'EPERM' || code === 'EMLINK' || code === 'ENOTSUP') return false
+    throw err
   }
-  await rename(tmp, dst)
 }
