@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, statSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
@@ -8,6 +8,7 @@ import {
   cutsOf,
   fcpTime,
   parseFcpTime,
+  placeMedia,
   rationalFps,
   readTimeline,
   smpteTimecode,
@@ -243,5 +244,25 @@ describe('readTimeline: what a writer wrote reads back as the same cuts', () => 
     }
     const missing = await readTimeline(join(dir, 'absent.otio')).catch((e: unknown) => e)
     expect((missing as Error).message).toMatch(/absent\.otio: cannot read it \(ENOENT\)/)
+  })
+})
+
+describe('placeMedia', () => {
+  it('hard-links the segments, copies the song, and removes only its own stale media', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'longav-media-'))
+    const store = join(dir, 'store')
+    mkdirSync(store)
+    const seg = (n: number) => join(store, `seg-${n}.mp4`)
+    for (const n of [0, 1]) writeFileSync(seg(n), `segment ${n}`)
+    writeFileSync(join(dir, 'song.mp3'), 'song')
+    const out = join(dir, 'out')
+    mkdirSync(join(out, 'segments'), { recursive: true })
+    // What an earlier render of three shots left, and a file of the user's.
+    for (const name of ['shot-03.mp4', 'song.wav', 'notes.txt']) writeFileSync(join(out, 'segments', name), 'old')
+    await placeMedia(out, [{ name: 'shot-01', path: seg(0) }, { name: 'shot-02', path: seg(1) }], { path: join(dir, 'song.mp3'), name: 'song.mp3' })
+    expect(readdirSync(join(out, 'segments')).sort()).toEqual(['notes.txt', 'shot-01.mp4', 'shot-02.mp4', 'song.mp3'])
+    expect(statSync(join(out, 'segments', 'shot-02.mp4')).ino).toBe(statSync(seg(1)).ino)
+    expect(statSync(join(out, 'segments', 'song.mp3')).ino).not.toBe(statSync(join(dir, 'song.mp3')).ino)
+    expect(existsSync(join(out, 'segments', 'shot-03.mp4'))).toBe(false)
   })
 })

@@ -2,7 +2,7 @@
  * Writing a timeline folder: the four timeline files (written beside their media, so relative
  * paths hold when the folder moves) and the media themselves under segments/. Side effects only.
  */
-import { copyFile, link, mkdir, readFile, rename, rm } from 'node:fs/promises'
+import { copyFile, link, mkdir, readdir, readFile, rename, rm } from 'node:fs/promises'
 import { basename, extname, join } from 'node:path'
 import { writeFileAtomic } from '../util/files.js'
 import type { Timeline } from './model.js'
@@ -52,7 +52,13 @@ export async function placeMedia(dir: string, segments: Array<{ name: string; pa
   await mkdir(media, { recursive: true })
   for (const s of segments) await place(s.path, join(media, `${s.name}.mp4`), true)
   await place(song.path, join(media, song.name), false)
+  // An earlier render of more shots (or another song type) left media this edit does not use.
+  const kept = new Set([...segments.map((s) => `${s.name}.mp4`), song.name])
+  for (const name of await readdir(media)) if (OURS.test(name) && !kept.has(name)) await rm(join(media, name), { force: true })
 }
+
+/** The names placeMedia writes: only these are ever removed from segments/. */
+const OURS = /^(shot-\d+\.mp4|song\.[a-z0-9]+)$/
 
 async function place(src: string, dst: string, hardLink: boolean): Promise<void> {
   const tmp = `${dst}.tmp-${process.pid}-${basename(src)}`
