@@ -1,13 +1,14 @@
 /**
  * The MLT export played by the real `melt` (Debian package melt, installed by scripts/setup.sh)
  * gives the same cuts at the same frames as final.mp4: the luma of every frame at each cut and
- * one either side is identical, bit for bit. At 30 fps through a real render, and at 29.97 and
+ * one either side is identical, bit for bit, and the song plays from frame 0. At 30 fps through a real render, and at 29.97 and
  * 23.976 fps on segments made at those rates (the planner's rate is an integer today).
  */
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { beforeAll, describe, expect, it } from 'vitest'
+import { decodeAudioMono } from '../src/ffmpeg/decodeAudio.js'
 import { render } from '../src/index.js'
 import { ShotPlan } from '../src/schemas/index.js'
 import { readTimeline, TIMELINE_FILES, type Rational } from '../src/timeline/index.js'
@@ -41,6 +42,34 @@ async function expectSameCuts(final: string, melted: string, cuts: number[]): Pr
   // Across each cut the picture changes: equal MD5s there are not a blank comparison.
   for (const c of cuts) expect(a.get(c), `cut ${c}`).not.toBe(a.get(c - 1))
   expect(await countFrames(melted)).toBe(await countFrames(final))
+  // The song, from frame 0: melt's sound is final.mp4's, shifted by less than a millisecond (its
+  // resampler's delay), never by a frame (33 ms), over a search of ±100 ms.
+  const [x, y] = await Promise.all([decodeAudioMono(final, { sampleRate: 8000 }), decodeAudioMono(melted, { sampleRate: 8000 })])
+  expect(Math.abs(x.durationSec - y.durationSec)).toBeLessThan(0.05)
+  const best = bestLag(x.samples, y.samples, 800)
+  expect(best.correlation).toBeGreaterThan(0.95)
+  expect(Math.abs(best.lag) / 8000).toBeLessThanOrEqual(0.001)
+}
+
+/** The lag (samples, b later than a) at which b best matches a, within ±maxLag, and the correlation there. */
+function bestLag(a: Float32Array, b: Float32Array, maxLag: number): { lag: number; correlation: number } {
+  let best = { lag: 0, correlation: -1 }
+  const n = Math.min(a.length, b.length) - maxLag
+  for (let lag = -maxLag; lag <= maxLag; lag++) {
+    let ab = 0
+    let aa = 0
+    let bb = 0
+    for (let i = maxLag; i < n; i++) {
+      const u = a[i]
+      const v = b[i + lag]
+      ab += u * v
+      aa += u * u
+      bb += v * v
+    }
+    const c = ab / Math.sqrt(aa * bb)
+    if (c > best.correlation) best = { lag, correlation: c }
+  }
+  return best
 }
 
 describe('a real render at 30 fps', () => {
