@@ -12,6 +12,7 @@ import {
   rationalFps,
   readTimeline,
   smpteTimecode,
+  timecodeToFrame,
   writeEdl,
   writeFcpxml,
   writeMlt,
@@ -78,6 +79,19 @@ describe('rates and timecode', () => {
     expect(smpteTimecode(86400, NTSC24)).toBe('01:00:00:00')
     expect(smpteTimecode(1800, { num: 30, den: 1 })).toBe('00:01:00:00')
     expect(smpteTimecode(1499, { num: 25, den: 1 })).toBe('00:00:59:24')
+  })
+
+  it('reads timecode back to the frame, drop frame included', () => {
+    expect(timecodeToFrame('00:01:00;02', NTSC30)).toBe(1800)
+    expect(timecodeToFrame('00:02:00;02', NTSC30)).toBe(3598)
+    expect(timecodeToFrame('00:10:00;00', NTSC30)).toBe(17982)
+    expect(timecodeToFrame('01:00:00;00', NTSC30)).toBe(107892)
+    expect(timecodeToFrame('00:01:00;04', NTSC60)).toBe(3600)
+    expect(timecodeToFrame('01:00:00:00', NTSC24)).toBe(86400)
+    for (const fps of [NTSC30, NTSC60, NTSC24, { num: 25, den: 1 }]) {
+      for (let f = 0; f < 40000; f += 7) expect(timecodeToFrame(smpteTimecode(f, fps), fps)).toBe(f)
+    }
+    expect(() => timecodeToFrame('00:00:00;30', NTSC30)).toThrow(/not a timecode at 30000\/1001/)
   })
 
   it('FCPXML times are exact fractions of seconds', () => {
@@ -224,6 +238,18 @@ describe('readTimeline: what a writer wrote reads back as the same cuts', () => 
     ])
   })
 
+  it('an MLT saved with clock times (as Shotcut saves it) reads as the same frames at 29.97', async () => {
+    const t = timelineAt(NTSC30, [37, 96, 241], 300)
+    const clock = (f: number) => {
+      const ms = Math.round((f * 1001) / 30)
+      return `00:${String(Math.floor(ms / 60000)).padStart(2, '0')}:${String(Math.floor((ms % 60000) / 1000)).padStart(2, '0')}.${String(ms % 1000).padStart(3, '0')}`
+    }
+    const text = writeMlt(t).replace(/<entry producer="(shot-\d+)" in="(\d+)" out="(\d+)"/g, (_m, p: string, i: string, o: string) => `<entry producer="${p}" in="${clock(Number(i))}" out="${clock(Number(o))}"`)
+    expect(text).toContain('out="00:00:01.201"')
+    writeFileSync(join(dir, 'clock.mlt'), text)
+    expect((await readTimeline(join(dir, 'clock.mlt'))).clips.map((c) => [c.startFrame, c.endFrame])).toEqual(cutsOf(t).clips.map((c) => [c.startFrame, c.endFrame]))
+  })
+
   it('a malformed file is an input error (exit 2) naming the file and what is wrong', async () => {
     const t = timelineAt({ num: 30, den: 1 }, [40], 90)
     const cases: Array<[string, string, RegExp]> = [
@@ -233,6 +259,7 @@ describe('readTimeline: what a writer wrote reads back as the same cuts', () => 
       ['between.fcpxml', writeFcpxml(t).replace('duration="5/3s" format', 'duration="1/7s" format'), /between\.fcpxml: .*shot-02.* duration falls between frames/],
       ['unclosed.fcpxml', writeFcpxml(t).replace('</spine>', ''), /unclosed\.fcpxml: not well-formed XML/],
       ['noformat.mlt', writeMlt(t).replace(/frame_rate_num="\d+"/, ''), /noformat\.mlt: the <profile> has no whole frame_rate_num/],
+      ['badtime.mlt', writeMlt(t).replace(/(<entry producer="shot-02" in="0" out=)"\d+"/, '$1"soon"'), /badtime\.mlt: playlist entry \d+ \(shot-02\) out is 'soon', not a frame number or a time/],
       ['song.mp3', 'ID3', /song\.mp3: not a timeline longav reads/],
     ]
     for (const [name, text, message] of cases) {

@@ -1,6 +1,6 @@
 /** Timeline export (OTIO, FCPXML, EDL, MLT) of a finished render, and the readers of an edit brought back. */
 export { assumedColorspace, buildTimeline, cutsOf, segmentName, TimelineCuts, type Timeline, type TimelineClip, type TimelineMarker, type BuildTimelineInput } from './model.js'
-export { rationalFps, smpteTimecode, isDropFrame, frameTime, fpsValue, type Rational } from './rate.js'
+export { rationalFps, smpteTimecode, timecodeToFrame, mltTimeToFrame, isDropFrame, frameTime, fpsValue, type Rational } from './rate.js'
 export { writeOtio } from './otio.js'
 export { writeFcpxml, fcpTime } from './fcpxml.js'
 export { writeEdl, reelName } from './edl.js'

@@ -77,3 +77,26 @@ export function smpteTimecode(frame: number, fps: Rational, dropFrame = isDropFr
   const hh = Math.floor(totalSec / 3600) % 24
   return `${pad(hh)}:${pad(Math.floor(totalSec / 60) % 60)}:${pad(totalSec % 60)}${dropFrame ? ';' : ':'}${pad(ff)}`
 }
+
+/** The frame a SMPTE timecode names (inverse of smpteTimecode; ';' before the frames reads as drop frame). */
+export function timecodeToFrame(tc: string, fps: Rational): number {
+  const m = /^(\d{1,2}):(\d{2}):(\d{2})([:;.,])(\d{2,3})$/.exec(tc)
+  if (!m) throw new RangeError(`'${tc}' is not a timecode like 00:01:00:02 or 00:01:00;02`)
+  const [hh, mm, ss, ff] = [m[1], m[2], m[3], m[5]].map(Number)
+  const base = timecodeBase(fps)
+  if (mm > 59 || ss > 59 || ff >= base) throw new RangeError(`'${tc}' is not a timecode at ${fps.num}/${fps.den} fps`)
+  const minutes = hh * 60 + mm
+  const drop = m[4] === ';' ? (base === 60 ? 4 : 2) : 0
+  return (minutes * 60 + ss) * base + ff - drop * (minutes - Math.floor(minutes / 10))
+}
+
+/**
+ * A time as MLT writes it: whole frames ("120"), a clock ("00:00:04.004", what Shotcut saves),
+ * or SMPTE ("00:00:04:00", "00:00:04;00"); as a frame at this rate.
+ */
+export function mltTimeToFrame(s: string, fps: Rational): number {
+  if (/^\d+$/.test(s)) return Number(s)
+  const clock = /^(\d+):(\d{2}):(\d{2}(?:\.\d+)?)$/.exec(s)
+  if (clock) return Math.round(((Number(clock[1]) * 3600 + Number(clock[2]) * 60 + Number(clock[3])) * fps.num) / fps.den)
+  return timecodeToFrame(s, fps)
+}

@@ -10,7 +10,6 @@ const READERS: Record<string, (text: string) => TimelineCuts> = {
   '.otio': readOtioText,
   '.fcpxml': readFcpxmlText,
   '.mlt': readMltText,
-  '.kdenlive': readMltText,
 }
 
 /** The record-side cuts of the video track, in order; a malformed file is an InputError (exit 2) naming it and what is wrong. */

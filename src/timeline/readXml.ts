@@ -3,7 +3,7 @@
  * duration, less the sequence's tcStart; connected items on other lanes are not cuts) and from
  * MLT XML (the tractor's first video track: playlist entries' in/out, blanks advance). Pure.
  */
-import { reduce, type Rational } from './rate.js'
+import { mltTimeToFrame, reduce, type Rational } from './rate.js'
 import type { TimelineCuts } from './model.js'
 import { findAll, parseXml, type XmlElement } from './xml.js'
 
@@ -67,9 +67,18 @@ export function readMltText(text: string): TimelineCuts {
   const track = tractor.children.find((t) => t.name === 'track' && t.attrs.hide !== 'video' && byId.get(t.attrs.producer ?? '')?.name === 'playlist')
   if (!track) throw new Error('the tractor has no video track of a playlist')
   const playlist = byId.get(track.attrs.producer!)!
+  const fps = reduce({ num, den })
+  const whole = (s: string | undefined, what: string): number => {
+    try {
+      return mltTimeToFrame(s ?? '', fps)
+    } catch {
+      throw new Error(`${what} is ${s === undefined ? 'missing' : `'${s}'`}, not a frame number or a time`)
+    }
+  }
   const clips: TimelineCuts['clips'] = []
   let at = 0
   playlist.children.forEach((el, i) => {
+    // A blank's length counts frames (out - in + 1 has no meaning for it).
     if (el.name === 'blank') return void (at += whole(el.attrs.length, `playlist blank ${i + 1} length`))
     if (el.name !== 'entry') return
     const what = `playlist entry ${i + 1} (${el.attrs.producer ?? '?'})`
@@ -79,12 +88,7 @@ export function readMltText(text: string): TimelineCuts {
     clips.push({ name: el.attrs.producer ?? `clip ${clips.length + 1}`, startFrame: at, endFrame: at + frames, ...(source ? { source } : {}) })
     at += frames
   })
-  return { fps: reduce({ num, den }), clips }
-}
-
-function whole(s: string | undefined, what: string): number {
-  if (!/^\d+$/.test(s ?? '')) throw new Error(`${what} is ${s === undefined ? 'missing' : `'${s}'`}, not a frame number`)
-  return Number(s)
+  return { fps, clips }
 }
 
 function property(el: XmlElement | undefined, name: string): string | undefined {
