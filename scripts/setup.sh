@@ -32,6 +32,8 @@ missing_apt=()
 [ -n "$(ls /usr/share/fonts/truetype/dejavu/DejaVuSans*.ttf 2>/dev/null)" ] || [ "$(uname)" = Darwin ] || missing_apt+=(fonts-dejavu-core)
 # The analysis test set is rendered from MIDI with fluidsynth and a General MIDI soundfont.
 have fluidsynth || missing_apt+=(fluidsynth)
+# The timeline test renders the MLT export (Kdenlive/Shotcut's format) with the real melt.
+have melt || [ "$(uname)" = Darwin ] || missing_apt+=(melt)
 [ -f /usr/share/sounds/sf2/TimGM6mb.sf2 ] || [ "$(uname)" = Darwin ] || missing_apt+=(timgm6mb-soundfont)
 # The report test opens report.html in headless Chromium: Debian's `chromium` package
 # (LONGAV_CHROMIUM names another build; Ubuntu has no such deb, only a snap, so it is not asked for there).

@@ -62,6 +62,7 @@ export type { ShotJudge, Judgement, Critique } from './agents/verifier/judgement
 export type { LlmConfig, StructuredMethod } from './llm/index.js'
 export { llmConfigFrom, LlmConfigError } from './llm/index.js'
 export { BriefError, briefTemplate } from './brief/index.js'
+export { readTimeline, type TimelineCuts } from './timeline/index.js'
 export { GeneratorSetupError } from './render/generators/select.js'
 export type { GeneratorName } from './schemas/index.js'
 export { AudioAnalysisError, SilentSongError } from './audio/errors.js'
@@ -159,7 +160,24 @@ export interface RenderOptions extends CommonOptions {
 
 export interface RenderResult extends RenderSummary {
   outDir: string
-  files: { final: string; analysis: string; treatment: string; plan: string; scores: string; storyboard: string; report: string; score: string; scorePlot: string; log: string }
+  files: {
+    final: string
+    analysis: string
+    treatment: string
+    plan: string
+    scores: string
+    storyboard: string
+    report: string
+    score: string
+    scorePlot: string
+    log: string
+    /** The edit for other editors; they reference the media in `segments` (shot-NN.mp4 and the song) by relative paths. */
+    timelineOtio: string
+    timelineFcpxml: string
+    timelineEdl: string
+    timelineMlt: string
+    segments: string
+  }
 }
 
 /** Renders a finished music video for a song and a brief. */
@@ -496,7 +514,23 @@ function definedOnly<T extends object>(o: T): Partial<T> {
 }
 
 function filesOf(d: RunDir): RenderResult['files'] {
-  return { final: d.final, analysis: d.analysis, treatment: d.treatment, plan: d.plan, scores: d.scores, storyboard: d.storyboard, report: d.report, score: d.score, scorePlot: d.scorePlot, log: d.log }
+  return {
+    final: d.final,
+    analysis: d.analysis,
+    treatment: d.treatment,
+    plan: d.plan,
+    scores: d.scores,
+    storyboard: d.storyboard,
+    report: d.report,
+    score: d.score,
+    scorePlot: d.scorePlot,
+    log: d.log,
+    timelineOtio: d.timelineOtio,
+    timelineFcpxml: d.timelineFcpxml,
+    timelineEdl: d.timelineEdl,
+    timelineMlt: d.timelineMlt,
+    segments: d.segments,
+  }
 }
 
 // Re-exported so embedders can build on the same pieces.

@@ -121,7 +121,11 @@ describe('a write failing mid-render (full disk): exit 1, a message, no partial 
 
   // A small tmpfs fills up at different stages: early (steps' files), late (stitching, storyboard):
   // sized against what a finished render of the same inputs holds, so it fills whatever the pictures weigh.
-  const finishedKb = () => Math.ceil(filesUnder(finished).reduce((t, f) => t + statSync(f).size, 0) / 1024)
+  // Each file once: the timeline's segments/ are hard links to the store's segments.
+  const finishedKb = () => {
+    const seen = new Map(filesUnder(finished).map((f) => statSync(f)).map((st) => [st.ino, st.size]))
+    return Math.ceil([...seen.values()].reduce((t, n) => t + n, 0) / 1024)
+  }
   for (const [label, kb] of [
     ['300 kB', () => 300],
     ['60 % of a finished render', () => Math.round(0.6 * finishedKb())],

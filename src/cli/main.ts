@@ -258,6 +258,7 @@ async function renderCommand(args: string[], flags: Flags, signal: AbortSignal):
         `${m.cutsFound} cuts found, ${m.cutsOnBeat === null ? 'n/a' : Math.round(m.cutsOnBeat * 100) + '%'} on a beat; report: ${resolve(result.outDir, 'report.html')}\n`,
     )
   }
+  process.stderr.write(`the edit for your editor: ${result.files.timelineOtio} (also .fcpxml, .edl, .mlt; media in ${result.files.segments})\n`)
   if (result.llm) process.stderr.write(llmUsageLines(result.llm).join('\n') + '\n')
   return 0
 }

@@ -17,6 +17,12 @@ export interface RunDir {
   scorePlot: string
   report: string
   memory: string
+  /** The edit for other editors (OpenTimelineIO, FCPXML 1.10, CMX 3600 EDL, MLT XML), and the media they reference. */
+  timelineOtio: string
+  timelineFcpxml: string
+  timelineEdl: string
+  timelineMlt: string
+  segments: string
   log: string
   /** What was asked of the model and what it answered, one JSON file per question. */
   llm: string
@@ -42,6 +48,11 @@ export function runDirAt(root: string): RunDir {
     scorePlot: join(abs, 'score.png'),
     report: join(abs, 'report.html'),
     memory: join(abs, 'memory.json'),
+    timelineOtio: join(abs, 'timeline.otio'),
+    timelineFcpxml: join(abs, 'timeline.fcpxml'),
+    timelineEdl: join(abs, 'timeline.edl'),
+    timelineMlt: join(abs, 'timeline.mlt'),
+    segments: join(abs, 'segments'),
     log: join(abs, 'run.log'),
     llm: join(abs, 'llm'),
     state,

@@ -26,7 +26,15 @@ export function outputsOf(command: Command, d: RunDir, opts: { plot?: boolean } 
   const planned = [analysis, { path: d.treatment, schema: Treatment }, { path: d.plan, schema: ShotPlan }, { path: d.memory, schema: ShotMemory }]
   switch (command) {
     case 'render':
-      return [{ path: d.final }, { path: d.storyboard }, { path: d.report }, ...planned, score, { path: d.scorePlot, vouchedBy: score }]
+      return [
+        { path: d.final },
+        { path: d.storyboard },
+        { path: d.report },
+        ...planned,
+        score,
+        { path: d.scorePlot, vouchedBy: score },
+        ...[d.timelineOtio, d.timelineFcpxml, d.timelineEdl, d.timelineMlt].map((path) => ({ path })),
+      ]
     case 'plan':
       return planned
     case 'analyze':

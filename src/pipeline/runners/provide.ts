@@ -27,6 +27,7 @@ import { report } from '../steps/report.js'
 import { score } from '../steps/score.js'
 import { stitch } from '../steps/stitch.js'
 import { storyboard } from '../steps/storyboard.js'
+import { timeline } from '../steps/timeline.js'
 import { verify } from '../steps/verify.js'
 import type { Store } from '../../store/index.js'
 import { planNotesLogLines, treatmentLogLines } from '../briefLog.js'
@@ -96,7 +97,12 @@ export function provideRender(setup: RenderSetup, emit: (e: RenderEvent) => void
         return { planKey: key, shots, memory: createMemory(treatment) }
       }),
       shot,
-      stitch: fromPromise(({ input, signal }) => stitch({ ...input, out: { final: runDir.final, concatList: join(runDir.state, 'concat.txt') } }, store, ctx(signal))),
+      stitch: fromPromise(async ({ input, signal }) => {
+        const done = await stitch({ ...input, out: { final: runDir.final, concatList: join(runDir.state, 'concat.txt') } }, store, ctx(signal))
+        // The edit for other editors, beside the film it describes (every render, base renders too).
+        await timeline({ ...input, segments: done.segments, title: brief.title, outDir: runDir.root }, store, ctx(signal))
+        return { final: done.final }
+      }),
       storyboard: fromPromise(async ({ input, signal }) => void (setup.finish === 'video' || (await storyboard({ ...input, out: runDir.storyboard }, store, ctx(signal))))),
       score: fromPromise(async ({ input, signal }) =>
         setup.finish === 'video' ? { scoreKey: '' } : score({ ...input, final: runDir.final, outDir: runDir.root }, store, ctx(signal)),

@@ -16,16 +16,16 @@ export interface StitchInput extends FinishInput {
 }
 
 /** Concatenation and mux only: each kept take in the canonical format, joined by stream copy. */
-export async function stitch(input: StitchInput, store: Store, ctx: StepContext): Promise<{ final: string }> {
+export async function stitch(input: StitchInput, store: Store, ctx: StepContext): Promise<{ final: string; segments: Array<{ shotIndex: number; path: string }> }> {
   const plan = await need(store, 'plan', input.sources.planKey, ShotPlan)
-  const segments: string[] = []
+  const segments: Array<{ shotIndex: number; path: string }> = []
   for (const shot of plan.shots) {
     const out = input.results[String(shot.index)]
     if (!out) throw new Error(`shot ${shot.index} has no kept take`)
-    segments.push(await canonicalSegment(out.best.segment.path, shot, plan, store, ctx))
+    segments.push({ shotIndex: shot.index, path: await canonicalSegment(out.best.segment.path, shot, plan, store, ctx) })
   }
   await concatAndMux({
-    segments,
+    segments: segments.map((s) => s.path),
     audio: input.sources.songPath,
     out: input.out.final,
     listPath: input.out.concatList,
@@ -34,7 +34,8 @@ export async function stitch(input: StitchInput, store: Store, ctx: StepContext)
     signal: ctx.signal,
     onProgress: (fraction) => ctx.emit({ type: 'progress', stage: 'stitching', fraction }),
   })
-  return { final: input.out.final }
+  // The joined segments too: the timeline export references exactly these files.
+  return { final: input.out.final, segments }
 }
 
 /** The segment itself when it is already H.264 yuv420p at the plan's size and rate, else a re-encoded copy in the store. */

@@ -1,0 +1,11 @@
+/** Timeline export (OTIO, FCPXML, EDL, MLT) of a finished render, and the readers of an edit brought back. */
+export { assumedColorspace, buildTimeline, cutsOf, segmentName, TimelineCuts, type Timeline, type TimelineClip, type TimelineMarker, type BuildTimelineInput } from './model.js'
+export { rationalFps, smpteTimecode, timecodeToFrame, mltTimeToFrame, isDropFrame, frameTime, fpsValue, type Rational } from './rate.js'
+export { writeOtio } from './otio.js'
+export { writeFcpxml, fcpTime } from './fcpxml.js'
+export { writeEdl, reelName } from './edl.js'
+export { writeMlt } from './mlt.js'
+export { readTimeline } from './read.js'
+export { readOtioText } from './readOtio.js'
+export { readFcpxmlText, readMltText, parseFcpTime } from './readXml.js'
+export { TIMELINE_FILES, songFileName, timelineTexts, writeTimelineTexts, copyTimelineTexts, placeMedia, type TimelineFiles, type TimelineFormat } from './files.js'
