@@ -42,8 +42,11 @@ function makeAnalysis(opts: {
     streams: { method: "dsp" as const, detail: "test" },
     meter: opts.meter,
     beats,
+    beatConfidence: beats.map(() => 1),
     downbeats: beats.filter((_, i) => i % opts.meter === 0),
-    sections: opts.sections.map(([label, start, end, energy], index) => ({ index, label, start, end, energy })),
+    downbeatConfidence: beats.filter((_, i) => i % opts.meter === 0).map(() => 1),
+    tracker: { method: 'dsp', detail: 'test' },
+    sections: opts.sections.map(([label, start, end, energy], index) => ({ index, label, start, end, energy, confidence: 1 })),
     features: { onset: flat, rms: flat, percussive: flat, harmonic: flat, centroid: flat, hue: curve([200, 210, 220]), vocal: flat },
   }
 }
