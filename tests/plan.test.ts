@@ -489,6 +489,9 @@ describe('heuristic planner: many songs', () => {
       const tail = r() < 0.3 ? duration - r() * 20 : duration
       analysis.beats = analysis.beats.filter((b) => (b < gapStart || b > gapEnd) && b < tail)
       analysis.downbeats = analysis.downbeats.filter((b) => analysis.beats.includes(b))
+      // Confidences of any kind: the planner's preference for sure downbeats must keep every rule.
+      analysis.beatConfidence = analysis.beats.map(() => r())
+      analysis.downbeatConfidence = analysis.downbeats.map(() => r())
       const cuts = [0, ...Array.from({ length: Math.floor(r() * 9) }, () => r() * duration)].sort((a, b) => a - b)
       analysis.sections = cuts.map((start, index) => ({
         index,
@@ -496,6 +499,7 @@ describe('heuristic planner: many songs', () => {
         start,
         end: cuts[index + 1] ?? duration,
         energy: Math.round(r() * 100) / 100,
+        confidence: Math.round(r() * 100) / 100,
       }))
       const fps = [24, 25, 30, 60][Math.floor(r() * 4)]
       const max = [12, 40, 90, 150, 300, 1000][Math.floor(r() * 6)]

@@ -2,8 +2,11 @@
  * Beat tracking by Viterbi decoding of a bar-pointer state space (Krebs, Böck & Widmer 2015, as
  * madmom's DBNBeatTrackingProcessor): a state is (beat period I in frames, position p in 0..I-1);
  * the position advances one frame per frame and the period may change only when it wraps (at a
- * beat), with log-probability −λ·|log(I'/I)|. Positions within ±I/(2·obsLambda) of 0 are beat
- * states: they score log(a), the others log((1 − a)/(obsLambda − 1)).
+ * beat), with log-probability −λ·|log(I'/I)|. Positions within ±beatWidthSec of 0 are beat
+ * states: they score log(a), the others log((1 − a)/(obsLambda − 1)). madmom makes the first
+ * I/obsLambda positions beat states instead; with peaks a few frames wide that lets a slow period
+ * collect more of every peak than a fast one (measured: clean 200 BPM activations decoded at
+ * 100 BPM), so here the window is the same width in time for every tempo.
  *
  * Two things make it fast without changing the model: each period's positions live in a circular
  * buffer with an additive offset, so advancing every position is O(1) per period (only the few
@@ -20,8 +23,10 @@ export interface BeatDbnOptions {
   maxBpm: number
   /** Tempo-change penalty per unit |log period ratio| (madmom's λ = 100). */
   transitionLambda?: number
-  /** 1/obsLambda of each period are beat states (madmom: 16). */
+  /** Non-beat states share (1 − a) among obsLambda − 1 (madmom: 16). */
   obsLambda?: number
+  /** Beat states reach this far (s) either side of position 0 (default 0.02). */
+  beatWidthSec?: number
   /** Per-second log prior of each tempo, added every frame (a mild pull to the tapped level). */
   tempoPrior?: (bpm: number) => number
 }
@@ -52,8 +57,9 @@ export function decodeBeatsDbn(act: Float32Array, opts: BeatDbnOptions): DbnBeat
     offsets[i + 1] = offsets[i] + period[i]
   }
   // Beat-state positions of each period: 0, 1..h and I−h..I−1 (centred on the beat).
+  const width = Math.max(0, Math.round((opts.beatWidthSec ?? 0.02) * opts.fps))
   const half = new Int32Array(N)
-  for (let i = 0; i < N; i++) half[i] = Math.max(0, Math.floor(period[i] / (2 * obsLambda)))
+  for (let i = 0; i < N; i++) half[i] = Math.min(width, Math.floor(period[i] / 4))
   const prior = new Float64Array(N)
   if (opts.tempoPrior) for (let i = 0; i < N; i++) prior[i] = opts.tempoPrior((60 * opts.fps) / period[i]) / opts.fps
 

@@ -7,8 +7,9 @@
  * tempo prior (Moelants & McKinney: preferred tempo near 115 BPM; narrower on the fast side,
  * since nobody taps 200 BPM but many tap 70) plus what the activation says about the beats in
  * between, relative strength r of those to the coarse level's beats: the coarse level pays
- * DROP_COST·r (it leaves out beats that strong), the fine level ADD_COST·(1 − r) (it counts beats
- * that weak). The prior decides only where r leaves the two close.
+ * DROP_COST·r·(1 + s) (it leaves out beats that strong; more so where their activation s is
+ * high in absolute terms, i.e. a model is sure of them), the fine level ADD_COST·(1 − r) (it
+ * counts beats that weak). The prior decides only where r leaves the two close.
  */
 import { maxIn } from './curves.js'
 
@@ -67,7 +68,7 @@ export function chooseLevel(frames: number[], act: Float32Array, fps: number, to
   const g = k === 3 ? g3 : g2
   if (bpm / k >= bounds.minBpm) {
     const r = g.kept > 0 ? g.skipped / g.kept : 1
-    const coarse = tempoLogPrior(bpm / k) - DROP_COST * r
+    const coarse = tempoLogPrior(bpm / k) - DROP_COST * r * (1 + g.skipped)
     const fine = tempoLogPrior(bpm) - ADD_COST * Math.max(0, 1 - r)
     if (coarse > fine) chosen = { frames: frames.filter((_, i) => i % k === g.phase), factor: k }
   }
@@ -78,7 +79,7 @@ export function chooseLevel(frames: number[], act: Float32Array, fps: number, to
     const added = mean(mids.filter((f) => !Number.isNaN(f)).map((f) => maxIn(act, f - tol, f + tol)))
     const r = added / base
     const fine = tempoLogPrior(bpm * 2) - ADD_COST * Math.max(0, 1 - r)
-    const coarse = tempoLogPrior(bpm) - DROP_COST * r
+    const coarse = tempoLogPrior(bpm) - DROP_COST * r * (1 + added)
     if (fine > coarse) {
       const both: number[] = []
       frames.forEach((f, i) => {
