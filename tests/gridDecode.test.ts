@@ -83,7 +83,9 @@ describe('decodeGrid on synthetic activations with a known grid', () => {
 
   it('confidence is low where the activation is weak and high where it is clear', () => {
     const weak = (t: number) => t >= 20 && t < 40
-    const { grid } = decodeCase({ seconds: 60, bpm: 120, meter: 4, scale: (t) => (weak(t) ? 0.15 : 1), noise: 0.06, seed: 16 })
+    const { truth, grid } = decodeCase({ seconds: 60, bpm: 120, meter: 4, scale: (t) => (weak(t) ? 0.15 : 1), noise: 0.06, seed: 16 })
+    // The weak stretch (a drumless passage) keeps its beats, in phase.
+    expect(F(truth.beats, grid.beats)).toBeGreaterThanOrEqual(0.95)
     const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length)
     const confIn = grid.beatConfidence.filter((_, i) => weak(grid.beats[i]))
     const confOut = grid.beatConfidence.filter((_, i) => !weak(grid.beats[i]))

@@ -73,14 +73,19 @@ export function decodeBeatsDbn(act: Float32Array, opts: BeatDbnOptions): DbnBeat
   const bwd = new Float64Array(N)
   const bwdArg = new Int32Array(N)
 
-  const addBeatDelta = (i: number, delta: number, skipZero: boolean) => {
+  // Adds `delta` to the beat states p = ±1..±h of period i (position 0 is written by the caller).
+  // Indices wrap by a compare, not `%`: this is the innermost loop.
+  const addBeatDelta = (i: number, delta: number) => {
     const I = period[i]
     const base = offsets[i]
     const s = shift[i]
-    if (!skipZero) buf[base + s] += delta
     for (let p = 1; p <= half[i]; p++) {
-      buf[base + ((p + s) % I)] += delta
-      buf[base + ((I - p + s) % I)] += delta
+      let up = s + p
+      if (up >= I) up -= I
+      let down = s - p
+      if (down < 0) down += I
+      buf[base + up] += delta
+      buf[base + down] += delta
     }
   }
 
@@ -92,12 +97,16 @@ export function decodeBeatsDbn(act: Float32Array, opts: BeatDbnOptions): DbnBeat
     if (t === 0) {
       for (let i = 0; i < N; i++) {
         G[i] = logNon + prior[i]
-        addBeatDelta(i, delta, false)
+        buf[offsets[i]] += delta
+        addBeatDelta(i, delta)
       }
       continue
     }
     // Value of each period's last position at t−1: the states that may wrap into position 0.
-    for (let i = 0; i < N; i++) last[i] = buf[offsets[i] + ((shift[i] + period[i] - 1) % period[i])] + G[i]
+    for (let i = 0; i < N; i++) {
+      const s = shift[i] === 0 ? period[i] - 1 : shift[i] - 1
+      last[i] = buf[offsets[i] + s] + G[i]
+    }
     // max_j last[j] − λ|log I_i − log I_j| by two passes (exact for an L1 kernel on sorted logI).
     fwd[0] = last[0]
     fwdArg[0] = 0
@@ -130,11 +139,11 @@ export function decodeBeatsDbn(act: Float32Array, opts: BeatDbnOptions): DbnBeat
       const into = useFwd ? fwd[i] : bwd[i]
       back[row + i] = useFwd ? fwdArg[i] : bwdArg[i]
       // Advance: position p now holds what p−1 held; the old last slot becomes position 0.
-      const s = (shift[i] + I - 1) % I
+      const s = shift[i] === 0 ? I - 1 : shift[i] - 1
       shift[i] = s
       G[i] += logNon + prior[i]
       buf[offsets[i] + s] = into + logBeat + prior[i] - G[i]
-      addBeatDelta(i, delta, true)
+      addBeatDelta(i, delta)
     }
   }
 
