@@ -11,7 +11,7 @@ import { join } from 'node:path'
 const args = process.argv.slice(2)
 const minutes = Number(args[args.indexOf('--minutes') + 1] || 4) || 4
 const { decodeGrid, decodeGridDetailed } = await import('../build/src/audio/grid/index.js')
-const { syntheticGrid } = await import('../build/tools/grid/synthetic.js')
+const { syntheticGrid, syntheticCases } = await import('../build/tools/grid/synthetic.js')
 const { dspActivations } = await import('../build/tools/grid/dspActivations.js')
 const { analyzeSong } = await import('../build/src/audio/analyze.js')
 const { decodeAudioMono, runFfmpeg } = await import('../build/src/ffmpeg/index.js')
@@ -48,6 +48,15 @@ console.log(`  full analysis (DSP tracker):          ${analysisSec.toFixed(2)} s
 console.log(`  decode 100 fps activations:           ${dec100.toFixed(3)} s  = ${(dec100 / analysisSec).toFixed(3)} × analysis  (beat F ${beatFMeasure(synth.beats, g100.beats).toFixed(3)})`)
 console.log(`  decode 43 fps DSP-derived activations: ${dec43.toFixed(3)} s  = ${(dec43 / analysisSec).toFixed(3)} × analysis`)
 console.log(`  (making the DSP-derived activations:  ${dspActSec.toFixed(2)} s, a test vehicle, not a product path)`)
+
+{
+  console.log('\nsynthetic activations (100 fps): beat F, downbeat F, meter found / true, tempo')
+  for (const c of syntheticCases()) {
+    const s = syntheticGrid(c.spec)
+    const g = decodeGrid(s.act)
+    console.log(`  ${c.name.padEnd(54)} F ${beatFMeasure(s.beats, g.beats, { skipBefore: 0 }).toFixed(3)}  dbF ${beatFMeasure(s.downbeats, g.downbeats, { skipBefore: 0 }).toFixed(3)}  meter ${g.meter}/${c.spec.meter}  ${g.bpm.toFixed(1)} BPM`)
+  }
+}
 
 if (args.includes('--eval')) {
   const { buildEvalSet } = await import('../build/tools/eval/render.js')

@@ -4,7 +4,7 @@ import { analyzeSamples } from '../src/audio/analyze.js'
 import { Analysis } from '../src/schemas/index.js'
 import { beatFMeasure, downbeatF } from '../tools/eval/mirEval.js'
 import { synthesizeSong } from '../tools/synth.js'
-import { syntheticGrid, type SyntheticGridSpec } from '../tools/grid/synthetic.js'
+import { syntheticCases, syntheticGrid, type SyntheticGridSpec } from '../tools/grid/synthetic.js'
 
 const F = (ref: number[], est: number[]) => beatFMeasure(ref, est, { skipBefore: 0 })
 const DF = (ref: number[], est: number[]) => downbeatF(ref, est, { skipBefore: 0 })
@@ -15,18 +15,8 @@ function decodeCase(spec: SyntheticGridSpec) {
 }
 
 describe('decodeGrid on synthetic activations with a known grid', () => {
-  const clear: Array<[string, SyntheticGridSpec]> = [
-    ['4/4 at 120 BPM, noisy', { seconds: 60, bpm: 120, meter: 4, noise: 0.08, seed: 1 }],
-    ['4/4 with dropped beats and syncopated off-beat peaks', { seconds: 60, bpm: 104, meter: 4, drop: 0.15, offbeat: { prob: 0.4, peak: 0.4 }, seed: 2 }],
-    ['3/4 at 96 BPM', { seconds: 60, bpm: 96, meter: 3, seed: 3 }],
-    ['3/4 at 160 BPM (a fast waltz)', { seconds: 45, bpm: 160, meter: 3, seed: 4 }],
-    ['5/4 at 130 BPM', { seconds: 60, bpm: 130, meter: 5, seed: 5 }],
-    ['7/4 at 150 BPM', { seconds: 60, bpm: 150, meter: 7, seed: 6 }],
-    ['2/4 at 100 BPM', { seconds: 60, bpm: 100, meter: 2, seed: 8 }],
-    ['a tempo step 100 → 136 BPM', { seconds: 70, bpm: (t) => (t < 35 ? 100 : 136), meter: 4, seed: 9 }],
-    ['a slow drift 88 → 122 BPM', { seconds: 80, bpm: (t) => 88 + (34 * t) / 80, meter: 4, seed: 10 }],
-    ['4/4 at 70 BPM (a ballad), weak off-beats', { seconds: 60, bpm: 70, meter: 4, offbeat: { prob: 1, peak: 0.15 }, seed: 11 }],
-  ]
+  // The first ten of the shared cases: clear truth, no silence or weak stretch (tested below).
+  const clear = syntheticCases().slice(0, 10).map((c) => [c.name, c.spec] as const)
   for (const [name, spec] of clear) {
     it(`${name}: exact meter, beat F and downbeat F ≥ 0.95`, () => {
       const { truth, grid } = decodeCase(spec)

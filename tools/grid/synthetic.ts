@@ -107,3 +107,22 @@ export function syntheticGrid(spec: SyntheticGridSpec): SyntheticGrid {
 function round4(x: number): number {
   return Math.round(x * 1e4) / 1e4
 }
+
+/** The clear cases the decoder must get right (tests/gridDecode.test.ts, bench/grid-decode.mjs). */
+export function syntheticCases(): Array<{ name: string; spec: SyntheticGridSpec }> {
+  return [
+    { name: '4/4 at 120 BPM, noisy', spec: { seconds: 60, bpm: 120, meter: 4, noise: 0.08, seed: 1 } },
+    { name: '4/4 with dropped beats and syncopated off-beat peaks', spec: { seconds: 60, bpm: 104, meter: 4, drop: 0.15, offbeat: { prob: 0.4, peak: 0.4 }, seed: 2 } },
+    { name: '3/4 at 96 BPM', spec: { seconds: 60, bpm: 96, meter: 3, seed: 3 } },
+    { name: '3/4 at 160 BPM (a fast waltz)', spec: { seconds: 45, bpm: 160, meter: 3, seed: 4 } },
+    { name: '5/4 at 130 BPM', spec: { seconds: 60, bpm: 130, meter: 5, seed: 5 } },
+    { name: '7/4 at 150 BPM', spec: { seconds: 60, bpm: 150, meter: 7, seed: 6 } },
+    { name: '2/4 at 100 BPM', spec: { seconds: 60, bpm: 100, meter: 2, seed: 8 } },
+    { name: 'a tempo step 100 → 136 BPM', spec: { seconds: 70, bpm: (t) => (t < 35 ? 100 : 136), meter: 4, seed: 9 } },
+    { name: 'a slow drift 88 → 122 BPM', spec: { seconds: 80, bpm: (t) => 88 + (34 * t) / 80, meter: 4, seed: 10 } },
+    { name: '4/4 at 70 BPM (a ballad), weak off-beats', spec: { seconds: 60, bpm: 70, meter: 4, offbeat: { prob: 1, peak: 0.15 }, seed: 11 } },
+    { name: '4/4 at 112 BPM with 14 s of silence', spec: { seconds: 60, bpm: 112, meter: 4, silent: { start: 22, end: 36 }, seed: 12 } },
+    { name: '4/4 at 120 BPM, a weak (drumless) stretch 20-40 s', spec: { seconds: 60, bpm: 120, meter: 4, scale: (t) => (t >= 20 && t < 40 ? 0.15 : 1), noise: 0.06, seed: 16 } },
+    { name: '4/4 at 200 BPM, sure activations', spec: { seconds: 60, bpm: 200, meter: 4, beatPeak: 0.85, seed: 19 } },
+  ]
+}
