@@ -28,6 +28,15 @@ describe('decodeGrid on synthetic activations with a known grid', () => {
     })
   }
 
+  it('a model that misses 40 % of the beats (and their downbeats): the grid and the meter hold', () => {
+    for (const seed of [21, 22]) {
+      const { truth, grid } = decodeCase({ seconds: 60, bpm: 110, meter: 3, drop: 0.4, seed })
+      expect(grid.meter).toBe(3)
+      expect(F(truth.beats, grid.beats)).toBeGreaterThanOrEqual(0.9)
+      expect(DF(truth.downbeats, grid.downbeats)).toBeGreaterThanOrEqual(0.9)
+    }
+  })
+
   it('a stretch with no pulse (silence) gets no beats and a beatless span; the grid holds around it', () => {
     const { truth, grid } = decodeCase({ seconds: 60, bpm: 112, meter: 4, silent: { start: 22, end: 36 }, seed: 12 })
     expect(grid.beats.filter((t) => t > 22.3 && t < 35.7)).toEqual([])

@@ -31,14 +31,22 @@ export interface BarDecode {
 
 /**
  * `d[i]` is the downbeat activation at beat i, `gapBefore[i]` true where a beatless stretch
- * separates beat i from beat i−1.
+ * separates beat i from beat i−1, `weight[i]` (0..1, default 1) how much the beat itself is seen:
+ * a beat the activation missed says nothing about the bar, so its downbeat evidence is scaled
+ * down with it (otherwise missed downbeats would count against the true meter).
  */
-export function decodeBars(d: number[], gapBefore: boolean[], meters: number[]): BarDecode {
+export function decodeBars(d: number[], gapBefore: boolean[], meters: number[], weight?: number[]): BarDecode {
   const n = d.length
-  const dm = d.reduce((a, b) => a + b, 0) / Math.max(1, n)
-  const dBar = Math.min(1 - EPS, Math.max(EPS, dm))
-  const down = d.map((x) => Math.log(Math.max(EPS, x) / dBar))
-  const other = d.map((x) => Math.log(Math.max(EPS, 1 - x) / (1 - dBar)))
+  const w = (i: number) => (weight ? Math.max(0, Math.min(1, weight[i])) : 1)
+  let wSum = 0
+  let dSum = 0
+  for (let i = 0; i < n; i++) {
+    wSum += w(i)
+    dSum += w(i) * d[i]
+  }
+  const dBar = Math.min(1 - EPS, Math.max(EPS, wSum > 0 ? dSum / wSum : 0))
+  const down = d.map((x, i) => w(i) * Math.log(Math.max(EPS, x) / dBar))
+  const other = d.map((x, i) => w(i) * Math.log(Math.max(EPS, 1 - x) / (1 - dBar)))
   const downLogOdds = down.map((v, i) => v - other[i])
   const scores: Record<number, number> = {}
   let best: { meter: number; score: number; position: number[] } | undefined

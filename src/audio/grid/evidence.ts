@@ -5,12 +5,15 @@
  */
 import { clamp01, maxIn, median } from './curves.js'
 
+
 /** Activation at which a peak counts as fully present (a model's beats sit at 0.5–1). */
 export const LEVEL_FULL = 0.3
-/** Smoothed evidence under this is no pulse. */
+/** A beat with evidence under this is weak (its peak is missing, low, or lost in a flat curve). */
 export const PULSE_MIN = 0.3
-/** Beats each side of the running median of the evidence. */
-const SMOOTH = 3
+/** A pulse is present where at least this share of the beats within ±SMOOTH beats are not weak. */
+const PULSE_SHARE = 0.3
+/** Beats each side over which that share is counted. */
+const SMOOTH = 4
 /** A weak run this long (beats) inside the song, or this long at either end, is dropped. */
 const RUN_INSIDE = 4
 const RUN_EDGE = 2
@@ -49,18 +52,29 @@ export function beatEvidence(frames: number[], act: Float32Array, tol: number): 
   return { peak, evidence, agreement }
 }
 
-/** Indices of beats to keep: runs of weak smoothed evidence are dropped (see RUN_*). */
+/**
+ * Which beats to keep: where hardly any beat around has a peak (under PULSE_SHARE of the beats
+ * within ±SMOOTH), runs of RUN_INSIDE beats (RUN_EDGE at the ends) are dropped. A model that
+ * misses every other beat still has a pulse; silence, or a flat curve, does not.
+ */
 export function pulsedBeats(evidence: number[]): boolean[] {
   const n = evidence.length
-  const smooth = evidence.map((_, i) => median(evidence.slice(Math.max(0, i - SMOOTH), Math.min(n, i + SMOOTH + 1))))
+  const strong = evidence.map((e) => (e >= PULSE_MIN ? 1 : 0))
+  const pulse = strong.map((_, i) => {
+    const a = Math.max(0, i - SMOOTH)
+    const b = Math.min(n, i + SMOOTH + 1)
+    let c = 0
+    for (let k = a; k < b; k++) c += strong[k]
+    return c / (b - a) >= PULSE_SHARE
+  })
   const keep = new Array<boolean>(n).fill(true)
   for (let i = 0; i < n; ) {
-    if (smooth[i] >= PULSE_MIN) {
+    if (pulse[i]) {
       i++
       continue
     }
     let j = i
-    while (j < n && smooth[j] < PULSE_MIN) j++
+    while (j < n && !pulse[j]) j++
     const edge = i === 0 || j === n
     if (j - i >= (edge ? RUN_EDGE : RUN_INSIDE)) for (let k = i; k < j; k++) keep[k] = false
     i = j

@@ -86,7 +86,7 @@ export function decodeGridDetailed(act: BeatActivations, opts: DecodeOptions = {
   const med = medianOf(ibi)
   const gapBefore = frames.map((_, i) => i > 0 && ibi[i - 1] > GAP_BEATS * med)
   const d = frames.map((f) => maxIn(downAct, f - tol, f + tol))
-  const bars = decodeBars(d, gapBefore, meters)
+  const bars = decodeBars(d, gapBefore, meters, ev.evidence)
   const phase = phaseConfidence(bars)
   const downIdx = bars.position.flatMap((p, i) => (p === 0 ? [i] : []))
   const steady = ibi.filter((x) => x <= GAP_BEATS * med)
