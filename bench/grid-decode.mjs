@@ -62,6 +62,7 @@ if (args.includes('--eval')) {
   const { buildEvalSet } = await import('../build/tools/eval/render.js')
   const set = await buildEvalSet({})
   const rows = []
+  const confPool = {}
   for (const t of [...set.pieces, ...set.structured]) {
     const a = await analyzeSong(t.audioPath, { beatTracker: 'dsp' })
     const s = await decodeAudioMono(t.audioPath, { sampleRate: 22050 })
@@ -73,6 +74,15 @@ if (args.includes('--eval')) {
       meter: meter === t.meter,
     })
     rows.push({ name: t.name, meter: t.meter, dsp: score(a.beats, a.downbeats, a.meter), dec: score(g.beats, g.downbeats, g.meter), decMeter: g.meter, dspMeter: a.meter, level: g.detail.level })
+    // Is confidence informative? Mean confidence of downbeats that hit a true downbeat (±70 ms) and of those that miss.
+    const split = (times, conf) => {
+      const hit = [], miss = []
+      times.forEach((x, i) => (t.downbeats.some((d) => Math.abs(d - x) <= 0.07) ? hit : miss).push(conf[i]))
+      return { hit, miss }
+    }
+    const ds = split(a.downbeats, a.downbeatConfidence)
+    const gs = split(g.downbeats, g.downbeatConfidence)
+    for (const [k, v] of [['dspHit', ds.hit], ['dspMiss', ds.miss], ['decHit', gs.hit], ['decMiss', gs.miss]]) (confPool[k] ??= []).push(...v)
   }
   const f = (x) => x.toFixed(3)
   console.log('\npiece                   meter | DSP tracker: F  AMLt  dbF  meter | decoder on DSP activations: F  AMLt  dbF  meter level')
@@ -82,7 +92,12 @@ if (args.includes('--eval')) {
     )
   }
   const mean = (k, sub) => rows.reduce((s, r) => s + Number(r[k][sub]), 0) / rows.length
+  const avg = (xs = []) => (xs.length ? (xs.reduce((p, q) => p + q, 0) / xs.length).toFixed(3) : '-')
+  const low = (xs = []) => (xs.length ? (xs.filter((x) => x < 0.5).length / xs.length).toFixed(3) : '-')
   console.log(
     `${'mean'.padEnd(29)} | ${f(mean('dsp', 'F'))} ${f(mean('dsp', 'AMLt'))} ${f(mean('dsp', 'dbF'))} ${f(mean('dsp', 'meter'))} | ${f(mean('dec', 'F'))} ${f(mean('dec', 'AMLt'))} ${f(mean('dec', 'dbF'))} ${f(mean('dec', 'meter'))}`,
   )
+  console.log('\ndownbeat confidence: mean (share under 0.5) of downbeats that hit / miss a true downbeat')
+  console.log(`  DSP tracker:                 hit ${avg(confPool.dspHit)} (${low(confPool.dspHit)}, n ${confPool.dspHit?.length ?? 0})  miss ${avg(confPool.dspMiss)} (${low(confPool.dspMiss)}, n ${confPool.dspMiss?.length ?? 0})`)
+  console.log(`  decoder on DSP activations:  hit ${avg(confPool.decHit)} (${low(confPool.decHit)}, n ${confPool.decHit?.length ?? 0})  miss ${avg(confPool.decMiss)} (${low(confPool.decMiss)}, n ${confPool.decMiss?.length ?? 0})`)
 }
