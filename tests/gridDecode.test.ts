@@ -1,9 +1,12 @@
 import { describe, expect, it } from 'vitest'
 import { decodeGrid, decodeGridDetailed } from '../src/audio/grid/index.js'
-import { analyzeSamples } from '../src/audio/analyze.js'
+import { analyzeSamples, analyzeSong, type ActivationsProvider } from '../src/audio/analyze.js'
+import { mkdtempSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { Analysis } from '../src/schemas/index.js'
 import { beatFMeasure, downbeatF } from '../tools/eval/mirEval.js'
-import { synthesizeSong } from '../tools/synth.js'
+import { synthesizeSong, writeWav } from '../tools/synth.js'
 import { syntheticCases, syntheticGrid, type SyntheticGridSpec } from '../tools/grid/synthetic.js'
 
 const F = (ref: number[], est: number[]) => beatFMeasure(ref, est, { skipBefore: 0 })
@@ -132,8 +135,8 @@ describe('analyzeSamples with injected activations', () => {
   })
   const seconds = song.samples.length / song.sampleRate
 
-  it('takes beats, downbeats and meter from the decoder and passes the schema', () => {
-    // Activations as a model would give them for this song: peaks at its known beats.
+  /** Activations as a model would give them for this song: peaks at its known beats, at 50 fps. */
+  function songActivations() {
     const fps = 50
     const n = Math.floor(seconds * fps)
     const beat = new Float32Array(n).fill(0.02)
@@ -146,7 +149,11 @@ describe('analyzeSamples with injected activations', () => {
     }
     for (const t of song.beats) peak(beat, t, 0.9)
     for (const t of song.downbeats) peak(down, t, 0.8)
-    const a = Analysis.parse(analyzeSamples(song.samples, song.sampleRate, { path: 'song.wav', sha256: 'x' }, { activations: { fps, beat, downbeat: down }, activationsDetail: 'synthetic' }))
+    return { fps, beat, downbeat: down }
+  }
+
+  it('takes beats, downbeats and meter from the decoder and passes the schema', () => {
+    const a = Analysis.parse(analyzeSamples(song.samples, song.sampleRate, { path: 'song.wav', sha256: 'x' }, { activations: songActivations(), activationsDetail: 'synthetic' }))
     expect(a.tracker.method).toBe('learned')
     expect(a.tracker.detail).toMatch(/synthetic/)
     expect(a.meter).toBe(3)
@@ -167,6 +174,28 @@ describe('analyzeSamples with injected activations', () => {
     const mean = a.beatConfidence.reduce((x, y) => x + y, 0) / a.beatConfidence.length
     expect(mean).toBeGreaterThan(0.3)
     for (const s of a.sections) expect(s.confidence).toBeGreaterThanOrEqual(0)
+  })
+
+  it("analyzeSong: 'auto' decodes what the activations provider gives; 'dsp' never asks it", async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'longav-grid-'))
+    const path = join(dir, 'waltz.wav')
+    writeWav(path, song.samples, song.sampleRate)
+    const calls: number[] = []
+    const provider: ActivationsProvider = async (samples, sampleRate) => {
+      calls.push(samples.length / sampleRate)
+      return { activations: songActivations(), detail: 'injected model' }
+    }
+    const learned = await analyzeSong(path, { activationsProvider: provider })
+    expect(calls).toHaveLength(1)
+    expect(Math.abs(calls[0] - seconds)).toBeLessThan(0.1)
+    expect(learned.tracker).toMatchObject({ method: 'learned' })
+    expect(learned.tracker.detail).toMatch(/injected model/)
+    expect(learned.meter).toBe(3)
+    const dsp = await analyzeSong(path, { activationsProvider: provider, beatTracker: 'dsp' })
+    expect(calls).toHaveLength(1)
+    expect(dsp.tracker.method).toBe('dsp')
+    // No model present (the default provider until the integrator plugs one in): the DSP tracker.
+    expect((await analyzeSong(path, { activationsProvider: async () => undefined })).tracker.method).toBe('dsp')
   })
 
   it('an analysis.json from before confidences still reads, as fully confident DSP output', () => {
