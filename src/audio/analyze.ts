@@ -3,11 +3,9 @@ import type { Analysis } from '../schemas/index.js'
 import { decodeAudioMono } from '../ffmpeg/index.js'
 import { frameRms } from './stft.js'
 import { powerToDb } from './mel.js'
-import { onsetStrength, normalizeMax, ONSET_LATENCY_FRAMES } from './onset.js'
+import { onsetStrength, normalizeMax } from './onset.js'
 import { estimateTempo, tempoRange } from './tempo.js'
-import { findBeatless } from './beatless.js'
-import { correctOffbeat, cymbalOnset, trackBeats, tempoFromBeats } from './beats.js'
-import { findDownbeats } from './downbeats.js'
+import { tempoFromBeats } from './beats.js'
 import { findSections } from './sections.js'
 import { chromaHue, scaleRobust, timbreCoefficients } from './features.js'
 import { spectralPassSteps, streamCurves, type SeparatedCurves, type StreamCurves } from './streams/index.js'
@@ -19,9 +17,9 @@ import {
   type SeparationModel,
 } from './separation/index.js'
 import { SilentSongError } from './errors.js'
-import { decodeGridDetailed } from './grid/index.js'
-import { dspBeatConfidence, dspDownbeatConfidence } from './gridConfidence.js'
 import type { BeatActivations } from './learned/activations.js'
+import { defaultActivationsProvider, type ActivationsProvider } from './learned/provider.js'
+import { dspGridSteps, learnedGrid, type TrackedGrid } from './trackGrid.js'
 
 export const ANALYSIS_SAMPLE_RATE = 22050
 const N_FFT = 2048
@@ -70,19 +68,6 @@ interface StagedOptions {
   activationsDetail?: string
 }
 
-/** The beat grid either tracker gives, in the units the rest of the analysis needs. */
-interface TrackedGrid {
-  beats: number[]
-  /** Beat positions in analysis frames (segment edges for the sections). */
-  beatFrames: number[]
-  beatConfidence: number[]
-  downbeats: number[]
-  downbeatConfidence: number[]
-  meter: number
-  /** Beatless spans in seconds. */
-  beatless: Array<{ start: number; end: number }>
-  tracker: Analysis['tracker']
-}
 
 /** The analysis as steps: each `yield` is a point where it may be interrupted. */
 function* analysisSteps(
@@ -114,33 +99,9 @@ function* analysisSteps(
   const tempoEst = estimateTempo(onset, fps)
   yield
   const chroma = pass.chroma
-  let grid: TrackedGrid
-  if (opts.activations) {
-    grid = learnedGrid(opts.activations, fps, durationSec, opts.activationsDetail ?? 'activations')
-  } else {
-    const cymbal = cymbalOnset(pass.percussiveMel, bank.centers, frames, { nFft: N_FFT, hop: HOP })
-    const tracked = correctOffbeat(trackBeats(onset, fps, tempoEst.varying ? tempoEst.period : tempoEst.bpm), cymbal)
-    const { beats: beatFrames, spans: beatlessSpans } = findBeatless(tracked, onset, tempoEst, fps)
-    yield
-    const beats = beatFrames.map((f) => round4(Math.max(0, ((f - ONSET_LATENCY_FRAMES) * HOP) / sampleRate)))
-    let lowBands = 0
-    while (lowBands < N_MELS && bank.centers[lowBands] < 200) lowBands++
-    const lowOnset = onsetStrength(melDb, frames, N_MELS, { aggregate: 'mean', bandHi: Math.max(1, lowBands), nFft: N_FFT, hop: HOP })
-    const db = findDownbeats(beatFrames, lowOnset, chroma)
-    const beatConfidence = dspBeatConfidence(beatFrames, onset)
-    grid = {
-      beats,
-      beatFrames,
-      beatConfidence,
-      downbeats: db.downbeatIndices.map((i) => beats[i]),
-      downbeatConfidence: dspDownbeatConfidence(db.downbeatIndices, db.meter, db.accent, beatConfidence),
-      meter: db.meter,
-      beatless: beatlessSpans
-        .map((s) => ({ start: round4(s.start / fps), end: round4(Math.min(durationSec, s.end / fps)) }))
-        .filter((s) => s.end > s.start),
-      tracker: { method: 'dsp', detail: 'onset dynamic programming (Ellis) with cymbal off-beat guard; bar phase from low-band onsets and chord change' },
-    }
-  }
+  const grid: TrackedGrid = opts.activations
+    ? learnedGrid(opts.activations, fps, durationSec, opts.activationsDetail ?? 'activations')
+    : yield* dspGridSteps({ pass, melDb, onset, tempoEst, sampleRate, durationSec, nFft: N_FFT, hop: HOP, nMels: N_MELS })
   const { beats, beatFrames, downbeats } = grid
   yield
 
@@ -224,20 +185,7 @@ export interface AnalyzeSongOptions {
   activationsProvider?: ActivationsProvider
 }
 
-/** Beat / downbeat activations of the decoded song and what made them; undefined: no model. */
-export type ActivationsProvider = (
-  samples: Float32Array,
-  sampleRate: number,
-  opts: { modelsDir?: string; signal?: AbortSignal },
-) => Promise<{ activations: BeatActivations; detail: string } | undefined>
-
-/**
- * INTEGRATION POINT (issue 15): the learned beat tracker. Replace this with a provider that
- * locates models/beat/ (under opts.modelsDir) and returns
- * `{ activations: await learnedActivations(samples, sampleRate, { modelPath, signal }), detail: '<model name>' }`,
- * or undefined when the model is absent. Until then 'auto' runs the DSP tracker.
- */
-export const defaultActivationsProvider: ActivationsProvider = async () => undefined
+export { defaultActivationsProvider, type ActivationsProvider } from './learned/provider.js'
 
 /**
  * Decodes the song at 22050 Hz mono, hashes the file, and analyses it. When a separation model
@@ -288,22 +236,6 @@ async function analyzeDecoded(
   const analysis = await analyzeInterruptible(steps, opts.signal)
   opts.signal?.throwIfAborted()
   return analysis
-}
-
-/** The grid decoded from activations, with beat frames on the analysis grid for the sections. */
-function learnedGrid(act: BeatActivations, fps: number, durationSec: number, source: string): TrackedGrid {
-  const g = decodeGridDetailed(act)
-  const level = g.detail.level === 1 ? 'as decoded' : g.detail.level === 0.5 ? 'double' : `1/${g.detail.level}`
-  return {
-    beats: g.beats,
-    beatFrames: g.beats.map((t) => Math.round(t * fps)),
-    beatConfidence: g.beatConfidence,
-    downbeats: g.downbeats,
-    downbeatConfidence: g.downbeatConfidence,
-    meter: g.meter,
-    beatless: g.beatless.map((s) => ({ start: s.start, end: Math.min(durationSec, s.end) })).filter((s) => s.end > s.start),
-    tracker: { method: 'learned', detail: `${source}; decoded by DBN + bar HMM (level ${level}, meter ${g.meter})` },
-  }
 }
 
 function median(xs: number[]): number {
