@@ -110,6 +110,17 @@ describe('decodeGrid on synthetic activations with a known grid', () => {
     expect(Math.min(...second)).toBeGreaterThan(0.5)
   })
 
+  it('the bar phase before a beatless stretch does not borrow confidence from after it', () => {
+    const s = syntheticGrid({ seconds: 60, bpm: 112, meter: 4, silent: { start: 22, end: 36 }, seed: 23 })
+    for (let i = 0; i < 22 * s.act.fps; i++) s.act.downbeat[i] = 0.2
+    const g = decodeGrid(s.act)
+    const before = g.downbeatConfidence.filter((_, i) => g.downbeats[i] < 22)
+    const after = g.downbeatConfidence.filter((_, i) => g.downbeats[i] > 36)
+    expect(before.length).toBeGreaterThan(4)
+    expect(Math.max(...before)).toBeLessThan(0.2)
+    expect(Math.min(...after)).toBeGreaterThan(0.5)
+  })
+
   it('decodes 4 minutes at 100 fps quickly', () => {
     const s = syntheticGrid({ seconds: 240, bpm: 123, meter: 4, noise: 0.05, seed: 18 })
     decodeGrid(syntheticGrid({ seconds: 10, bpm: 120, meter: 4 }).act) // warm up

@@ -25,6 +25,12 @@ export type Section = z.infer<typeof Section>
 
 const Confidence = z.number().min(0).max(1)
 
+/**
+ * A beat, downbeat or boundary confidence at or above this is one to rely on: the planner cuts on
+ * such downbeats first, and the analysis plot draws less certain downbeats short.
+ */
+export const SURE_CONFIDENCE = 0.5
+
 const AnalysisObject = z.object({
   version: z.literal(1),
   source: z.object({

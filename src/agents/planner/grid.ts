@@ -1,5 +1,5 @@
 /** The song's beat grid in output frames: what cuts may land on. */
-import type { Analysis } from '../../schemas/index.js'
+import { SURE_CONFIDENCE, type Analysis } from '../../schemas/index.js'
 import { secondsToFrame, totalFramesFor } from '../../time.js'
 
 export interface BeatGrid {
@@ -28,7 +28,7 @@ function median(values: number[]): number {
  * A downbeat this sure (0..1, the analysis's downbeatConfidence) is one a cut may rely on; a cut
  * that would land on a less certain one moves to a confident one when the shot lengths allow.
  */
-export const CONFIDENT_DOWNBEAT = 0.5
+export const CONFIDENT_DOWNBEAT = SURE_CONFIDENCE
 
 function framesOf(times: readonly number[], fps: number, totalFrames: number): number[] {
   const frames = times.map((t) => secondsToFrame(t, fps)).filter((f) => f > 0 && f < totalFrames)

@@ -101,16 +101,19 @@ const MARGIN_BARS = 2
 
 /**
  * Phase confidence of each beat at position 0: the log-likelihood margin of the decoded labels
- * over the best other phase shift, summed over ±MARGIN_BARS bars, scaled to 0..1.
+ * over the best other phase shift, summed over ±MARGIN_BARS bars (not across a beatless gap,
+ * where the phase starts afresh), scaled to 0..1.
  */
-export function phaseConfidence(bars: BarDecode): number[] {
+export function phaseConfidence(bars: BarDecode, gapBefore?: boolean[]): number[] {
   const { meter: m, position, downLogOdds } = bars
   const n = position.length
   const out: number[] = []
   for (let i = 0; i < n; i++) {
     if (position[i] !== 0) continue
-    const a = Math.max(0, i - MARGIN_BARS * m)
-    const b = Math.min(n - 1, i + (MARGIN_BARS + 1) * m - 1)
+    let a = i
+    while (a > 0 && a > i - MARGIN_BARS * m && !gapBefore?.[a]) a--
+    let b = i
+    while (b < n - 1 && b < i + (MARGIN_BARS + 1) * m - 1 && !gapBefore?.[b + 1]) b++
     let chosen = 0
     for (let j = a; j <= b; j++) if (position[j] === 0) chosen += downLogOdds[j]
     let alt = -Infinity

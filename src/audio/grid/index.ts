@@ -87,7 +87,7 @@ export function decodeGridDetailed(act: BeatActivations, opts: DecodeOptions = {
   const gapBefore = frames.map((_, i) => i > 0 && ibi[i - 1] > GAP_BEATS * med)
   const d = frames.map((f) => maxIn(downAct, f - tol, f + tol))
   const bars = decodeBars(d, gapBefore, meters, ev.evidence)
-  const phase = phaseConfidence(bars)
+  const phase = phaseConfidence(bars, gapBefore)
   const downIdx = bars.position.flatMap((p, i) => (p === 0 ? [i] : []))
   const steady = ibi.filter((x) => x <= GAP_BEATS * med)
   const bpm = steady.length ? (60 * fps) / medianOf(steady) : 0
