@@ -121,6 +121,19 @@ describe('decodeGrid on synthetic activations with a known grid', () => {
     expect(Math.min(...after)).toBeGreaterThan(0.5)
   })
 
+  it('empty, tiny or unclean activations give an empty grid or a clear error, never NaN', () => {
+    const none = decodeGrid({ fps: 100, beat: new Float32Array(0), downbeat: new Float32Array(0) })
+    expect(none).toMatchObject({ beats: [], downbeats: [], bpm: 0 })
+    const s = syntheticGrid({ seconds: 30, bpm: 120, meter: 4, seed: 24 })
+    s.act.beat[500] = Number.NaN
+    s.act.downbeat[700] = 7
+    const g = decodeGrid(s.act)
+    expect(g.beats.every(Number.isFinite) && g.beatConfidence.every((c) => c >= 0 && c <= 1)).toBe(true)
+    expect(F(s.beats, g.beats)).toBeGreaterThanOrEqual(0.95)
+    expect(() => decodeGrid({ fps: 100, beat: new Float32Array(10), downbeat: new Float32Array(9) })).toThrow(/differ in length/)
+    expect(() => decodeGrid({ fps: 0, beat: new Float32Array(10), downbeat: new Float32Array(10) })).toThrow(/positive fps/)
+  })
+
   it('decodes 4 minutes at 100 fps quickly', () => {
     const s = syntheticGrid({ seconds: 240, bpm: 123, meter: 4, noise: 0.05, seed: 18 })
     decodeGrid(syntheticGrid({ seconds: 10, bpm: 120, meter: 4 }).act) // warm up

@@ -53,10 +53,16 @@ export function decodeGridDetailed(act: BeatActivations, opts: DecodeOptions = {
   const minBpm = opts.minBpm ?? 55
   const maxBpm = opts.maxBpm ?? 215
   const meters = opts.meters ?? [...DEFAULT_METERS]
+  // Activations come from code, not users: a mismatch is a defect upstream, reported as such.
+  if (!(act.fps > 0) || !Number.isFinite(act.fps)) throw new RangeError(`decodeGrid: activations need a positive fps, got ${act.fps}`)
+  if (act.beat.length !== act.downbeat.length) {
+    throw new RangeError(`decodeGrid: beat (${act.beat.length} frames) and downbeat (${act.downbeat.length}) activations differ in length`)
+  }
+  if (!(minBpm > 0 && maxBpm > minBpm)) throw new RangeError(`decodeGrid: tempo range ${minBpm}..${maxBpm} BPM is empty`)
   const k = Math.max(1, Math.round(DBN_FPS / act.fps))
   const fps = act.fps * k
-  const beatAct = upsample(act.beat, k)
-  const downAct = upsample(act.downbeat, k)
+  const beatAct = upsample(finite01(act.beat), k)
+  const downAct = upsample(finite01(act.downbeat), k)
   const duration = act.beat.length / act.fps
   const empty: DecodedGridDetail = {
     beats: [],
@@ -113,6 +119,13 @@ export function decodeGridDetailed(act: BeatActivations, opts: DecodeOptions = {
     beatless: beatless.map((s) => ({ start: round4(s.start), end: round4(Math.min(duration, s.end)) })).filter((s) => s.end > s.start),
     detail: { level: level.factor, meterScores: bars.scores },
   }
+}
+
+/** Values clamped to 0..1, a non-finite value read as 0 (no evidence). */
+function finite01(x: Float32Array): Float32Array {
+  let clean = true
+  for (let i = 0; i < x.length && clean; i++) if (!(x[i] >= 0 && x[i] <= 1)) clean = false
+  return clean ? x : x.map((v) => (v > 0 ? Math.min(1, v) : 0))
 }
 
 function snapToPeak(act: Float32Array, f: number, tol: number): number {
