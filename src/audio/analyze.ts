@@ -68,7 +68,6 @@ interface StagedOptions {
   activationsDetail?: string
 }
 
-
 /** The analysis as steps: each `yield` is a point where it may be interrupted. */
 function* analysisSteps(
   samples: Float32Array,
