@@ -100,6 +100,8 @@ export interface CommonOptions {
   modelsDir?: string
   /** Folder under `<modelsDir>/separation/` to separate the streams with (default: the one present). */
   separationModel?: string
+  /** 'dsp' forces the DSP beat tracker; 'auto' (default) decodes a learned model's activations when one is present. */
+  beatTracker?: 'auto' | 'dsp'
 }
 
 export interface RenderOptions extends CommonOptions {
@@ -316,6 +318,7 @@ export async function analyze(song: string, opts: AnalyzeOptions = {}): Promise<
   const raw = await analyzeSong(song, {
     modelsDir: opts.modelsDir,
     separationModel: opts.separationModel,
+    beatTracker: opts.beatTracker,
     signal: opts.signal,
     onProgress: (fraction: number) => opts.onEvent?.({ type: 'progress', stage: 'analyzing', fraction }),
   })
@@ -385,7 +388,7 @@ export async function score(video: string, song: string, opts: ScoreOptions = {}
   const inputs = [{ label: 'video', path: videoPath }, { label: 'song', path: song }, ...(opts.plan ? [{ label: 'plan', path: opts.plan }] : [])]
   guardOutputFolder({ command: 'score', runDir: dir, inputs, outputs: outputsOf('score', dir), record: await readRunRecord(dir), force: opts.force ?? false })
   if (opts.analysis) await checkSong(resolve(song), opts.signal)
-  const analysis = opts.analysis ? givenAnalysis(opts.analysis) : await analyze(song, { modelsDir: opts.modelsDir, separationModel: opts.separationModel, signal: opts.signal, onEvent: opts.onEvent })
+  const analysis = opts.analysis ? givenAnalysis(opts.analysis) : await analyze(song, { modelsDir: opts.modelsDir, separationModel: opts.separationModel, beatTracker: opts.beatTracker, signal: opts.signal, onEvent: opts.onEvent })
   let planned: ShotPlan | undefined
   let references: Record<string, Array<{ image: string; locationId?: string; framing?: string }>> | undefined
   if (opts.plan) {
@@ -468,7 +471,7 @@ async function prepare(opts: Omit<RenderOptions, 'rounds' | 'candidates' | 'conc
   const runDir = runDirAt(opts.outDir ?? defaultOutDir(songPath))
   const store = openStore(opts.storeDir ? resolve(opts.storeDir) : runDir.store)
   const thresholds = VerifierThresholds.parse({ ...brief.verifier, ...definedOnly(opts.thresholds ?? {}) })
-  const analysisOptions = { modelsDir: opts.modelsDir, separationModel: opts.separationModel }
+  const analysisOptions = { modelsDir: opts.modelsDir, separationModel: opts.separationModel, beatTracker: opts.beatTracker }
   const separation = await separationModelIdentity({ modelsDir: opts.modelsDir, name: opts.separationModel })
   const songSha = await sha256File(songPath, opts.signal)
   const llmConfig = opts.llm === undefined ? llmConfigFrom(config().llm) : opts.llm

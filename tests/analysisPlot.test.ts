@@ -134,9 +134,12 @@ describe('writeAnalysisPlot', () => {
       tempo: { bpm: 105, confidence: 0.8, min: 100, max: 110, varying: true },
       meter: 3,
       beats,
+      beatConfidence: beats.map(() => 0.9),
       downbeats: beats.filter((_, i) => i % 3 === 0),
+      downbeatConfidence: beats.filter((_, i) => i % 3 === 0).map(() => 0.8),
+      tracker: { method: 'dsp', detail: 'test' },
       beatless: [{ start: 0, end: 40 }],
-      sections: labels.map((label, index) => ({ index, label, start: cuts[index], end: cuts[index + 1], energy: 0.3 + 0.1 * index })),
+      sections: labels.map((label, index) => ({ index, label, start: cuts[index], end: cuts[index + 1], energy: 0.3 + 0.1 * index, confidence: 0.7 })),
       streams: { method: 'onnx', detail: 'mdx-tiny' },
       features: {
         onset: curve((t) => (t % 0.6 < 0.05 ? 1 : 0.1)),

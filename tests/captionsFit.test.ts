@@ -183,8 +183,11 @@ describe('plain-text lyrics', () => {
     streams: { method: 'dsp', detail: 'test' },
     meter: 4,
     beats: [],
+    beatConfidence: [],
     downbeats: [],
-    sections: parts.map(([label, start, end], index) => ({ index, label, start, end, energy: 0.5 })),
+    downbeatConfidence: [],
+    tracker: { method: 'dsp', detail: 'test' },
+    sections: parts.map(([label, start, end], index) => ({ index, label, start, end, energy: 0.5, confidence: 1 })),
     features: {
       onset: flat, rms: flat, percussive: flat, harmonic: flat, centroid: flat, hue: flat,
       vocal: { fps: 10, values: Array.from({ length: 600 }, (_, i) => parts.find(([, a, b]) => i / 10 >= a && i / 10 < b)![3]) },

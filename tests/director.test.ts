@@ -30,8 +30,11 @@ function makeAnalysis(sections: SectionSpec[], duration = 80): Analysis {
     streams: { method: "dsp" as const, detail: "test" },
     meter: 4,
     beats,
+    beatConfidence: beats.map(() => 1),
     downbeats: beats.filter((_, i) => i % 4 === 0),
-    sections: sections.map(([label, start, end, energy], index) => ({ index, label, start, end, energy })),
+    downbeatConfidence: beats.filter((_, i) => i % 4 === 0).map(() => 1),
+    tracker: { method: 'dsp', detail: 'test' },
+    sections: sections.map(([label, start, end, energy], index) => ({ index, label, start, end, energy, confidence: 1 })),
     features: { onset: flat, rms: flat, percussive: flat, harmonic: flat, centroid: flat, hue: flat, vocal: flat },
   }
 }

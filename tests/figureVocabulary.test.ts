@@ -145,8 +145,11 @@ const SONG: Analysis = {
   streams: { method: 'dsp', detail: 'test' },
   meter: 4,
   beats,
+  beatConfidence: beats.map(() => 1),
   downbeats: beats.filter((_, i) => i % 4 === 0),
-  sections: [{ index: 0, label: 'verse', start: 0, end: 20, energy: 0.6 }],
+  downbeatConfidence: beats.filter((_, i) => i % 4 === 0).map(() => 1),
+  tracker: { method: 'dsp', detail: 'test' },
+  sections: [{ index: 0, label: 'verse', start: 0, end: 20, energy: 0.6, confidence: 1 }],
   features: { onset: flat, rms: flat, percussive: flat, harmonic: flat, centroid: flat, hue: flat, vocal: flat },
 }
 

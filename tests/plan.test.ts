@@ -42,8 +42,11 @@ function makeAnalysis(opts: {
     streams: { method: "dsp" as const, detail: "test" },
     meter: opts.meter,
     beats,
+    beatConfidence: beats.map(() => 1),
     downbeats: beats.filter((_, i) => i % opts.meter === 0),
-    sections: opts.sections.map(([label, start, end, energy], index) => ({ index, label, start, end, energy })),
+    downbeatConfidence: beats.filter((_, i) => i % opts.meter === 0).map(() => 1),
+    tracker: { method: 'dsp', detail: 'test' },
+    sections: opts.sections.map(([label, start, end, energy], index) => ({ index, label, start, end, energy, confidence: 1 })),
     features: { onset: flat, rms: flat, percussive: flat, harmonic: flat, centroid: flat, hue: curve([200, 210, 220]), vocal: flat },
   }
 }
@@ -486,6 +489,9 @@ describe('heuristic planner: many songs', () => {
       const tail = r() < 0.3 ? duration - r() * 20 : duration
       analysis.beats = analysis.beats.filter((b) => (b < gapStart || b > gapEnd) && b < tail)
       analysis.downbeats = analysis.downbeats.filter((b) => analysis.beats.includes(b))
+      // Confidences of any kind: the planner's preference for sure downbeats must keep every rule.
+      analysis.beatConfidence = analysis.beats.map(() => r())
+      analysis.downbeatConfidence = analysis.downbeats.map(() => r())
       const cuts = [0, ...Array.from({ length: Math.floor(r() * 9) }, () => r() * duration)].sort((a, b) => a - b)
       analysis.sections = cuts.map((start, index) => ({
         index,
@@ -493,6 +499,7 @@ describe('heuristic planner: many songs', () => {
         start,
         end: cuts[index + 1] ?? duration,
         energy: Math.round(r() * 100) / 100,
+        confidence: Math.round(r() * 100) / 100,
       }))
       const fps = [24, 25, 30, 60][Math.floor(r() * 4)]
       const max = [12, 40, 90, 150, 300, 1000][Math.floor(r() * 6)]

@@ -54,9 +54,12 @@ function fakeAnalysis(durationSec = 48, fps = 43): Analysis {
     tempo: { bpm: 120, confidence: 0.9, min: 120, max: 120, varying: false },
     meter: 4,
     beats,
+    beatConfidence: beats.map(() => 1),
     downbeats: beats.filter((_, i) => i % 4 === 0),
+    downbeatConfidence: beats.filter((_, i) => i % 4 === 0).map(() => 1),
+    tracker: { method: 'dsp', detail: 'test' },
     beatless: [],
-    sections: labels.map((label, index) => ({ index, label, start: bounds[index], end: bounds[index + 1], energy: [0.3, 0.7, 1, 0.7][index] })),
+    sections: labels.map((label, index) => ({ index, label, start: bounds[index], end: bounds[index + 1], energy: [0.3, 0.7, 1, 0.7][index], confidence: 1 })),
     streams: { method: 'dsp', detail: 'repet-sim' },
     features: {
       onset: curve((t) => (t % 0.5 < 0.03 ? 1 : 0.1)),

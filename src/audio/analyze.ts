@@ -3,11 +3,9 @@ import type { Analysis } from '../schemas/index.js'
 import { decodeAudioMono } from '../ffmpeg/index.js'
 import { frameRms } from './stft.js'
 import { powerToDb } from './mel.js'
-import { onsetStrength, normalizeMax, ONSET_LATENCY_FRAMES } from './onset.js'
+import { onsetStrength, normalizeMax } from './onset.js'
 import { estimateTempo, tempoRange } from './tempo.js'
-import { findBeatless } from './beatless.js'
-import { correctOffbeat, cymbalOnset, trackBeats, tempoFromBeats } from './beats.js'
-import { findDownbeats } from './downbeats.js'
+import { tempoFromBeats } from './beats.js'
 import { findSections } from './sections.js'
 import { chromaHue, scaleRobust, timbreCoefficients } from './features.js'
 import { spectralPassSteps, streamCurves, type SeparatedCurves, type StreamCurves } from './streams/index.js'
@@ -19,6 +17,9 @@ import {
   type SeparationModel,
 } from './separation/index.js'
 import { SilentSongError } from './errors.js'
+import type { BeatActivations } from './learned/activations.js'
+import { defaultActivationsProvider, type ActivationsProvider } from './learned/provider.js'
+import { dspGridSteps, learnedGrid, type TrackedGrid } from './trackGrid.js'
 
 export const ANALYSIS_SAMPLE_RATE = 22050
 const N_FFT = 2048
@@ -31,9 +32,18 @@ export { ONSET_LATENCY_FRAMES } from './onset.js'
 
 export type StageListener = (fraction: number, stage: string) => void
 
-/** Analyses decoded mono samples into tempo, beats, downbeats, sections and feature curves. Pure. */
-export function analyzeSamples(samples: Float32Array, sampleRate: number, source: { path: string; sha256: string }): Analysis {
-  const steps = analysisSteps(samples, sampleRate, source)
+/**
+ * Analyses decoded mono samples into tempo, beats, downbeats, sections and feature curves. Pure.
+ * With `activations` (a model's beat / downbeat curves for these samples) the grid is decoded
+ * from them; without, the DSP tracker finds it.
+ */
+export function analyzeSamples(
+  samples: Float32Array,
+  sampleRate: number,
+  source: { path: string; sha256: string },
+  opts: { activations?: BeatActivations; activationsDetail?: string } = {},
+): Analysis {
+  const steps = analysisSteps(samples, sampleRate, source, undefined, opts)
   for (let r = steps.next(); ; r = steps.next()) if (r.done) return r.value
 }
 
@@ -52,6 +62,10 @@ async function analyzeInterruptible(steps: Generator<void, Analysis>, signal?: A
 interface StagedOptions {
   /** Streams from a separation model on the analysis grid; DSP streams when absent. */
   separated?: SeparatedCurves
+  /** Beat / downbeat activations of the song (a model's): the grid is decoded from them; the DSP tracker runs when absent. */
+  activations?: BeatActivations
+  /** What made the activations (the model's name), for `tracker.detail`. */
+  activationsDetail?: string
 }
 
 /** The analysis as steps: each `yield` is a point where it may be interrupted. */
@@ -83,18 +97,11 @@ function* analysisSteps(
   const onset = onsetStrength(melDb, frames, N_MELS, { aggregate: 'median', nFft: N_FFT, hop: HOP })
   const tempoEst = estimateTempo(onset, fps)
   yield
-  const cymbal = cymbalOnset(pass.percussiveMel, bank.centers, frames, { nFft: N_FFT, hop: HOP })
-  const tracked = correctOffbeat(trackBeats(onset, fps, tempoEst.varying ? tempoEst.period : tempoEst.bpm), cymbal)
-  const { beats: beatFrames, spans: beatlessSpans } = findBeatless(tracked, onset, tempoEst, fps)
-  yield
-  const beats = beatFrames.map((f) => round4(Math.max(0, ((f - ONSET_LATENCY_FRAMES) * HOP) / sampleRate)))
-
-  let lowBands = 0
-  while (lowBands < N_MELS && bank.centers[lowBands] < 200) lowBands++
-  const lowOnset = onsetStrength(melDb, frames, N_MELS, { aggregate: 'mean', bandHi: Math.max(1, lowBands), nFft: N_FFT, hop: HOP })
   const chroma = pass.chroma
-  const db = findDownbeats(beatFrames, lowOnset, chroma)
-  const downbeats = db.downbeatIndices.map((i) => beats[i])
+  const grid: TrackedGrid = opts.activations
+    ? learnedGrid(opts.activations, fps, durationSec, opts.activationsDetail ?? 'activations')
+    : yield* dspGridSteps({ pass, melDb, onset, tempoEst, sampleRate, durationSec, nFft: N_FFT, hop: HOP, nMels: N_MELS })
+  const { beats, beatFrames, downbeats } = grid
   yield
 
   onStage?.(0.5, 'features')
@@ -110,7 +117,8 @@ function* analysisSteps(
   const sections = findSections({
     beatFrames,
     downbeats,
-    meter: db.meter,
+    downbeatConfidence: grid.downbeatConfidence,
+    meter: grid.meter,
     fps,
     frames,
     durationSec,
@@ -120,20 +128,30 @@ function* analysisSteps(
   })
 
   const bpm = tempoFromBeats(beats) ?? tempoEst.bpm
+  // The learned path's tempo confidence is its beats' (the DSP one is the tempogram's peak).
+  const tempoConfidence = grid.tracker.method === 'learned' ? median(grid.beatConfidence) : tempoEst.confidence
   // A non-finite value would make analysis.json invalid JSON for other readers: write 0 instead.
   const curve = (x: ArrayLike<number>) => ({ fps, values: Array.from(x, (v) => (Number.isFinite(v) ? round4(v) : 0)) })
   onStage?.(1, 'done')
   return {
     version: 1,
     source: { path: source.path, sha256: source.sha256, durationSec, sampleRate },
-    tempo: { bpm: round4(bpm), confidence: round4(beats.length >= 4 ? tempoEst.confidence : 0), ...roundRange(tempoRange(beats, bpm)) },
-    meter: db.meter,
+    tempo: { bpm: round4(bpm), confidence: round4(beats.length >= 4 ? tempoConfidence : 0), ...roundRange(tempoRange(beats, bpm)) },
+    meter: grid.meter,
     beats,
+    beatConfidence: grid.beatConfidence,
     downbeats,
-    beatless: beatlessSpans
-      .map((s) => ({ start: round4(s.start / fps), end: round4(Math.min(durationSec, s.end / fps)) }))
-      .filter((s) => s.end > s.start),
-    sections: sections.map((s, index) => ({ index, label: s.label, start: round4(s.start), end: round4(s.end), energy: s.energy })),
+    downbeatConfidence: grid.downbeatConfidence,
+    tracker: grid.tracker,
+    beatless: grid.beatless,
+    sections: sections.map((s, index) => ({
+      index,
+      label: s.label,
+      start: round4(s.start),
+      end: round4(s.end),
+      energy: s.energy,
+      confidence: s.confidence,
+    })),
     streams: { method: streams.method, detail: streams.detail },
     features: {
       onset: curve(normalizeMax(onset)),
@@ -154,7 +172,19 @@ export interface AnalyzeSongOptions {
   modelsDir?: string
   /** Folder name under `<modelsDir>/separation/`; default the only (or alphabetically first) one. */
   separationModel?: string
+  /**
+   * 'auto' (default): beats, downbeats and meter from a learned model's activations when one is
+   * available, else the DSP tracker; 'dsp': the DSP tracker always.
+   */
+  beatTracker?: 'auto' | 'dsp'
+  /**
+   * Where 'auto' gets activations: resolves to undefined when no model is available (then the
+   * DSP tracker runs). Default `defaultActivationsProvider`. Injected by tests.
+   */
+  activationsProvider?: ActivationsProvider
 }
+
+export { defaultActivationsProvider, type ActivationsProvider } from './learned/provider.js'
 
 /**
  * Decodes the song at 22050 Hz mono, hashes the file, and analyses it. When a separation model
@@ -190,14 +220,29 @@ async function analyzeDecoded(
     const grid = { frames: 1 + Math.floor(decoded.samples.length / HOP), fps: decoded.sampleRate / HOP }
     separated = await separationCurves(path, sep.located, grid, { signal: opts.signal, model: sep.model })
   }
+  let learned: { activations: BeatActivations; detail: string } | undefined
+  if (opts.beatTracker !== 'dsp') {
+    const provide = opts.activationsProvider ?? defaultActivationsProvider
+    learned = await provide(decoded.samples, decoded.sampleRate, { modelsDir: opts.modelsDir, signal: opts.signal })
+    opts.signal?.throwIfAborted()
+  }
   opts.onProgress?.(0.3, 'analyse')
-  const steps = analysisSteps(decoded.samples, decoded.sampleRate, { path, sha256 }, (f, stage) => opts.onProgress?.(0.3 + 0.7 * f, stage), { separated })
+  const steps = analysisSteps(decoded.samples, decoded.sampleRate, { path, sha256 }, (f, stage) => opts.onProgress?.(0.3 + 0.7 * f, stage), {
+    separated,
+    activations: learned?.activations,
+    activationsDetail: learned?.detail,
+  })
   const analysis = await analyzeInterruptible(steps, opts.signal)
   opts.signal?.throwIfAborted()
   return analysis
 }
 
-/** sha256 of a file, streamed. */
+function median(xs: number[]): number {
+  if (xs.length === 0) return 0
+  const s = [...xs].sort((a, b) => a - b)
+  return s[s.length >> 1]
+}
+
 
 function round4(x: number): number {
   return Math.round(x * 1e4) / 1e4

@@ -4,6 +4,11 @@ export interface DownbeatResult {
   meter: number
   /** Indices into the beat list that start a bar. */
   downbeatIndices: number[]
+  /**
+   * Each beat's bar-start accent: its low-band onset and chord change, each relative to the
+   * song's mean (0 = an average beat). What the confidence of a downbeat is read from.
+   */
+  accent: number[]
 }
 
 /**
@@ -21,7 +26,7 @@ export interface DownbeatResult {
  */
 export function findDownbeats(beatFrames: number[], lowOnset: Float64Array, chroma: FrameMatrix): DownbeatResult {
   const n = beatFrames.length
-  if (n < 2) return { meter: 4, downbeatIndices: n ? [0] : [] }
+  if (n < 2) return { meter: 4, downbeatIndices: n ? [0] : [], accent: n ? [0] : [] }
   const low = beatFrames.map((f) => windowMax(lowOnset, f - 2, f + 2))
   const beatChroma = beatMeans(beatFrames, chroma)
   const change = beatChroma.map((v, i) => (i > 0 ? cosineDistance(beatChroma[i - 1], v) : 0))
@@ -63,7 +68,13 @@ export function findDownbeats(beatFrames: number[], lowOnset: Float64Array, chro
   const phase = useThree ? three.phase : four.phase
   const idx: number[] = []
   for (let i = phase; i < n; i += meter) idx.push(i)
-  return { meter, downbeatIndices: idx }
+  const rel = (x: number[]) => {
+    const m = x.reduce((a, b) => a + b, 0) / n
+    return x.map((v) => (m > 1e-12 ? v / m - 1 : 0))
+  }
+  const lowRel = rel(low)
+  const chgRel = rel(change)
+  return { meter, downbeatIndices: idx, accent: lowRel.map((v, i) => v + chgRel[i]) }
 }
 
 /** Triple meter needs this much accent, and this many times meter 4's, to win (4/4 is the default). */

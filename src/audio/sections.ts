@@ -5,6 +5,8 @@ export interface SectionInput {
   beatFrames: number[]
   /** Downbeat times in seconds (boundaries snap to these). */
   downbeats: number[]
+  /** Confidence of each downbeat, 0..1 (all 1 when absent). */
+  downbeatConfidence?: number[]
   meter: number
   fps: number
   frames: number
@@ -20,6 +22,8 @@ export interface FoundSection {
   start: number
   end: number
   energy: number
+  /** Confidence of the boundary at `start`, 0..1 (1 for the first section). */
+  confidence: number
 }
 
 /** Boundary evidence of a song, exposed for tests and plots. */
@@ -31,6 +35,12 @@ export interface SectionEvidence {
   noveltyShort: Float64Array
   /** Chosen inner boundaries (s), snapped to downbeats. */
   boundaries: number[]
+  /**
+   * Confidence of each boundary, 0..1: the geometric mean of its novelty peak (scaled to the
+   * song's strongest) and the confidence of the downbeat it snapped to (a bar line filled in
+   * where the tracker reported none counts UNREPORTED_BAR).
+   */
+  confidence: number[]
   feats: Float64Array[]
   sigma2: number
 }
@@ -43,14 +53,15 @@ export interface SectionEvidence {
  */
 export function findSections(inp: SectionInput): FoundSection[] {
   const ev = sectionEvidence(inp)
-  if (!ev) return [{ label: 'A', start: 0, end: inp.durationSec, energy: 1 }]
+  if (!ev) return [{ label: 'A', start: 0, end: inp.durationSec, energy: 1, confidence: 1 }]
   const bounds = [0, ...ev.boundaries, inp.durationSec]
   const segs = bounds.slice(0, -1).map((start, k) => ({ start, end: bounds[k + 1] }))
   const energies = segs.map((s) => meanRange(inp.rms, Math.round(s.start * inp.fps), Math.round(s.end * inp.fps)))
   const maxE = Math.max(...energies, 1e-12)
   const energy = energies.map((e) => Math.max(0, Math.min(1, e / maxE)))
   const labels = nameSections(segs, energy, clusterSegments(segs, ev.edges, ev.feats, ev.sigma2, inp.fps))
-  return segs.map((s, k) => ({ label: labels[k], start: s.start, end: s.end, energy: round4(energy[k]) }))
+  const confidence = [1, ...ev.confidence]
+  return segs.map((s, k) => ({ label: labels[k], start: s.start, end: s.end, energy: round4(energy[k]), confidence: confidence[k] }))
 }
 
 /** Novelty curves and snapped boundaries; undefined when there are too few beats for structure. */
@@ -98,11 +109,26 @@ export function sectionEvidence(inp: SectionInput): SectionEvidence | undefined 
     .map((p) => ({ t: snap(edges[p.i] / inp.fps, grid), strength: p.strength, long: p.long }))
     .filter((c) => c.t > 0.9 * barSec && c.t < inp.durationSec - 0.9 * barSec)
     .sort((a, b) => Number(b.long) - Number(a.long) || b.strength - a.strength)
-  const chosen: number[] = []
-  for (const c of cands) if (chosen.every((t) => Math.abs(t - c.t) >= 1.9 * barSec)) chosen.push(c.t)
-  chosen.sort((a, b) => a - b)
-  return { edges, novelty, noveltyShort, boundaries: chosen, feats, sigma2: band?.sigma2 ?? 1 }
+  const chosen: Array<{ t: number; strength: number }> = []
+  for (const c of cands) if (chosen.every((x) => Math.abs(x.t - c.t) >= 1.9 * barSec)) chosen.push(c)
+  chosen.sort((a, b) => a.t - b.t)
+  const dbConf = (t: number) => {
+    const i = inp.downbeats.indexOf(t)
+    return i < 0 ? UNREPORTED_BAR : inp.downbeatConfidence?.[i] ?? 1
+  }
+  return {
+    edges,
+    novelty,
+    noveltyShort,
+    boundaries: chosen.map((c) => c.t),
+    confidence: chosen.map((c) => Math.round(1e3 * Math.sqrt(Math.max(0, Math.min(1, c.strength)) * dbConf(c.t))) / 1e3),
+    feats,
+    sigma2: band?.sigma2 ?? 1,
+  }
 }
+
+/** Downbeat confidence of a bar line the tracker did not report (filled in over a gap). */
+const UNREPORTED_BAR = 0.3
 
 function round4(x: number): number {
   return Math.round(x * 1e4) / 1e4

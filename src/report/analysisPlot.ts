@@ -156,7 +156,9 @@ function drawTitle(ctx: SKRSContext2D, a: Analysis, L: AnalysisPlotLayout): void
   ctx.fillText(head, 12, L.titleH * 0.36, L.width - 24)
   ctx.fillStyle = MUTED
   ctx.font = font(Math.round(L.titleH * 0.24))
-  const sub = `tempo confidence ${t.confidence.toFixed(2)}  ·  streams: ${a.streams.method} (${a.streams.detail})  ·  ${a.source.sampleRate} Hz analysis`
+  const mean = (xs: number[]) => (xs.length ? xs.reduce((p, q) => p + q, 0) / xs.length : 0)
+  const grid = `beats: ${a.tracker.method} tracker, confidence ${mean(a.beatConfidence).toFixed(2)} (downbeats ${mean(a.downbeatConfidence).toFixed(2)})`
+  const sub = `tempo confidence ${t.confidence.toFixed(2)}  ·  ${grid}  ·  streams: ${a.streams.method} (${a.streams.detail})  ·  ${a.source.sampleRate} Hz analysis`
   ctx.fillText(sub, 12, L.titleH * 0.78, L.width - 24)
 }
 

@@ -1,5 +1,5 @@
 import type { SKRSContext2D } from '@napi-rs/canvas'
-import type { Analysis, Curve, Section } from '../schemas/index.js'
+import { SURE_CONFIDENCE, type Analysis, type Curve, type Section } from '../schemas/index.js'
 
 /**
  * Drawing pieces shared by the timeline plots (analysis.png, score.png): the dark theme, the time
@@ -167,8 +167,8 @@ export function drawBoundaries(ctx: SKRSContext2D, sections: Section[], x: (t: n
 }
 
 /**
- * Beat ticks (near-white) and downbeats (gold, bold) in the band `ticks`, bar numbers in the row of
- * `lane` above it. Dense grids are thinned so an hour still reads as a texture, not a solid block.
+ * Beat ticks (near-white) and downbeats (gold, bold; half height where unsure) in the band `ticks`,
+ * bar numbers in the row of `lane` above it. Dense grids are thinned so an hour still reads as a texture, not a solid block.
  */
 export function drawBeats(ctx: SKRSContext2D, a: Analysis, axis: TimeAxis, lane: Lane, ticks: Lane, x: (t: number) => number, opts: { dropDenseBeats?: boolean } = {}): void {
   const numbersH = ticks.y - lane.y
@@ -198,7 +198,9 @@ export function drawBeats(ctx: SKRSContext2D, a: Analysis, axis: TimeAxis, lane:
     // Bars closer than 6 px would merge into a solid block: then only the numbered ones are drawn.
     if (barPx < 6 && !numbered) return
     ctx.fillStyle = DOWNBEAT_COLOUR
-    ctx.fillRect(px - 1, tickTop, 3, tickH)
+    // An unsure downbeat (the bar phase may be off there) is drawn half as tall.
+    const sure = (a.downbeatConfidence[k] ?? 1) >= SURE_CONFIDENCE
+    ctx.fillRect(px - 1, sure ? tickTop : tickTop + tickH / 4, 3, sure ? tickH : tickH / 2)
     if (numbered) {
       ctx.fillStyle = DOWNBEAT_COLOUR
       ctx.fillText(String(k + 1), px + 3, lane.y + 1)

@@ -15,10 +15,23 @@ export const Section = z.object({
   end: z.number().positive(),
   /** Mean loudness of the section normalised to the loudest section: 0..1. */
   energy: z.number().min(0).max(1),
+  /**
+   * How sure the analysis is of the boundary at `start`, 0..1: the novelty peak's strength and
+   * the confidence of the downbeat it sits on (1 for the first section, which starts the song).
+   */
+  confidence: z.number().min(0).max(1),
 })
 export type Section = z.infer<typeof Section>
 
-export const Analysis = z.object({
+const Confidence = z.number().min(0).max(1)
+
+/**
+ * A beat, downbeat or boundary confidence at or above this is one to rely on: the planner cuts on
+ * such downbeats first, and the analysis plot draws less certain downbeats short.
+ */
+export const SURE_CONFIDENCE = 0.5
+
+const AnalysisObject = z.object({
   version: z.literal(1),
   source: z.object({
     path: z.string(),
@@ -41,8 +54,19 @@ export const Analysis = z.object({
   meter: z.number().int().min(2).max(12),
   /** Beat times in seconds, increasing. */
   beats: z.array(z.number()),
+  /** How sure the tracker is of each beat, 0..1 (same length as `beats`). */
+  beatConfidence: z.array(Confidence),
   /** Downbeat times in seconds, a subset of `beats`. */
   downbeats: z.array(z.number()),
+  /** How sure the tracker is of each downbeat (beat and bar phase), 0..1 (same length as `downbeats`). */
+  downbeatConfidence: z.array(Confidence),
+  /** Which tracker found beats, downbeats and meter. */
+  tracker: z.object({
+    /** 'dsp': onset-envelope dynamic programming; 'learned': model activations decoded by src/audio/grid. */
+    method: z.enum(['dsp', 'learned']),
+    /** The tracker's variant or the model's name, and what the decoder chose. */
+    detail: z.string(),
+  }),
   /** Spans (seconds) with no steady pulse, e.g. a rubato intro: no beats are reported inside them. */
   beatless: z.array(z.object({ start: z.number().nonnegative(), end: z.number().positive() })),
   /** Sections tile [0, durationSec]. */
@@ -68,6 +92,38 @@ export const Analysis = z.object({
     vocal: Curve,
   }),
 })
+
+/**
+ * Analyses written before confidences existed read as fully confident (so plans made from them do
+ * not change) and as the DSP tracker's; everything else must be there.
+ */
+function upgradeLegacy(raw: unknown): unknown {
+  if (typeof raw !== 'object' || raw === null) return raw
+  const a = raw as Record<string, unknown>
+  if ('tracker' in a) return raw
+  const ones = (x: unknown) => (Array.isArray(x) ? x.map(() => 1) : x)
+  return {
+    ...a,
+    beatConfidence: a.beatConfidence ?? ones(a.beats),
+    downbeatConfidence: a.downbeatConfidence ?? ones(a.downbeats),
+    tracker: { method: 'dsp', detail: 'legacy analysis (no confidences recorded)' },
+    sections: Array.isArray(a.sections)
+      ? a.sections.map((s: unknown) => (typeof s === 'object' && s !== null && !('confidence' in s) ? { ...s, confidence: 1 } : s))
+      : a.sections,
+  }
+}
+
+export const Analysis = z.preprocess(
+  upgradeLegacy,
+  AnalysisObject.superRefine((a, ctx) => {
+    if (a.beatConfidence.length !== a.beats.length) {
+      ctx.addIssue({ code: 'custom', path: ['beatConfidence'], message: `has ${a.beatConfidence.length} values for ${a.beats.length} beats` })
+    }
+    if (a.downbeatConfidence.length !== a.downbeats.length) {
+      ctx.addIssue({ code: 'custom', path: ['downbeatConfidence'], message: `has ${a.downbeatConfidence.length} values for ${a.downbeats.length} downbeats` })
+    }
+  }),
+)
 export type Analysis = z.infer<typeof Analysis>
 
 /** What a generator gets for each output frame of a shot. */

@@ -144,7 +144,8 @@ export function flatAnalysis(): Analysis {
   return {
     version: 1, source: { path: '/tmp/s.wav', sha256: 'x', durationSec: 20, sampleRate: 22050 },
     tempo: { bpm: 120, confidence: 0.9, min: 120, max: 120, varying: false }, beatless: [], streams: { method: 'dsp', detail: 't' }, meter: 4,
-    beats, downbeats: beats.filter((_, i) => i % 4 === 0), sections: [{ index: 0, label: 'verse', start: 0, end: 20, energy: 0.5 }],
+    beats, downbeats: beats.filter((_, i) => i % 4 === 0), sections: [{ index: 0, label: 'verse', start: 0, end: 20, energy: 0.5, confidence: 1 }],
+    beatConfidence: beats.map(() => 1), downbeatConfidence: beats.filter((_, i) => i % 4 === 0).map(() => 1), tracker: { method: 'dsp', detail: 't' },
     features: { onset: flat, rms: flat, percussive: flat, harmonic: flat, centroid: flat, hue: flat, vocal: flat },
   }
 }

@@ -14,7 +14,7 @@ export function isLoud(energy: number): boolean {
  */
 export function songSections(analysis: Analysis): Section[] {
   if (analysis.sections.length === 0) {
-    return [{ index: 0, label: 'song', start: 0, end: analysis.source.durationSec, energy: 0.5 }]
+    return [{ index: 0, label: 'song', start: 0, end: analysis.source.durationSec, energy: 0.5, confidence: 1 }]
   }
   return [...analysis.sections].sort((a, b) => a.start - b.start)
 }

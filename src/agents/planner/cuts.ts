@@ -67,8 +67,8 @@ function fixedCuts(span: Span, grid: BeatGrid, maxShotFrames: number): number[] 
 }
 
 /**
- * One cut after `pos`, trying in order: a downbeat whose shot and remaining tail both fit the bar
- * range, a beat that does, a downbeat or beat that at least leaves a beat behind it, any beat up
+ * One cut after `pos`, trying in order: a confident downbeat (CONFIDENT_DOWNBEAT) whose shot and
+ * remaining tail both fit the bar range, any downbeat that does, a beat that does, a downbeat or beat that at least leaves a beat behind it, any beat up
  * to the cap, then (no beat before the section ends) no cut at all when the rest fits the cap,
  * and only then the beat grid extended from `pos`: the tracker left a stretch longer than the
  * cap without beats, so nothing on the grid can be reached. Returns `end` for "no more cuts".
@@ -79,6 +79,7 @@ function nextCut(grid: BeatGrid, pos: number, end: number, target: number, lo: n
   const leavesBeat = (f: number) => end - f >= minLen
   const beforeEnd = (f: number) => f < end
   const tiers: number[][] = [
+    framesBetween(grid.confidentDownbeatFrames, pos + lo, pos + hi).filter(inRange),
     framesBetween(grid.downbeatFrames, pos + lo, pos + hi).filter(inRange),
     framesBetween(grid.beatFrames, pos + lo, pos + hi).filter(inRange),
     framesBetween(grid.downbeatFrames, pos + minLen, pos + hi).filter(leavesBeat),

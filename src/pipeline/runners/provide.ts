@@ -42,7 +42,7 @@ export interface RenderSetup {
   services: Services
   thresholds: VerifierThresholds
   /** Where models live and which separation model to use (default: the one present, if any). */
-  analysisOptions: { modelsDir?: string; separationModel?: string }
+  analysisOptions: { modelsDir?: string; separationModel?: string; beatTracker?: 'auto' | 'dsp' }
   /** The separation model the analysis will use (null: the DSP streams). */
   separation: SeparationIdentity | null
   /** Where every step's output is kept (the run folder's, or one shared by many renders). */

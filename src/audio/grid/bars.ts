@@ -1,0 +1,128 @@
+/**
+ * Downbeats and meter from the beats (madmom's DBNBarTrackingProcessor, reduced): for each
+ * candidate meter m an HMM over the beat-in-bar position k ∈ 0..m−1 (k = 0 the downbeat) steps
+ * k → k+1 mod m at every beat; any other step (a bar cut short or stretched: a 2/4 bar in a 4/4
+ * song, a beat the tracker dropped) costs JUMP. After a beatless gap the position is free.
+ *
+ * Observation at beat i: the downbeat activation d_i read at the beat, as a likelihood ratio
+ * against the song's mean d̄ — log(d_i/d̄) at k = 0, log((1−d_i)/(1−d̄)) elsewhere — so a model
+ * that is unsure everywhere (low d throughout) does not hand the win to the meter with the fewest
+ * downbeats. The meter is the one with the best Viterbi score plus a small per-song log prior:
+ * 4 leads by a couple of nats, which only decides when the evidence is a wash; a few bars of
+ * clear accents in 3, 5 or 7 outweigh it.
+ */
+
+/** Cost (nats) of a step other than k → k+1 mod m. */
+export const JUMP = 6
+/** Per-song log prior of each meter (4 is the common case, not a free default). */
+export const METER_PRIOR: Readonly<Record<number, number>> = { 2: -2.5, 3: -1.5, 4: 0, 5: -4, 6: -3, 7: -4 }
+const OTHER_METER_PRIOR = -5
+const EPS = 0.02
+
+export interface BarDecode {
+  meter: number
+  /** Beat-in-bar position of every beat (0 = downbeat). */
+  position: number[]
+  /** Per-beat log-likelihood ratio of "downbeat" vs "not", as the HMM scored it. */
+  downLogOdds: number[]
+  /** Score of each meter tried (Viterbi log-likelihood + prior), for reports and tests. */
+  scores: Record<number, number>
+}
+
+/**
+ * `d[i]` is the downbeat activation at beat i, `gapBefore[i]` true where a beatless stretch
+ * separates beat i from beat i−1, `weight[i]` (0..1, default 1) how much the beat itself is seen:
+ * a beat the activation missed says nothing about the bar, so its downbeat evidence is scaled
+ * down with it (otherwise missed downbeats would count against the true meter).
+ */
+export function decodeBars(d: number[], gapBefore: boolean[], meters: number[], weight?: number[]): BarDecode {
+  const n = d.length
+  const w = (i: number) => (weight ? Math.max(0, Math.min(1, weight[i])) : 1)
+  let wSum = 0
+  let dSum = 0
+  for (let i = 0; i < n; i++) {
+    wSum += w(i)
+    dSum += w(i) * d[i]
+  }
+  const dBar = Math.min(1 - EPS, Math.max(EPS, wSum > 0 ? dSum / wSum : 0))
+  const down = d.map((x, i) => w(i) * Math.log(Math.max(EPS, x) / dBar))
+  const other = d.map((x, i) => w(i) * Math.log(Math.max(EPS, 1 - x) / (1 - dBar)))
+  const downLogOdds = down.map((v, i) => v - other[i])
+  const scores: Record<number, number> = {}
+  let best: { meter: number; score: number; position: number[] } | undefined
+  for (const m of meters) {
+    if (!(m >= 2) || n === 0) continue
+    const { score, position } = viterbi(down, other, gapBefore, m)
+    const total = score + (METER_PRIOR[m] ?? OTHER_METER_PRIOR)
+    scores[m] = total
+    if (!best || total > best.score) best = { meter: m, score: total, position }
+  }
+  if (!best) return { meter: 4, position: d.map((_, i) => i % 4), downLogOdds, scores }
+  return { meter: best.meter, position: best.position, downLogOdds, scores }
+}
+
+function viterbi(down: number[], other: number[], gapBefore: boolean[], m: number): { score: number; position: number[] } {
+  const n = down.length
+  const back = new Int8Array(n * m)
+  let prev = new Float64Array(m)
+  let cur = new Float64Array(m)
+  for (let k = 0; k < m; k++) prev[k] = k === 0 ? down[0] : other[0]
+  for (let i = 1; i < n; i++) {
+    let top = 0
+    for (let k = 1; k < m; k++) if (prev[k] > prev[top]) top = k
+    const jump = gapBefore[i] ? 0 : JUMP
+    for (let k = 0; k < m; k++) {
+      const from = (k + m - 1) % m
+      let v = prev[from]
+      let arg = from
+      if (prev[top] - jump > v) {
+        v = prev[top] - jump
+        arg = top
+      }
+      cur[k] = v + (k === 0 ? down[i] : other[i])
+      back[i * m + k] = arg
+    }
+    ;[prev, cur] = [cur, prev]
+  }
+  let end = 0
+  for (let k = 1; k < m; k++) if (prev[k] > prev[end]) end = k
+  const position = new Array<number>(n)
+  for (let i = n - 1, k = end; i >= 0; i--) {
+    position[i] = k
+    if (i > 0) k = back[i * m + k]
+  }
+  return { score: prev[end], position }
+}
+
+/** Nats of local phase margin at which a downbeat is fully confident. */
+const MARGIN_FULL = 4
+/** Bars each side over which the phase margin is summed. */
+const MARGIN_BARS = 2
+
+/**
+ * Phase confidence of each beat at position 0: the log-likelihood margin of the decoded labels
+ * over the best other phase shift, summed over ±MARGIN_BARS bars (not across a beatless gap,
+ * where the phase starts afresh), scaled to 0..1.
+ */
+export function phaseConfidence(bars: BarDecode, gapBefore?: boolean[]): number[] {
+  const { meter: m, position, downLogOdds } = bars
+  const n = position.length
+  const out: number[] = []
+  for (let i = 0; i < n; i++) {
+    if (position[i] !== 0) continue
+    let a = i
+    while (a > 0 && a > i - MARGIN_BARS * m && !gapBefore?.[a]) a--
+    let b = i
+    while (b < n - 1 && b < i + (MARGIN_BARS + 1) * m - 1 && !gapBefore?.[b + 1]) b++
+    let chosen = 0
+    for (let j = a; j <= b; j++) if (position[j] === 0) chosen += downLogOdds[j]
+    let alt = -Infinity
+    for (let s = 1; s < m; s++) {
+      let v = 0
+      for (let j = a; j <= b; j++) if ((position[j] + s) % m === 0) v += downLogOdds[j]
+      alt = Math.max(alt, v)
+    }
+    out.push(Math.max(0, Math.min(1, (chosen - alt) / MARGIN_FULL)))
+  }
+  return out
+}

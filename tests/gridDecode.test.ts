@@ -1,0 +1,234 @@
+import { describe, expect, it } from 'vitest'
+import { decodeGrid, decodeGridDetailed } from '../src/audio/grid/index.js'
+import { analyzeSamples, analyzeSong, type ActivationsProvider } from '../src/audio/analyze.js'
+import { mkdtempSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { Analysis } from '../src/schemas/index.js'
+import { beatFMeasure, downbeatF } from '../tools/eval/mirEval.js'
+import { synthesizeSong, writeWav } from '../tools/synth.js'
+import { syntheticCases, syntheticGrid, type SyntheticGridSpec } from '../tools/grid/synthetic.js'
+
+const F = (ref: number[], est: number[]) => beatFMeasure(ref, est, { skipBefore: 0 })
+const DF = (ref: number[], est: number[]) => downbeatF(ref, est, { skipBefore: 0 })
+
+function decodeCase(spec: SyntheticGridSpec) {
+  const s = syntheticGrid(spec)
+  return { truth: s, grid: decodeGridDetailed(s.act) }
+}
+
+describe('decodeGrid on synthetic activations with a known grid', () => {
+  // The first ten of the shared cases: clear truth, no silence or weak stretch (tested below).
+  const clear = syntheticCases().slice(0, 10).map((c) => [c.name, c.spec] as const)
+  for (const [name, spec] of clear) {
+    it(`${name}: exact meter, beat F and downbeat F ≥ 0.95`, () => {
+      const { truth, grid } = decodeCase(spec)
+      expect(grid.meter, JSON.stringify(grid.detail)).toBe(spec.meter)
+      expect(F(truth.beats, grid.beats)).toBeGreaterThanOrEqual(0.95)
+      expect(DF(truth.downbeats, grid.downbeats)).toBeGreaterThanOrEqual(0.95)
+      expect(grid.beatConfidence).toHaveLength(grid.beats.length)
+      expect(grid.downbeatConfidence).toHaveLength(grid.downbeats.length)
+    })
+  }
+
+  it('a model that misses 40 % of the beats (and their downbeats): the grid and the meter hold', () => {
+    for (const seed of [21, 22]) {
+      const { truth, grid } = decodeCase({ seconds: 60, bpm: 110, meter: 3, drop: 0.4, seed })
+      expect(grid.meter).toBe(3)
+      expect(F(truth.beats, grid.beats)).toBeGreaterThanOrEqual(0.9)
+      expect(DF(truth.downbeats, grid.downbeats)).toBeGreaterThanOrEqual(0.9)
+    }
+  })
+
+  it('a stretch with no pulse (silence) gets no beats and a beatless span; the grid holds around it', () => {
+    const { truth, grid } = decodeCase({ seconds: 60, bpm: 112, meter: 4, silent: { start: 22, end: 36 }, seed: 12 })
+    expect(grid.beats.filter((t) => t > 22.3 && t < 35.7)).toEqual([])
+    expect(grid.beatless.some((s) => s.start <= 23 && s.end >= 35)).toBe(true)
+    expect(F(truth.beats, grid.beats)).toBeGreaterThanOrEqual(0.95)
+    expect(grid.meter).toBe(4)
+    expect(DF(truth.downbeats, grid.downbeats)).toBeGreaterThanOrEqual(0.95)
+  })
+
+  it('a flat activation (a level, no peaks) and pure silence give no beats at all', () => {
+    for (const level of [0, 0.3]) {
+      const s = syntheticGrid({ seconds: 30, bpm: 120, meter: 4, silent: { start: 0, end: 30, level }, noise: 0.05, seed: 13 })
+      const g = decodeGrid(s.act)
+      expect(g.beats, `level ${level}`).toEqual([])
+      expect(g.downbeats).toEqual([])
+    }
+  })
+
+  it('6/8: eighth-note activations with accents on 1 and 4 are tapped at the dotted quarter, two beats a bar', () => {
+    // Eighths at 195 BPM: the dotted quarter is 65 BPM; the bar starts on eighth 1.
+    const s = syntheticGrid({ seconds: 60, bpm: 195, meter: 6, accents: [1, 0.35, 0.35, 0.75, 0.35, 0.35], downAtBeat: 0.04, seed: 14 })
+    const g = decodeGridDetailed(s.act)
+    const dotted = s.beats.filter((_, i) => i % 3 === 0)
+    expect(Math.abs(g.bpm / 65 - 1)).toBeLessThan(0.04)
+    expect(F(dotted, g.beats)).toBeGreaterThanOrEqual(0.95)
+    expect(g.meter).toBe(2)
+    expect(DF(s.downbeats, g.downbeats)).toBeGreaterThanOrEqual(0.95)
+  })
+
+  it('even, unsure eighth-note activations (nothing tells the levels apart) are tapped near 115 BPM, not at 200', () => {
+    // Peaks of 0.35 at every eighth: what an onset envelope or an unsure model gives.
+    const s = syntheticGrid({ seconds: 60, bpm: 200, meter: 8, beatPeak: 0.35, downPeak: 0.6, seed: 15 })
+    const g = decodeGrid(s.act)
+    expect(Math.abs(g.bpm / 100 - 1)).toBeLessThan(0.04)
+  })
+
+  it('sure activations at 200 BPM stay at 200 (the prior does not overrule clear evidence)', () => {
+    const s = syntheticGrid({ seconds: 60, bpm: 200, meter: 4, beatPeak: 0.85, seed: 19 })
+    const g = decodeGrid(s.act)
+    expect(Math.abs(g.bpm / 200 - 1)).toBeLessThan(0.04)
+    expect(F(s.beats, g.beats)).toBeGreaterThanOrEqual(0.95)
+  })
+
+  it('confidence is low where the activation is weak and high where it is clear', () => {
+    const weak = (t: number) => t >= 20 && t < 40
+    const { truth, grid } = decodeCase({ seconds: 60, bpm: 120, meter: 4, scale: (t) => (weak(t) ? 0.15 : 1), noise: 0.06, seed: 16 })
+    // The weak stretch (a drumless passage) keeps its beats, in phase.
+    expect(F(truth.beats, grid.beats)).toBeGreaterThanOrEqual(0.95)
+    const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length)
+    const confIn = grid.beatConfidence.filter((_, i) => weak(grid.beats[i]))
+    const confOut = grid.beatConfidence.filter((_, i) => !weak(grid.beats[i]))
+    expect(confIn.length).toBeGreaterThan(20)
+    expect(mean(confOut)).toBeGreaterThan(0.7)
+    expect(mean(confIn)).toBeLessThan(0.5 * mean(confOut))
+    const dIn = grid.downbeatConfidence.filter((_, i) => weak(grid.downbeats[i]))
+    const dOut = grid.downbeatConfidence.filter((_, i) => !weak(grid.downbeats[i]))
+    expect(mean(dIn)).toBeLessThan(mean(dOut))
+  })
+
+  it('a downbeat whose bar phase is ambiguous is less confident than a clear one', () => {
+    // The downbeat curve is flat over the first half: the bar phase there rests on the second half.
+    const s = syntheticGrid({ seconds: 60, bpm: 120, meter: 4, seed: 17 })
+    for (let i = 0; i < s.act.downbeat.length / 2; i++) s.act.downbeat[i] = 0.2
+    const g = decodeGrid(s.act)
+    const first = g.downbeatConfidence.filter((_, i) => g.downbeats[i] < 25)
+    const second = g.downbeatConfidence.filter((_, i) => g.downbeats[i] > 35)
+    expect(Math.max(...first)).toBeLessThan(0.2)
+    expect(Math.min(...second)).toBeGreaterThan(0.5)
+  })
+
+  it('the bar phase before a beatless stretch does not borrow confidence from after it', () => {
+    const s = syntheticGrid({ seconds: 60, bpm: 112, meter: 4, silent: { start: 22, end: 36 }, seed: 23 })
+    for (let i = 0; i < 22 * s.act.fps; i++) s.act.downbeat[i] = 0.2
+    const g = decodeGrid(s.act)
+    const before = g.downbeatConfidence.filter((_, i) => g.downbeats[i] < 22)
+    const after = g.downbeatConfidence.filter((_, i) => g.downbeats[i] > 36)
+    expect(before.length).toBeGreaterThan(4)
+    expect(Math.max(...before)).toBeLessThan(0.2)
+    expect(Math.min(...after)).toBeGreaterThan(0.5)
+  })
+
+  it('empty, tiny or unclean activations give an empty grid or a clear error, never NaN', () => {
+    const none = decodeGrid({ fps: 100, beat: new Float32Array(0), downbeat: new Float32Array(0) })
+    expect(none).toMatchObject({ beats: [], downbeats: [], bpm: 0 })
+    const s = syntheticGrid({ seconds: 30, bpm: 120, meter: 4, seed: 24 })
+    s.act.beat[500] = Number.NaN
+    s.act.downbeat[700] = 7
+    const g = decodeGrid(s.act)
+    expect(g.beats.every(Number.isFinite) && g.beatConfidence.every((c) => c >= 0 && c <= 1)).toBe(true)
+    expect(F(s.beats, g.beats)).toBeGreaterThanOrEqual(0.95)
+    expect(() => decodeGrid({ fps: 100, beat: new Float32Array(10), downbeat: new Float32Array(9) })).toThrow(/differ in length/)
+    expect(() => decodeGrid({ fps: 0, beat: new Float32Array(10), downbeat: new Float32Array(10) })).toThrow(/positive fps/)
+  })
+
+  it('decodes 4 minutes at 100 fps quickly', () => {
+    const s = syntheticGrid({ seconds: 240, bpm: 123, meter: 4, noise: 0.05, seed: 18 })
+    decodeGrid(syntheticGrid({ seconds: 10, bpm: 120, meter: 4 }).act) // warm up
+    const t0 = performance.now()
+    const g = decodeGrid(s.act)
+    const sec = (performance.now() - t0) / 1000
+    expect(F(s.beats, g.beats)).toBeGreaterThanOrEqual(0.95)
+    // The aim is well under 0.5 s (bench/grid-decode.mjs prints it); a loaded machine gets slack.
+    expect(sec).toBeLessThan(1.5)
+  })
+})
+
+describe('analyzeSamples with injected activations', () => {
+  const song = synthesizeSong({
+    bpm: 100,
+    beatsPerBar: 3,
+    seed: 5,
+    tailSec: 0.5,
+    sections: [
+      { label: 'verse', bars: 6, intensity: 0.7, drums: 'full', bass: true, chords: 'pad' },
+      { label: 'chorus', bars: 6, intensity: 1, drums: 'full', crash: true, bass: true, chords: 'bright' },
+    ],
+  })
+  const seconds = song.samples.length / song.sampleRate
+
+  /** Activations as a model would give them for this song: peaks at its known beats, at 50 fps. */
+  function songActivations() {
+    const fps = 50
+    const n = Math.floor(seconds * fps)
+    const beat = new Float32Array(n).fill(0.02)
+    const down = new Float32Array(n).fill(0.02)
+    const peak = (x: Float32Array, t: number, h: number) => {
+      for (let d = -2; d <= 2; d++) {
+        const i = Math.round(t * fps) + d
+        if (i >= 0 && i < n) x[i] = Math.max(x[i], h * Math.exp(-0.5 * ((i - t * fps) / 1) ** 2))
+      }
+    }
+    for (const t of song.beats) peak(beat, t, 0.9)
+    for (const t of song.downbeats) peak(down, t, 0.8)
+    return { fps, beat, downbeat: down }
+  }
+
+  it('takes beats, downbeats and meter from the decoder and passes the schema', () => {
+    const a = Analysis.parse(analyzeSamples(song.samples, song.sampleRate, { path: 'song.wav', sha256: 'x' }, { activations: songActivations(), activationsDetail: 'synthetic' }))
+    expect(a.tracker.method).toBe('learned')
+    expect(a.tracker.detail).toMatch(/synthetic/)
+    expect(a.meter).toBe(3)
+    expect(F(song.beats, a.beats)).toBeGreaterThanOrEqual(0.95)
+    expect(DF(song.downbeats, a.downbeats)).toBeGreaterThanOrEqual(0.95)
+    expect(a.beatConfidence).toHaveLength(a.beats.length)
+    expect(a.downbeatConfidence).toHaveLength(a.downbeats.length)
+    expect(a.sections[0].confidence).toBe(1)
+    expect(Math.abs(a.tempo.bpm - 100)).toBeLessThan(2)
+    expect(a.tempo.confidence).toBeGreaterThan(0.5)
+  })
+
+  it('without activations runs the DSP tracker and gives its confidences too', () => {
+    const a = Analysis.parse(analyzeSamples(song.samples, song.sampleRate, { path: 'song.wav', sha256: 'x' }))
+    expect(a.tracker.method).toBe('dsp')
+    expect(a.beatConfidence).toHaveLength(a.beats.length)
+    expect(a.downbeatConfidence).toHaveLength(a.downbeats.length)
+    const mean = a.beatConfidence.reduce((x, y) => x + y, 0) / a.beatConfidence.length
+    expect(mean).toBeGreaterThan(0.3)
+    for (const s of a.sections) expect(s.confidence).toBeGreaterThanOrEqual(0)
+  })
+
+  it("analyzeSong: 'auto' decodes what the activations provider gives; 'dsp' never asks it", async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'longav-grid-'))
+    const path = join(dir, 'waltz.wav')
+    writeWav(path, song.samples, song.sampleRate)
+    const calls: number[] = []
+    const provider: ActivationsProvider = async (samples, sampleRate) => {
+      calls.push(samples.length / sampleRate)
+      return { activations: songActivations(), detail: 'injected model' }
+    }
+    const learned = await analyzeSong(path, { activationsProvider: provider })
+    expect(calls).toHaveLength(1)
+    expect(Math.abs(calls[0] - seconds)).toBeLessThan(0.1)
+    expect(learned.tracker).toMatchObject({ method: 'learned' })
+    expect(learned.tracker.detail).toMatch(/injected model/)
+    expect(learned.meter).toBe(3)
+    const dsp = await analyzeSong(path, { activationsProvider: provider, beatTracker: 'dsp' })
+    expect(calls).toHaveLength(1)
+    expect(dsp.tracker.method).toBe('dsp')
+    // No model present (the default provider until the integrator plugs one in): the DSP tracker.
+    expect((await analyzeSong(path, { activationsProvider: async () => undefined })).tracker.method).toBe('dsp')
+  })
+
+  it('an analysis.json from before confidences still reads, as fully confident DSP output', () => {
+    const a = analyzeSamples(song.samples, song.sampleRate, { path: 'song.wav', sha256: 'x' })
+    const { beatConfidence: _b, downbeatConfidence: _d, tracker: _t, ...old } = a
+    const legacy = { ...old, sections: a.sections.map(({ confidence: _c, ...s }) => s) }
+    const read = Analysis.parse(JSON.parse(JSON.stringify(legacy)))
+    expect(read.beatConfidence).toEqual(a.beats.map(() => 1))
+    expect(read.tracker.method).toBe('dsp')
+    expect(() => Analysis.parse({ ...a, beatConfidence: a.beatConfidence.slice(1) })).toThrow(/beatConfidence/)
+  })
+})
