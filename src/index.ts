@@ -464,11 +464,11 @@ async function prepare(opts: Omit<RenderOptions, 'rounds' | 'candidates' | 'conc
   const songPath = resolve(opts.song)
   await checkSong(songPath, opts.signal)
   const loaded = await loadBrief(resolve(opts.brief))
-  const edited = opts.plan ? { file: resolve(opts.plan), plan: await loadEditedPlan(resolve(opts.plan)) } : undefined
+  const runDir = runDirAt(opts.outDir ?? defaultOutDir(songPath))
+  const edited = opts.plan ? { file: resolve(opts.plan), plan: await loadEditedPlan(resolve(opts.plan), { basePlan: runDir.plan }) } : undefined
   const asked: Brief = { ...loaded, output: { ...loaded.output, ...definedOnly(opts.output ?? {}) } }
   const brief = edited ? withShotGenerators(asked, edited.plan) : asked
   if (brief.output.width % 2 || brief.output.height % 2) throw new InputError(`output size must be even, got ${brief.output.width}x${brief.output.height}`)
-  const runDir = runDirAt(opts.outDir ?? defaultOutDir(songPath))
   const store = openStore(opts.storeDir ? resolve(opts.storeDir) : runDir.store)
   const thresholds = VerifierThresholds.parse({ ...brief.verifier, ...definedOnly(opts.thresholds ?? {}) })
   const analysisOptions = { modelsDir: opts.modelsDir, separationModel: opts.separationModel, beatTracker: opts.beatTracker }

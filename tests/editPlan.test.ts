@@ -148,6 +148,38 @@ describe('render --plan', () => {
     expect(editSec).toBeLessThan(firstSec)
   }, 240_000)
 
+  it('reads an edit back from the editor: a cut moved in timeline.otio becomes the plan\'s cut, and only its two shots are made again', async () => {
+    const current = ShotPlan.parse(JSON.parse(readFileSync(join(out, 'plan.json'), 'utf8')))
+    // Two neighbours that continue nothing and are not continued: the move touches only them.
+    const j = current.shots.findIndex((s, i) => i + 2 < current.shots.length && !s.continuesPrevious && !current.shots[i + 1].continuesPrevious && !current.shots[i + 2].continuesPrevious)
+    expect(j).toBeGreaterThanOrEqual(0)
+    const otio = JSON.parse(readFileSync(join(out, 'timeline.otio'), 'utf8'))
+    const video = otio.tracks.children.find((t: { kind: string }) => t.kind === 'Video')
+    const clips = video.children.filter((c: { OTIO_SCHEMA: string }) => c.OTIO_SCHEMA.startsWith('Clip'))
+    const beat = 6 // 120 BPM at 12 fps
+    clips[j].source_range.duration.value += beat
+    clips[j + 1].source_range.duration.value -= beat
+    const file = join(dir, 'moved.otio')
+    writeFileSync(file, JSON.stringify(otio))
+    const generated = new Set<number>()
+    const again = await render({
+      song: song.path,
+      brief,
+      outDir: out,
+      output: OUTPUT,
+      llm: null,
+      plan: file,
+      onEvent: (e) => {
+        if (e.type === 'shot' && e.status === 'generating') generated.add(e.index)
+      },
+    })
+    const moved = ShotPlan.parse(JSON.parse(readFileSync(again.files.plan, 'utf8')))
+    expect(moved.shots[j + 1].startFrame).toBe(current.shots[j + 1].startFrame + beat)
+    expect(moved.shots[j].endFrame).toBe(current.shots[j + 1].startFrame + beat)
+    expect([...generated].sort()).toEqual([j, j + 1])
+    expect(frameMd5s(again.files.final).length).toBe(current.totalFrames)
+  }, 240_000)
+
   it.each([
     ['an unknown character', (p: ShotPlan) => (p.shots[1].characterIds = ['Nobody']), /shot 1, field characterIds: "Nobody" is not a character/],
     ['a bad generator name', (p: ShotPlan) => Object.assign(p.shots[2], { generator: 'sora' }), /shot 2, field generator: /],

@@ -36,8 +36,8 @@ function timelineAt(fps: Rational, cuts: number[], total: number): Timeline {
     plan: { fps: Math.round(fps.num / fps.den), width: 160, height: 90, totalFrames: total, shots: shots as never },
     analysis: {
       sections: [
-        { index: 0, label: 'intro', start: 0, end: 100 * sec, energy: 0.3 },
-        { index: 1, label: 'chorus', start: 100 * sec, end: total * sec, energy: 1 },
+        { index: 0, label: 'intro', start: 0, end: 100 * sec, energy: 0.3, confidence: 1 },
+        { index: 1, label: 'chorus', start: 100 * sec, end: total * sec, energy: 1, confidence: 1 },
       ],
       downbeats: [0, 48 * sec, 96 * sec],
     },

@@ -2,15 +2,35 @@
  * Reading a plan the user edited (`--plan plan.json`): the file checked as a plan, and its shots'
  * own generators turned into the brief's per-shot rules, so the router builds those backends.
  */
+import { existsSync } from 'node:fs'
 import { readFile } from 'node:fs/promises'
+import { readTimeline } from '../timeline/read.js'
+import { planFromTimeline } from '../timeline/toPlan.js'
 import { parseEditedPlan } from '../agents/planner/edited.js'
 import { InputError } from '../errors.js'
 import type { Brief, ShotPlan } from '../schemas/index.js'
 
+const TIMELINE = /\.(otio|fcpxml|mlt)$/i
+
 /** A plan larger than this is not a plan a person edited. */
 const MAX_PLAN_BYTES = 16 * 1024 * 1024
 
-export async function loadEditedPlan(path: string): Promise<ShotPlan> {
+/**
+ * The plan to render: a plan.json, or an editor's timeline (.otio, .fcpxml, .mlt) whose cuts are
+ * laid onto `basePlan`, the plan of the render it was exported from.
+ */
+export async function loadEditedPlan(path: string, o: { basePlan: string }): Promise<ShotPlan> {
+  if (TIMELINE.test(path)) {
+    const cuts = await readTimeline(path)
+    if (!existsSync(o.basePlan)) {
+      throw new InputError(`${path} is an edit of a render: its cuts go onto that render's plan, ${o.basePlan}, which does not exist (give the render's folder as --out)`, { code: 'PLAN_INVALID' })
+    }
+    return planFromTimeline(cuts, await readPlanFile(o.basePlan), { timeline: path, plan: o.basePlan })
+  }
+  return readPlanFile(path)
+}
+
+async function readPlanFile(path: string): Promise<ShotPlan> {
   let text: string
   try {
     const buf = await readFile(path)

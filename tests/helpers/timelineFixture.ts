@@ -36,7 +36,7 @@ export async function ntscEdit(dir: string, fps: Rational, song: SongFixture, si
   const timeline = buildTimeline({
     title: `melt check ${rate}`,
     plan: { fps: Math.round(fps.num / fps.den), width: size.width, height: size.height, totalFrames: total, shots: shots as never },
-    analysis: { sections: song.sections.map((s, index) => ({ index, label: s.label, start: s.start, end: s.end, energy: 1 })), downbeats: song.downbeats },
+    analysis: { sections: song.sections.map((s, index) => ({ index, label: s.label, start: s.start, end: s.end, energy: 1, confidence: 1 })), downbeats: song.downbeats },
     songSource: `segments/${songName}`,
     fps,
   })
