@@ -43,6 +43,7 @@ import type { BaseRenderer } from './batch/bases.js'
 import { availableParallelism } from 'node:os'
 import { loadVariants } from './batch/variants.js'
 import { loadEditedPlan, withShotGenerators } from './pipeline/editedPlan.js'
+import { finishReshoot, prepareReshoot } from './reshoot/reshoot.js'
 import { createEditedPlanner } from './agents/planner/edited.js'
 import type { BatchEvent } from './batch/events.js'
 import type { z } from 'zod'
@@ -182,6 +183,58 @@ export interface RenderResult extends RenderSummary {
   }
 }
 
+export interface ReshootOptions extends CommonOptions {
+  /** The folder of a finished render. */
+  outDir: string
+  /** Shots (plan indices, as the storyboard numbers them) to make again with a new seed. */
+  shots?: number[]
+  /** The seed for the reshot shots (default: a new one per take). */
+  seed?: number
+  /** A new prompt for the reshot shots. */
+  prompt?: string
+  /** Earlier takes to pick back, shot index → take number (see `<out>/takes.json`). */
+  takes?: Record<number, number>
+  /** Rounds per reshot shot (default: the render's). */
+  rounds?: number
+  /** As in `render`: a model config, null for none; default: whether the render used one (from the environment). */
+  llm?: LlmConfig | null
+  /** A generator of your own (default: the render's, rebuilt from its options). */
+  generator?: SegmentGenerator
+}
+
+export interface ReshootResult extends RenderResult {
+  /** The take each named shot now shows. */
+  takes: Array<{ shot: number; take: number }>
+}
+
+/**
+ * Makes the named shots of a finished render again (or picks earlier takes back) and restitches:
+ * every other shot is a store hit, every take is kept in `<out>/takes.json`.
+ */
+export async function reshoot(opts: ReshootOptions): Promise<ReshootResult> {
+  const changes = [
+    ...(opts.shots ?? []).map((index) => ({ index, seed: opts.seed, prompt: opts.prompt })),
+    ...Object.entries(opts.takes ?? {}).map(([index, take]) => ({ index: Number(index), take })),
+  ]
+  const p = await prepareReshoot({ outDir: resolve(opts.outDir), changes, rounds: opts.rounds })
+  const { llm: usedLlm, ...request } = p.render.request as Partial<RenderOptions> & { llm?: 'none' | 'env' }
+  const result = await render({
+    ...request,
+    song: p.render.song,
+    brief: p.render.brief,
+    outDir: resolve(opts.outDir),
+    plan: p.render.plan,
+    llm: opts.llm !== undefined ? opts.llm : usedLlm === 'none' ? null : undefined,
+    rounds: opts.rounds ?? request.rounds,
+    ...(opts.generator ? { generator: opts.generator } : {}),
+    ...(opts.modelsDir ? { modelsDir: opts.modelsDir } : {}),
+    signal: opts.signal,
+    onEvent: opts.onEvent,
+  })
+  const takes = await finishReshoot({ plan: p.plan, takes: p.takes, takesPath: p.takesPath, memoryPath: join(result.outDir, 'memory.json'), changes })
+  return { ...result, takes }
+}
+
 /** Renders a finished music video for a song and a brief. */
 export async function render(opts: RenderOptions): Promise<RenderResult> {
   const prepared = await prepare(opts)
@@ -195,6 +248,7 @@ export async function render(opts: RenderOptions): Promise<RenderResult> {
     force: opts.force ?? false,
     finish: opts.finish,
     editedPlan: opts.plan !== undefined,
+    record: { brief: resolve(opts.brief), request: renderRequest(opts) },
     signal: opts.signal,
     onEvent: opts.onEvent,
   })
@@ -510,6 +564,29 @@ async function prepare(opts: Omit<RenderOptions, 'rounds' | 'candidates' | 'conc
     thresholds,
     store,
   }
+}
+
+/**
+ * The render's options as plain data, for `reshoot` to render the folder again the same way: no
+ * generator, agent or signal objects, and never a language model's key (only whether one was used).
+ */
+function renderRequest(o: RenderOptions): Record<string, unknown> {
+  return definedOnly({
+    output: o.output,
+    generatorName: o.generatorName,
+    onnxModel: o.onnxModel,
+    comfyuiUrl: o.comfyuiUrl,
+    comfyuiWorkflow: o.comfyuiWorkflow,
+    modelsDir: o.modelsDir,
+    separationModel: o.separationModel,
+    beatTracker: o.beatTracker,
+    rounds: o.rounds,
+    candidates: o.candidates,
+    concurrency: o.concurrency,
+    thresholds: o.thresholds,
+    storeDir: o.storeDir,
+    llm: o.llm === null ? 'none' : 'env',
+  })
 }
 
 function definedOnly<T extends object>(o: T): Partial<T> {

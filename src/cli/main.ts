@@ -1,7 +1,7 @@
 import { existsSync, writeFileSync } from 'node:fs'
 import { resolve } from 'node:path'
 import { parseArgs, type ParseArgsConfig } from 'node:util'
-import { analyze, batch, plan, render, score, briefTemplate, InputError, RenderError, llmConfigFrom, LlmConfigError, LongavError, exitCodeOf, type VideoScore, type RenderSummary } from '../index.js'
+import { analyze, batch, plan, render, reshoot, score, briefTemplate, InputError, RenderError, llmConfigFrom, LlmConfigError, LongavError, exitCodeOf, type VideoScore, type RenderSummary } from '../index.js'
 import { config } from '../config.js'
 import { checkModelNames } from '../pipeline/modelNames.js'
 import { GENERATOR_NAMES, VerifierThresholds, type GeneratorName } from '../schemas/index.js'
@@ -15,6 +15,8 @@ Usage:
   longav batch <song> <brief.md> <variants.yaml> [options]
                                               ad variants: formats, cut-downs, texts → variants/
   longav plan <song> <brief.md> [options]     analyse, direct and plan only (writes plan.json)
+  longav reshoot <out> --shot N [--shot M] [--seed S] [--prompt "…"] [--rounds R] [--take N=K]
+                                              make shots of a finished render again, restitch
   longav analyze <song> [--out DIR] [--plot]  tempo, meter, sections → analysis.json (--plot: analysis.png)
   longav score <video> <song> [--out DIR] [--plan plan.json]
                                               score any video against a song → score.json, score.png
@@ -99,6 +101,10 @@ const OPTIONS = {
   'separation-model': { type: 'string' },
   plan: { type: 'string' },
   strict: { type: 'boolean' },
+  shot: { type: 'string', multiple: true },
+  take: { type: 'string', multiple: true },
+  seed: { type: 'string' },
+  prompt: { type: 'string' },
   threshold: { type: 'string', multiple: true },
   'embedding-model': { type: 'string' },
   help: { type: 'boolean', short: 'h' },
@@ -114,6 +120,7 @@ const MODEL_FLAGS = ['models-dir', 'separation-model'] as const
 const COMMAND_FLAGS: Record<string, readonly OptionName[]> = {
   render: ['out', 'size', 'fps', 'plan', 'strict', 'rounds', 'attempts', 'candidates', 'threshold', 'concurrency', 'resume', 'no-resume', 'force', 'verbose', ...LLM_FLAGS, ...GENERATOR_FLAGS, ...MODEL_FLAGS],
   batch: ['out', 'fps', 'rounds', 'attempts', 'candidates', 'threshold', 'concurrency', 'parallel', 'force', 'verbose', ...LLM_FLAGS, ...GENERATOR_FLAGS, ...MODEL_FLAGS],
+  reshoot: ['shot', 'take', 'seed', 'prompt', 'rounds', 'verbose', ...MODEL_FLAGS],
   plan: ['out', 'size', 'fps', 'force', 'verbose', ...LLM_FLAGS, ...GENERATOR_FLAGS, ...MODEL_FLAGS],
   analyze: ['out', 'plot', 'force', ...MODEL_FLAGS],
   score: ['out', 'plan', 'embedding-model', 'force', 'verbose', ...MODEL_FLAGS],
@@ -189,6 +196,8 @@ export async function main(argv: string[]): Promise<number> {
         return await batchCommand(args, values, controller.signal)
       case 'plan':
         return await planCommand(args, values, controller.signal)
+      case 'reshoot':
+        return await reshootCommand(args, values, controller.signal)
       case 'analyze':
         return await analyzeCommand(args, values, controller.signal)
       case 'score':
@@ -350,6 +359,40 @@ function llmFlags(flags: Flags) {
     if (err instanceof LlmConfigError) throw new UsageError(err.message)
     throw err
   }
+}
+
+/** `--take 7=2`: shot 7 back to its take 2. */
+function takeFlags(v: Flags[string]): Record<number, number> {
+  const out: Record<number, number> = {}
+  for (const t of Array.isArray(v) ? v : typeof v === 'string' ? [v] : []) {
+    const m = /^(\d{1,6})=(\d{1,6})$/.exec(t)
+    if (!m || Number(m[2]) < 1) throw new UsageError(`--take expects SHOT=TAKE (e.g. --take 7=2), got '${t}'`)
+    out[Number(m[1])] = Number(m[2])
+  }
+  return out
+}
+
+async function reshootCommand(args: string[], flags: Flags, signal: AbortSignal): Promise<number> {
+  const [outDir] = requirePositionals(args, ['out'], 'reshoot')
+  const shots = (Array.isArray(flags.shot) ? flags.shot : typeof flags.shot === 'string' ? [flags.shot] : []).map((v) => intFlag(v, 'shot', 0, 100_000)!)
+  const takes = takeFlags(flags.take)
+  if (shots.length === 0 && Object.keys(takes).length === 0) throw new UsageError('reshoot: name the shots to make again (--shot N, repeatable) or the takes to pick back (--take N=K)')
+  const printer = makeProgressPrinter(process.stderr, { verbose: Boolean(flags.verbose) })
+  const r = await reshoot({
+    outDir,
+    shots,
+    takes,
+    seed: intFlag(flags.seed, 'seed', 0, 2 ** 31 - 1),
+    prompt: str(flags.prompt),
+    rounds: intFlag(flags.rounds, 'rounds', 1, 10),
+    ...modelFlags(flags),
+    signal,
+    onEvent: printer.onEvent,
+  })
+  printer.done()
+  process.stdout.write(`${r.files.final}\n`)
+  process.stderr.write(`${r.takes.map((t) => `shot ${t.shot}: take ${t.take}`).join(', ')} (every take: ${resolve(outDir, 'takes.json')}; pick one back with --take N=K)\n`)
+  return 0
 }
 
 async function planCommand(args: string[], flags: Flags, signal: AbortSignal): Promise<number> {

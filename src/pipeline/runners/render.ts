@@ -25,6 +25,8 @@ export interface RunRenderOptions extends RenderSetup {
   force: boolean
   /** The plan is the user's (`--plan`): a finished render of the same song, brief and settings in this folder is the one being edited, and is replaced. */
   editedPlan?: boolean
+  /** Kept in the run record for `reshoot`: the brief's path and the render's plain options. */
+  record?: { brief: string; request: Record<string, unknown> }
   /** Where the generators' log lines wait for the render's events. */
   generatorLog?: LogRelay
   signal?: AbortSignal
@@ -119,7 +121,7 @@ async function runLocked(opts: RunRenderOptions, keys: { inputs: string; project
   if (previous?.inputs === inputs && opts.resume) snapshot = await loadSnapshot(runDir)
   if (!planOnly) {
     if (!snapshot) await rm(runDir.snapshot, { force: true })
-    await writeJsonAtomic(runDir.runInfo, { inputs, project, song: opts.songPath, startedAt: new Date().toISOString() } satisfies RunInfo)
+    await writeJsonAtomic(runDir.runInfo, { inputs, project, song: opts.songPath, ...opts.record, startedAt: new Date().toISOString() } satisfies RunInfo)
   }
 
   const persisted = snapshot as { value?: unknown; status?: string; context?: Partial<RenderContext> } | undefined
