@@ -65,6 +65,15 @@ describe('longav reshoot', () => {
       expect(takes.shots[String(k)].map((t) => t.take)).toEqual([1, 2])
       expect(takes.shots[String(k)][1].shot.seed).not.toBe(takes.shots[String(k)][0].shot.seed)
     }
+    // The report shows both takes side by side, the new one in the film.
+    const html = readFileSync(join(out, 'report.html'), 'utf8')
+    for (const k of [a, b]) {
+      const detail = html.slice(html.indexOf(`id="shot-${k}"`), html.indexOf('</details>', html.indexOf(`id="shot-${k}"`)))
+      expect(detail).toMatch(/take 1<br>/)
+      expect(detail).toMatch(/take 2 \(in the film\)/)
+      const strip = detail.slice(detail.indexOf('class="takes"'))
+      expect(strip.match(/<img class="thumb"/g)?.length).toBe(2)
+    }
     copyFileSync(join(out, 'final.mp4'), join(dir, 'take2.mp4'))
   }, 240_000)
 
@@ -76,6 +85,7 @@ describe('longav reshoot', () => {
     expect(generated).toBe(0)
     expect(r.takes.every((t) => t.take === 1)).toBe(true)
     expect(changedFrames(frameMd5s(join(dir, 'take1.mp4')), frameMd5s(r.files.final))).toEqual([])
+    expect(readFileSync(r.files.report, 'utf8')).toMatch(/take 1 \(in the film\)/)
   }, 120_000)
 
   it.each([

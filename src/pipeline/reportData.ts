@@ -1,3 +1,5 @@
+import { currentTake, type Takes } from '../reshoot/takes.js'
+import type { ReportTake } from '../report/report.js'
 import { basename } from 'node:path'
 import type { ReportData } from '../report/report.js'
 import type { OutputFormat } from '../schemas/index.js'
@@ -25,6 +27,8 @@ export function reportData(r: {
   score: VideoScore
   summary: RenderSummary
   setup: ReportSetup
+  /** `<out>/takes.json` after a reshoot. */
+  takes?: Takes
 }): ReportData {
   const { plan: p, analysis: a, score: s, setup } = r
   const measured = new Map(s.shots.map((m) => [m.index, m]))
@@ -91,6 +95,7 @@ export function reportData(r: {
         entities: [shot.locationId, ...shot.characterIds],
         caption: shot.captions[0]?.text,
         keyframe: out.best.segment.keyFrame,
+        ...takesOf(r.takes, shot),
         keptAttempt: out.best.attempt,
         generator: out.best.segment.generator,
         accepted: out.best.verdict.accepted,
@@ -120,3 +125,12 @@ export function reportData(r: {
     }),
   }
 }
+
+/** A shot's takes for the report: the one whose fields the plan holds now is the one in the film. */
+function takesOf(takes: Takes | undefined, shot: ShotPlan['shots'][number]): { takes?: ReportTake[] } {
+  const list = takes?.shots[String(shot.index)]
+  if (!list || list.length < 2) return {}
+  const now = currentTake(list, shot)
+  return { takes: list.map((t) => ({ take: t.take, seed: t.shot.seed, prompt: t.shot.prompt, current: t.take === now, ...(t.keyFrame ? { keyframe: t.keyFrame } : {}) })) }
+}
+

@@ -44,6 +44,8 @@ export interface ReportShot {
   score: number
   attempts: ReportAttempt[]
   rounds?: ReportRound[]
+  /** After a reshoot: every take of the shot (`takes.json`), the one in the film marked. */
+  takes?: ReportTake[]
   metrics?: {
     avAlign: number | null
     beatAlignment: number | null
@@ -52,6 +54,16 @@ export interface ReportShot {
     flicker: number
     cutOnBeat: boolean | null
   }
+}
+
+export interface ReportTake {
+  take: number
+  seed: number
+  prompt: string
+  /** The take the film shows now. */
+  current: boolean
+  /** Absolute PNG path of its key frame. */
+  keyframe?: string
 }
 
 export interface ReportData {
@@ -109,7 +121,12 @@ export async function writeReport(data: ReportData, outPath: string): Promise<vo
     data.timelinePng ? inlineImage(data.timelinePng) : undefined,
     mapLimit(data.shots, 4, (s) => (s.keyframe ? inlineThumbnail(s.keyframe, { width: REPORT_THUMB_WIDTH }) : undefined)),
   ])
-  await writeFileAtomic(outPath, reportHtml(data, { videoSrc: src, storyboard, timeline, thumbs }))
+  // A take whose key frame is gone (a cleaned store) shows without its picture.
+  const takeThumbs = new Map<string, InlineImage | undefined>()
+  for (const s of data.shots)
+    for (const t of s.takes ?? [])
+      if (t.keyframe && !takeThumbs.has(t.keyframe)) takeThumbs.set(t.keyframe, await inlineThumbnail(t.keyframe, { width: REPORT_THUMB_WIDTH }).catch(() => undefined))
+  await writeFileAtomic(outPath, reportHtml(data, { videoSrc: src, storyboard, timeline, thumbs, takeThumbs }))
 }
 
 interface Assets {
@@ -118,6 +135,8 @@ interface Assets {
   timeline?: InlineImage
   /** One per shot, in `data.shots` order. */
   thumbs: Array<InlineImage | undefined>
+  /** Takes' key frames by path. */
+  takeThumbs?: Map<string, InlineImage | undefined>
 }
 
 /** The page itself: pure, so it can be checked without touching the disk. */
@@ -169,7 +188,7 @@ export function reportHtml(data: ReportData, assets: Assets): string {
     imageSection('timeline', 'Timeline', assets.timeline, 'Timeline: beats, sections, detected cuts, motion and per-shot scores',
       'Beats, sections, detected cuts, motion and per-shot scores.'),
     imageSection('storyboard', 'Storyboard', assets.storyboard, 'Storyboard: one frame per shot', 'One frame per shot with its index and time code.'),
-    shotsSection(data, assets.thumbs),
+    shotsSection(data, assets.thumbs, assets.takeThumbs),
     identitySection(data.identity),
     settingsSection(data.settings),
     '<footer>Written by longav. Everything but the video is embedded in this file; the video is linked as ' +
@@ -200,15 +219,15 @@ function imageSection(id: string, heading: string, img: InlineImage | undefined,
 
 const SHOT_HEAD = ['#', 'Keyframe', 'Time', 'Section', 'Camera', 'Entities', 'Score', 'Kept / all', 'Status', 'AV-Align', 'Beat', 'Motion', 'Temporal', 'Flicker', 'Cut on beat']
 
-function shotsSection(data: ReportData, thumbs: Array<InlineImage | undefined>): string {
+function shotsSection(data: ReportData, thumbs: Array<InlineImage | undefined>, takeThumbs?: Map<string, InlineImage | undefined>): string {
   if (data.shots.length === 0) return '<section id="shots"><h2>Shots</h2><p class="empty">No shots.</p></section>'
   const head = `<div class="row head">${SHOT_HEAD.map((h) => `<span>${h}</span>`).join('')}</div>`
-  const rows = data.shots.map((s, k) => shotRow(s, thumbs[k], data.fps))
+  const rows = data.shots.map((s, k) => shotRow(s, thumbs[k], data.fps, takeThumbs))
   return `<section id="shots"><h2>Shots</h2><p class="small">Click a shot to jump the video to it and show its attempts.</p>` +
     `<div class="scroll"><div class="shots">${head}${rows.join('\n')}</div></div></section>`
 }
 
-function shotRow(s: ReportShot, thumb: InlineImage | undefined, fps: number): string {
+function shotRow(s: ReportShot, thumb: InlineImage | undefined, fps: number, takeThumbs?: Map<string, InlineImage | undefined>): string {
   const e = escapeHtml
   const startSec = s.startFrame / fps
   const endSec = s.endFrame / fps
@@ -236,8 +255,22 @@ function shotRow(s: ReportShot, thumb: InlineImage | undefined, fps: number): st
   return (
     `<details class="shot" id="shot-${s.index}" data-index="${s.index}" data-start="${startSec}" data-end="${endSec}">` +
     `<summary class="row">${cells.join('')}</summary>` +
-    `<div class="detail">${shotDetail(s)}</div></details>`
+    `<div class="detail">${takesStrip(s, thumb, takeThumbs)}${shotDetail(s)}</div></details>`
   )
+}
+
+/** A reshot shot's takes side by side, the one in the film marked; `--take N=K` picks one back. */
+function takesStrip(s: ReportShot, current: InlineImage | undefined, thumbs?: Map<string, InlineImage | undefined>): string {
+  if (!s.takes || s.takes.length < 2) return ''
+  const e = escapeHtml
+  // The prompt only where takes differ in it: otherwise the seed is what tells them apart.
+  const prompts = new Set(s.takes.map((t) => t.prompt)).size > 1
+  const cells = s.takes.map((t) => {
+    const img = t.current ? current : t.keyframe ? thumbs?.get(t.keyframe) : undefined
+    const pic = img ? `<img class="thumb" src="${img.uri}" width="${img.width}" height="${img.height}" alt="Shot ${s.index} take ${t.take}">` : '<span class="nothumb">no key frame</span>'
+    return `<figure class="take${t.current ? ' kept' : ''}">${pic}<figcaption>take ${t.take}${t.current ? ' (in the film)' : ''}<br><span class="small">seed ${t.seed}${prompts ? ` · ${e(t.prompt)}` : ''}</span></figcaption></figure>`
+  })
+  return `<div class="takes"><p><span class="label">Takes</span> <span class="small">(pick one with <code>longav reshoot OUT --take ${s.index}=K</code>)</span></p><div class="takes-row">${cells.join('')}</div></div>`
 }
 
 function shotDetail(s: ReportShot): string {

@@ -65,6 +65,10 @@ details.shot[open] .idx::before { content: "\\25BE "; }
 meter { width: 100%; height: 8px; display: block; }
 .detail { padding: 8px 14px 16px 3.4rem; background: var(--panel); }
 .detail p { margin: 4px 0; }
+.takes-row { display: flex; gap: 10px; flex-wrap: wrap; margin: 4px 0 10px; }
+.take { margin: 0; padding: 4px; border: 1px solid var(--line); border-radius: 4px; max-width: 140px; }
+.take.kept { border-color: #4caf50; }
+.take figcaption { font-size: 0.8rem; margin-top: 3px; }
 .detail .label { color: var(--dim); }
 table { border-collapse: collapse; width: 100%; }
 th, td { text-align: left; vertical-align: top; padding: 5px 8px; border-bottom: 1px solid var(--line); }

@@ -63,6 +63,9 @@ export async function prepareReshoot(r: ReshootRequest): Promise<{ render: Resho
   const frames = await keyFrames(runDir.memory)
   for (const c of r.changes) if (plan.shots[c.index]) takes = recordTake(takes, plan, c.index, frames[String(c.index)]).takes
   const next = planWithChanges(plan, takes, r.changes, (i, old) => seedFor(old, 'reshoot', (takes.shots[String(i)] ?? []).length + 1))
+  // The new takes are recorded before the render (without their key frames), so its report shows them.
+  for (const c of r.changes) if (next.shots[c.index]) takes = recordTake(takes, next, c.index).takes
+  await writeTakes(takesPath, takes)
   const planPath = join(runDir.state, 'reshoot-plan.json')
   await writeJsonAtomic(planPath, next)
   return { render: { song: record.song, brief: record.brief, request: record.request, plan: planPath }, plan: next, takes, takesPath }
@@ -74,8 +77,10 @@ export async function finishReshoot(p: { plan: ShotPlan; takes: Takes; takesPath
   let takes = p.takes
   const made: Array<{ shot: number; take: number }> = []
   for (const c of p.changes) {
-    const r = recordTake(takes, p.plan, c.index, frames[String(c.index)])
-    takes = r.takes
+    const r = recordTake(takes, p.plan, c.index)
+    const key = frames[String(c.index)]
+    // The take now in the film gets the key frame it was made with.
+    takes = { ...r.takes, shots: { ...r.takes.shots, [String(c.index)]: r.takes.shots[String(c.index)].map((t) => (t.take === r.take && key ? { ...t, keyFrame: key } : t)) } }
     made.push({ shot: c.index, take: r.take })
   }
   await writeTakes(p.takesPath, takes)

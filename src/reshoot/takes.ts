@@ -40,6 +40,12 @@ function fieldsOf(shot: ShotPlan['shots'][number]): Take['shot'] {
 
 const same = (a: Take['shot'], b: Take['shot']) => JSON.stringify(a, Object.keys(a).sort()) === JSON.stringify(b, Object.keys(b).sort())
 
+/** The number of the take whose fields `shot` has now, if any. */
+export function currentTake(list: readonly Take[], shot: ShotPlan['shots'][number]): number | undefined {
+  const fields = fieldsOf(shot)
+  return list.find((t) => same(t.shot, fields))?.take
+}
+
 /** The takes with shot `index` as `plan` has it recorded (a new take unless one already has its fields). Returns its number. */
 export function recordTake(takes: Takes, plan: ShotPlan, index: number, keyFrame?: string): { takes: Takes; take: number } {
   const fields = fieldsOf(plan.shots[index])

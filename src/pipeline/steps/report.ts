@@ -1,4 +1,6 @@
+import { dirname, join } from 'node:path'
 import { writeReport } from '../../report/report.js'
+import { readTakes } from '../../reshoot/takes.js'
 import { Analysis, ShotPlan, Treatment, VideoScore } from '../../schemas/index.js'
 import { writeJsonAtomic } from '../../util/files.js'
 import type { StepContext } from '../context.js'
@@ -39,6 +41,7 @@ export async function report(input: ReportInput, store: Store, ctx: StepContext)
   await writeJsonAtomic(out.scores, scoresJson(plan, results, agents, input.setup.thresholds, summary, llm))
   const setup: ReportSetup = { ...input.setup, agents, files: { final: out.final, storyboard: out.storyboard, scorePlot: out.scorePlot } }
   if (!score) return summary
-  await writeReport(reportData({ plan, analysis, treatment, results, score, summary, setup }), out.report)
+  const takes = await readTakes(join(dirname(out.report), 'takes.json'))
+  await writeReport(reportData({ plan, analysis, treatment, results, score, summary, setup, takes }), out.report)
   return summary
 }
