@@ -10,6 +10,7 @@ import { Analysis, ShotPlan, Treatment } from '../src/schemas/index.js'
 import { secondsToFrame } from '../src/time.js'
 import { writeTestBrief } from './helpers/brief.js'
 import { longav } from './helpers/cli.js'
+import { frameMd5s } from './helpers/video.js'
 import { makeSongFixture, type SongFixture } from './helpers/songFixture.js'
 
 // Issue 16, part 1: the plan as an editable spec. A first render, then edits of its plan.json.
@@ -26,15 +27,6 @@ let plan: ShotPlan
 let analysis: Analysis
 let treatment: Treatment
 
-/** MD5 of every decoded frame of a video, in order. */
-function frameMd5s(path: string): string[] {
-  const r = spawnSync('ffmpeg', ['-v', 'error', '-i', path, '-map', '0:v:0', '-f', 'framemd5', '-'], { encoding: 'utf8', maxBuffer: 64 << 20 })
-  expect(r.status, r.stderr).toBe(0)
-  return r.stdout
-    .split('\n')
-    .filter((l) => l && !l.startsWith('#'))
-    .map((l) => l.split(',').pop()!.trim())
-}
 
 function md5File(path: string): string {
   return spawnSync('md5sum', [path], { encoding: 'utf8' }).stdout.split(' ')[0]
@@ -53,6 +45,25 @@ beforeAll(async () => {
   treatment = Treatment.parse(JSON.parse(readFileSync(first.files.treatment, 'utf8')))
   copyFileSync(first.files.final, join(dir, 'first.mp4'))
 }, 240_000)
+
+/** Renders the song with a plan file; the shots that were generated and those that were store hits. */
+async function renderPlan(planFile: string): Promise<{ result: RenderResult; generated: Set<number>; cached: Set<number> }> {
+  const generated = new Set<number>()
+  const cached = new Set<number>()
+  const result = await render({
+    song: song.path,
+    brief,
+    outDir: out,
+    output: OUTPUT,
+    llm: null,
+    plan: planFile,
+    onEvent: (e) => {
+      if (e.type === 'shot' && e.status === 'generating') generated.add(e.index)
+      if (e.type === 'shot' && e.status === 'cached') cached.add(e.index)
+    },
+  })
+  return { result, generated, cached }
+}
 
 const fitOpts = () => ({ file: 'plan.json', analysis, treatment, output: OUTPUT, maxShotFrames: 10_000, strict: false })
 
@@ -114,21 +125,8 @@ describe('render --plan', () => {
     const planFile = join(dir, 'edited.json')
     writeFileSync(planFile, JSON.stringify(edited, null, 2))
 
-    const generated = new Set<number>()
-    const cached = new Set<number>()
     const t0 = performance.now()
-    const again = await render({
-      song: song.path,
-      brief,
-      outDir: out,
-      output: OUTPUT,
-      llm: null,
-      plan: planFile,
-      onEvent: (e) => {
-        if (e.type === 'shot' && e.status === 'generating') generated.add(e.index)
-        if (e.type === 'shot' && e.status === 'cached') cached.add(e.index)
-      },
-    })
+    const { result: again, generated, cached } = await renderPlan(planFile)
     const editSec = (performance.now() - t0) / 1000
     console.log(`first render ${firstSec.toFixed(1)} s; edit of shot ${k} re-rendered in ${editSec.toFixed(1)} s = ${(editSec / firstSec).toFixed(2)} of it`)
     expect([...generated]).toEqual([k])
@@ -161,18 +159,7 @@ describe('render --plan', () => {
     clips[j + 1].source_range.duration.value -= beat
     const file = join(dir, 'moved.otio')
     writeFileSync(file, JSON.stringify(otio))
-    const generated = new Set<number>()
-    const again = await render({
-      song: song.path,
-      brief,
-      outDir: out,
-      output: OUTPUT,
-      llm: null,
-      plan: file,
-      onEvent: (e) => {
-        if (e.type === 'shot' && e.status === 'generating') generated.add(e.index)
-      },
-    })
+    const { result: again, generated } = await renderPlan(file)
     const moved = ShotPlan.parse(JSON.parse(readFileSync(again.files.plan, 'utf8')))
     expect(moved.shots[j + 1].startFrame).toBe(current.shots[j + 1].startFrame + beat)
     expect(moved.shots[j].endFrame).toBe(current.shots[j + 1].startFrame + beat)

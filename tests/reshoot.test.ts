@@ -1,4 +1,3 @@
-import { spawnSync } from 'node:child_process'
 import { copyFileSync, mkdtempSync, readFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -8,6 +7,7 @@ import { Takes } from '../src/reshoot/takes.js'
 import { ShotPlan } from '../src/schemas/index.js'
 import { writeTestBrief } from './helpers/brief.js'
 import { longav } from './helpers/cli.js'
+import { frameMd5s } from './helpers/video.js'
 import { makeSongFixture, type SongFixture } from './helpers/songFixture.js'
 
 // Issue 16, part 2: reshoot single shots of a finished render; every take kept and selectable.
@@ -18,14 +18,6 @@ let song: SongFixture
 let out: string
 let plan: ShotPlan
 
-function frameMd5s(path: string): string[] {
-  const r = spawnSync('ffmpeg', ['-v', 'error', '-i', path, '-map', '0:v:0', '-f', 'framemd5', '-'], { encoding: 'utf8', maxBuffer: 64 << 20 })
-  expect(r.status, r.stderr).toBe(0)
-  return r.stdout
-    .split('\n')
-    .filter((l) => l && !l.startsWith('#'))
-    .map((l) => l.split(',').pop()!.trim())
-}
 
 /** Indices of frames that differ between two equally long frame lists. */
 function changedFrames(a: string[], b: string[]): number[] {
