@@ -30,7 +30,11 @@ export function truncateMidi(buf: Buffer, sec: number): Buffer {
       continue
     }
     const cut = cutPoint(buf, start, end, endTick)
-    const body = Buffer.concat([buf.subarray(start, cut), Buffer.from([0x00, 0xff, 0x2f, 0x00])])
+    // At the cut, silence every channel (a held note would otherwise ring on and keep a
+    // renderer going), timed at the cut itself, not at the track's last event.
+    const off: number[] = [...vlq(endTick - cut.lastTick)]
+    for (let ch = 0; ch < 16; ch++) off.push(...(ch ? [0] : []), 0xb0 | ch, 0x7b, 0, 0, 0xb0 | ch, 0x78, 0)
+    const body = Buffer.concat([buf.subarray(start, cut.offset), Buffer.from(off), Buffer.from([0x00, 0xff, 0x2f, 0x00])])
     const head = Buffer.alloc(8)
     head.write('MTrk', 0, 'latin1')
     head.writeUInt32BE(body.length, 4)
@@ -39,8 +43,8 @@ export function truncateMidi(buf: Buffer, sec: number): Buffer {
   return Buffer.concat(parts)
 }
 
-/** Byte offset of the first event after `endTick` (or of the end-of-track meta event). */
-function cutPoint(b: Buffer, start: number, end: number, endTick: number): number {
+/** Byte offset of the first event after `endTick` (or of the end-of-track meta event), and the tick of the event before it. */
+function cutPoint(b: Buffer, start: number, end: number, endTick: number): { offset: number; lastTick: number } {
   let p = start
   let tick = 0
   let status = 0
@@ -53,22 +57,25 @@ function cutPoint(b: Buffer, start: number, end: number, endTick: number): numbe
     }
     return n
   }
+  let lastTick = 0
   while (p < end) {
     const eventStart = p
     tick += vlq()
-    if (tick > endTick) return eventStart
+    if (tick > endTick) return { offset: eventStart, lastTick }
     let s = b[p]
     if (s === 0xff) {
       const type = b[p + 1]
       p += 2
       const len = vlq()
-      if (type === 0x2f) return eventStart
+      if (type === 0x2f) return { offset: eventStart, lastTick }
       p += len
+      lastTick = tick
       continue
     }
     if (s === 0xf0 || s === 0xf7) {
       p++
       p += vlq()
+      lastTick = tick
       continue
     }
     if (s & 0x80) {
@@ -77,6 +84,13 @@ function cutPoint(b: Buffer, start: number, end: number, endTick: number): numbe
     } else s = status
     const kind = (s >> 4) - 8
     p += kind === 4 || kind === 5 ? 1 : 2
+    lastTick = tick
   }
-  return end
+  return { offset: end, lastTick }
+}
+
+function vlq(n: number): number[] {
+  const out = [n & 0x7f]
+  for (n >>>= 7; n > 0; n >>>= 7) out.unshift((n & 0x7f) | 0x80)
+  return out
 }
