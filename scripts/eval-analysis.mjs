@@ -55,6 +55,8 @@ try {
     const set = await buildEvalSet({ onFile: (name, cached) => !cached && err(`rendered ${name}`) })
     old = await evaluateAnalysis(set, { analyze: analyzerFor('dsp') })
     out.push('', "== old evaluation set (tools/eval: generated pieces + structured synth tracks with sections), tracker 'dsp'", formatReport(old))
+    // Section truth exists only on the structured synth tracks (no split): reported once here.
+    out.push('', `== sections (structured synth tracks, ${old.structured.length} songs): boundary F@0.5 s ${old.means.boundaryF05.toFixed(3)}, F@3 s ${old.means.boundaryF3.toFixed(3)}`)
   }
   if (json) process.stdout.write(JSON.stringify({ results, old }, null, 2) + '\n')
   else process.stdout.write(out.join('\n') + '\n')
