@@ -76,6 +76,19 @@ describe('grid vetting', () => {
     expect(v.ok && v.truth.tags).toContain('signature-inferred')
   })
 
+  it('hears an unsigned bar of three quarters with its accent half-way through as 6/8 (2 beats)', () => {
+    const notes: MidiPiece['notes'] = []
+    for (let b = 0; b < 30; b++) {
+      const at = b * 3
+      notes.push({ at, dur: 1.4, ch: 0, key: 40, vel: 115 }, { at, dur: 0.1, ch: 9, key: 36, vel: 110 }, { at: at + 1.5, dur: 0.1, ch: 9, key: 38, vel: 105 })
+      for (let e = 0; e < 6; e++) notes.push({ at: at + e / 2, dur: 0.1, ch: 9, key: 42, vel: e % 3 === 0 ? 80 : 55 })
+    }
+    const v = vetMidi(readMidi(writeMidi({ name: 'jig', tempos: [{ at: 0, bpm: 180 }], timeSignatures: [], programs: [], notes, end: 90 })))
+    expect(v.ok && v.truth.signature).toBe('6/8')
+    expect(v.ok && v.truth.meter).toBe(2)
+    expect(v.ok && v.truth.beats[2]).toBeCloseTo(1, 4)
+  })
+
   it('drops a file whose notes were played freely against the tempo map', () => {
     const v = vetMidi(readMidi(writeMidi(waltz({ jitter: 0.6 }))))
     expect(v.ok).toBe(false)

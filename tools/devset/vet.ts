@@ -39,6 +39,8 @@ export const VET = {
   /** A pickup shorter than a beat moves the beat grid itself: needs much stronger evidence. */
   subBeatRatio: 2,
   halfBarRatio: 1.6,
+  /** Mid-bar accent over the 2nd and 3rd quarters that makes an unsigned 3-quarter bar 6/8. */
+  compoundRatio: 1.2,
   /** Meters a listener counts one way; 6/4, 9/4… are counted in 2, 3 or 6 alike. */
   meters: [2, 3, 4, 5, 7],
   /** Below this (notated downbeat weaker than another position by this factor), the file is dropped. */
@@ -71,7 +73,7 @@ const median = (xs: number[]) => {
  * most accent when it clearly beats phase 0 (a pickup shorter than a beat), and the accents of
  * the bar's beats at that phase.
  */
-function bars(file: MidiFile, start: number, end: number, bpb: number, unitQ: number): { phase: number; acc: number[]; c: ReturnType<typeof contrast> } {
+function bars(file: MidiFile, start: number, end: number, bpb: number, unitQ: number): { phase: number; acc: number[]; c: ReturnType<typeof contrast>; hist: number[] } {
   const unitSteps = Math.max(1, Math.round(unitQ * 4))
   const hist = phaseAccents(file, start, end, bpb * unitQ * file.ppq)
   const beatScore = (ph: number) => beatAccents(hist, unitSteps, bpb, ph).reduce((a, b) => a + b, 0)
@@ -80,7 +82,16 @@ function bars(file: MidiFile, start: number, end: number, bpb: number, unitQ: nu
   // Off-beat accents (syncopation, swing) can outweigh the beat: only a clear case moves it.
   const phase = best !== 0 && beatScore(best) >= VET.subBeatRatio * beatScore(0) ? best : 0
   const acc = beatAccents(hist, unitSteps, bpb, phase)
-  return { phase, acc, c: contrast(acc) }
+  return { phase, acc, c: contrast(acc), hist }
+}
+
+/**
+ * A bar of three quarters heard as two dotted quarters (6/8): more accent half-way through the
+ * bar than on its second and third quarter notes.
+ */
+function compound(b: { phase: number; hist: number[] }): boolean {
+  const at = (sixteenths: number) => b.hist[(b.phase + sixteenths) % b.hist.length] ?? 0
+  return b.hist.length === 12 && at(6) > VET.compoundRatio * Math.max(at(4), at(8))
 }
 
 export function vetMidi(file: MidiFile): Vetted {
@@ -112,6 +123,11 @@ export function vetMidi(file: MidiFile): Vetted {
       tags.push('signature-inferred')
     } else if (here.c.ratio >= VET.shiftRatio) tags.push('signature-inferred')
     else return { ok: false, reason: `no time signature and no clear bar accent (best ratio ${here.c.ratio.toFixed(2)})` }
+    // Three quarters a bar may be 3/4 or 6/8: the accents say which a listener taps.
+    if (sigs[0].num === 3 && compound(chosen)) {
+      sigs = [{ tick: 0, num: 6, den: 8 }]
+      chosen = meterOf(2, 1.5)
+    }
   } else if (alt && alt.c.ratio >= 1.5 * Math.max(1, here.c.ratio) && alt.c.ratio >= 1.4 && here.c.ratio < VET.shiftRatio) {
     return { ok: false, reason: `accents say ${altBpb} beats per bar, the signature ${main.num}/${main.den} (ratio ${alt.c.ratio.toFixed(2)} vs ${here.c.ratio.toFixed(2)})` }
   }
