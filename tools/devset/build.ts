@@ -141,7 +141,16 @@ export async function buildDevset(opts: BuildDevsetOptions = {}): Promise<Devset
     for (const f of fs) {
       const mine = planned.filter((p) => p.soundfont === f.id)
       if (!mine.length) continue
-      const r = opts.dryRun ? { paths: mine.map(() => ''), rendered: 0 } : await renderExcerpts(c.midi, f.path, mine, join(dir, 'audio'), opts.signal)
+      let r: { paths: string[]; rendered: number }
+      try {
+        r = opts.dryRun ? { paths: mine.map(() => ''), rendered: 0 } : await renderExcerpts(c.midi, f.path, mine, join(dir, 'audio'), opts.signal)
+      } catch (err) {
+        if (opts.signal?.aborted) throw err
+        // A file the synthesizer will not play (fluidsynth renders nothing from a few) is a drop, not a stop.
+        dropped.push({ source: c.piece.source, name: c.piece.key, reason: `render failed with ${f.id}: ${(err as Error).message.split('\n')[0].slice(0, 160)}` })
+        log(`render failed: ${c.piece.key} with ${f.id}: ${(err as Error).message.split('\n')[0]}`)
+        continue
+      }
       rendered += r.rendered
       mine.forEach((p, i) => items.push({ ...p.item, audioPath: r.paths[i] }))
     }
