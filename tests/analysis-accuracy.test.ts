@@ -74,12 +74,14 @@ beforeAll(async () => {
 }, 400_000)
 
 /**
- * Floors: the DSP tracker's figures on this subset as measured, minus a small margin, so a
- * regression fails. NOT the issue's aims — beat F ≥ 0.92, AMLt ≥ 0.95, downbeat F ≥ 0.85, meter
- * right on ≥ 90 % — which the DSP tracker does not meet (see the measured figures in each
- * comment); the integrator raises these when the learned tracker lands.
+ * Floors: the DSP tracker's figures on this subset (30 items, 32 minutes) as measured on
+ * 2026-12-07, minus a small margin, so a regression fails. They are NOT the issue's aims — beat
+ * F ≥ 0.92, AMLt ≥ 0.95, downbeat F ≥ 0.85, meter right on ≥ 90 % of pieces — which the DSP
+ * tracker does not meet (measured: beat F 0.846, AMLt 0.837, downbeat F 0.536, meter 67 %: it
+ * reports 4/4 for every piece; tempo within 4 % allowing octaves 87 %). The integrator raises
+ * them when the learned tracker lands.
  */
-const FLOOR = { beatF: 0.0, AMLt: 0.0, downbeatF: 0.0, meterAcc: 0.0, tempoAcc2: 0.0 }
+const FLOOR = { beatF: 0.81, AMLt: 0.8, downbeatF: 0.5, meterAcc: 0.63, tempoAcc2: 0.83 }
 
 describe('analysis accuracy on the test split of the development set', () => {
   it('the subset covers the sources, meters and kinds the split is about', () => {
