@@ -35,6 +35,15 @@ have fluidsynth || missing_apt+=(fluidsynth)
 # The timeline test renders the MLT export (Kdenlive/Shotcut's format) with the real melt.
 have melt || [ "$(uname)" = Darwin ] || missing_apt+=(melt)
 [ -f /usr/share/sounds/sf2/TimGM6mb.sf2 ] || [ "$(uname)" = Darwin ] || missing_apt+=(timgm6mb-soundfont)
+# The test split of the development set (tools/devset, tests/analysis-accuracy.test.ts): its
+# soundfont (csound's GM bank, 4 MB) and its sources (OpenMSX MIDI, 0.1 MB; abcmidi's ABC tunes
+# and converter). The dev split's extras (opl3-soundfont, musescore-general-soundfont-small,
+# musescore3) are not needed here: `node build/tools/devset/build.js` names them when missing.
+if [ "$(uname)" != Darwin ]; then
+  [ -f /usr/share/sounds/sf2/sf_GMbank.sf2 ] || missing_apt+=(csound-soundfont)
+  [ -d /usr/share/games/openttd/baseset/openmsx ] || missing_apt+=(openttd-openmsx)
+  { have abc2midi && [ -d /usr/share/doc/abcmidi/examples ]; } || missing_apt+=(abcmidi)
+fi
 # The report test opens report.html in headless Chromium: Debian's `chromium` package
 # (LONGAV_CHROMIUM names another build; Ubuntu has no such deb, only a snap, so it is not asked for there).
 [ -x "${LONGAV_CHROMIUM:-/usr/bin/chromium}" ] || ! grep -qx 'ID=debian' /etc/os-release 2>/dev/null || missing_apt+=(chromium)

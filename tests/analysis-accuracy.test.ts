@@ -1,12 +1,22 @@
 import { beforeAll, describe, expect, it } from 'vitest'
 import { evaluateAnalysis, formatReport, type EvalReport } from '../tools/eval/evaluate.js'
 import { buildEvalSet, type EvalSet } from '../tools/eval/render.js'
+import { evaluateItems, formatSplit, means, type ItemScore, type Means } from '../tools/eval/devsetEval.js'
+import { analyzerFor } from '../tools/eval/trackers.js'
+import { buildDevset } from '../tools/devset/build.js'
+import type { DevsetItem } from '../tools/devset/manifest.js'
+import { ciTestSubset } from '../tools/devset/subset.js'
 
 /**
- * Issue 3's accuracy thresholds over the evaluation set: MIDI pieces rendered with fluidsynth
- * (syncopated, swung, 3/4, tempo step and drift, rubato intro, dense, ballad) and synthesized
- * songs with known sections. The set is rendered once per machine and cached in the temp dir.
- * These thresholds are the issue's: never lower them.
+ * Accuracy of the analysis (the DSP tracker, through the same adapter the eval script uses).
+ *
+ * 1. The old evaluation set (issue 3): MIDI pieces and synthesized songs with known sections,
+ *    written by the code that was tuned on them. Those thresholds are issue 3's: never lower them.
+ * 2. The TEST split of the development set (issue 15): human-composed MIDI from Debian packages
+ *    (OpenMSX, the abcmidi examples) and generated pieces in every meter, rendered with a
+ *    soundfont the dev split never uses, through production-like processing. CI renders and
+ *    analyses a fixed subset (tools/devset/subset.ts) to fit in ~3 minutes; `npm run
+ *    eval:analysis` reports the whole split. Both sets are cached in the temp dir.
  */
 
 let set: EvalSet
@@ -46,5 +56,50 @@ describe('analysis accuracy on the evaluation set', () => {
 
   it('no beats inside any beatless span', () => {
     for (const p of report.pieces) expect(p.beatsInBeatless, `${p.name}${table}`).toBe(0)
+  })
+})
+
+let items: DevsetItem[]
+let scores: ItemScore[]
+let m: Means
+let testTable: string
+
+beforeAll(async () => {
+  // No download in a test: the sources must be installed (scripts/setup.sh installs the test split's).
+  const manifest = await buildDevset({ splits: ['test'], fetch: false, write: false, select: ciTestSubset() })
+  items = manifest.items
+  scores = await evaluateItems(items, analyzerFor('dsp'))
+  m = means(scores)
+  testTable = '\n' + formatSplit('test split (CI subset), DSP tracker', scores)
+}, 400_000)
+
+/**
+ * Floors: the DSP tracker's figures on this subset (30 items, 32 minutes) as measured on
+ * 2026-12-07, minus a small margin, so a regression fails. They are NOT the issue's aims — beat
+ * F ≥ 0.92, AMLt ≥ 0.95, downbeat F ≥ 0.85, meter right on ≥ 90 % of pieces — which the DSP
+ * tracker does not meet (measured: beat F 0.846, AMLt 0.837, downbeat F 0.536, meter 67 %: it
+ * reports 4/4 for every piece; tempo within 4 % allowing octaves 87 %). The integrator raises
+ * them when the learned tracker lands.
+ */
+const FLOOR = { beatF: 0.81, AMLt: 0.8, downbeatF: 0.5, meterAcc: 0.63, tempoAcc2: 0.83 }
+
+describe('analysis accuracy on the test split of the development set', () => {
+  it('the subset covers the sources, meters and kinds the split is about', () => {
+    const sources = new Set(items.map((i) => i.source))
+    for (const s of ['openmsx', 'abcmidi-examples', 'generated']) expect(sources, testTable).toContain(s)
+    const meters = new Set(items.map((i) => i.meter))
+    for (const k of [2, 3, 4, 5, 7]) expect(meters, testTable).toContain(k)
+    expect(items.some((i) => i.tags.includes('6/8'))).toBe(true)
+    for (const t of ['swing', 'rubato', 'tempo-change', 'drumless']) expect(items.some((i) => i.tags.includes(t)), t).toBe(true)
+    expect(new Set(items.map((i) => i.soundfont))).toEqual(new Set(['csound-gm']))
+    for (const s of scores) expect(Number.isFinite(s.beatF) && Number.isFinite(s.AMLt), s.id).toBe(true)
+  })
+
+  it('beat F, AMLt, downbeat F, meter and tempo accuracy hold the measured floors', () => {
+    expect(m.beatF, testTable).toBeGreaterThanOrEqual(FLOOR.beatF)
+    expect(m.AMLt, testTable).toBeGreaterThanOrEqual(FLOOR.AMLt)
+    expect(m.downbeatF, testTable).toBeGreaterThanOrEqual(FLOOR.downbeatF)
+    expect(m.meterAcc, testTable).toBeGreaterThanOrEqual(FLOOR.meterAcc)
+    expect(m.tempoAcc2, testTable).toBeGreaterThanOrEqual(FLOOR.tempoAcc2)
   })
 })

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto'
-import { existsSync, statSync } from 'node:fs'
+import { existsSync, realpathSync, statSync } from 'node:fs'
 import { mkdir, rename, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -20,8 +20,10 @@ import { evalPieces, pieceTruth, PIECES_VERSION, structuredSpecs, type EvalPiece
 export const RENDER_VERSION = 2
 
 const SOUNDFONT_DIRS = ['/usr/share/sounds/sf2', '/usr/share/soundfonts']
-// TimGM6mb first: it is what CI installs, so local figures match CI's.
-const SOUNDFONT_NAMES = ['TimGM6mb.sf2', 'default-GM.sf2', 'FluidR3_GM.sf2']
+// TimGM6mb first: it is what CI installs, so local figures match CI's. FluidR3 (and anything
+// default-GM.sf2 resolves to that is FluidR3) is never used: it is kept for independent measurement.
+const SOUNDFONT_NAMES = ['TimGM6mb.sf2', 'default-GM.sf2']
+const FORBIDDEN_SOUNDFONT = /fluidr3/i
 
 export class EvalSetupError extends Error {
   constructor(message: string) {
@@ -35,17 +37,18 @@ export function findSoundfont(): string {
   const env = process.env.LONGAV_SOUNDFONT
   if (env) {
     if (!existsSync(env)) throw new EvalSetupError(`LONGAV_SOUNDFONT=${env} does not exist`)
+    if (FORBIDDEN_SOUNDFONT.test(realpathSync(env))) throw new EvalSetupError(`LONGAV_SOUNDFONT=${env} is a FluidR3 soundfont, kept for independent measurement: use TimGM6mb`)
     return env
   }
   for (const name of SOUNDFONT_NAMES) {
     for (const dir of SOUNDFONT_DIRS) {
       const p = join(dir, name)
-      if (existsSync(p)) return p
+      if (existsSync(p) && !FORBIDDEN_SOUNDFONT.test(realpathSync(p))) return p
     }
   }
   throw new EvalSetupError(
-    'No General MIDI soundfont found (looked for TimGM6mb.sf2, default-GM.sf2, FluidR3_GM.sf2 in /usr/share/sounds/sf2). ' +
-      'Install one: apt-get install fluidsynth timgm6mb-soundfont (or fluid-soundfont-gm), or set LONGAV_SOUNDFONT.',
+    'No General MIDI soundfont found (looked for TimGM6mb.sf2, default-GM.sf2 in /usr/share/sounds/sf2). ' +
+      'Install one: apt-get install fluidsynth timgm6mb-soundfont, or set LONGAV_SOUNDFONT.',
   )
 }
 
