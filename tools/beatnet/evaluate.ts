@@ -39,10 +39,11 @@ async function main(): Promise<void> {
   const modelPath = resolve(arg('--model') ?? defaultBeatModelPath())
   const meta = JSON.parse(readFileSync(metaPathOf(modelPath), 'utf8')) as { training: { validation?: { groupKey?: string; groups?: string[] } } }
   const groups = new Set(meta.training.validation?.groups ?? [])
-  const key = (meta.training.validation?.groupKey ?? 'composerSet') as keyof Item
+  // The piece an item renders, as train.py's group_of reads it.
+  const pieceOf = (i: Item) => (i.id.includes('#') ? i.id.split('#')[0] : i.composerSet)
   const raw = JSON.parse(readFileSync(manifestPath, 'utf8')) as Item[] | { items: Item[] }
   const all = Array.isArray(raw) ? raw : raw.items
-  const items = all.filter((i) => i.split === 'dev' && (args.includes('--all') || groups.has(String(i[key]))))
+  const items = all.filter((i) => i.split === 'dev' && (args.includes('--all') || groups.has(pieceOf(i))))
   const decoderPath = arg('--decoder')
   const decode = decoderPath ? ((await import(pathToFileURL(resolve(decoderPath)).href)) as { decodeGrid: Decode }).decodeGrid : undefined
   const model = await loadBeatModel(modelPath)

@@ -41,12 +41,14 @@ def load_items(data_dir):
     return index, items
 
 
-GROUP_KEY = 'composerSet'
+GROUP_KEY = 'piece'
 
 
 def group_of(labels):
-    """The piece an item renders: validation holds out whole pieces (every soundfont and chain of them)."""
-    return str(labels.get(GROUP_KEY, labels['id']))
+    """The piece an item renders (the dev set's ids are `<piece>#<excerpt>@<soundfont>+<chain>`;
+    otherwise its composer set): validation holds out whole pieces, every excerpt, soundfont and
+    processing chain of them."""
+    return labels['id'].split('#')[0] if '#' in labels['id'] else str(labels.get('composerSet', labels['id']))
 
 
 def split_by_piece(items, frac, seed):
