@@ -13,6 +13,17 @@ import { makeSongFixture, type SongFixture } from './helpers/songFixture.js'
 // offset fails while retraining noise does not.
 const MIN_BEAT_F = 0.9
 const MIN_DOWNBEAT_F = 0.8
+/** Mean downbeat activation on the true downbeats, and at most on the other beats. */
+const MIN_DOWNBEAT_ACT = 0.5
+const MAX_OFFBEAT_DOWNBEAT_ACT = 0.25
+
+/** Largest value within ±1 frame of time t. */
+function near(act: Float32Array, fps: number, t: number): number {
+  const i = Math.round(t * fps)
+  return Math.max(act[i - 1] ?? 0, act[i] ?? 0, act[i + 1] ?? 0)
+}
+
+const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length
 
 describe('learned beat activations (models/beat/beat.onnx)', () => {
   let song: SongFixture
@@ -51,6 +62,17 @@ describe('learned beat activations (models/beat/beat.onnx)', () => {
     const fd = downbeatF(song.downbeats, downbeats)
     expect(f, `beat F ${f.toFixed(3)}`).toBeGreaterThanOrEqual(MIN_BEAT_F)
     expect(fd, `downbeat F ${fd.toFixed(3)}`).toBeGreaterThanOrEqual(MIN_DOWNBEAT_F)
+  })
+
+  it('tells the downbeats of a 3/4 song from its other beats', async () => {
+    const waltz = await makeSongFixture({ bpm: 96, beatsPerBar: 3, seconds: 24, seed: 5 })
+    const a = await learnedActivations((await decodeAudioMono(waltz.path, { sampleRate: 22050 })).samples, 22050)
+    const downbeats = new Set(waltz.downbeats)
+    const onDown = mean(waltz.downbeats.map((t) => near(a.downbeat, a.fps, t)))
+    const onOther = mean(waltz.beats.filter((t) => !downbeats.has(t)).map((t) => near(a.downbeat, a.fps, t)))
+    expect(onDown, `mean downbeat activation on downbeats ${onDown.toFixed(2)}`).toBeGreaterThanOrEqual(MIN_DOWNBEAT_ACT)
+    expect(onOther, `mean downbeat activation on other beats ${onOther.toFixed(2)}`).toBeLessThanOrEqual(MAX_OFFBEAT_DOWNBEAT_ACT)
+    expect(beatFMeasure(waltz.beats, pickPeaks(a.beat, a.fps))).toBeGreaterThanOrEqual(MIN_BEAT_F)
   })
 
   it('gives the same activations in chunks as in one pass', async () => {

@@ -131,8 +131,8 @@ def main():
     ap.add_argument('--batch', type=int, default=8)
     ap.add_argument('--val-frac', type=float, default=0.15)
     ap.add_argument('--eval-every', type=int, default=150)
-    ap.add_argument('--patience', type=int, default=6)
-    ap.add_argument('--max-steps', type=int, default=100000)
+    ap.add_argument('--patience', type=int, default=8)
+    ap.add_argument('--max-steps', type=int, default=2400, help='the cosine learning-rate schedule spans these steps')
     args = ap.parse_args()
 
     torch.set_num_threads(args.threads)
@@ -171,6 +171,9 @@ def main():
         x = torch.from_numpy(np.stack(xb))
         y = torch.from_numpy(np.stack(yb))
         m = torch.from_numpy(np.stack(mb))[:, :, None]
+        # Cosine decay over the step budget (steps, not seconds: the same seed gives the same model).
+        for g in opt.param_groups:
+            g['lr'] = 2e-3 * (0.05 + 0.95 * 0.5 * (1 + math.cos(math.pi * step / args.max_steps)))
         logits = model(x, logits=True)
         loss = (F.binary_cross_entropy_with_logits(logits, y, reduction='none') * m).sum() / (m.sum() * 2)
         opt.zero_grad()
@@ -194,9 +197,6 @@ def main():
                 if bad >= args.patience:
                     print('early stop', flush=True)
                     break
-            if step == args.eval_every * 20:
-                for g in opt.param_groups:
-                    g['lr'] *= 0.5
     train_seconds = time.time() - t0
     if best[1] is not None:
         model.load_state_dict(best[1])
