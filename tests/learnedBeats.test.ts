@@ -8,11 +8,12 @@ import { beatFMeasure, downbeatF } from '../tools/eval/mirEval.js'
 import { pickPeaks } from '../tools/beatnet/peaks.js'
 import { makeSongFixture, type SongFixture } from './helpers/songFixture.js'
 
-// Measured on these fixtures with the shipped model (see the report in models/beat/README.md);
-// the thresholds sit a margin below, so a broken export, feature drift or a wrong frame
+// Measured with the shipped model on these fixtures: beat F 1.000 (4/4, 112 BPM, and 3/4, 96 BPM),
+// downbeat-peak F 0.857 (4/4), mean downbeat activation 0.74 on the 3/4 downbeats and 0.01 on its
+// other beats. The thresholds sit a margin below, so a broken export, feature drift or a frame
 // offset fails while retraining noise does not.
 const MIN_BEAT_F = 0.9
-const MIN_DOWNBEAT_F = 0.8
+const MIN_DOWNBEAT_F = 0.75
 /** Mean downbeat activation on the true downbeats, and at most on the other beats. */
 const MIN_DOWNBEAT_ACT = 0.5
 const MAX_OFFBEAT_DOWNBEAT_ACT = 0.25

@@ -9,6 +9,9 @@ export interface BeatActivations {
   downbeat: Float32Array
 }
 
+/** The signature of the model's entry point, so callers can take it as an injected function (the decoder branch's name). */
+export type LearnedActivationsFn = (samples: Float32Array, sampleRate: number, opts?: { modelPath?: string; signal?: AbortSignal }) => Promise<BeatActivations>
+
 export interface LearnedActivationOptions {
   /** The .onnx file (beat.json beside it); default `<package root>/models/beat/beat.onnx`. */
   modelPath?: string
