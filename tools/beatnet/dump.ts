@@ -51,7 +51,14 @@ async function main(): Promise<void> {
   const arg = (name: string) => (args.includes(name) ? args[args.indexOf(name) + 1] : undefined)
   const manifestPath = resolve(arg('--manifest') ?? defaultManifest())
   const out = resolve(arg('--out') ?? join(tmpdir(), 'longav-beatnet-dump'))
-  const parsed = Manifest.parse(JSON.parse(readFileSync(manifestPath, 'utf8')))
+  const manifestText = readFileSync(manifestPath, 'utf8')
+  const parsed = Manifest.parse(JSON.parse(manifestText))
+  const manifestInfo = {
+    path: manifestPath,
+    sha256: createHash('sha256').update(manifestText).digest('hex'),
+    version: Array.isArray(parsed) ? undefined : parsed.version,
+    createdAt: Array.isArray(parsed) ? undefined : parsed.createdAt,
+  }
   const all = Array.isArray(parsed) ? parsed : parsed.items
   // Only the dev split, ever: the test split is for the integrator's report.
   const items = all.filter((i) => i.split === 'dev').sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
@@ -96,7 +103,7 @@ async function main(): Promise<void> {
   const sha256 = setHash.digest('hex')
   await writeFile(
     join(out, 'index.json'),
-    JSON.stringify({ manifest: manifestPath, split: 'dev', features: p, fps, items: index, hours: seconds / 3600, sha256 }, null, 1),
+    JSON.stringify({ manifest: manifestPath, manifestInfo, split: 'dev', features: p, fps, items: index, hours: seconds / 3600, sha256 }, null, 1),
   )
   console.log(`${items.length} dev items (of ${all.length}), ${(seconds / 3600).toFixed(2)} h → ${out} (sha256 ${sha256.slice(0, 16)})`)
 }

@@ -229,7 +229,7 @@ def export(model, args, index, training, n_params):
         'receptiveFieldFrames': model.receptive_field(),
         'parameters': n_params,
         'training': {
-            'set': index['manifest'], 'split': 'dev', 'sha256': index['sha256'],
+            'set': index['manifest'], 'manifest': index.get('manifestInfo'), 'split': 'dev', 'sha256': index['sha256'],
             'onnxSha256': hashlib.sha256(open(onnx_path, 'rb').read()).hexdigest(), **training,
         },
     }
