@@ -63,6 +63,9 @@ let items: DevsetItem[]
 let scores: ItemScore[]
 let m: Means
 let testTable: string
+let learnedScores: ItemScore[]
+let learned: Means
+let learnedTable: string
 
 beforeAll(async () => {
   // No download in a test: the sources must be installed (scripts/setup.sh installs the test split's).
@@ -71,7 +74,10 @@ beforeAll(async () => {
   scores = await evaluateItems(items, analyzerFor('dsp'))
   m = means(scores)
   testTable = '\n' + formatSplit('test split (CI subset), DSP tracker', scores)
-}, 400_000)
+  learnedScores = await evaluateItems(items, analyzerFor('auto'))
+  learned = means(learnedScores)
+  learnedTable = '\n' + formatSplit('test split (CI subset), learned tracker (the default)', learnedScores)
+}, 600_000)
 
 /**
  * Floors: the DSP tracker's figures on this subset (30 items, 32 minutes) as measured on
@@ -82,6 +88,13 @@ beforeAll(async () => {
  * them when the learned tracker lands.
  */
 const FLOOR = { beatF: 0.81, AMLt: 0.8, downbeatF: 0.5, meterAcc: 0.63, tempoAcc2: 0.83 }
+/**
+ * The learned tracker (the default: models/beat/beat.onnx + the grid decoder), on the same subset,
+ * measured on 2026-12-07 (LEARNED_MEASURED), floors a small margin under it. Beat F and AMLt reach
+ * the issue's aims; downbeat F (aim 0.85) and meter (aim 90 %: it reads some 4/4 as 2) do not.
+ */
+const LEARNED_MEASURED = { beatF: 0.943, AMLt: 0.965, downbeatF: 0.775, meterAcc: 0.63, tempoAcc2: 0.93 }
+const LEARNED_FLOOR = { beatF: 0.91, AMLt: 0.93, downbeatF: 0.74, meterAcc: 0.57, tempoAcc2: 0.88 }
 
 describe('analysis accuracy on the test split of the development set', () => {
   it('the subset covers the sources, meters and kinds the split is about', () => {
@@ -101,5 +114,14 @@ describe('analysis accuracy on the test split of the development set', () => {
     expect(m.downbeatF, testTable).toBeGreaterThanOrEqual(FLOOR.downbeatF)
     expect(m.meterAcc, testTable).toBeGreaterThanOrEqual(FLOOR.meterAcc)
     expect(m.tempoAcc2, testTable).toBeGreaterThanOrEqual(FLOOR.tempoAcc2)
+  })
+
+  it('the learned tracker holds its floors and beats the DSP tracker on beats, continuity and downbeats', () => {
+    const t = testTable + learnedTable
+    for (const k of Object.keys(LEARNED_FLOOR) as Array<keyof typeof LEARNED_FLOOR>) expect(learned[k], `${k} (measured ${LEARNED_MEASURED[k]})${t}`).toBeGreaterThanOrEqual(LEARNED_FLOOR[k])
+    expect(learned.beatF, t).toBeGreaterThan(m.beatF)
+    expect(learned.AMLt, t).toBeGreaterThan(m.AMLt)
+    expect(learned.downbeatF, t).toBeGreaterThan(m.downbeatF)
+    console.log(t)
   })
 })

@@ -99,7 +99,7 @@ function* analysisSteps(
   yield
   const chroma = pass.chroma
   const grid: TrackedGrid = opts.activations
-    ? learnedGrid(opts.activations, fps, durationSec, opts.activationsDetail ?? 'activations')
+    ? learnedGrid(opts.activations, fps, durationSec, opts.activationsDetail ?? 'activations', { onset, tempoEst })
     : yield* dspGridSteps({ pass, melDb, onset, tempoEst, sampleRate, durationSec, nFft: N_FFT, hop: HOP, nMels: N_MELS })
   const { beats, beatFrames, downbeats } = grid
   yield

@@ -68,22 +68,56 @@ export function* dspGridSteps(inp: DspGridInput): Generator<void, TrackedGrid> {
   }
 }
 
-/** The grid decoded from activations, with beat frames on the analysis grid for the sections. */
-export function learnedGrid(act: BeatActivations, fps: number, durationSec: number, source: string): TrackedGrid {
+/**
+ * The grid decoded from activations, with beat frames on the analysis grid for the sections. A
+ * model fires on the notes of a rubato passage too, so the onset envelope's own test for a steady
+ * pulse (tempogram clarity, as the DSP tracker uses it) also marks beatless spans, and the
+ * decoded beats inside them are dropped.
+ */
+export function learnedGrid(act: BeatActivations, fps: number, durationSec: number, source: string, pulse?: { onset: Float64Array; tempoEst: TempoEstimate }): TrackedGrid {
+  // The spans' edges are found as the DSP tracker finds them, from its own dynamic-programming
+  // beats: the model's beats on rubato notes near an edge would read as a pulse starting early.
+  const dspBeats = pulse ? trackBeats(pulse.onset, fps, pulse.tempoEst.varying ? pulse.tempoEst.period : pulse.tempoEst.bpm) : []
   const g = decodeGridDetailed(act)
   const level = g.detail.level === 1 ? 'as decoded' : g.detail.level === 0.5 ? 'double' : `1/${g.detail.level}`
+  // Onset frames as the DSP tracker counts them (its envelope lags the audio by the latency).
+  const onsetFrames = g.beats.map((t) => Math.round(t * fps) + ONSET_LATENCY_FRAMES)
+  const spans = pulse ? findBeatless(dspBeats, pulse.onset, pulse.tempoEst, fps).spans : []
+  const free = (i: number) => !spans.some((s) => onsetFrames[i] >= s.start && onsetFrames[i] < s.end)
+  const keep = g.beats.map((_, i) => free(i))
+  const beats = g.beats.filter((_, i) => keep[i])
+  const kept = new Set(beats)
+  const dKeep = g.downbeats.map((t) => kept.has(t))
+  const beatless = [
+    ...g.beatless,
+    ...spans.map((s) => ({ start: round4(Math.max(0, (s.start - ONSET_LATENCY_FRAMES) / fps)), end: round4((s.end - ONSET_LATENCY_FRAMES) / fps) })),
+  ]
+    .map((s) => ({ start: s.start, end: Math.min(durationSec, s.end) }))
+    .filter((s) => s.end > s.start)
+    .sort((a, b) => a.start - b.start)
   return {
-    beats: g.beats,
-    beatFrames: g.beats.map((t) => Math.round(t * fps)),
-    beatConfidence: g.beatConfidence,
-    downbeats: g.downbeats,
-    downbeatConfidence: g.downbeatConfidence,
+    beats,
+    beatFrames: beats.map((t) => Math.round(t * fps)),
+    beatConfidence: g.beatConfidence.filter((_, i) => keep[i]),
+    downbeats: g.downbeats.filter((_, i) => dKeep[i]),
+    downbeatConfidence: g.downbeatConfidence.filter((_, i) => dKeep[i]),
     meter: g.meter,
-    beatless: g.beatless.map((s) => ({ start: s.start, end: Math.min(durationSec, s.end) })).filter((s) => s.end > s.start),
+    beatless: mergeSpans(beatless),
     tracker: { method: 'learned', detail: `${source}; decoded by DBN + bar HMM (level ${level}, meter ${g.meter})` },
   }
 }
 
 function round4(x: number): number {
   return Math.round(x * 1e4) / 1e4
+}
+
+/** Overlapping or touching spans joined. */
+function mergeSpans(spans: Array<{ start: number; end: number }>): Array<{ start: number; end: number }> {
+  const out: Array<{ start: number; end: number }> = []
+  for (const s of spans) {
+    const last = out[out.length - 1]
+    if (last && s.start <= last.end) last.end = Math.max(last.end, s.end)
+    else out.push({ ...s })
+  }
+  return out
 }

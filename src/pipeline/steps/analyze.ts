@@ -1,4 +1,6 @@
 import { analyzeSong } from '../../audio/analyze.js'
+import { locateBeatModel } from '../../audio/learned/provider.js'
+import { sha256File } from '../../util/files.js'
 import type { SeparationIdentity } from '../../audio/separation/index.js'
 import { Analysis } from '../../schemas/index.js'
 import { logTo, type StepContext } from '../context.js'
@@ -28,9 +30,11 @@ const VERSION = 3
 
 /** Tempo, beats, downbeats, sections, streams and curves of the song. */
 export async function analyze(input: AnalyzeInput, store: Store, ctx: StepContext): Promise<AnalyzeOutput> {
-  // The tracker choice changes beats and downbeats. (A learned model's identity belongs here too,
-  // like the separation model's, once one ships: see analyzeSong's INTEGRATION POINT.)
-  const key = stepKey('analysis', VERSION, { song: input.song.sha256, separation: input.separation, beatTracker: input.beatTracker ?? 'auto' })
+  // The tracker choice and the beat model (its file's hash: a new model is a new analysis) change
+  // beats and downbeats, as the separation model changes the streams.
+  const beatModelPath = input.beatTracker === 'dsp' ? undefined : locateBeatModel(input.modelsDir)
+  const beatModel = beatModelPath ? await sha256File(beatModelPath, ctx.signal) : null
+  const key = stepKey('analysis', VERSION, { song: input.song.sha256, separation: input.separation, beatTracker: input.beatTracker ?? 'auto', beatModel })
   const log = logTo(ctx)
   const stored = await store.get('analysis', key, Analysis)
   if (stored) {
