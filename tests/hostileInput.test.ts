@@ -194,7 +194,7 @@ describe('flag values and flags of other commands', () => {
     [['plan', 'song.wav', 'brief.md', '--strict'], /'plan' does not take --strict \(it is an option of 'render'\)/],
     [['analyze', 'song.wav', '--size', '320x180'], /'analyze' does not take --size \(it is an option of 'render', 'plan'\)/],
     [['score', 'v.mp4', 'song.wav', '--plot'], /'score' does not take --plot \(it is an option of 'analyze'\)/],
-    [['plan', 'song.wav', 'brief.md', '--rounds', '2'], /'plan' does not take --rounds \(it is an option of 'render', 'batch'\)/],
+    [['plan', 'song.wav', 'brief.md', '--rounds', '2'], /'plan' does not take --rounds \(it is an option of 'render', 'batch', 'reshoot'\)/],
   ])('%j: a flag of another command is refused with exit 2 naming it', (args, message) => {
     const r = longav(args)
     expect(r.code).toBe(2)
