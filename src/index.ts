@@ -101,7 +101,11 @@ export interface CommonOptions {
   modelsDir?: string
   /** Folder under `<modelsDir>/separation/` to separate the streams with (default: the one present). */
   separationModel?: string
-  /** 'dsp' forces the DSP beat tracker; 'auto' (default) decodes a learned model's activations when one is present. */
+  /**
+   * 'dsp' (default): the DSP beat tracker; 'auto': the learned model's activations decoded by the grid
+   * decoder when a model is present (better on the test split's beats and downbeats, but it still reads
+   * some 4/4 as two beats a bar: see the README), else the DSP tracker.
+   */
   beatTracker?: 'auto' | 'dsp'
 }
 

@@ -51,7 +51,8 @@ function wrongPlaceFirstGenerator(): SegmentGenerator & { wrong: Set<number> } {
   const shown = new Set<string>()
   return {
     id: 'wrong-place-first',
-    capabilities: procedural.capabilities,
+    // It reads the reference keyframes (to know a place was already shown), so it says so.
+    capabilities: { ...procedural.capabilities, referenceImages: true },
     wrong,
     async generate(req, ctx) {
       const key = `${req.location.id}:${req.shot.framing}`

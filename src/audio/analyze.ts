@@ -173,8 +173,8 @@ export interface AnalyzeSongOptions {
   /** Folder name under `<modelsDir>/separation/`; default the only (or alphabetically first) one. */
   separationModel?: string
   /**
-   * 'auto' (default): beats, downbeats and meter from a learned model's activations when one is
-   * available, else the DSP tracker; 'dsp': the DSP tracker always.
+   * 'auto': beats, downbeats and meter from a learned model's activations when one is available,
+   * else the DSP tracker; 'dsp' (default): the DSP tracker always.
    */
   beatTracker?: 'auto' | 'dsp'
   /**
@@ -221,7 +221,7 @@ async function analyzeDecoded(
     separated = await separationCurves(path, sep.located, grid, { signal: opts.signal, model: sep.model })
   }
   let learned: { activations: BeatActivations; detail: string } | undefined
-  if (opts.beatTracker !== 'dsp') {
+  if (opts.beatTracker === 'auto') {
     const provide = opts.activationsProvider ?? defaultActivationsProvider
     learned = await provide(decoded.samples, decoded.sampleRate, { modelsDir: opts.modelsDir, signal: opts.signal })
     opts.signal?.throwIfAborted()

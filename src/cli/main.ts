@@ -48,6 +48,8 @@ Options:
   --models-dir DIR   where your ONNX models live (default: $LONGAV_MODELS_DIR, else models/)
   --separation-model NAME
                      separate the streams with models/separation/NAME (default: the one present)
+  --beat-tracker T   dsp (default) or auto: beats, downbeats and meter from the learned model
+                     (models/beat/, or <models>/beat/) decoded by the grid decoder
   --plan FILE        (render) render this plan.json (edited, or written by hand) instead of
                      planning: only shots that changed are generated again; a cut off the beat
                      grid moves to the nearest beat (with --strict: refused)
@@ -101,6 +103,7 @@ const OPTIONS = {
   'separation-model': { type: 'string' },
   plan: { type: 'string' },
   strict: { type: 'boolean' },
+  'beat-tracker': { type: 'string' },
   shot: { type: 'string', multiple: true },
   take: { type: 'string', multiple: true },
   seed: { type: 'string' },
@@ -114,13 +117,13 @@ type OptionName = keyof typeof OPTIONS
 
 const LLM_FLAGS = ['llm-base-url', 'llm-model', 'llm-method', 'llm-budget', 'llm-timeout-ms', 'llm-max-retries', 'llm-max-repairs', 'no-llm'] as const
 const GENERATOR_FLAGS = ['generator', 'onnx-model', 'comfyui-url', 'comfyui-workflow'] as const
-const MODEL_FLAGS = ['models-dir', 'separation-model'] as const
+const MODEL_FLAGS = ['models-dir', 'separation-model', 'beat-tracker'] as const
 
 /** The flags each command reads: any other is refused, not silently ignored (`render --plan x`). */
 const COMMAND_FLAGS: Record<string, readonly OptionName[]> = {
   render: ['out', 'size', 'fps', 'plan', 'strict', 'rounds', 'attempts', 'candidates', 'threshold', 'concurrency', 'resume', 'no-resume', 'force', 'verbose', ...LLM_FLAGS, ...GENERATOR_FLAGS, ...MODEL_FLAGS],
   batch: ['out', 'fps', 'rounds', 'attempts', 'candidates', 'threshold', 'concurrency', 'parallel', 'force', 'verbose', ...LLM_FLAGS, ...GENERATOR_FLAGS, ...MODEL_FLAGS],
-  reshoot: ['shot', 'take', 'seed', 'prompt', 'rounds', 'verbose', ...MODEL_FLAGS],
+  reshoot: ['shot', 'take', 'seed', 'prompt', 'rounds', 'verbose', 'models-dir'],
   plan: ['out', 'size', 'fps', 'force', 'verbose', ...LLM_FLAGS, ...GENERATOR_FLAGS, ...MODEL_FLAGS],
   analyze: ['out', 'plot', 'force', ...MODEL_FLAGS],
   score: ['out', 'plan', 'embedding-model', 'force', 'verbose', ...MODEL_FLAGS],
@@ -513,9 +516,11 @@ function outputFlags(flags: Flags): { width?: number; height?: number; fps?: num
   return out
 }
 
-function modelFlags(flags: Flags): { modelsDir?: string; separationModel?: string } {
+function modelFlags(flags: Flags): { modelsDir?: string; separationModel?: string; beatTracker?: 'auto' | 'dsp' } {
   checkModelFlags(flags)
-  return { modelsDir: str(flags['models-dir']), separationModel: str(flags['separation-model']) }
+  const tracker = str(flags['beat-tracker'])
+  if (tracker !== undefined && tracker !== 'auto' && tracker !== 'dsp') throw new UsageError(`--beat-tracker expects auto or dsp, got '${tracker}'`)
+  return { modelsDir: str(flags['models-dir']), separationModel: str(flags['separation-model']), ...(tracker ? { beatTracker: tracker } : {}) }
 }
 
 /** Every folder, model and template named on the command line must exist (`checkModelNames`). */

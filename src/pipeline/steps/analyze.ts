@@ -13,7 +13,7 @@ export interface AnalyzeInput {
   /** How to find that model (not part of the key: the identity above is). */
   modelsDir?: string
   separationModel?: string
-  /** 'dsp' forces the DSP beat tracker; 'auto' (default) uses a learned model when present. */
+  /** 'dsp' (default): the DSP beat tracker; 'auto': a learned model when present. */
   beatTracker?: 'auto' | 'dsp'
 }
 
@@ -32,9 +32,9 @@ const VERSION = 3
 export async function analyze(input: AnalyzeInput, store: Store, ctx: StepContext): Promise<AnalyzeOutput> {
   // The tracker choice and the beat model (its file's hash: a new model is a new analysis) change
   // beats and downbeats, as the separation model changes the streams.
-  const beatModelPath = input.beatTracker === 'dsp' ? undefined : locateBeatModel(input.modelsDir)
+  const beatModelPath = input.beatTracker === 'auto' ? locateBeatModel(input.modelsDir) : undefined
   const beatModel = beatModelPath ? await sha256File(beatModelPath, ctx.signal) : null
-  const key = stepKey('analysis', VERSION, { song: input.song.sha256, separation: input.separation, beatTracker: input.beatTracker ?? 'auto', beatModel })
+  const key = stepKey('analysis', VERSION, { song: input.song.sha256, separation: input.separation, beatTracker: input.beatTracker ?? 'dsp', beatModel })
   const log = logTo(ctx)
   const stored = await store.get('analysis', key, Analysis)
   if (stored) {
