@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto'
 import type { DevsetItem } from './manifest.js'
 import type { ExcerptSpec } from './render.js'
 import type { Split } from './sources.js'
+import type { PieceTruth } from './vet.js'
 
 /**
  * From a piece's truth to the excerpts that go into the set: which soundfonts and processing
@@ -9,16 +10,8 @@ import type { Split } from './sources.js'
  * Pure and deterministic (choices come from a hash of the piece's id).
  */
 
-export interface Truth {
-  beats: number[]
-  downbeats: number[]
-  meter: number
-  signature: string
-  tags: string[]
-  /** First truth beat and end of the music (s, full render). */
-  startSec: number
-  endSec: number
-}
+/** What a piece's excerpts need of its vetted truth (generated pieces make it without vetting). */
+export type Truth = Pick<PieceTruth, 'beats' | 'downbeats' | 'meter' | 'signature' | 'tags' | 'startSec' | 'endSec'>
 
 export interface Piece {
   /** `<source>/<name>`. */

@@ -79,11 +79,19 @@ export function beatsPerBar(ts: Pick<TimeSignature, 'num' | 'den'>): number {
 
 /** Tick → seconds through a (sorted, tick-rounded) tempo map. */
 export function tickSeconds(piece: Pick<MidiPiece, 'tempos'>): (tick: number) => number {
-  const map = [...piece.tempos].map((t) => ({ tick: toTicks(t.at), usPerQ: usPerQuarter(t.bpm) })).sort((a, b) => a.tick - b.tick)
+  return secondsThrough([...piece.tempos].map((t) => ({ tick: toTicks(t.at), usPerQ: usPerQuarter(t.bpm) })), PPQ)
+}
+
+/**
+ * Tick → seconds through tempo events (µs per quarter from their tick on; 120 BPM before the
+ * first), at `ppq` ticks per quarter: the seconds at each event accumulated once, then a binary
+ * search per tick.
+ */
+export function secondsThrough(events: Array<{ tick: number; usPerQ: number }>, ppq: number): (tick: number) => number {
+  const map = events.filter((t) => t.usPerQ > 0).sort((a, b) => a.tick - b.tick)
   if (!map.length || map[0].tick !== 0) map.unshift({ tick: 0, usPerQ: 500000 })
-  // Seconds at each tempo event, accumulated once.
   const start: number[] = [0]
-  for (let i = 1; i < map.length; i++) start.push(start[i - 1] + ((map[i].tick - map[i - 1].tick) * map[i - 1].usPerQ) / (PPQ * 1e6))
+  for (let i = 1; i < map.length; i++) start.push(start[i - 1] + ((map[i].tick - map[i - 1].tick) * map[i - 1].usPerQ) / (ppq * 1e6))
   return (tick: number) => {
     let lo = 0
     let hi = map.length - 1
@@ -92,7 +100,7 @@ export function tickSeconds(piece: Pick<MidiPiece, 'tempos'>): (tick: number) =>
       if (map[mid].tick <= tick) lo = mid
       else hi = mid - 1
     }
-    return start[lo] + ((tick - map[lo].tick) * map[lo].usPerQ) / (PPQ * 1e6)
+    return start[lo] + ((tick - map[lo].tick) * map[lo].usPerQ) / (ppq * 1e6)
   }
 }
 

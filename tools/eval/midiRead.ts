@@ -1,3 +1,4 @@
+import { secondsThrough } from './midi.js'
 /**
  * A Standard MIDI File reader (formats 0 and 1; SMPTE time division is refused): the tempo map,
  * time signatures, notes and text, all in ticks of the file's own resolution. Pure.
@@ -165,18 +166,5 @@ function readTrack(r: Reader, track: number, out: MidiFile): void {
 
 /** Tick → seconds through the file's tempo map (120 BPM before the first tempo event). */
 export function midiTickSeconds(file: Pick<MidiFile, 'tempos' | 'ppq'>): (tick: number) => number {
-  const map = file.tempos.filter((t) => t.usPerQ > 0)
-  if (!map.length || map[0].tick !== 0) map.unshift({ tick: 0, usPerQ: 500000 })
-  const start: number[] = [0]
-  for (let i = 1; i < map.length; i++) start.push(start[i - 1] + ((map[i].tick - map[i - 1].tick) * map[i - 1].usPerQ) / (file.ppq * 1e6))
-  return (tick: number) => {
-    let lo = 0
-    let hi = map.length - 1
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1
-      if (map[mid].tick <= tick) lo = mid
-      else hi = mid - 1
-    }
-    return start[lo] + ((tick - map[lo].tick) * map[lo].usPerQ) / (file.ppq * 1e6)
-  }
+  return secondsThrough(file.tempos, file.ppq)
 }
