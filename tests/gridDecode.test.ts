@@ -209,7 +209,10 @@ describe('analyzeSamples with injected activations', () => {
       calls.push(samples.length / sampleRate)
       return { activations: songActivations(), detail: 'injected model' }
     }
-    const learned = await analyzeSong(path, { activationsProvider: provider })
+    // The DSP tracker is the default: without beatTracker 'auto' the provider is never asked.
+    expect((await analyzeSong(path, { activationsProvider: provider })).tracker.method).toBe('dsp')
+    expect(calls).toHaveLength(0)
+    const learned = await analyzeSong(path, { activationsProvider: provider, beatTracker: 'auto' })
     expect(calls).toHaveLength(1)
     expect(Math.abs(calls[0] - seconds)).toBeLessThan(0.1)
     expect(learned.tracker).toMatchObject({ method: 'learned' })
@@ -218,8 +221,8 @@ describe('analyzeSamples with injected activations', () => {
     const dsp = await analyzeSong(path, { activationsProvider: provider, beatTracker: 'dsp' })
     expect(calls).toHaveLength(1)
     expect(dsp.tracker.method).toBe('dsp')
-    // No model present (the default provider until the integrator plugs one in): the DSP tracker.
-    expect((await analyzeSong(path, { activationsProvider: async () => undefined })).tracker.method).toBe('dsp')
+    // 'auto' with no model present: the DSP tracker.
+    expect((await analyzeSong(path, { activationsProvider: async () => undefined, beatTracker: 'auto' })).tracker.method).toBe('dsp')
   })
 
   it('an analysis.json from before confidences still reads, as fully confident DSP output', () => {
