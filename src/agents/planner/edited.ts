@@ -12,7 +12,7 @@ import { songSections } from '../heuristics/sections.js'
 import { hashValue } from '../../util/files.js'
 import { InvariantError, type Planner } from '../types.js'
 import { clipCaptions } from './captions.js'
-import { assertPlanInvariants, DROPOUT_BEATS } from './invariants.js'
+import { assertPlanInvariants, offGridAllowed } from './invariants.js'
 
 /** Where a zod issue sits, in the words of a plan's reader: "shot 7, field camera". */
 function whereOf(path: ReadonlyArray<PropertyKey>): string {
@@ -53,16 +53,6 @@ function beatFrames(analysis: Analysis, fps: number): number[] {
   return [...new Set([...analysis.beats, ...analysis.downbeats].map((t) => secondsToFrame(t, fps)))].sort((a, b) => a - b)
 }
 
-/** True where the planner too may cut off the grid: before the first beat, after the last, in a dropout. */
-function offGridAllowed(f: number, beats: readonly number[], maxShotFrames: number): boolean {
-  if (beats.length === 0 || f < beats[0] || f > beats[beats.length - 1]) return true
-  const gaps = beats.slice(1).map((b, i) => b - beats[i]).sort((a, b) => a - b)
-  const median = gaps[gaps.length >> 1] ?? Infinity
-  const after = beats.findIndex((b) => b > f)
-  if (after <= 0) return false
-  const gap = beats[after] - beats[after - 1]
-  return gap > DROPOUT_BEATS * median || gap > maxShotFrames
-}
 
 function nearest(f: number, sorted: readonly number[]): number {
   let best = sorted[0]
@@ -134,9 +124,10 @@ export function fitEditedPlan(input: ShotPlan, o: FitOptions): FittedPlan {
   const beats = beatFrames(o.analysis, fps)
   const downbeats = new Set(o.analysis.downbeats.map((t) => secondsToFrame(t, fps)))
   const cuts = shots.map((s) => s.startFrame)
+  const offGrid = offGridAllowed(beats, o.maxShotFrames)
   for (let i = 1; i < cuts.length; i++) {
     const f = cuts[i]
-    if (beats.includes(f) || offGridAllowed(f, beats, o.maxShotFrames)) continue
+    if (beats.includes(f) || offGrid(f)) continue
     const to = nearest(f, beats)
     if (o.strict) problems.push(`shot ${i}, field startFrame: the cut at frame ${f} is not on a beat (nearest beat: frame ${to}); --strict refuses to move it`)
     else {

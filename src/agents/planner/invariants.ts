@@ -21,6 +21,21 @@ function fail(rule: string, detail: string): never {
   throw new InvariantError('plan', rule, detail)
 }
 
+/**
+ * Where a cut may leave the grid of `beats` (frames, sorted): before the first beat, after the
+ * last, or inside a gap longer than DROPOUT_BEATS median intervals or than `maxShotFrames`.
+ */
+export function offGridAllowed(beats: readonly number[], maxShotFrames?: number): (frame: number) => boolean {
+  const gaps = beats.slice(1).map((b, i) => b - beats[i]).sort((a, b) => a - b)
+  const medianGap = gaps.length > 0 ? gaps[gaps.length >> 1] : Infinity
+  return (f) => {
+    if (beats.length === 0 || f < beats[0] || f > beats[beats.length - 1]) return true
+    const after = beats.findIndex((b) => b > f)
+    const gap = beats[after] - beats[after - 1]
+    return gap > DROPOUT_BEATS * medianGap || (maxShotFrames !== undefined && gap > maxShotFrames)
+  }
+}
+
 function framesOf(times: readonly number[], fps: number): number[] {
   return [...new Set(times.map((t) => secondsToFrame(t, fps)))].sort((a, b) => a - b)
 }
@@ -48,14 +63,7 @@ export function assertPlanInvariants(plan: ShotPlan, analysis: Analysis, opts: P
   const beats = framesOf(analysis.beats, plan.fps)
   const downbeats = new Set(framesOf(analysis.downbeats, plan.fps))
   const beatSet = new Set(beats)
-  const gaps = beats.slice(1).map((b, i) => b - beats[i]).sort((a, b) => a - b)
-  const medianGap = gaps.length > 0 ? gaps[gaps.length >> 1] : Infinity
-  const offGridAllowed = (f: number): boolean => {
-    if (beats.length === 0 || f < beats[0] || f > beats[beats.length - 1]) return true
-    const after = beats.findIndex((b) => b > f)
-    const gap = beats[after] - beats[after - 1]
-    return gap > DROPOUT_BEATS * medianGap || (opts.maxShotFrames !== undefined && gap > opts.maxShotFrames)
-  }
+  const offGrid = offGridAllowed(beats, opts.maxShotFrames)
   plan.shots.forEach((shot, i) => {
     if (i === 0) {
       if (shot.cutOn !== 'start') fail('cut-start', `shot 0 has cutOn "${shot.cutOn}", expected "start"`)
@@ -63,7 +71,7 @@ export function assertPlanInvariants(plan: ShotPlan, analysis: Analysis, opts: P
     }
     const f = shot.startFrame
     if (shot.cutOn === 'start') fail('cut-start', `shot ${i} has cutOn "start" but is not the first shot`)
-    if (!beatSet.has(f) && !downbeats.has(f) && !offGridAllowed(f)) fail('cut-on-grid', `the cut at frame ${f} (shot ${i}) is not on a beat`)
+    if (!beatSet.has(f) && !downbeats.has(f) && !offGrid(f)) fail('cut-on-grid', `the cut at frame ${f} (shot ${i}) is not on a beat`)
     if (downbeats.has(f) !== (shot.cutOn === 'downbeat')) {
       fail('cut-label', `shot ${i} has cutOn "${shot.cutOn}" but frame ${f} is ${downbeats.has(f) ? '' : 'not '}a downbeat`)
     }
