@@ -44,6 +44,9 @@ if [ "$(uname)" != Darwin ]; then
   [ -d /usr/share/games/openttd/baseset/openmsx ] || missing_apt+=(openttd-openmsx)
   { have abc2midi && [ -d /usr/share/doc/abcmidi/examples ]; } || missing_apt+=(abcmidi)
 fi
+# Renders spread over machines queue their shots in BullMQ on Redis; the queue tests start their
+# own Debian redis-server on a free port.
+have redis-server || [ "$(uname)" = Darwin ] || missing_apt+=(redis-server)
 # The report test opens report.html in headless Chromium: Debian's `chromium` package
 # (LONGAV_CHROMIUM names another build; Ubuntu has no such deb, only a snap, so it is not asked for there).
 [ -x "${LONGAV_CHROMIUM:-/usr/bin/chromium}" ] || ! grep -qx 'ID=debian' /etc/os-release 2>/dev/null || missing_apt+=(chromium)
