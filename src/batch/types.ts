@@ -110,6 +110,8 @@ export const ManifestEntry = z.object({
   /** Relative to the batch folder: variants/<name>.mp4 (absent when failed). */
   file: z.string().optional(),
   sha256: z.string().optional(),
+  /** Relative to the batch folder: variants/<name>.timeline, the edit as OTIO, FCPXML, EDL and MLT with its media. */
+  timeline: z.string().optional(),
   /** The data-table row that filled the texts (column → value), if any. */
   row: z.record(z.string(), z.string()).optional(),
   texts: z.array(TextItem),

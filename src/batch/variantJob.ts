@@ -16,6 +16,7 @@ import { writeTextOverlays } from './textDraw.js'
 import { layoutTexts } from './textLayout.js'
 import type { Cutdown, ManifestEntry, TextItem, VariantCheck, VariantFormat } from './types.js'
 import type { VariantSpec } from './variants.js'
+import { writeVariantTimeline } from './variantTimeline.js'
 
 /** The whole song as one piece (a `full` variant): no edit, no fade. */
 export function wholeSong(analysis: Analysis, plan: { fps: number; totalFrames: number }): Cutdown {
@@ -131,6 +132,8 @@ export async function makeVariant(job: VariantJob): Promise<Omit<ManifestEntry, 
       checks.push({ name: 'loudness', passed: off <= 1, detail: `${measuredLufs.toFixed(1)} LUFS integrated (target ${spec.loudness}, ±1 LU)` })
     }
     const failed = checks.filter((c) => !c.passed)
+    const timeline = `variants/${spec.name}.timeline`
+    await writeVariantTimeline({ dir: join(job.batchDir, timeline), title: spec.name, base, analysis: job.analysis, cut, format, drawn: overlays, variantVideo: out, signal: job.signal })
     return {
       name: spec.name,
       status: failed.length ? 'failed' : 'ok',
@@ -142,6 +145,7 @@ export async function makeVariant(job: VariantJob): Promise<Omit<ManifestEntry, 
       pieces: cut.pieces,
       file,
       sha256: await sha256File(out),
+      timeline,
       ...(spec.row ? { row: spec.row } : {}),
       texts: items,
       loudness: { targetLufs: spec.loudness, measuredLufs },

@@ -50,8 +50,8 @@ export async function copyTimelineTexts(from: string, dir: string): Promise<Time
 export async function placeMedia(dir: string, segments: Array<{ name: string; path: string }>, song: { path: string; name: string }): Promise<void> {
   const media = join(dir, 'segments')
   await mkdir(media, { recursive: true })
-  for (const s of segments) await place(s.path, join(media, `${s.name}.mp4`), true)
-  await place(song.path, join(media, song.name), false)
+  for (const s of segments) await placeFile(s.path, join(media, `${s.name}.mp4`), true)
+  await placeFile(song.path, join(media, song.name), false)
   // An earlier render of more shots (or another song type) left media this edit does not use.
   const kept = new Set([...segments.map((s) => `${s.name}.mp4`), song.name])
   for (const name of await readdir(media)) if (OURS.test(name) && !kept.has(name)) await rm(join(media, name), { force: true })
@@ -60,7 +60,8 @@ export async function placeMedia(dir: string, segments: Array<{ name: string; pa
 /** The names placeMedia writes: only these are ever removed from segments/. */
 const OURS = /^(shot-\d+\.mp4|song\.[a-z0-9]+)$/
 
-async function place(src: string, dst: string, hardLink: boolean): Promise<void> {
+/** Puts `src` at `dst` whole (temp name, then rename): a hard link when asked and possible, else a copy. */
+export async function placeFile(src: string, dst: string, hardLink: boolean): Promise<void> {
   const tmp = `${dst}.tmp-${process.pid}-${basename(src)}`
   await rm(tmp, { force: true })
   try {

@@ -1,5 +1,6 @@
 /** Timeline export (OTIO, FCPXML, EDL, MLT) of a finished render, and the readers of an edit brought back. */
-export { assumedColorspace, buildTimeline, cutsOf, segmentName, TimelineCuts, type Timeline, type TimelineClip, type TimelineMarker, type BuildTimelineInput } from './model.js'
+export { assumedColorspace, buildTimeline, cutsOf, segmentName, TimelineCuts, type Timeline, type TimelineClip, type TimelineMarker, type TimelineOverlay, overlayLanes, sourceSpan, type BuildTimelineInput } from './model.js'
+export { cutClips, cutMarkers, type RecordSpan } from './cut.js'
 export { rationalFps, smpteTimecode, timecodeToFrame, mltTimeToFrame, isDropFrame, frameTime, fpsValue, type Rational } from './rate.js'
 export { writeOtio } from './otio.js'
 export { writeFcpxml, fcpTime } from './fcpxml.js'
@@ -8,4 +9,4 @@ export { writeMlt } from './mlt.js'
 export { readTimeline } from './read.js'
 export { readOtioText } from './readOtio.js'
 export { readFcpxmlText, readMltText, parseFcpTime } from './readXml.js'
-export { TIMELINE_FILES, songFileName, timelineTexts, writeTimelineTexts, copyTimelineTexts, placeMedia, type TimelineFiles, type TimelineFormat } from './files.js'
+export { TIMELINE_FILES, songFileName, timelineTexts, writeTimelineTexts, copyTimelineTexts, placeMedia, placeFile, type TimelineFiles, type TimelineFormat } from './files.js'

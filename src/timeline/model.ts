@@ -14,6 +14,23 @@ export interface TimelineClip {
   endFrame: number
   /** The segment file, relative to the timeline file (segments/shot-01.mp4). */
   source: string
+  /** The first frame used of the source (0 when absent): a cut-down takes shots from their middle. */
+  sourceIn?: number
+  /** How many frames the source holds (sourceIn + the clip's length when absent). */
+  sourceFrames?: number
+}
+
+/**
+ * A picture laid over the video track for record frames [startFrame, endFrame): a still PNG of
+ * the whole frame's size, transparent where the picture shows through (a variant's hook, call to
+ * action, end card, captions). Full-frame, so no editor has to place it.
+ */
+export interface TimelineOverlay {
+  name: string
+  startFrame: number
+  endFrame: number
+  /** The PNG, relative to the timeline file. */
+  source: string
 }
 
 export interface TimelineMarker {
@@ -32,6 +49,29 @@ export interface Timeline {
   /** The song, relative to the timeline file, laid from record frame 0 for totalFrames. */
   song: { name: string; source: string }
   markers: TimelineMarker[]
+  /** Stills over the picture (video tracks above the shots, see overlayLanes). */
+  overlays?: TimelineOverlay[]
+}
+
+/**
+ * The overlays packed into tracks, lowest first: each goes on the first track free at its start
+ * frame, so texts that show at once (a hook over a caption) sit on tracks of their own, the one
+ * that came on later above. Pure.
+ */
+export function overlayLanes(overlays: TimelineOverlay[] = []): TimelineOverlay[][] {
+  const lanes: TimelineOverlay[][] = []
+  for (const o of [...overlays].sort((a, b) => a.startFrame - b.startFrame)) {
+    const free = lanes.find((l) => l[l.length - 1].endFrame <= o.startFrame)
+    if (free) free.push(o)
+    else lanes.push([o])
+  }
+  return lanes
+}
+
+/** Where a clip's frames start in its source, and how many the source holds. */
+export function sourceSpan(c: TimelineClip): { sourceIn: number; sourceFrames: number } {
+  const sourceIn = c.sourceIn ?? 0
+  return { sourceIn, sourceFrames: c.sourceFrames ?? sourceIn + c.endFrame - c.startFrame }
 }
 
 /**

@@ -1,22 +1,32 @@
 /**
  * timeline.otio: OpenTimelineIO's JSON, as OTIO 0.17 serialises it (schemas Timeline.1, Stack.1,
- * Track.1, Clip.2 with `media_references` + `active_media_reference_key`, ExternalReference.1,
+ * Track.1, Clip.2 with `media_references` + `active_media_reference_key`, ExternalReference.1, Gap.1,
  * Marker.2, RationalTime.1, TimeRange.1; checked against AcademySoftwareFoundation/OpenTimelineIO
  * src/opentimelineio/clip.h and marker.h). OTIO holds a rate as a double: 30000/1001 is written
- * as 29.97002997002997 and read back as that fraction. Pure.
+ * as 29.97002997002997 and read back as that fraction. Overlays (stills over the picture) are
+ * video tracks above the shots: a stack's later children are drawn on top. Pure.
  */
 import { fpsValue, type Rational } from './rate.js'
-import type { Timeline, TimelineMarker } from './model.js'
+import { overlayLanes, sourceSpan, type Timeline, type TimelineMarker, type TimelineOverlay } from './model.js'
 
 const rt = (value: number, rate: number) => ({ OTIO_SCHEMA: 'RationalTime.1', rate, value })
 const range = (start: number, duration: number, rate: number) => ({ OTIO_SCHEMA: 'TimeRange.1', duration: rt(duration, rate), start_time: rt(start, rate) })
 
-function clip(name: string, target: string, frames: number, rate: number, metadata: Record<string, unknown> = {}) {
+interface ClipSpan {
+  frames: number
+  sourceIn?: number
+  /** Frames the media holds; null for a still (no range of its own). */
+  sourceFrames?: number | null
+}
+
+function clip(name: string, target: string, span: ClipSpan, rate: number, metadata: Record<string, unknown> = {}) {
+  const sourceIn = span.sourceIn ?? 0
+  const available = span.sourceFrames === null ? null : range(0, span.sourceFrames ?? sourceIn + span.frames, rate)
   return {
     OTIO_SCHEMA: 'Clip.2',
     metadata,
     name,
-    source_range: range(0, frames, rate),
+    source_range: range(sourceIn, span.frames, rate),
     effects: [],
     markers: [],
     enabled: true,
@@ -25,7 +35,7 @@ function clip(name: string, target: string, frames: number, rate: number, metada
         OTIO_SCHEMA: 'ExternalReference.1',
         metadata: {},
         name,
-        available_range: range(0, frames, rate),
+        available_range: available,
         available_image_bounds: null,
         target_url: target,
       },
@@ -36,6 +46,22 @@ function clip(name: string, target: string, frames: number, rate: number, metada
 
 function track(name: string, kind: 'Video' | 'Audio', children: unknown[]) {
   return { OTIO_SCHEMA: 'Track.1', metadata: {}, name, source_range: null, effects: [], markers: [], enabled: true, children, kind }
+}
+
+function gap(frames: number, rate: number) {
+  return { OTIO_SCHEMA: 'Gap.1', metadata: {}, name: '', source_range: range(0, frames, rate), effects: [], markers: [], enabled: true }
+}
+
+/** One track of stills: gaps between them, each still held for its window. */
+function overlayTrack(name: string, lane: TimelineOverlay[], rate: number) {
+  const children: unknown[] = []
+  let at = 0
+  for (const o of lane) {
+    if (o.startFrame > at) children.push(gap(o.startFrame - at, rate))
+    children.push(clip(o.name, o.source, { frames: o.endFrame - o.startFrame, sourceFrames: null }, rate, { longav: { still: true, fullFrame: true } }))
+    at = o.endFrame
+  }
+  return track(name, 'Video', children)
 }
 
 function marker(m: TimelineMarker, rate: number) {
@@ -67,8 +93,9 @@ export function writeOtio(t: Timeline): string {
       markers: t.markers.map((m) => marker(m, rate)),
       enabled: true,
       children: [
-        track('Video 1', 'Video', t.clips.map((c) => clip(c.name, c.source, c.endFrame - c.startFrame, rate))),
-        track('Audio 1', 'Audio', [clip(t.song.name, t.song.source, t.totalFrames, rate)]),
+        track('Video 1', 'Video', t.clips.map((c) => clip(c.name, c.source, { frames: c.endFrame - c.startFrame, ...sourceSpan(c) }, rate))),
+        ...overlayLanes(t.overlays).map((lane, i) => overlayTrack(`Video ${i + 2}`, lane, rate)),
+        track('Audio 1', 'Audio', [clip(t.song.name, t.song.source, { frames: t.totalFrames }, rate)]),
       ],
     },
   }
