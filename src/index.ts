@@ -25,6 +25,7 @@ import { sha256File, writeJsonAtomic } from './util/files.js'
 import type { RenderEvent } from './pipeline/events.js'
 import { checkSong, checkVideo } from './pipeline/inputs.js'
 import { InputError } from './errors.js'
+import { renderRate } from './time.js'
 import { config } from './config.js'
 import { writeVideoScore } from './pipeline/scoreRun.js'
 import type { RenderSummary } from './pipeline/summary.js'
@@ -288,7 +289,8 @@ export async function batch(opts: BatchOptions): Promise<BatchResult> {
   const { onEvent: _onEvent, ...renderOpts } = opts
   // Everything the renders check (song, brief, models) is checked here first, then the variants.
   const prepared = await prepare({ ...renderOpts, outDir: join(batchDir, '.longav', 'bases', 'check'), storeDir })
-  const fps = opts.fps ?? prepared.brief.output.fps
+  const fps = opts.fps === undefined ? prepared.brief.output.fps : renderRate(opts.fps)
+  if (fps === undefined) throw new InputError(`fps ${opts.fps}: a whole number from 1 to 120, or 23.976, 29.97, 47.952 or 59.94`, { code: 'OUTPUT_FPS' })
   const variants = await loadVariants(opts.variants, { briefDir: prepared.brief.baseDir, defaultCaptions: prepared.brief.lyrics.some((l) => l.time !== undefined) })
   const songSec = (await probeMedia(songPath, { signal: opts.signal })).durationSec
   checkLengths(variants, songSec, opts.variants)
@@ -525,6 +527,12 @@ async function prepare(opts: Omit<RenderOptions, 'rounds' | 'candidates' | 'conc
   const runDir = runDirAt(opts.outDir ?? defaultOutDir(songPath))
   const edited = opts.plan ? { file: resolve(opts.plan), plan: await loadEditedPlan(resolve(opts.plan), { basePlan: runDir.plan }) } : undefined
   const asked: Brief = { ...loaded, output: { ...loaded.output, ...definedOnly(opts.output ?? {}) } }
+  if (opts.output?.fps !== undefined) {
+    // 29.97 from a caller is the NTSC rate, held exactly; 25.5 is no rate a render can be made at.
+    const rate = renderRate(opts.output.fps)
+    if (rate === undefined) throw new InputError(`output.fps ${opts.output.fps}: a whole number from 1 to 120, or 23.976, 29.97, 47.952 or 59.94`, { code: 'OUTPUT_FPS' })
+    asked.output.fps = rate
+  }
   const brief = edited ? withShotGenerators(asked, edited.plan) : asked
   if (brief.output.width % 2 || brief.output.height % 2) throw new InputError(`output size must be even, got ${brief.output.width}x${brief.output.height}`)
   const store = openStore(opts.storeDir ? resolve(opts.storeDir) : runDir.store)

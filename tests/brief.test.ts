@@ -151,6 +151,10 @@ describe('parsing', () => {
     expect(parse(md(`${MINIMAL}output: { fps: 24 }\n`)).output).toEqual({ width: 1280, height: 720, fps: 24 })
     expect(parse(md(`${MINIMAL}output: { size: 640x360, fps: "25" }\n`)).output).toEqual({ width: 640, height: 360, fps: 25 })
     expect(parse(md(`${MINIMAL}output: { size: 640x360, captions: false }\n`)).output).toEqual({ width: 640, height: 360, fps: 30, captions: false })
+    // The NTSC rates by their names, held exactly (a rounded 29.97 drifts a frame every 33 s).
+    expect(parse(md(`${MINIMAL}output: 1920x1080@29.97\n`)).output).toEqual({ width: 1920, height: 1080, fps: 30000 / 1001 })
+    expect(parse(md(`${MINIMAL}output: { fps: 23.976 }\n`)).output.fps).toBe(24000 / 1001)
+    expect(parse(md(`${MINIMAL}output: { fps: "59.94" }\n`)).output.fps).toBe(60000 / 1001)
   })
 
   it('reads assets as bare paths or { path, tags }', () => {
@@ -249,7 +253,8 @@ describe('mistakes get specific messages', () => {
     ['unknown location near a known one', md(`${MINIMAL}locations:\n  - { name: Rooftop, description: d }\ncharacters:\n  - { name: A, description: d, locations: [Rooftp] }\n`), 'brief.md: characters[0].locations[0]: "Rooftp" is not a location in this brief (did you mean "Rooftop"?)'],
     ['unknown location, none close', md(`${MINIMAL}locations:\n  - { name: Rooftop, description: d }\ncharacters:\n  - { name: A, description: d, locations: [Mars] }\n`), '"Mars" is not a location in this brief (locations are: Rooftop)'],
     ['unknown location, no locations', md(`${MINIMAL}characters:\n  - { name: A, description: d, locations: [Mars] }\n`), '"Mars" is not a location in this brief (the brief has no locations)'],
-    ['fps not a number', md(`${MINIMAL}output: { fps: fast }\n`), 'brief.md: output.fps: expected an integer between 1 and 120 (got "fast")'],
+    ['fps not a number', md(`${MINIMAL}output: { fps: fast }\n`), 'brief.md: output.fps: expected a whole number from 1 to 120, or 23.976, 29.97, 47.952 or 59.94 (got "fast")'],
+    ['fps no render rate', md(`${MINIMAL}output: 1280x720@25.5\n`), 'brief.md: output.fps: expected a whole number from 1 to 120, or 23.976, 29.97, 47.952 or 59.94 (got 25.5)'],
     ['odd width', md(`${MINIMAL}output: 1281x720\n`), 'brief.md: output.width: expected an even integer between 64 and 7680 (got 1281)'],
     ['bad size string', md(`${MINIMAL}output: big\n`), 'brief.md: output: expected a size like "1920x1080"'],
     ['typo in output', md(`${MINIMAL}output: { fsp: 30 }\n`), 'brief.md: output.fsp: unknown key (did you mean "fps"?)'],

@@ -176,10 +176,11 @@ describe('names that differ only by invisible or full-width characters are one n
 describe('flag values and flags of other commands', () => {
   const missing = () => join(dir, 'no-such-song.wav')
   it.each([
-    [['--fps', '0x10'], /--fps expects an integer from 1 to 120, got '0x10'/],
-    [['--fps', '1e1'], /--fps expects an integer from 1 to 120, got '1e1'/],
-    [['--fps', '-5'], /--fps expects an integer from 1 to 120, got '-5'/],
-    [['--fps=-5'], /--fps expects an integer from 1 to 120, got '-5'/],
+    [['--fps', '0x10'], /--fps expects a whole number from 1 to 120, or 23.976, 29.97, 47.952 or 59.94 \(also as 30000\/1001\), got '0x10'/],
+    [['--fps', '1e1'], /--fps expects a whole number from 1 to 120, or 23.976, 29.97, 47.952 or 59.94 \(also as 30000\/1001\), got '1e1'/],
+    [['--fps', '-5'], /--fps expects a whole number from 1 to 120, or 23.976, 29.97, 47.952 or 59.94 \(also as 30000\/1001\), got '-5'/],
+    [['--fps=-5'], /--fps expects a whole number from 1 to 120, or 23.976, 29.97, 47.952 or 59.94 \(also as 30000\/1001\), got '-5'/],
+    [['--fps', '25.5'], /--fps expects a whole number from 1 to 120, or 23.976, 29.97, 47.952 or 59.94 \(also as 30000\/1001\), got '25.5'/],
     [['--size', '-320x180'], /--size expects WIDTHxHEIGHT like 1280x720, got '-320x180'/],
     [['--concurrency', '-1'], /--concurrency expects an integer from 1 to 16, got '-1'/],
   ])('render %j: exit 2 with the range message, not the parser\'s or the help', (flags, message) => {

@@ -1,14 +1,15 @@
 /**
  * The MLT export played by the real `melt` (Debian package melt, installed by scripts/setup.sh)
  * gives the same cuts at the same frames as final.mp4: the luma of every frame at each cut and
- * one either side is identical, bit for bit, and the song plays from frame 0. At 30 fps through a real render, and at 29.97 and
- * 23.976 fps on segments made at those rates (the planner's rate is an integer today).
+ * one either side is identical, bit for bit, and the song plays from frame 0. Through real renders at
+ * 30 and 29.97 fps (held as 30000/1001), and at 29.97 and 23.976 fps on segments made with ffmpeg.
  */
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { decodeAudioMono } from '../src/ffmpeg/decodeAudio.js'
+import { runBinary } from '../src/ffmpeg/index.js'
 import { render } from '../src/index.js'
 import { ShotPlan } from '../src/schemas/index.js'
 import { readTimeline, TIMELINE_FILES, type Rational } from '../src/timeline/index.js'
@@ -72,14 +73,29 @@ function bestLag(a: Float32Array, b: Float32Array, maxLag: number): { lag: numbe
   return best
 }
 
-describe('a real render at 30 fps', () => {
+describe.each<[string, number, Rational]>([
+  ['30', 30, { num: 30, den: 1 }],
+  ['29.97', 29.97, { num: 30000, den: 1001 }],
+])('a real render at %s fps', (label, asked, fps) => {
   let outDir: string
   let files: Awaited<ReturnType<typeof render>>['files']
 
   beforeAll(async () => {
-    outDir = join(dir, 'out-30')
-    ;({ files } = await render({ song: song.path, brief: writeTestBrief(dir), outDir, output: { width: 160, height: 90, fps: 30 }, rounds: 1, finish: 'video', llm: null }))
+    outDir = join(dir, `out-${label}`)
+    ;({ files } = await render({ song: song.path, brief: writeTestBrief(dir), outDir, output: { width: 160, height: 90, fps: asked }, rounds: 1, finish: 'video', llm: null }))
   }, 240_000)
+
+  it('renders at exactly that rate: the plan holds num/den, the film is num/den with the plan\'s frame count', async () => {
+    const plan = ShotPlan.parse(JSON.parse(readFileSync(files.plan, 'utf8')))
+    expect(plan.fps).toBe(fps.num / fps.den)
+    expect(plan.totalFrames).toBe(Math.round((song.durationSec * fps.num) / fps.den))
+    const { stdout } = await runBinary('ffprobe', ['-v', 'error', '-select_streams', 'v:0', '-show_entries', 'stream=r_frame_rate,avg_frame_rate', '-of', 'csv=p=0', files.final], { captureStdout: true })
+    expect(stdout.toString().trim().split(',')).toEqual([`${fps.num}/${fps.den}`, `${fps.num}/${fps.den}`])
+    expect(await countFrames(files.final)).toBe(plan.totalFrames)
+    // Every shot's segment has exactly its frames: the cuts stay where the plan put them.
+    for (const s of plan.shots) expect(await countFrames(join(files.segments, `shot-${String(s.index + 1).padStart(2, '0')}.mp4`)), `shot ${s.index}`).toBe(s.endFrame - s.startFrame)
+    expect(readFileSync(files.timelineEdl, 'utf8')).toContain(fps.den === 1001 ? 'FCM: DROP FRAME' : 'FCM: NON-DROP FRAME')
+  }, 120_000)
 
   it('writes the four timelines with the segments and the song beside them, listed in the result', () => {
     const plan = ShotPlan.parse(JSON.parse(readFileSync(files.plan, 'utf8')))
@@ -98,14 +114,14 @@ describe('a real render at 30 fps', () => {
     const want = plan.shots.map((s) => [s.startFrame, s.endFrame])
     for (const p of [files.timelineOtio, files.timelineFcpxml, files.timelineMlt]) {
       const cuts = await readTimeline(p)
-      expect(cuts.fps, p).toEqual({ num: 30, den: 1 })
+      expect(cuts.fps, p).toEqual(fps)
       expect(cuts.clips.map((c) => [c.startFrame, c.endFrame]), p).toEqual(want)
     }
   })
 
   it('melt renders the MLT (moved to another folder) with the cuts of final.mp4 at the same frames', async () => {
     const plan = ShotPlan.parse(JSON.parse(readFileSync(files.plan, 'utf8')))
-    const melted = await meltFromMovedFolder(outDir, join(dir, 'moved-30'))
+    const melted = await meltFromMovedFolder(outDir, join(dir, `moved-${label}`))
     await expectSameCuts(files.final, melted, plan.shots.slice(1).map((s) => s.startFrame))
   }, 120_000)
 })

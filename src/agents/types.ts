@@ -1,7 +1,7 @@
 /** The agent boundary: what a director and a planner take and give, whichever brain runs them. */
 import { z } from 'zod'
 import { LongavError } from '../errors.js'
-import { Analysis, Brief, ShotPlan, Treatment } from '../schemas/index.js'
+import { Analysis, Brief, FrameRate, ShotPlan, Treatment } from '../schemas/index.js'
 
 export const DirectorInput = z.object({
   brief: Brief,
@@ -12,7 +12,7 @@ export type DirectorInput = z.infer<typeof DirectorInput>
 export const PlanOutput = z.object({
   width: z.number().int().positive(),
   height: z.number().int().positive(),
-  fps: z.number().int().positive(),
+  fps: FrameRate,
 })
 export type PlanOutput = z.infer<typeof PlanOutput>
 

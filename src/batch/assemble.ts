@@ -7,6 +7,7 @@ import { rename, rm } from 'node:fs/promises'
 import { progressFromStderr, runFfmpeg } from '../ffmpeg/index.js'
 import { overlayFilter, overlayInputArgs } from './textDraw.js'
 import type { Piece } from './types.js'
+import { ffmpegRate } from '../time.js'
 
 export interface AssembleOptions {
   /** The base render of this format (H.264, the whole song, no text). */
@@ -53,7 +54,7 @@ export async function assembleVariant(o: AssembleOptions): Promise<void> {
         '-i', o.audio,
         '-filter_complex', filter,
         '-map', '[vout]', '-map', `${audioIndex}:a:0`,
-        '-r', String(o.fps),
+        '-r', ffmpegRate(o.fps),
         '-c:v', 'libx264', '-preset', 'veryfast', '-crf', '20', '-x264-params', 'subme=1', '-pix_fmt', 'yuv420p',
         '-c:a', 'aac', '-b:a', '192k', '-ar', '48000',
         '-t', durationSec.toFixed(6),

@@ -10,6 +10,7 @@ import { createCanvas, loadImage, type SKRSContext2D } from '@napi-rs/canvas'
 import { InputError } from '../errors.js'
 import { endcardParts, fontOf, LINE_HEIGHT, PAD_Y } from './textLayout.js'
 import type { TextItem, VariantFormat } from './types.js'
+import { ffmpegRate } from '../time.js'
 
 /** The panel behind a text without a brand background: dark enough to read white text over sky. */
 export const DEFAULT_PANEL = 'rgba(0,0,0,0.5)'
@@ -105,7 +106,7 @@ export async function writeTextOverlays(items: TextItem[], format: VariantFormat
  * the whole video, forty captions cost forty full-length streams through the filters.)
  */
 export function overlayInputArgs(overlays: Array<{ png: string; startFrame: number; endFrame: number }>, fps: number): string[] {
-  return overlays.flatMap((o) => ['-framerate', String(fps), '-loop', '1', '-t', num((Math.round(o.endFrame) - Math.max(0, Math.round(o.startFrame)) + 1) / fps), '-i', o.png])
+  return overlays.flatMap((o) => ['-framerate', ffmpegRate(fps), '-loop', '1', '-t', num((Math.round(o.endFrame) - Math.max(0, Math.round(o.startFrame)) + 1) / fps), '-i', o.png])
 }
 
 /** Fade length in frames for a window of `frames`: about 0.2 s, never more than a quarter of the window. */

@@ -4,6 +4,7 @@
  * and edited by the music), and texts laid out inside the safe zone.
  */
 import { z } from 'zod'
+import { FrameRate } from '../schemas/frameRate.js'
 
 /** A rectangle in output pixels. */
 export const Box = z.object({ x: z.number(), y: z.number(), width: z.number().nonnegative(), height: z.number().nonnegative() })
@@ -42,7 +43,7 @@ export type Piece = z.infer<typeof Piece>
 export const Cutdown = z.object({
   /** The requested length, seconds (the output is round(lengthSec * fps) frames). */
   lengthSec: z.number().positive(),
-  fps: z.number().int().positive(),
+  fps: FrameRate,
   totalFrames: z.number().int().positive(),
   pieces: z.array(Piece).min(1),
   /** Crossfade at each join between pieces, seconds (audio only; the picture cuts). */
@@ -101,7 +102,7 @@ export const ManifestEntry = z.object({
   /** Set when status is failed: the error's message. */
   error: z.string().optional(),
   format: VariantFormat,
-  fps: z.number().int().positive(),
+  fps: FrameRate,
   /** `full` or the requested seconds. */
   length: z.union([z.literal('full'), z.number().positive()]),
   totalFrames: z.number().int().nonnegative(),

@@ -1,4 +1,5 @@
 import { DEFAULT_OUTPUT } from '../schemas/brief.js'
+import { renderRate } from '../time.js'
 import { BriefIssue, describeValue } from './errors.js'
 import { suggestionFor } from './suggest.js'
 
@@ -9,19 +10,24 @@ export interface OutputResult {
 }
 
 const OUTPUT_KEYS = ['width', 'height', 'fps', 'size', 'captions'] as const
-/** `1920x1080`, `1920×1080`, optionally `@24` or `@24fps`. */
-const SIZE = /^\s*(\d+)\s*[xX×]\s*(\d+)\s*(?:@\s*(\d+)\s*(?:fps)?)?\s*$/
+/** `1920x1080`, `1920×1080`, optionally `@24`, `@24fps` or `@29.97`. */
+const SIZE = /^\s*(\d+)\s*[xX×]\s*(\d+)\s*(?:@\s*(\d+(?:\.\d+)?)\s*(?:fps)?)?\s*$/
 const EXPECTED = 'a size like "1920x1080" (optionally "1920x1080@24") or a mapping { width, height, fps }'
 
-/** Digit strings ("30") become numbers; anything else is left for the schema to reject with its range. */
+/** Number strings ("30", "29.97") become numbers; anything else is left for the schema to reject with its range. */
 function numberish(v: unknown): unknown {
-  return typeof v === 'string' && /^\s*\d+\s*$/.test(v) ? Number(v) : v
+  return typeof v === 'string' && /^\s*\d+(?:\.\d+)?\s*$/.test(v) ? Number(v) : v
+}
+
+/** 29.97 (as people write it) becomes the exact NTSC rate; other values go to the schema as they are. */
+function exactRate(v: unknown): unknown {
+  return typeof v === 'number' ? (renderRate(v) ?? v) : v
 }
 
 function parseSize(s: string): { width: number; height: number; fps?: number } | undefined {
   const m = SIZE.exec(s)
   if (m === null) return undefined
-  return { width: Number(m[1]), height: Number(m[2]), ...(m[3] !== undefined ? { fps: Number(m[3]) } : {}) }
+  return { width: Number(m[1]), height: Number(m[2]), ...(m[3] !== undefined ? { fps: exactRate(Number(m[3])) as number } : {}) }
 }
 
 /** Output format from a size string or a partial mapping; missing parts come from DEFAULT_OUTPUT. */
@@ -51,7 +57,7 @@ export function normaliseOutput(raw: unknown): OutputResult {
   // `captions: false`: the lyrics still time the performance, but no text is drawn into the picture.
   if (rec.captions !== undefined && rec.captions !== null) value.captions = rec.captions
   for (const key of ['width', 'height', 'fps'] as const) {
-    if (rec[key] !== undefined && rec[key] !== null) value[key] = numberish(rec[key])
+    if (rec[key] !== undefined && rec[key] !== null) value[key] = key === 'fps' ? exactRate(numberish(rec[key])) : numberish(rec[key])
   }
   return { value, issues }
 }

@@ -42,7 +42,7 @@ const EXPECTED: Record<string, string> = {
   'assets[].tags[]': 'a tag (a string)',
   'output.width': 'an even integer between 64 and 7680',
   'output.height': 'an even integer between 64 and 4320',
-  'output.fps': 'an integer between 1 and 120',
+  'output.fps': 'a whole number from 1 to 120, or 23.976, 29.97, 47.952 or 59.94',
   captionStyle: 'a mapping with any of weight, position, box, size',
   'captionStyle.weight': `one of ${CAPTION_WEIGHTS.join(', ')}`,
   'captionStyle.position': `one of ${CAPTION_POSITIONS.join(', ')}`,

@@ -7,6 +7,7 @@ import { checkModelNames } from '../pipeline/modelNames.js'
 import { GENERATOR_NAMES, VerifierThresholds, type GeneratorName } from '../schemas/index.js'
 import { formatDuration, makeProgressPrinter } from './progress.js'
 import { batchSummaryLines, makeBatchPrinter } from './batchProgress.js'
+import { renderRate } from '../time.js'
 
 const USAGE = () => `longav: turn a song and a brief into a finished, beat-synced music video
 
@@ -296,7 +297,7 @@ async function batchCommand(args: string[], flags: Flags, signal: AbortSignal): 
     variants,
     ...modelFlags(flags),
     outDir: str(flags.out),
-    fps: intFlag(flags.fps, 'fps', 1, 120),
+    fps: fpsFlag(flags.fps),
     parallel: intFlag(flags.parallel, 'parallel', 1, 16),
     ...shotFlags(flags),
     force: Boolean(flags.force),
@@ -511,7 +512,7 @@ function outputFlags(flags: Flags): { width?: number; height?: number; fps?: num
     out.height = Number(m[2])
     if (out.width < 64 || out.height < 64 || out.width > 7680 || out.height > 4320) throw new UsageError(`--size ${size} is outside 64x64..7680x4320`)
   }
-  const fps = intFlag(flags.fps, 'fps', 1, 120)
+  const fps = fpsFlag(flags.fps)
   if (fps !== undefined) out.fps = fps
   return out
 }
@@ -543,6 +544,16 @@ function intFlag(v: Flags[string], name: string, min: number, max: number): numb
   const n = typeof v === 'string' && /^-?\d{1,9}$/.test(v) ? Number(v) : NaN
   if (!Number.isInteger(n) || n < min || n > max) throw new UsageError(`--${name} expects an integer from ${min} to ${max}, got '${String(v)}'`)
   return n
+}
+
+/** --fps 30, or an NTSC rate by its name (29.97) or as a fraction (30000/1001), held exactly. */
+function fpsFlag(v: Flags[string]): number | undefined {
+  if (v === undefined) return undefined
+  const m = typeof v === 'string' ? /^(\d{1,6})(?:\.(\d{1,6})|\/(\d{1,6}))?$/.exec(v) : null
+  const n = m === null ? NaN : m[3] !== undefined ? Number(m[1]) / Number(m[3]) : Number(m[2] === undefined ? m[1] : `${m[1]}.${m[2]}`)
+  const rate = renderRate(n)
+  if (rate === undefined) throw new UsageError(`--fps expects a whole number from 1 to 120, or 23.976, 29.97, 47.952 or 59.94 (also as 30000/1001), got '${String(v)}'`)
+  return rate
 }
 
 function str(v: Flags[string]): string | undefined {

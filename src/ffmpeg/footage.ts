@@ -9,6 +9,7 @@ import { basename, dirname, join } from 'node:path'
 import { runFfmpeg } from './run.js'
 import { frameRate, probeJson } from './probe.js'
 import { segmentVideoArgs } from './rawVideoEncoder.js'
+import { ffmpegRate } from '../time.js'
 
 /** What the footage generator needs to know about a file before decoding it. */
 export interface FootageProbe {
@@ -141,10 +142,10 @@ export function footageClipFilter(r: FootageClipRender): string {
   if (Math.abs(r.sar - 1) > 1e-3) chain.push(`scale=${r.sourceWidth}:${r.sourceHeight}`, 'setsar=1')
   if (r.resample === 'conform') {
     // Timestamps from the frame count: frame k of the span is output frame k, exactly.
-    chain.push(`setpts=N/(${r.fps}*TB)`, `fps=${r.fps}`)
+    chain.push(`setpts=N/(${ffmpegRate(r.fps)}*TB)`, `fps=${ffmpegRate(r.fps)}`)
   } else {
     chain.push(`setpts=(PTS-STARTPTS)/${num(r.speed)}`)
-    chain.push(r.resample === 'drop' ? `fps=${r.fps}` : `framerate=fps=${r.fps}`)
+    chain.push(r.resample === 'drop' ? `fps=${ffmpegRate(r.fps)}` : `framerate=fps=${ffmpegRate(r.fps)}`)
   }
   const xs = r.crop.keyframes.map((k) => ({ frame: k.frame, value: k.x }))
   const ys = r.crop.keyframes.map((k) => ({ frame: k.frame, value: k.y }))

@@ -4,6 +4,7 @@ import { LongavError } from '../errors.js'
 import { probeMedia } from './probe.js'
 import { segmentVideoArgs } from './rawVideoEncoder.js'
 import { runFfmpeg } from './run.js'
+import { ffmpegRate } from '../time.js'
 
 /**
  * Input a remote generator produced that cannot become a segment (no frames, animated WebP on an
@@ -94,7 +95,7 @@ export async function imagesToVideo(opts: ImagesToVideoOptions): Promise<ImagesT
       if (exts.some((e) => (e === '.jpeg' ? '.jpg' : e) !== ext)) throw new ImagesToVideoError(`frames mix image formats (${[...new Set(exts)].join(', ')}): the workflow should save one format`)
       await Promise.all(opts.inputs.map((p, i) => linkOrCopy(p, join(scratch, `${String(i).padStart(6, '0')}${ext}`))))
       sourceFrames = opts.inputs.length
-      input = ['-framerate', String(fps), '-start_number', '0', '-i', join(scratch, `%06d${ext}`)]
+      input = ['-framerate', ffmpegRate(fps), '-start_number', '0', '-i', join(scratch, `%06d${ext}`)]
     }
 
     const rate = opts.sourceFps ?? fps
@@ -105,7 +106,7 @@ export async function imagesToVideo(opts: ImagesToVideoOptions): Promise<ImagesT
       // Frame n is shown at n/rate whatever the input's own timing (GIF delays, VFR clips);
       // the fps filter then repeats or drops frames only when the rates differ.
       `setpts=N/(${rate}*TB)`,
-      `fps=${fps}`,
+      `fps=${ffmpegRate(fps)}`,
       `scale=${width}:${height}:force_original_aspect_ratio=increase:flags=bicubic`,
       `crop=${width}:${height}`,
       'setsar=1',

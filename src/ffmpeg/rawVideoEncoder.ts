@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto'
 import { rmSync, renameSync } from 'node:fs'
 import { basename, dirname, join } from 'node:path'
 import { abortError, FfmpegError, spawnFfmpeg } from './run.js'
+import { ffmpegRate } from '../time.js'
 
 /**
  * The canonical segment encoding every generator writes and the stitcher expects:
@@ -30,7 +31,7 @@ export const SEGMENT_VIDEO_ARGS: readonly string[] = Object.freeze([
 
 /** Output arguments for a canonical segment at this frame rate (before the output path). */
 export function segmentVideoArgs(fps: number): string[] {
-  return [...SEGMENT_VIDEO_ARGS, '-r', String(fps), '-f', 'mp4']
+  return [...SEGMENT_VIDEO_ARGS, '-r', ffmpegRate(fps), '-f', 'mp4']
 }
 
 export interface RawVideoEncoderOptions {
@@ -65,7 +66,7 @@ export function openRawVideoEncoder(opts: RawVideoEncoderOptions): RawVideoEncod
     '-f', 'rawvideo',
     '-pix_fmt', 'rgba',
     '-s', `${width}x${height}`,
-    '-r', String(fps),
+    '-r', ffmpegRate(fps),
     '-i', 'pipe:0',
     ...segmentVideoArgs(fps),
     tmp,

@@ -3,6 +3,7 @@ import ffmpeg from 'fluent-ffmpeg'
 import { ffmpegPath, ffprobePath } from './binaries.js'
 import { abortError, progressFromStderr, runFfmpeg } from './run.js'
 import { segmentVideoArgs } from './rawVideoEncoder.js'
+import { ffmpegRate } from '../time.js'
 
 /** One line of an ffconcat list; single quotes in the path are escaped the way the demuxer expects. */
 export function concatListLine(path: string): string {
@@ -72,7 +73,7 @@ export function normalizeSegment(
       .videoFilters([
         `scale=${opts.width}:${opts.height}:force_original_aspect_ratio=increase`,
         `crop=${opts.width}:${opts.height}`,
-        `fps=${opts.fps}`,
+        `fps=${ffmpegRate(opts.fps)}`,
         // Hold the last frame if the source is short, then cut to the exact count.
         `tpad=stop_mode=clone:stop=${opts.frames}`,
       ])

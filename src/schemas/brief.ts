@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import { VerifierThresholds } from './verifier.js'
+import { FrameRate } from './frameRate.js'
 
 /** Worlds the procedural renderer knows; other generators read the description instead. */
 export const WORLDS = [
@@ -79,7 +80,7 @@ export type LyricLine = z.infer<typeof LyricLine>
 export const OutputFormat = z.object({
   width: z.number().int().min(64).max(7680).refine((v) => v % 2 === 0, 'an even number'),
   height: z.number().int().min(64).max(4320).refine((v) => v % 2 === 0, 'an even number'),
-  fps: z.number().int().min(1).max(120),
+  fps: FrameRate,
   /** Draw the lyric captions into the picture (default true; a batch draws its own text layer). */
   captions: z.boolean().optional(),
 })

@@ -1,4 +1,5 @@
 export * from './analysis.js'
+export * from './frameRate.js'
 export * from './brief.js'
 export * from './treatment.js'
 export * from './figure.js'

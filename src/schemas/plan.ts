@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import { CaptionStyle, GeneratorName } from './brief.js'
+import { FrameRate } from './frameRate.js'
 
 export const CAMERA_MOVES = ['static', 'push-in', 'pull-out', 'pan-left', 'pan-right', 'drift', 'crane-up'] as const
 export const CameraMove = z.enum(CAMERA_MOVES)
@@ -79,7 +80,7 @@ export const NotesOutcome = z.object({
 export type NotesOutcome = z.infer<typeof NotesOutcome>
 
 export const ShotPlan = z.object({
-  fps: z.number().int().positive(),
+  fps: FrameRate,
   width: z.number().int().positive(),
   height: z.number().int().positive(),
   totalFrames: z.number().int().positive(),

@@ -13,6 +13,7 @@ import { probeMedia, runFfmpeg } from '../../ffmpeg/index.js'
 import { InputError, RenderError } from '../../errors.js'
 import type { Box } from '../types.js'
 import type { Size } from './cropPath.js'
+import { ffmpegRate } from '../../time.js'
 
 export interface ReframeVideoOptions {
   signal?: AbortSignal
@@ -52,7 +53,7 @@ export async function reframeVideo(input: string, output: string, path: Box[], d
         '-frames:v', String(path.length),
         '-fps_mode', 'passthrough',
         '-c:v', 'libx264', '-preset', 'veryfast', '-crf', '20', '-pix_fmt', 'yuv420p',
-        '-r', String(fps),
+        '-r', ffmpegRate(fps),
         '-movflags', '+faststart',
         '-f', 'mp4',
         tmpOut,
