@@ -157,12 +157,12 @@ export interface RenderOptions extends CommonOptions {
   resume?: boolean
   /** Replace a finished render of different inputs in outDir (default false). */
   force?: boolean
+  /** 'video': make the film only, without storyboard, final score and report (what a batch's base renders need). Default 'full'. */
+  finish?: 'full' | 'video'
   /**
    * Where every step's output is kept (default `<outDir>/.longav/store`). A folder shared by
    * several renders (or machines mounting it) makes a step any of them ran a hit for the others.
    */
-  /** 'video': make the film only, without storyboard, final score and report (what a batch's base renders need). Default 'full'. */
-  finish?: 'full' | 'video'
   storeDir?: string
 }
 
