@@ -15,8 +15,8 @@
 /** Cost (nats) of a step other than k → k+1 mod m. */
 export const JUMP = 6
 /** Per-song log prior of each meter (4 is the common case, not a free default). */
-export const METER_PRIOR: Readonly<Record<number, number>> = { 2: -2.5, 3: -1.5, 4: 0, 5: -4, 6: -3, 7: -4 }
-const OTHER_METER_PRIOR = -5
+export const METER_PRIOR: Readonly<Record<number, number>> = { 2: -2.5, 3: -1.5, 4: 0, 5: -8, 6: -7, 7: -8 }
+const OTHER_METER_PRIOR = -9
 const EPS = 0.02
 
 export interface BarDecode {
@@ -27,6 +27,8 @@ export interface BarDecode {
   downLogOdds: number[]
   /** Score of each meter tried (Viterbi log-likelihood + prior), for reports and tests. */
   scores: Record<number, number>
+  /** When the HMM read two beats a bar: how the 4-reading's middle beat compares (halfBarContrast). */
+  halfBar?: { ratio: number; consistency: number; pairs: number }
 }
 
 /**
@@ -62,11 +64,12 @@ export function decodeBars(d: number[], gapBefore: boolean[], meters: number[], 
   if (!best) return { meter: 4, position: d.map((_, i) => i % 4), downLogOdds, scores }
   // Two beats a bar, or four with a weaker third beat? See halfBarContrast.
   const four = paths.get(4)
+  let halfBar: BarDecode['halfBar']
   if (best.meter === 2 && four) {
-    const c = halfBarContrast(d, four, 4, weight)
-    if (c.pairs >= MIN_BAR_PAIRS && c.ratio < HALF_BAR_RATIO && c.consistency >= HALF_BAR_CONSISTENCY) best = { meter: 4, score: scores[4], position: four }
+    halfBar = halfBarContrast(d, four, 4, weight)
+    if (halfBar.pairs >= MIN_BAR_PAIRS && halfBar.ratio < HALF_BAR_RATIO && halfBar.consistency >= HALF_BAR_CONSISTENCY) best = { meter: 4, score: scores[4], position: four }
   }
-  return { meter: best.meter, position: best.position, downLogOdds, scores }
+  return { meter: best.meter, position: best.position, downLogOdds, scores, halfBar }
 }
 
 /**
