@@ -7,9 +7,11 @@
  * Observation at beat i: the downbeat activation d_i read at the beat, as a likelihood ratio
  * against the song's mean d̄ — log(d_i/d̄) at k = 0, log((1−d_i)/(1−d̄)) elsewhere — so a model
  * that is unsure everywhere (low d throughout) does not hand the win to the meter with the fewest
- * downbeats. The meter is the one with the best Viterbi score plus a small per-song log prior:
- * 4 leads by a couple of nats, which only decides when the evidence is a wash; a few bars of
- * clear accents in 3, 5 or 7 outweigh it.
+ * downbeats. The meter is the one with the best Viterbi score plus a per-song log prior: 4 leads
+ * by a couple of nats over 2 and 3 and by 7–8 over 5, 6 and 7, which only decides when the
+ * evidence is a wash (dev split: 4/4 read as 5, 6 or 7 scored within 4 nats of 4; every true
+ * 3, 5 and 7 led 4 by more than 13, bar one 3/4 at the wrong beat level). Two beats a bar is then
+ * checked against four with a weaker third beat (halfBarContrast): 4/4 is the common case.
  */
 
 /** Cost (nats) of a step other than k → k+1 mod m. */
@@ -79,9 +81,10 @@ export function decodeBars(d: number[], gapBefore: boolean[], meters: number[], 
  * well under 1, the first larger in most bars); in a true 2/4 the "bars" of the 4-reading
  * alternate between equal downbeats (ratio near 1, each larger half the time). Measured on the
  * dev split: 4/4 read as 2 mostly at ratio 0.4–0.9, consistency 0.6–1; 2/4 and 6/8 mostly at
- * 0.85–1, 0.4–0.6.
+ * 0.85–1, 0.4–0.6. The 2-reading stands only when the halves are equal (ratio ≥ 0.95) or the
+ * first is not the larger in most bars; a listener's default, 4/4, needs no more than that.
  */
-export const HALF_BAR_RATIO = 0.9
+export const HALF_BAR_RATIO = 0.95
 export const HALF_BAR_CONSISTENCY = 0.55
 /** Fewer whole bars than this say nothing either way: the HMM's choice stands. */
 const MIN_BAR_PAIRS = 4
