@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { decodeGrid, decodeGridDetailed } from '../src/audio/grid/index.js'
+import { halfBarContrast } from '../src/audio/grid/bars.js'
 import { analyzeSamples, analyzeSong, type ActivationsProvider } from '../src/audio/analyze.js'
 import { mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -7,7 +8,7 @@ import { join } from 'node:path'
 import { Analysis } from '../src/schemas/index.js'
 import { beatFMeasure, downbeatF } from '../tools/eval/mirEval.js'
 import { synthesizeSong, writeWav } from '../tools/synth.js'
-import { syntheticCases, syntheticGrid, type SyntheticGridSpec } from '../tools/grid/synthetic.js'
+import { rng, syntheticCases, syntheticGrid, type SyntheticGridSpec } from '../tools/grid/synthetic.js'
 
 const F = (ref: number[], est: number[]) => beatFMeasure(ref, est, { skipBefore: 0 })
 const DF = (ref: number[], est: number[]) => downbeatF(ref, est, { skipBefore: 0 })
@@ -143,6 +144,63 @@ describe('decodeGrid on synthetic activations with a known grid', () => {
     expect(F(s.beats, g.beats)).toBeGreaterThanOrEqual(0.95)
     // The aim is well under 0.5 s (bench/grid-decode.mjs prints it); a loaded machine gets slack.
     expect(sec).toBeLessThan(1.5)
+  })
+})
+
+describe('two beats a bar or four: a model that half-marks beat 3 of 4/4 (issue 15)', () => {
+  /** 4/4 whose downbeat curve peaks at `first` on beat 1 and `third` (± jitter per bar) on beat 3. */
+  function halfMarked(first: number, third: number, jitter: number, seed: number) {
+    const s = syntheticGrid({ seconds: 60, bpm: 104, meter: 4, downAtBeat: 0.02, downPeak: first, seed })
+    const rand = rng(seed + 100)
+    const fps = s.act.fps
+    const down = Float32Array.from(s.act.downbeat)
+    const starts = new Set(s.downbeats)
+    s.beats.forEach((t, i) => {
+      // Beat 3 of each bar: two beats after a downbeat.
+      if (i < 2 || !starts.has(s.beats[i - 2])) return
+      const h = Math.max(0, Math.min(1, third + jitter * (2 * rand() - 1)))
+      for (let k = -4; k <= 4; k++) {
+        const f = Math.round(t * fps) + k
+        if (f >= 0 && f < down.length) down[f] = Math.max(down[f], h * Math.exp(-0.5 * (k / 2) ** 2))
+      }
+    })
+    return { ...s, act: { ...s.act, downbeat: down } }
+  }
+
+  it('beat 3 marked at 0.45 against 0.75 on beat 1: four beats a bar, downbeats on beat 1, though the HMM alone prefers two', () => {
+    for (const seed of [31, 32]) {
+      const s = halfMarked(0.75, 0.45, 0.15, seed)
+      const g = decodeGridDetailed(s.act)
+      // The HMM's own scores read two beats a bar (beat 3 counted as a downbeat): the check decides.
+      expect(g.detail.meterScores[2], JSON.stringify(g.detail)).toBeGreaterThan(g.detail.meterScores[4])
+      expect(g.meter, JSON.stringify(g.detail)).toBe(4)
+      expect(DF(s.downbeats, g.downbeats)).toBeGreaterThanOrEqual(0.95)
+    }
+  })
+
+  it('a true 2/4 (every downbeat alike, the halves of a 4-reading equal) stays two beats a bar', () => {
+    for (const seed of [33, 34, 35]) {
+      const s = syntheticGrid({ seconds: 60, bpm: 104, meter: 2, downAtBeat: 0.02, downPeak: 0.75, seed })
+      const g = decodeGridDetailed(s.act)
+      expect(g.meter, JSON.stringify(g.detail)).toBe(2)
+      // The check was made and found no weaker half.
+      expect(g.detail.halfBar?.pairs).toBeGreaterThan(10)
+      expect(DF(s.downbeats, g.downbeats)).toBeGreaterThanOrEqual(0.95)
+    }
+  })
+
+  it('halfBarContrast: the middle beat against the first, bar by bar, only over whole bars', () => {
+    // Positions of a 4-reading (a jump at beat 9 starts a new bar); d on beats 1 and 3.
+    const position = [0, 1, 2, 3, 0, 1, 2, 3, 0, 0, 1, 2, 3, 0, 1]
+    const d = [0.8, 0, 0.4, 0, 0.6, 0, 0.6, 0, 0.9, 0.8, 0, 0.2, 0, 0.5, 0]
+    const c = halfBarContrast(d, position, 4)
+    // Bars at 0, 4, 9 have their middle beat (13 has not): ratios 0.4+0.6+0.2 over 0.8+0.6+0.8.
+    expect(c.pairs).toBe(3)
+    expect(c.ratio).toBeCloseTo(1.2 / 2.2, 6)
+    expect(c.consistency).toBeCloseTo(2 / 3, 6)
+    // A weight of 0 leaves a bar out of the means (a beat the model did not see).
+    const w = halfBarContrast(d, position, 4, d.map((_, i) => (i === 4 || i === 6 ? 0 : 1)))
+    expect(w.ratio).toBeCloseTo(0.6 / 1.6, 6)
   })
 })
 

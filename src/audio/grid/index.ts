@@ -31,7 +31,7 @@ export interface DecodedGridDetail extends DecodedGrid {
   /** Stretches (s) where the activation has no pulse: no beats are placed inside. */
   beatless: Array<{ start: number; end: number }>
   /** How the decode went, for reports: level factor and each meter's score. */
-  detail: { level: number; meterScores: Record<number, number> }
+  detail: { level: number; meterScores: Record<number, number>; halfBar?: { ratio: number; consistency: number; pairs: number } }
 }
 
 export const DEFAULT_METERS: readonly number[] = [2, 3, 4, 5, 6, 7]
@@ -117,7 +117,7 @@ export function decodeGridDetailed(act: BeatActivations, opts: DecodeOptions = {
     meter: bars.meter,
     bpm: round4(bpm),
     beatless: beatless.map((s) => ({ start: round4(s.start), end: round4(Math.min(duration, s.end)) })).filter((s) => s.end > s.start),
-    detail: { level: level.factor, meterScores: bars.scores },
+    detail: { level: level.factor, meterScores: bars.scores, ...(bars.halfBar ? { halfBar: bars.halfBar } : {}) },
   }
 }
 
