@@ -651,7 +651,7 @@ describe('ComfyUI workflow templates', () => {
   it('ships templates that load, and picks a video model that continues shots by default', () => {
     const dir = path.join(MODELS_DIR, 'comfyui')
     const names = listTemplates(dir)
-    expect(names).toEqual(['animatediff-txt2vid', 'img2img-batch', 'svd-img2vid', 'txt2img-batch', 'wan22-s2v'])
+    expect(names).toEqual(['animatediff-txt2vid', 'img2img-batch', 'ltx2-a2v', 'ltx2-flf', 'ltx2-i2v', 'svd-img2vid', 'txt2img-batch', 'wan-vace-ref', 'wan22-5b-i2v', 'wan22-5b-t2v', 'wan22-flf', 'wan22-s2v'])
     const templates = names.map((n) => loadTemplate(dir, n))
     expect(chooseWorkflow(templates)?.name).toBe('svd-img2vid')
     expect(createComfyGenerator({ url: 'http://127.0.0.1:8188', modelsDir: MODELS_DIR }).id).toBe('comfyui:svd-img2vid')
