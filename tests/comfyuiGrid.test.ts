@@ -282,6 +282,14 @@ describe('singing shots', () => {
       expect(Object.values(s.prompts.at(-1)!.prompt).some((n) => n.class_type === 'LoadAudio')).toBe(false)
     }
     expect(s.uploads.filter((u) => u.name.endsWith('.wav')).length).toBe(before)
+
+    // A singing shot longer than one run of the audio workflow stays with the main one, and says so.
+    const long = await generator(s, { workflow: 'ltx2-i2v', singingWorkflow: 'ltx2-a2v', maxRuns: 2, fps: 12 })
+    const longReq = request(121, 12, { vocal: 0.9, vocals: true }) // 10.08 s: 242 frames at 24 fps, one run makes 241
+    const longSeg = await long.gen.generate(longReq, ctx())
+    expect(longSeg.generator).toBe('comfyui:ltx2-i2v+sing:ltx2-a2v+runs:2')
+    expect(long.logs).toContain('shot 5: not lip-synced: the shot is longer than one run of "ltx2-a2v" (241 frames at 24 fps)')
+    expect(s.prompts.slice(-2).map((q) => q.prompt['8'].inputs.length)).toEqual([129, 121])
   })
 })
 

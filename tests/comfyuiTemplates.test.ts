@@ -9,6 +9,9 @@ import { describe, expect, it } from 'vitest'
 import { fillTemplate, framesToRequest, listTemplates, loadTemplate, workflowSize, type WorkflowTemplate } from '../src/render/generators/comfyui/index.js'
 import type { ApiWorkflow, ObjectInfo } from '../src/render/generators/comfyui/protocol.js'
 import { validateWorkflow } from '../src/render/generators/comfyui/validate.js'
+import { missingNodeError } from '../src/render/generators/comfyui/check.js'
+import { selectGenerator } from '../src/render/generators/select.js'
+import { makeBrief } from './helpers/brief.js'
 
 const DIR = path.join(process.cwd(), 'models', 'comfyui')
 const FIXTURE = JSON.parse(readFileSync(path.join(process.cwd(), 'tests', 'fixtures', 'comfyui', 'object_info.json'), 'utf8')) as {
@@ -107,5 +110,27 @@ describe('validateWorkflow finds what ComfyUI would refuse', () => {
     expect(check(edit((wf) => (wf['8'].inputs.length = 97.5)))).toEqual([expect.objectContaining({ message: expect.stringContaining('integer') })])
     expect(check(edit((wf) => (wf['17'].inputs.sigmas = ['16', 3])))).toEqual([expect.objectContaining({ message: expect.stringContaining('has 1') })])
     expect(check(edit((wf) => (wf['9'].inputs.frobnicate = 1)))).toEqual([expect.objectContaining({ message: expect.stringContaining('not an input') })])
+  })
+})
+
+describe('set-up', () => {
+  it('a server without the LTX-2 audio-video nodes is told to update ComfyUI, not to install a pack', () => {
+    const e = missingNodeError('http://gpu:8188', 'ltx2-a2v', ['LTXAVTextEncoderLoader', 'LTXVConcatAVLatent'])
+    expect(e.core).toEqual(['LTXAVTextEncoderLoader', 'LTXVConcatAVLatent'])
+    expect(e.message).toContain('update ComfyUI')
+  })
+
+  it('the brief names the singing workflow and the chained runs', () => {
+    const brief = makeBrief({
+      title: 'T', concept: 'A singer on a rooftop.', baseDir: process.cwd(), generator: 'comfyui',
+      characters: [{ name: 'Mara', description: 'singer' }], locations: [{ name: 'Rooftop', description: 'a rooftop' }],
+      output: { width: 160, height: 96, fps: 24 },
+      comfyui: { url: 'http://127.0.0.1:8188', workflow: 'ltx2-i2v', singingWorkflow: 'ltx2-a2v', maxRuns: 3 },
+    })
+    const g = selectGenerator({ brief, modelsDir: path.join(process.cwd(), 'models') })
+    expect(g.id).toBe('comfyui:ltx2-i2v+sing:ltx2-a2v+runs:3')
+    // Long takes of up to three chained runs of 241 frames at 24 fps (a singing shot that long is not lip-synced).
+    expect(g.capabilities).toMatchObject({ audioConditioned: true, keyframeIn: true, maxFrames: 3 * 240 + 1 })
+    expect(() => makeBrief({ ...brief, comfyui: { maxRuns: 0 } } as never)).toThrow()
   })
 })

@@ -135,7 +135,11 @@ export function createComfyGenerator(opts: ComfyGeneratorOptions): ComfyGenerato
     if (!Number.isInteger(req.frames) || req.frames < 1) throw new RangeError(`frames must be a positive integer, got ${req.frames}`)
     if (req.width % 2 || req.height % 2) throw new RangeError(`size must be even for yuv420p, got ${req.width}x${req.height}`)
     const log = (s: string) => opts.onLog?.(`shot ${req.shot.index}: ${s}`)
-    const sung = singing !== undefined && isSingingShot(req)
+    // A singing shot longer than one run of the audio workflow (which cannot be chained: each run
+    // would need its own span of audio) is made by the main workflow, and the log says so.
+    const singer = singing !== undefined && isSingingShot(req)
+    const sung = singer && framesToRequest(req.frames, req.fps, singing.meta) >= nativeFramesFor(req.frames, req.fps, singing.meta)
+    if (singer && !sung) log(`not lip-synced: the shot is longer than one run of "${singing.name}" (${singing.meta.maxFrames} frames at ${singing.meta.nativeFps ?? req.fps} fps)`)
     const t = sung ? singing : template
     const initTemplate = initTemplates.get(t.name)
     const limitMs = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS
@@ -291,11 +295,7 @@ export function createComfyGenerator(opts: ComfyGeneratorOptions): ComfyGenerato
   }
 
   const capabilities = templateCapabilities(template, opts.fps ?? 30, maxRuns)
-  // A singing workflow adds audio; the planner keeps every shot within both workflows' runs.
-  if (singing) {
-    const s = templateCapabilities(singing, opts.fps ?? 30)
-    capabilities.audioConditioned = true
-    capabilities.maxFrames = Math.min(capabilities.maxFrames, s.maxFrames)
-  }
+  // A singing workflow adds audio; shots past its one run stay with the main workflow.
+  if (singing) capabilities.audioConditioned = true
   return { id, capabilities, generate, workflow: template, client }
 }
