@@ -4,7 +4,7 @@
  * cut metrics), singing shots sent to the audio workflow with the vocal stream.
  */
 import { createCanvas } from '@napi-rs/canvas'
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
@@ -230,6 +230,7 @@ describe('LTX-2 templates through the loopback ComfyUI', () => {
     const inits = s.prompts.map((q) => q.prompt['6'].inputs.image)
     expect(new Set(inits).size).toBe(3)
     expect(logs).toContain('shot 5: a long take in 3 chained runs of 17 + 17 + 17 frames (each from the last frame of the one before)')
+    if (process.env.LONGAV_VIEW_CHAIN) copyFileSync(req.out.video, process.env.LONGAV_VIEW_CHAIN) // to look at the joins
     const frames = await greyFrames(req.out.video)
     expect(frames).toHaveLength(45)
     // Motion between consecutive frames: the same 2 px pan across the joins (16|17 and 32|33) as within the runs.
