@@ -9,7 +9,7 @@ import os from 'node:os'
 import path from 'node:path'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { probeMedia, runFfmpeg } from '../src/ffmpeg/index.js'
-import { createComfyGenerator, loadTemplate, validateWorkflow } from '../src/render/generators/comfyui/index.js'
+import { ComfyMissingModelError, createComfyGenerator, loadTemplate, validateWorkflow } from '../src/render/generators/comfyui/index.js'
 import type { ObjectInfo } from '../src/render/generators/comfyui/protocol.js'
 import type { SegmentRequest } from '../src/render/generators/types.js'
 import type { Shot } from '../src/schemas/index.js'
@@ -44,6 +44,16 @@ beforeAll(async () => {
 })
 
 let s: ComfyServer | undefined
+/** The loopback server with every node class the templates use, answering /object_info as ComfyUI 0.27.0 does. */
+const startServer = (models: Record<string, string[]> = MODELS) =>
+  startComfyServer({ nodes: [...new Set([...CORE_NODES, ...Object.keys(FIXTURE.object_info)])], objectInfo: FIXTURE.object_info, models, steps: 1, stepMs: 1 })
+const MODELS: Record<string, string[]> = {
+  ckpt_name: FIXTURE.models.checkpoints,
+  unet_name: FIXTURE.models.diffusion_models,
+  clip_name: FIXTURE.models.text_encoders,
+  text_encoder: FIXTURE.models.text_encoders,
+  vae_name: FIXTURE.models.vae,
+}
 afterEach(async () => {
   await s?.close()
   s = undefined
@@ -86,7 +96,7 @@ const CASES: Array<[string, Partial<SegmentRequest>, number]> = [
 describe('each new template renders an exact shot through the loopback ComfyUI', () => {
   for (const [name, over, asked] of CASES) {
     it(`${name}: asks for ${asked} model frames, the segment has exactly 37`, async () => {
-      s = await startComfyServer({ nodes: [...new Set([...CORE_NODES, ...Object.keys(FIXTURE.object_info)])], models: { ckpt_name: FIXTURE.models.checkpoints, unet_name: FIXTURE.models.diffusion_models, clip_name: FIXTURE.models.text_encoders, vae_name: FIXTURE.models.vae }, steps: 1, stepMs: 1 })
+      s = await startServer()
       const t = loadTemplate(path.join(MODELS_DIR, 'comfyui'), name)
       const gen = createComfyGenerator({ url: s.url, workflow: name, modelsDir: MODELS_DIR, retries: 1, retryDelayMs: 20, pollIntervalMs: 40, fps: FPS })
       const req = request(37, { ...over, ...(over.endKeyframe !== undefined ? { endKeyframe: end } : {}), ...(over.referenceKeyframes ? { referenceKeyframes: { mara: [ref] } } : {}) })
@@ -108,8 +118,18 @@ describe('each new template renders an exact shot through the loopback ComfyUI',
     })
   }
 
+  it('a server without the LTX-2 checkpoint is told which file, before anything is queued', async () => {
+    s = await startServer({ ...MODELS, ckpt_name: ['v1-5-pruned-emaonly.safetensors'] })
+    const gen = createComfyGenerator({ url: s.url, workflow: 'ltx2-i2v', modelsDir: MODELS_DIR, retries: 1, pollIntervalMs: 40, fps: FPS })
+    const err = await gen.generate(request(20), { signal: new AbortController().signal, onProgress: () => {} }).catch((e: unknown) => e)
+    expect(err).toBeInstanceOf(ComfyMissingModelError)
+    expect((err as Error).message).toContain('CheckpointLoaderSimple (node 1) ckpt_name = "ltx-2-19b-dev-fp8.safetensors"')
+    expect((err as Error).message).toContain('LTXAVTextEncoderLoader (node 2) ckpt_name')
+    expect(s.prompts).toHaveLength(0)
+  })
+
   it('a first/last-frame shot with no frame to aim at gets one from the init workflow', async () => {
-    s = await startComfyServer({ nodes: [...new Set([...CORE_NODES, ...Object.keys(FIXTURE.object_info)])], models: { ckpt_name: FIXTURE.models.checkpoints, unet_name: FIXTURE.models.diffusion_models, clip_name: FIXTURE.models.text_encoders, vae_name: FIXTURE.models.vae }, steps: 1, stepMs: 1 })
+    s = await startServer()
     const logs: string[] = []
     const gen = createComfyGenerator({ url: s.url, workflow: 'ltx2-flf', modelsDir: MODELS_DIR, retries: 1, pollIntervalMs: 40, fps: FPS, onLog: (l) => logs.push(l) })
     const req = request(20)

@@ -77,6 +77,12 @@ export interface ComfyServerOptions {
    * Without it (or without an init image) frames are flat colours (frameColour).
    */
   motion?: { dx: number }
+  /**
+   * Recorded /object_info entries (tests/fixtures/comfyui/object_info.json, from ComfyUI's own
+   * node code) served for the classes the server has, instead of the made-up ones; the model
+   * lists in them are the files of `models` (by input name) when given.
+   */
+  objectInfo?: Record<string, unknown>
   fault?: ComfyFault
   /** Refuse websocket upgrades (a proxy that does not pass them). */
   noWebsocket?: boolean
@@ -429,6 +435,11 @@ export async function startComfyServer(opts: ComfyServerOptions = {}): Promise<C
   function objectInfo(): Record<string, unknown> {
     const out: Record<string, unknown> = {}
     for (const cls of nodes) {
+      const recorded = opts.objectInfo?.[cls]
+      if (recorded) {
+        out[cls] = withModels(structuredClone(recorded) as { input?: Record<string, Record<string, unknown[]>> })
+        continue
+      }
       const required: Record<string, unknown> = {}
       for (const [input, choices] of Object.entries(models)) {
         // UNETLoader uses the v3 schema's COMBO spelling; the others the classic list.
@@ -437,6 +448,18 @@ export async function startComfyServer(opts: ComfyServerOptions = {}): Promise<C
       out[cls] = { input: { required, optional: {} }, output: [], output_name: [], name: cls, display_name: cls, description: '', category: 'test', output_node: OUTPUT_CLASSES.has(cls), python_module: 'nodes' }
     }
     return out
+  }
+
+  /** A recorded entry with its file combos listing this server's files (`models`, by input name). */
+  function withModels(info: { input?: Record<string, Record<string, unknown[]>> }): unknown {
+    for (const group of Object.values(info.input ?? {}))
+      for (const [name, spec] of Object.entries(group)) {
+        const files = models[name]
+        if (!files || !Array.isArray(spec)) continue
+        if (Array.isArray(spec[0])) spec[0] = [...files]
+        else if (spec[0] === 'COMBO' && spec[1] && typeof spec[1] === 'object') (spec[1] as { options: string[] }).options = [...files]
+      }
+    return info
   }
 
   // ---- HTTP ---------------------------------------------------------------------------------
