@@ -210,14 +210,16 @@ describe('ComfyUI generator against a loopback ComfyUI server', () => {
     expect(readFileSync(image.path).equals(readFileSync(initPng))).toBe(true)
     const wav = await probeMedia(audio.path)
     expect(wav.audio?.codec).toBe('pcm_s16le')
-    expect(Math.abs(wav.durationSec - 1)).toBeLessThan(1 / 1000)
+    // The audio under the whole clip the model makes: 17 frames at 16 fps from the shot's start.
+    expect(Math.abs(wav.durationSec - 17 / 16)).toBeLessThan(1 / 1000)
 
     // 17 frames at 16 fps cover the 24 frames at 24 fps.
     const idx = (await frameColours(req.out.video)).map(serverIndex)
     // Output frame i shows the server frame nearest in time: round(i × 16 / 24).
     expect(idx).toEqual(Array.from({ length: 24 }, (_, i) => Math.round((i * 16) / 24)))
-    // Cutting the 4k + 1 grid's spare frame is expected, not news.
+    // The 4k + 1 grid's spare frame is cut (an audio-driven clip is never sped up), and the log says so.
     expect(logs.filter((l) => l.includes('the server made'))).toEqual([])
+    expect(logs).toContain('shot 3: made 17 frames at 16 fps (1.063 s) for a shot of 24 at 24 fps (1.000 s): cut 0.063 s at the end (a speed-up of 6.3 % would be over 4 %)')
   })
 
   it('makes the init frame with the initFrom workflow when an image-to-video shot starts fresh (svd-img2vid ← txt2img-batch)', async () => {
@@ -382,14 +384,14 @@ describe('ComfyUI generator against a loopback ComfyUI server', () => {
     const req = request({ frames: 12 })
     await a.gen.generate(req, ctx())
     expect((await frameColours(req.out.video)).map(serverIndex)).toEqual([0, 1, 2, 3, 4, 5, 6, 6, 6, 6, 6, 6])
-    expect(a.logs).toContain('shot 3: the server made 7 frames (asked for 12), the shot needs 12: held the last frame 5 more times')
+    expect(a.logs).toContain('shot 3: the server made 7 frames (asked for 12); made 7 frames at 24 fps (0.292 s) for a shot of 12 at 24 fps (0.500 s): short by 0.208 s, last frame held')
 
     const long = await server({ frameCount: (n) => n + 4 })
     const b = generator(long, 'txt2img-batch')
     const req2 = request({ frames: 10 })
     await b.gen.generate(req2, ctx())
     expect((await frameColours(req2.out.video)).map(serverIndex)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9])
-    expect(b.logs).toContain('shot 3: the server made 14 frames (asked for 10), the shot needs 10: dropped the last 4')
+    expect(b.logs).toContain('shot 3: the server made 14 frames (asked for 10); made 14 frames at 24 fps (0.583 s) for a shot of 10 at 24 fps (0.417 s): cut 0.167 s at the end (a speed-up of 40.0 % would be over 4 %)')
   })
 
   it('takes a video file output (VHS_VideoCombine "gifs") as the shot', async () => {
@@ -651,7 +653,7 @@ describe('ComfyUI workflow templates', () => {
   it('ships templates that load, and picks a video model that continues shots by default', () => {
     const dir = path.join(MODELS_DIR, 'comfyui')
     const names = listTemplates(dir)
-    expect(names).toEqual(['animatediff-txt2vid', 'img2img-batch', 'svd-img2vid', 'txt2img-batch', 'wan22-s2v'])
+    expect(names).toEqual(['animatediff-txt2vid', 'img2img-batch', 'ltx2-a2v', 'ltx2-flf', 'ltx2-i2v', 'svd-img2vid', 'txt2img-batch', 'wan-vace-ref', 'wan22-5b-i2v', 'wan22-5b-t2v', 'wan22-flf', 'wan22-s2v'])
     const templates = names.map((n) => loadTemplate(dir, n))
     expect(chooseWorkflow(templates)?.name).toBe('svd-img2vid')
     expect(createComfyGenerator({ url: 'http://127.0.0.1:8188', modelsDir: MODELS_DIR }).id).toBe('comfyui:svd-img2vid')

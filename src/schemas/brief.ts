@@ -133,6 +133,10 @@ export const ComfyuiSettings = z
   .object({
     url: z.url({ protocol: /^https?$/, error: 'an http(s) URL like http://127.0.0.1:8188' }).optional(),
     workflow: ModelName.optional(),
+    /** An audio-driven workflow (ltx2-a2v, wan22-s2v) for singing shots, heard with the vocal stream. */
+    singingWorkflow: ModelName.optional(),
+    /** Most chained runs per shot: a long take past one run of the workflow (default 1). */
+    maxRuns: z.number().int().min(1).max(16).optional(),
   })
   .strict()
 export type ComfyuiSettings = z.infer<typeof ComfyuiSettings>

@@ -25,7 +25,7 @@
  * at the width/height/frame count found in the prompt's inputs, as PNGs (SaveImage) or an mp4
  * (VHS_VideoCombine). Fault modes reproduce what goes wrong with real servers.
  */
-import { createCanvas } from '@napi-rs/canvas'
+import { createCanvas, loadImage } from '@napi-rs/canvas'
 import { randomUUID } from 'node:crypto'
 import { createReadStream, existsSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
@@ -71,6 +71,18 @@ export interface ComfyServerOptions {
   stepMs?: number
   /** Frames the model makes for a requested count (default: exactly the request). */
   frameCount?: (requested: number) => number
+  /**
+   * A "model" that continues its init frame: frame i is the uploaded init image (the LoadImage
+   * titled init/first, else the first one) moved `dx` pixels left per frame, wrapping around.
+   * Without it (or without an init image) frames are flat colours (frameColour).
+   */
+  motion?: { dx: number }
+  /**
+   * Recorded /object_info entries (tests/fixtures/comfyui/object_info.json, from ComfyUI's own
+   * node code) served for the classes the server has, instead of the made-up ones; the model
+   * lists in them are the files of `models` (by input name) when given.
+   */
+  objectInfo?: Record<string, unknown>
   fault?: ComfyFault
   /** Refuse websocket upgrades (a proxy that does not pass them). */
   noWebsocket?: boolean
@@ -226,10 +238,20 @@ export async function startComfyServer(opts: ComfyServerOptions = {}): Promise<C
     const canvas = createCanvas(width, height)
     const ctx = canvas.getContext('2d')
     const pngs: string[] = []
+    const loads = Object.values(q.prompt).filter((n) => n.class_type === 'LoadImage')
+    const initNode = loads.find((n) => /init|first/i.test(String((n as { _meta?: { title?: string } })._meta?.title ?? ''))) ?? loads[0]
+    const initFile = opts.motion && initNode ? join(dirs.input, String(initNode.inputs.image)) : undefined
+    const init = initFile && existsSync(initFile) ? await loadImage(initFile) : undefined
     for (let i = 0; i < made; i++) {
-      const [r, g, b] = frameColour(seed, i)
-      ctx.fillStyle = `rgb(${r},${g},${b})`
-      ctx.fillRect(0, 0, width, height)
+      if (init) {
+        const x = -((i * opts.motion!.dx) % width)
+        ctx.drawImage(init, x, 0, width, height)
+        ctx.drawImage(init, x + width, 0, width, height)
+      } else {
+        const [r, g, b] = frameColour(seed, i)
+        ctx.fillStyle = `rgb(${r},${g},${b})`
+        ctx.fillRect(0, 0, width, height)
+      }
       const name = `${base}_${String(i + 1).padStart(5, '0')}_.png`
       writeFileSync(join(folder, name), canvas.encodeSync('png'))
       pngs.push(name)
@@ -413,6 +435,11 @@ export async function startComfyServer(opts: ComfyServerOptions = {}): Promise<C
   function objectInfo(): Record<string, unknown> {
     const out: Record<string, unknown> = {}
     for (const cls of nodes) {
+      const recorded = opts.objectInfo?.[cls]
+      if (recorded) {
+        out[cls] = withModels(structuredClone(recorded) as { input?: Record<string, Record<string, unknown[]>> })
+        continue
+      }
       const required: Record<string, unknown> = {}
       for (const [input, choices] of Object.entries(models)) {
         // UNETLoader uses the v3 schema's COMBO spelling; the others the classic list.
@@ -421,6 +448,18 @@ export async function startComfyServer(opts: ComfyServerOptions = {}): Promise<C
       out[cls] = { input: { required, optional: {} }, output: [], output_name: [], name: cls, display_name: cls, description: '', category: 'test', output_node: OUTPUT_CLASSES.has(cls), python_module: 'nodes' }
     }
     return out
+  }
+
+  /** A recorded entry with its file combos listing this server's files (`models`, by input name). */
+  function withModels(info: { input?: Record<string, Record<string, unknown[]>> }): unknown {
+    for (const group of Object.values(info.input ?? {}))
+      for (const [name, spec] of Object.entries(group)) {
+        const files = models[name]
+        if (!files || !Array.isArray(spec)) continue
+        if (Array.isArray(spec[0])) spec[0] = [...files]
+        else if (spec[0] === 'COMBO' && spec[1] && typeof spec[1] === 'object') (spec[1] as { options: string[] }).options = [...files]
+      }
+    return info
   }
 
   // ---- HTTP ---------------------------------------------------------------------------------

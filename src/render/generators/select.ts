@@ -60,7 +60,15 @@ export function selectGenerator(opts: SelectOptions): SegmentGenerator {
     } else if (name === 'comfyui') {
       const url = flags.comfyuiUrl ?? brief.comfyui?.url
       if (!url) throw new GeneratorSetupError("the comfyui generator needs a server: --comfyui-url http://HOST:8188 or 'comfyui: { url: ... }' in the brief")
-      backends.comfyui = createComfyGenerator({ url, workflow: flags.comfyuiWorkflow ?? brief.comfyui?.workflow, modelsDir: opts.modelsDir, fps: brief.output.fps, onLog: opts.onLog })
+      backends.comfyui = createComfyGenerator({
+        url,
+        workflow: flags.comfyuiWorkflow ?? brief.comfyui?.workflow,
+        singingWorkflow: brief.comfyui?.singingWorkflow,
+        maxRuns: brief.comfyui?.maxRuns,
+        modelsDir: opts.modelsDir,
+        fps: brief.output.fps,
+        onLog: opts.onLog,
+      })
     }
   }
   return createGeneratorRouter({ fallback, backends, rules, onLog: opts.onLog })

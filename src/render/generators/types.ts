@@ -16,14 +16,19 @@ export interface SegmentRequest {
   characters: CharacterCard[]
   /** One entry per output frame of the shot, in order. */
   controls: FrameControl[]
-  /** The song's span for this shot (for audio-conditioned generators). */
-  audio: { path: string; startSec: number; endSec: number }
+  /**
+   * The song's span for this shot (for audio-conditioned generators). `vocalsPath`: the song's
+   * separated vocal stream (same timeline), when a separation wrote one: what a lip-sync model hears.
+   */
+  audio: { path: string; startSec: number; endSec: number; vocalsPath?: string }
   /** Draw no caption text (the shot's captions still time the performance). */
   hideCaptions?: boolean
   /** How captions look (the brief's captionStyle); absent: the default look. */
   captionStyle?: CaptionStyle
   /** Previous shot's last frame (PNG) when the shot continues it. */
   initKeyframe?: string
+  /** A frame (PNG) the shot should end on, when one is known (first/last-frame workflows aim at it). */
+  endKeyframe?: string
   /** The shot before, when this one is a match cut or a continuous move on from it (same figures, same place). */
   previousShot?: Shot
   /** Reference keyframes (PNG) per entity id. */

@@ -2,7 +2,8 @@
  * Node classes that ship with ComfyUI itself (nodes.py and comfy_extras/), so a server that lacks
  * one needs updating rather than a custom node pack. The union of the class names registered by
  * two versions of ComfyUI: the December 2024 build (59d58b11) and October 2025 (a125cd84, after
- * v0.3.64); 362 names. A class added later is taken for a custom node's
+ * v0.3.64); 362 names; plus the LTX-2 audio-video nodes the templates use, core in 0.27.0
+ * (dd17debc, tests/fixtures/comfyui/object_info.json). A class added later is taken for a custom node's
  * unless its template's meta names a pack for it.
  */
 export const CORE_NODE_CLASSES: ReadonlySet<string> = new Set([
@@ -33,6 +34,8 @@ export const CORE_NODE_CLASSES: ReadonlySet<string> = new Set([
   'ImageScaleToMaxDimension', 'ImageScaleToTotalPixels', 'ImageSharpen', 'ImageStitch', 'ImageToMask',
   'ImageUpscaleWithModel', 'ImageYUVToRGB', 'InpaintModelConditioning', 'InstructPixToPixConditioning', 'InvertMask',
   'JoinImageWithAlpha', 'KSampler', 'KSamplerAdvanced', 'KSamplerSelect', 'KarrasScheduler', 'LTXVAddGuide',
+  'LTXAVTextEncoderLoader', 'LTXVAudioVAEEncode', 'LTXVAudioVAELoader', 'LTXVConcatAVLatent', 'LTXVEmptyLatentAudio', 'LTXVImgToVideoInplace',
+  'LTXVSeparateAVLatent',
   'LTXVConditioning', 'LTXVCropGuides', 'LTXVImgToVideo', 'LTXVPreprocess', 'LTXVScheduler', 'LaplaceScheduler',
   'LatentAdd', 'LatentApplyOperation', 'LatentApplyOperationCFG', 'LatentBatch', 'LatentBatchSeedBehavior',
   'LatentBlend', 'LatentComposite', 'LatentCompositeMasked', 'LatentConcat', 'LatentCrop', 'LatentCut', 'LatentFlip',

@@ -26,8 +26,12 @@ export function workflowFrames(frames: number, meta: Pick<WorkflowMeta, 'maxFram
  * count the model accepts (`workflowFrames`).
  */
 export function framesToRequest(frames: number, fps: number, meta: Pick<WorkflowMeta, 'maxFrames' | 'frameStep' | 'frameOffset' | 'nativeFps'>): number {
-  const wanted = meta.nativeFps ? Math.max(1, Math.ceil((frames * meta.nativeFps) / fps - 1e-9)) : frames
-  return workflowFrames(wanted, meta)
+  return workflowFrames(nativeFramesFor(frames, fps, meta), meta)
+}
+
+/** Model frames that cover a shot of `frames` at `fps` (its duration at the native rate), before the grid. */
+export function nativeFramesFor(frames: number, fps: number, meta: Pick<WorkflowMeta, 'nativeFps'>): number {
+  return meta.nativeFps ? Math.max(1, Math.ceil((frames * meta.nativeFps) / fps - 1e-9)) : frames
 }
 
 /**
@@ -78,14 +82,26 @@ export function referenceImages(req: Pick<SegmentRequest, 'shot' | 'referenceKey
  * The generator's capabilities from the workflow's meta. maxFrames is in output frames: for a
  * model with a native rate, the longest clip it makes retimed to the render's `fps`.
  */
-export function templateCapabilities(t: WorkflowTemplate, fps: number): GeneratorCapabilities {
-  const maxFrames = t.meta.nativeFps ? Math.max(1, Math.floor((t.meta.maxFrames * fps) / t.meta.nativeFps)) : t.meta.maxFrames
+export function templateCapabilities(t: WorkflowTemplate, fps: number, maxRuns = 1): GeneratorCapabilities {
+  // Chained runs share their joining frame: n runs of the longest make n (L - 1) + 1 frames.
+  const runs = maxRuns > 1 && canChain(t) ? maxRuns : 1
+  const longest = workflowFrames(t.meta.maxFrames, t.meta)
+  const native = runs * (longest - 1) + 1
+  const maxFrames = t.meta.nativeFps ? Math.max(1, Math.floor((native * fps) / t.meta.nativeFps)) : native
   return {
     audioConditioned: t.meta.accepts.audio,
     keyframeIn: t.meta.accepts.initImage,
     referenceImages: t.meta.accepts.referenceImages > 0,
     maxFrames,
   }
+}
+
+/**
+ * Can a shot be made of chained runs of this workflow (each starting on the last frame of the one
+ * before)? Not an audio-driven one: each run would need its own span of the audio.
+ */
+export function canChain(t: WorkflowTemplate): boolean {
+  return t.meta.accepts.initImage && !t.meta.accepts.audio && t.meta.produces === 'frames' && t.meta.temporal
 }
 
 /**

@@ -13,7 +13,7 @@ import { ApiWorkflow } from './protocol.js'
 /** Placeholders filled with numbers (substituted as JSON numbers). */
 export const NUMBER_PLACEHOLDERS = ['seed', 'frames', 'width', 'height', 'fps', 'audio_start', 'audio_end', 'audio_duration', 'denoise'] as const
 /** Placeholders filled with strings. `reference_image_<k>` (k = 0, 1, …) is one too. */
-export const STRING_PLACEHOLDERS = ['prompt', 'negative_prompt', 'init_image', 'audio', 'filename_prefix'] as const
+export const STRING_PLACEHOLDERS = ['prompt', 'negative_prompt', 'init_image', 'last_image', 'audio', 'filename_prefix'] as const
 
 const WHOLE = /^\{\{\s*([A-Za-z0-9_]+)\s*\}\}$/
 const ANY = /\{\{\s*([A-Za-z0-9_]*)\s*\}\}/
@@ -39,6 +39,8 @@ export const WorkflowMeta = z.strictObject({
   /** What the workflow takes in; checked against the placeholders it uses. */
   accepts: z.strictObject({
     initImage: z.boolean(),
+    /** A frame to end on (first/last-frame workflows): {{last_image}}. */
+    lastImage: z.boolean().default(false),
     referenceImages: z.number().int().min(0),
     audio: z.boolean(),
   }),
@@ -53,6 +55,11 @@ export const WorkflowMeta = z.strictObject({
   /** Frame counts the model accepts: frameOffset + k × frameStep (Wan: 4k + 1). */
   frameStep: z.number().int().positive().default(1),
   frameOffset: z.number().int().min(0).default(0),
+  /**
+   * May the clip be sped up a little (at most MAX_RETIME) to fit the shot's exact length? False
+   * for audio-driven workflows: their picture is in sync with the audio, so the excess is cut.
+   */
+  retime: z.boolean().default(true),
   /** Width and height sent are multiples of this (latent models: 8, some video models: 16 or 64). */
   sizeMultiple: z.number().int().positive().default(8),
   /** Largest width × height sent; bigger outputs are rendered smaller and scaled up. */
@@ -174,6 +181,7 @@ export function checkTemplate(name: string, workflow: ApiWorkflow, meta: Workflo
   if (refs.some((k, i) => k !== i)) throw new ComfyTemplateError(`${name}: reference images must be numbered from 0 without gaps (got ${refs.join(', ')})`)
   const mismatch: string[] = []
   if (meta.accepts.initImage !== used.has('init_image')) mismatch.push(`accepts.initImage is ${meta.accepts.initImage} but {{init_image}} is ${used.has('init_image') ? '' : 'not '}used`)
+  if (meta.accepts.lastImage !== used.has('last_image')) mismatch.push(`accepts.lastImage is ${meta.accepts.lastImage} but {{last_image}} is ${used.has('last_image') ? '' : 'not '}used`)
   if (meta.accepts.audio !== used.has('audio')) mismatch.push(`accepts.audio is ${meta.accepts.audio} but {{audio}} is ${used.has('audio') ? '' : 'not '}used`)
   if (meta.accepts.referenceImages !== refs.length) mismatch.push(`accepts.referenceImages is ${meta.accepts.referenceImages} but the workflow has ${refs.length}`)
   if (mismatch.length) throw new ComfyTemplateError(`${name}.meta.json: ${mismatch.join('; ')}`)
