@@ -3,6 +3,7 @@ import { scoreIdentity, type EntityViews } from './identityScore.js'
 import { measureFrames } from './measureFrames.js'
 import { avAlignWithBaseline, beatAlignmentWithBaseline, meanMotionAfterFirst } from './sync.js'
 import type { FrameStats } from './frameStats.js'
+import type { FilmTrace } from './filmTrace.js'
 
 /** What the verifier needs from the song and memory to measure one segment. */
 export interface SegmentContext {
@@ -23,6 +24,8 @@ export interface SegmentContext {
   keyFrame: string
   embedding?: EmbeddingModel | null
   signal?: AbortSignal
+  /** Receives the segment's film trace (filmTrace.ts), so scoring the film need not decode it again. */
+  onTrace?(trace: FilmTrace): void
 }
 
 export interface SegmentMeasurement {
@@ -47,7 +50,8 @@ export interface SegmentMeasurement {
  * identity against the references in memory.
  */
 export async function measureSegment(path: string, ctx: SegmentContext): Promise<SegmentMeasurement> {
-  const m = await measureFrames(path, { signal: ctx.signal })
+  const m = await measureFrames(path, { signal: ctx.signal, trace: Boolean(ctx.onTrace) })
+  if (m.trace) ctx.onTrace?.(m.trace)
   const t0 = ctx.startFrame / ctx.fps
   const t1 = (ctx.startFrame + m.frames) / ctx.fps
   const local = (xs: readonly number[]) => xs.filter((t) => t >= t0 && t < t1).map((t) => t - t0)

@@ -425,18 +425,61 @@ export class ShotBoundaryDetector {
     this.recent.delete(i - this.keep)
     this.colours.set(i, { hist: desc.hist, cells: desc.cells, cellRgb: desc.cellRgb, gridW: desc.gridW, gridH: desc.gridH })
     this.colours.delete(i - this.keepColours)
-    if (i >= this.scores.length) {
-      const grown = new Float32Array(this.scores.length * 2)
-      grown.set(this.scores)
-      this.scores = grown
-      const means = new Float32Array(this.scores.length)
-      means.set(this.means)
-      this.means = means
-    }
+    this.grow(i)
     this.means[i] = desc.meanValue
     this.scores[i] = i === 0 ? 0 : this.distance(this.recent.get(i - 1)!, desc)
     const lag = this.lag()
     while (this.nextToDecide <= i - lag) this.decide(this.nextToDecide++)
+  }
+
+  /**
+   * Adds a frame already described elsewhere: its score against the frame before (0 for the first),
+   * its mean value, its colour descriptor and, where a decision may need it (the frames around a
+   * high score, see filmTrace.ts), its full descriptor. Decisions are the same as `add`'s when
+   * every descriptor a decision reads is there.
+   */
+  addKnown(frame: { score: number; meanValue: number; colour: ColourDescriptor; full?: FrameDescriptor }): void {
+    if (this.finished) throw new Error('ShotBoundaryDetector: addKnown() after finish()')
+    const i = this.count++
+    if (frame.full) this.recent.set(i, frame.full)
+    this.recent.delete(i - this.keep)
+    this.colours.set(i, frame.colour)
+    this.colours.delete(i - this.keepColours)
+    this.grow(i)
+    this.means[i] = frame.meanValue
+    this.scores[i] = i === 0 ? 0 : frame.score
+    const lag = this.lag()
+    while (this.nextToDecide <= i - lag) this.decide(this.nextToDecide++)
+  }
+
+  /** The descriptor of the last frame added with `add` (undefined after `finish`). */
+  lastDescriptor(): FrameDescriptor | undefined {
+    return this.recent.get(this.count - 1)
+  }
+
+  /** The score of frame `b` against frame `a`, `gap` frames apart (what `add` computes for neighbours). */
+  frameDistance(a: FrameDescriptor, b: FrameDescriptor, gap = 1): number {
+    return this.distance(a, b, gap)
+  }
+
+  /** The score of frame `i` against frame i − 1 (0 for frame 0). */
+  frameScore(i: number): number {
+    return this.scores[i]
+  }
+
+  /** Mean value (max channel, 0..255) per frame so far. */
+  frameMeans(): Float32Array {
+    return this.means.slice(0, this.count)
+  }
+
+  private grow(i: number): void {
+    if (i < this.scores.length) return
+    const grown = new Float32Array(this.scores.length * 2)
+    grown.set(this.scores)
+    this.scores = grown
+    const means = new Float32Array(this.scores.length)
+    means.set(this.means)
+    this.means = means
   }
 
   /** Decides the last frames (with whatever lookahead there is) and returns the cut frames, ascending. */

@@ -1,11 +1,12 @@
 import { existsSync } from 'node:fs'
 import { join } from 'node:path'
 import { Analysis, ShotPlan, VideoScore } from '../../schemas/index.js'
-import type { StepContext } from '../context.js'
+import { logTo, type StepContext } from '../context.js'
 import type { FinishInput } from '../machines/renderMachine.js'
 import { writeVideoScore } from '../scoreRun.js'
 import { stepKey, type Store } from '../../store/index.js'
 import { need } from './read.js'
+import { canonicalKey } from './stitch.js'
 
 export interface ScoreInput extends FinishInput {
   /** The stitched film to measure. */
@@ -16,7 +17,10 @@ export interface ScoreInput extends FinishInput {
 
 /**
  * The film measured from its real frames against the song: sync beside its chance baseline,
- * cuts, consistency, identity per character and place against the references in memory.
+ * cuts, consistency, identity per character and place against the references in memory. The
+ * frames are read from the traces of the segments the film was joined from (kept by the verifier,
+ * or measured here once per segment), not decoded again: an edit that changes one shot measures
+ * one shot.
  */
 export async function score(input: ScoreInput, store: Store, ctx: StepContext): Promise<{ scoreKey: string }> {
   const references = Object.fromEntries(
@@ -26,7 +30,7 @@ export async function score(input: ScoreInput, store: Store, ctx: StepContext): 
   const scoreKey = stepKey('score', 1, { plan: input.sources.planKey, analysis: input.sources.analysisKey, kept, references, modelsDir: ctx.services.modelsDir ?? null })
   if ((await store.get('score', scoreKey, VideoScore)) && existsSync(join(input.outDir, 'score.json'))) return { scoreKey }
   const [plan, analysis] = await Promise.all([need(store, 'plan', input.sources.planKey, ShotPlan), need(store, 'analysis', input.sources.analysisKey, Analysis)])
-  const { score: measured } = await writeVideoScore({
+  const { score: measured, measuredBy } = await writeVideoScore({
     videoPath: input.final,
     songPath: input.sources.songPath,
     analysis,
@@ -35,9 +39,18 @@ export async function score(input: ScoreInput, store: Store, ctx: StepContext): 
     shotViews: Object.fromEntries(plan.shots.map((s) => [s.index, input.results[String(s.index)].best.segment.keyFrame])),
     outDir: input.outDir,
     modelsDir: ctx.services.modelsDir,
+    segments: plan.shots.map((s) => filmSegment(input.results[String(s.index)].best.segment.path, s, plan, store)),
+    store,
     signal: ctx.signal,
     onProgress: (fraction) => ctx.emit({ type: 'progress', stage: 'scoring', fraction }),
   })
+  if (measuredBy.by === 'decode') logTo(ctx)('info', `score: the film was decoded to measure it (${measuredBy.reason})`)
   await store.put('score', scoreKey, measured)
   return { scoreKey }
+}
+
+/** The file the stitch joined for a shot: the take itself, or its canonical copy when it had to be re-encoded. */
+function filmSegment(path: string, shot: ShotPlan['shots'][number], plan: ShotPlan, store: Store): string {
+  const canonical = join(store.artifactDir('canonical', canonicalKey(path, shot, plan)), 'canonical.mp4')
+  return existsSync(canonical) ? canonical : path
 }
