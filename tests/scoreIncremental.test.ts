@@ -6,7 +6,9 @@ import { runFfmpeg } from '../src/ffmpeg/index.js'
 import { render, type RenderResult } from '../src/index.js'
 import { filmFramesFromTraces, type FilmFrames } from '../src/metrics/filmFrames.js'
 import { decodeFilmTrace, encodeFilmTrace } from '../src/metrics/filmTraceCodec.js'
+import type { FilmTrace } from '../src/metrics/filmTrace.js'
 import { measureFrames } from '../src/metrics/measureFrames.js'
+import { measureSegment, type SegmentContext } from '../src/metrics/measureSegment.js'
 import { scoreVideo } from '../src/metrics/scoreVideo.js'
 import { filmFramesOf } from '../src/pipeline/filmTraces.js'
 import { Analysis, ShotPlan, VideoScore } from '../src/schemas/index.js'
@@ -67,6 +69,20 @@ describe('a film joined from segments is measured from their traces exactly', ()
     // A junction's figures come from the two frames beside it, not from the segment alone.
     const at = traces[0].frames
     expect(joined.motion[at]).not.toBe(traces[1].motion[0])
+
+    // The verifier asked again about a segment it measured before reads the trace: the same figures.
+    const kept = new Map<string, FilmTrace>()
+    const traceStore = { load: async (p: string) => kept.get(p), save: async (p: string, t: FilmTrace) => void kept.set(p, t) }
+    const ctx: SegmentContext = {
+      fps: 12, startFrame: 24, audioPeaksSec: [2.1, 2.6, 3.3], beatsSec: [2, 2.5, 3, 3.5], beatPeriodSec: 0.5,
+      locationId: 'here', entities: [], references: {}, keyFrame: '',
+    }
+    const decoded = await measureSegment(segments[2], ctx)
+    const first = await measureSegment(segments[2], { ...ctx, traces: traceStore })
+    expect(kept.size).toBe(1)
+    const fromTrace = await measureSegment(segments[2], { ...ctx, traces: { ...traceStore, save: async () => expect.fail('measured again') } })
+    expect(first).toEqual(decoded)
+    expect(fromTrace).toEqual(decoded)
   }, 60_000)
 })
 

@@ -17,8 +17,16 @@ import { TemporalAccumulator, frameSimilarity } from './temporal.js'
 /** What scoring reads of a film's frames (FrameMeasurement without the best frame or the trace). */
 export type FilmFrames = Omit<FrameMeasurement, 'bestFrame' | 'trace'>
 
+/** The frame figures of a video made of `traces` in order (one trace: the figures of its own video). */
+export type JoinedFrames = Omit<FilmFrames, 'info' | 'fps'>
+
 /** The figures of a film made of `traces` in order, at `fps`; `info` is the film's own probe. */
 export function filmFramesFromTraces(traces: readonly FilmTrace[], fps: number, info: FrameMeasurement['info']): FilmFrames {
+  return { info, fps, ...joinTraces(traces) }
+}
+
+/** The frame figures of `traces` joined in order (see the module doc). */
+export function joinTraces(traces: readonly FilmTrace[]): JoinedFrames {
   if (!traces.length) throw new Error('filmFramesFromTraces: no segments')
   const { width, height } = traces[0]
   for (const t of traces) if (t.width !== width || t.height !== height) throw new Error(`filmFramesFromTraces: segments measured at ${t.width}×${t.height} and ${width}×${height}`)
@@ -51,8 +59,6 @@ export function filmFramesFromTraces(traces: readonly FilmTrace[], fps: number, 
     at += t.frames
   })
   return {
-    info,
-    fps,
     frames: n,
     width,
     height,

@@ -14,7 +14,7 @@
 import { DEFAULT_CUT_OPTIONS, type ColourDescriptor, type FrameDescriptor } from './shotBoundaries.js'
 
 /** Bumped when a metric the trace records changes: older traces are then measured again. */
-export const FILM_TRACE_VERSION = 1
+export const FILM_TRACE_VERSION = 2
 
 export interface FilmTrace {
   width: number
@@ -32,6 +32,14 @@ export interface FilmTrace {
   full: Map<number, FrameDescriptor>
   firstGray: Uint8Array
   lastGray: Uint8Array
+  /** The segment's best view (measureFrames' bestFrame), so a verifier reading the trace needs no decode. */
+  bestFrame: number
+}
+
+/** Where traces are kept between runs (the pipeline's store), by the file they measured. */
+export interface TraceStore {
+  load(path: string): Promise<FilmTrace | undefined>
+  save(path: string, trace: FilmTrace): Promise<void>
 }
 
 /** Frames a flash check reaches before (3) and after (2) a candidate: flashFrames + 1 and flashFrames. */
@@ -84,7 +92,7 @@ export class TraceRecorder {
   }
 
   /** The trace, given the series the metrics kept (motion, similarity, cut scores and mean values). */
-  finish(series: { motion: Float32Array; sim: Float32Array; cutScore: Float32Array; meanValue: Float32Array }): FilmTrace {
+  finish(series: { motion: Float32Array; sim: Float32Array; cutScore: Float32Array; meanValue: Float32Array }, bestFrame: number): FilmTrace {
     const n = this.count
     if (!n || !this.firstGray || !this.prevGray) throw new Error('TraceRecorder: no frames')
     for (const r of this.recent) this.full.set(r.i, r.d)
@@ -100,6 +108,7 @@ export class TraceRecorder {
       full: this.full,
       firstGray: this.firstGray,
       lastGray: this.prevGray,
+      bestFrame,
     }
   }
 }

@@ -18,6 +18,7 @@ const Header = z.object({
   lumaW: z.number().int().positive(),
   lumaH: z.number().int().positive(),
   full: z.array(z.object({ frame: z.number().int().nonnegative(), meanValue: z.number() })),
+  bestFrame: z.number().int().nonnegative(),
 })
 
 export function encodeFilmTrace(t: FilmTrace): Buffer {
@@ -35,6 +36,7 @@ export function encodeFilmTrace(t: FilmTrace): Buffer {
     lumaW: any.width,
     lumaH: any.height,
     full: full.map(([frame, d]) => ({ frame, meanValue: d.meanValue })),
+    bestFrame: t.bestFrame,
   })
   const parts: ArrayBufferView[] = [t.luma, t.diff, t.motion, t.sim, t.cutScore, t.meanValue]
   for (const c of t.colours) parts.push(c.hist, c.cells, c.cellRgb)
@@ -80,5 +82,5 @@ export function decodeFilmTrace(buf: Buffer): FilmTrace {
   const firstGray = take(Uint8Array, px)
   const lastGray = take(Uint8Array, px)
   if (at !== buf.length) throw new Error('film trace: trailing bytes')
-  return { width: h.width, height: h.height, frames: n, motion, sim, cutScore, meanValue, luma, diff, colours, full, firstGray, lastGray }
+  return { width: h.width, height: h.height, frames: n, motion, sim, cutScore, meanValue, luma, diff, colours, full, firstGray, lastGray, bestFrame: h.bestFrame }
 }

@@ -86,7 +86,7 @@ export async function measureFrames(path: string, opts: MeasureFramesOptions = {
   opts.onProgress?.(1)
   const cuts = cutsDetector.finish()
   motion = motion.slice(0, frames)
-  const trace = recorder?.finish({ motion, sim: temporal.similaritySeries(), cutScore: cutsDetector.frameScores(), meanValue: cutsDetector.frameMeans() })
+  const trace = recorder?.finish({ motion, sim: temporal.similaritySeries(), cutScore: cutsDetector.frameScores(), meanValue: cutsDetector.frameMeans() }, best.frame)
   return {
     info,
     fps: v.fps,

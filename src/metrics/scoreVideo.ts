@@ -3,7 +3,7 @@ import { streamAudio } from '../ffmpeg/index.js'
 import type { Analysis, ShotPlan, ShotScore, VideoScore } from '../schemas/index.js'
 import { VideoScore as VideoScoreSchema } from '../schemas/index.js'
 import type { EmbeddingModel } from './embedding.js'
-import { scoreIdentity, type EntityViews } from './identityScore.js'
+import { scoreIdentity, type EntityViews, type ViewCache } from './identityScore.js'
 import type { FilmFrames } from './filmFrames.js'
 import { measureFrames } from './measureFrames.js'
 import { envelopeOffset } from './offset.js'
@@ -32,8 +32,8 @@ export interface ScoreVideoInput {
    * otherwise the video is decoded and measured here.
    */
   measured?: FilmFrames
-  /** Identity figures already worked out for this plan and these views (see scoreFilm.ts); otherwise computed here. */
-  identity?: VideoScore['identity']
+  /** Where identity views already read are kept (the store), so each picture is decoded once. */
+  viewCache?: ViewCache
   signal?: AbortSignal
   onProgress?(fraction: number): void
 }
@@ -63,7 +63,7 @@ export async function scoreVideo(input: ScoreVideoInput): Promise<VideoScore> {
   const spans = plan ? planSpans(plan, { fps, frames: m.frames }, input.planName) : spansFromCuts(m.cuts, m.frames)
   const shots = spans.map((span) => shotScore(span, m, audioPeaks, a, grid))
   input.onProgress?.(0.9)
-  const identity = input.identity ?? (plan ? await scoreIdentity(entityViews(plan, input), { embedding: input.embedding, signal: input.signal }) : [])
+  const identity = plan ? await scoreIdentity(entityViews(plan, input), { embedding: input.embedding, signal: input.signal, cache: input.viewCache }) : []
   const audioOffset = m.info.audio ? await measureAudioOffset(input.videoPath, a, input.signal) : null
   input.onProgress?.(1)
   const round = (x: number) => Math.round(x * 10000) / 10000

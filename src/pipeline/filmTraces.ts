@@ -8,7 +8,7 @@ import { statSync } from 'node:fs'
 import { readFile, writeFile } from 'node:fs/promises'
 import { existsSync } from 'node:fs'
 import { join } from 'node:path'
-import { FILM_TRACE_VERSION, type FilmTrace } from '../metrics/filmTrace.js'
+import { FILM_TRACE_VERSION, type FilmTrace, type TraceStore } from '../metrics/filmTrace.js'
 import { decodeFilmTrace, encodeFilmTrace } from '../metrics/filmTraceCodec.js'
 import { filmFramesFromTraces, type FilmFrames } from '../metrics/filmFrames.js'
 import { measureFrames, METRIC_WIDTH } from '../metrics/measureFrames.js'
@@ -35,6 +35,11 @@ export async function loadFilmTrace(store: Store, path: string): Promise<FilmTra
   } catch {
     return undefined
   }
+}
+
+/** The store as a TraceStore (what measureSegment takes). */
+export function storeTraces(store: Store): TraceStore {
+  return { load: (path) => loadFilmTrace(store, path), save: (path, trace) => saveFilmTrace(store, path, trace) }
 }
 
 /** The trace of every file, read from the store or measured (one decode of that file) and kept. */

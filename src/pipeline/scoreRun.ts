@@ -35,7 +35,7 @@ export async function writeVideoScore(
     } else measuredBy = { by: 'decode', reason: r.reason }
   }
   let embedding: EmbeddingModel | null = null
-  if (input.plan && !input.identity) embedding = await loadEmbeddingModel(modelsDirectory(input.modelsDir), input.embeddingModel)
+  if (input.plan) embedding = await loadEmbeddingModel(modelsDirectory(input.modelsDir), input.embeddingModel)
   try {
     const score = await scoreVideo({ ...input, measured, embedding })
     const files = { json: join(input.outDir, 'score.json'), png: join(input.outDir, 'score.png') }

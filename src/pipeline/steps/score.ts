@@ -7,6 +7,7 @@ import { writeVideoScore } from '../scoreRun.js'
 import { stepKey, type Store } from '../../store/index.js'
 import { need } from './read.js'
 import { canonicalKey } from './stitch.js'
+import { storeViewCache } from '../viewCache.js'
 
 export interface ScoreInput extends FinishInput {
   /** The stitched film to measure. */
@@ -41,6 +42,7 @@ export async function score(input: ScoreInput, store: Store, ctx: StepContext): 
     modelsDir: ctx.services.modelsDir,
     segments: plan.shots.map((s) => filmSegment(input.results[String(s.index)].best.segment.path, s, plan, store)),
     store,
+    viewCache: storeViewCache(store),
     signal: ctx.signal,
     onProgress: (fraction) => ctx.emit({ type: 'progress', stage: 'scoring', fraction }),
   })

@@ -8,8 +8,8 @@ import { logTo, type StepContext } from '../context.js'
 import type { VerifyInput } from '../machines/shotMachine.js'
 import { stepKey, type Store } from '../../store/index.js'
 import { need } from './read.js'
-import { saveFilmTrace } from '../filmTraces.js'
-import type { FilmTrace } from '../../metrics/filmTrace.js'
+import { storeTraces } from '../filmTraces.js'
+import { storeViewCache } from '../viewCache.js'
 
 export type { VerifyInput }
 
@@ -31,7 +31,6 @@ export async function verify(input: VerifyInput & { thresholds: VerifierThreshol
   if (!verdict) {
     const analysis = await need(store, 'analysis', sources.analysisKey, Analysis)
     const shot: Shot = { ...plan.shots[shotIndex], ...revision }
-    let trace: FilmTrace | undefined
     const metrics = await measureSegment(segment.path, {
       fps: plan.fps,
       startFrame: shot.startFrame,
@@ -44,10 +43,9 @@ export async function verify(input: VerifyInput & { thresholds: VerifierThreshol
       references,
       keyFrame: segment.keyFrame,
       signal: ctx.signal,
-      onTrace: (t) => (trace = t),
+      traces: storeTraces(store),
+      viewCache: storeViewCache(store),
     })
-    // Kept so the film's score reads this take's frames instead of decoding them again.
-    if (trace) await saveFilmTrace(store, segment.path, trace)
     const judged = await verifier.verify({ shot, segment, metrics, fps: plan.fps, thresholds }, { signal: ctx.signal })
     const frame = await store.artifact('frame', stepKey('best-frame', 1, { segment: segmentKey, frame: metrics.bestFrame }), (tmp) =>
       extractFramePng(segment.path, metrics.bestFrame, join(tmp, 'best.png'), ctx.signal),
