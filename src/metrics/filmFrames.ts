@@ -39,6 +39,7 @@ export function joinTraces(traces: readonly FilmTrace[]): JoinedFrames {
   const detector = new ShotBoundaryDetector(width, height)
   let at = 0
   traces.forEach((t, k) => {
+    detector.knowGradual(t.gradual, at)
     motion.set(t.motion, at)
     sim.set(t.sim, at)
     luma.set(t.luma, at)

@@ -14,7 +14,7 @@
 import { DEFAULT_CUT_OPTIONS, type ColourDescriptor, type FrameDescriptor } from './shotBoundaries.js'
 
 /** Bumped when a metric the trace records changes: older traces are then measured again. */
-export const FILM_TRACE_VERSION = 2
+export const FILM_TRACE_VERSION = 3
 
 export interface FilmTrace {
   width: number
@@ -32,6 +32,12 @@ export interface FilmTrace {
   full: Map<number, FrameDescriptor>
   firstGray: Uint8Array
   lastGray: Uint8Array
+  /**
+   * The colour distances the cut detector's gradual check worked out inside the segment, flat
+   * [x, y, distance] (frames of this segment): the replay over the film looks them up instead of
+   * working them out again (most of the detector's cost).
+   */
+  gradual: Float64Array
   /** The segment's best view (measureFrames' bestFrame), so a verifier reading the trace needs no decode. */
   bestFrame: number
 }
@@ -92,11 +98,11 @@ export class TraceRecorder {
   }
 
   /** The trace, given the series the metrics kept (motion, similarity, cut scores and mean values). */
-  finish(series: { motion: Float32Array; sim: Float32Array; cutScore: Float32Array; meanValue: Float32Array }, bestFrame: number): FilmTrace {
+  finish(series: { motion: Float32Array; sim: Float32Array; cutScore: Float32Array; meanValue: Float32Array }, bestFrame: number, gradual: readonly number[]): FilmTrace {
     const n = this.count
     if (!n || !this.firstGray || !this.prevGray) throw new Error('TraceRecorder: no frames')
     for (const r of this.recent) this.full.set(r.i, r.d)
-    for (const [name, s] of Object.entries(series)) if (s.length !== n) throw new Error(`TraceRecorder: ${name} has ${s.length} values for ${n} frames`)
+    for (const [name, s] of Object.entries(series) as Array<[string, Float32Array]>) if (s.length !== n) throw new Error(`TraceRecorder: ${name} has ${s.length} values for ${n} frames`)
     return {
       width: this.width,
       height: this.height,
@@ -109,6 +115,7 @@ export class TraceRecorder {
       firstGray: this.firstGray,
       lastGray: this.prevGray,
       bestFrame,
+      gradual: Float64Array.from(gradual),
     }
   }
 }

@@ -19,6 +19,7 @@ const Header = z.object({
   lumaH: z.number().int().positive(),
   full: z.array(z.object({ frame: z.number().int().nonnegative(), meanValue: z.number() })),
   bestFrame: z.number().int().nonnegative(),
+  gradual: z.number().int().nonnegative(),
 })
 
 export function encodeFilmTrace(t: FilmTrace): Buffer {
@@ -37,8 +38,9 @@ export function encodeFilmTrace(t: FilmTrace): Buffer {
     lumaH: any.height,
     full: full.map(([frame, d]) => ({ frame, meanValue: d.meanValue })),
     bestFrame: t.bestFrame,
+    gradual: t.gradual.length,
   })
-  const parts: ArrayBufferView[] = [t.luma, t.diff, t.motion, t.sim, t.cutScore, t.meanValue]
+  const parts: ArrayBufferView[] = [t.luma, t.diff, t.gradual, t.motion, t.sim, t.cutScore, t.meanValue]
   for (const c of t.colours) parts.push(c.hist, c.cells, c.cellRgb)
   for (const [, d] of full) parts.push(d.luma)
   parts.push(t.firstGray, t.lastGray)
@@ -64,6 +66,7 @@ export function decodeFilmTrace(buf: Buffer): FilmTrace {
   const n = h.frames
   const luma = take(Float64Array, n)
   const diff = take(Float64Array, n)
+  const gradual = take(Float64Array, h.gradual)
   const motion = take(Float32Array, n)
   const sim = take(Float32Array, n)
   const cutScore = take(Float32Array, n)
@@ -82,5 +85,5 @@ export function decodeFilmTrace(buf: Buffer): FilmTrace {
   const firstGray = take(Uint8Array, px)
   const lastGray = take(Uint8Array, px)
   if (at !== buf.length) throw new Error('film trace: trailing bytes')
-  return { width: h.width, height: h.height, frames: n, motion, sim, cutScore, meanValue, luma, diff, colours, full, firstGray, lastGray, bestFrame: h.bestFrame }
+  return { width: h.width, height: h.height, frames: n, motion, sim, cutScore, meanValue, luma, diff, colours, full, firstGray, lastGray, bestFrame: h.bestFrame, gradual }
 }

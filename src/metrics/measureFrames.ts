@@ -58,6 +58,7 @@ export async function measureFrames(path: string, opts: MeasureFramesOptions = {
   const temporal = new TemporalAccumulator({ width, height })
   const stats = new FrameStatsAccumulator()
   const recorder = opts.trace ? new TraceRecorder(width, height) : undefined
+  const gradual = recorder ? cutsDetector.recordGradual() : []
   const gray = new Uint8Array(px)
   let motion = new Float32Array(expected + 16)
   let best = { frame: 0, quality: -Infinity }
@@ -86,7 +87,7 @@ export async function measureFrames(path: string, opts: MeasureFramesOptions = {
   opts.onProgress?.(1)
   const cuts = cutsDetector.finish()
   motion = motion.slice(0, frames)
-  const trace = recorder?.finish({ motion, sim: temporal.similaritySeries(), cutScore: cutsDetector.frameScores(), meanValue: cutsDetector.frameMeans() }, best.frame)
+  const trace = recorder?.finish({ motion, sim: temporal.similaritySeries(), cutScore: cutsDetector.frameScores(), meanValue: cutsDetector.frameMeans() }, best.frame, gradual)
   return {
     info,
     fps: v.fps,
