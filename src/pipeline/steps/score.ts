@@ -46,7 +46,12 @@ export async function score(input: ScoreInput, store: Store, ctx: StepContext): 
     signal: ctx.signal,
     onProgress: (fraction) => ctx.emit({ type: 'progress', stage: 'scoring', fraction }),
   })
-  if (measuredBy.by === 'decode') logTo(ctx)('info', `score: the film was decoded to measure it (${measuredBy.reason})`)
+  logTo(ctx)(
+    'info',
+    measuredBy.by === 'decode'
+      ? `score: the film was decoded to measure it (${measuredBy.reason})`
+      : `score: the film measured from its ${plan.shots.length} shots' traces, ${measuredBy.measured} of them decoded now`,
+  )
   await store.put('score', scoreKey, measured)
   return { scoreKey }
 }
