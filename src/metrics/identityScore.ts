@@ -84,6 +84,7 @@ export async function scoreIdentity(
 /** Decodes each picture once (cached by path and time) into a descriptor or an embedding. */
 class ViewReader {
   private cache = new Map<string, Promise<View>>()
+  private pixels = new Map<string, Promise<Uint8Array>>()
   readonly method: string
   constructor(
     private readonly model: EmbeddingModel | null,
@@ -120,7 +121,14 @@ class ViewReader {
 
   private async decodeNow(source: ImageSource, kind: 'character' | 'location'): Promise<View> {
     const size = this.model ? { width: this.model.width, height: this.model.height } : DESCRIPTOR_SIZE
-    const rgb = await decodeImage(source.path, { ...size, format: 'rgb24', startSec: source.timeSec, signal: this.signal })
+    // A key frame is read as a character's view and as a place's: decoded once for both.
+    const at = `${source.path}@${source.timeSec ?? ''}`
+    let pixels = this.pixels.get(at)
+    if (!pixels) {
+      pixels = decodeImage(source.path, { ...size, format: 'rgb24', startSec: source.timeSec, signal: this.signal })
+      this.pixels.set(at, pixels)
+    }
+    const rgb = await pixels
     return this.model ? { embedding: await this.model.embed(rgb) } : { descriptor: describeImage(rgb, size.width, size.height, { focus: kind === 'character' ? 'subject' : 'scene' }) }
   }
 }

@@ -30,6 +30,7 @@ export async function score(input: ScoreInput, store: Store, ctx: StepContext): 
   const kept = Object.fromEntries(Object.entries(input.results).map(([i, r]) => [i, r.best.segment.path]))
   const scoreKey = stepKey('score', 1, { plan: input.sources.planKey, analysis: input.sources.analysisKey, kept, references, modelsDir: ctx.services.modelsDir ?? null })
   if ((await store.get('score', scoreKey, VideoScore)) && existsSync(join(input.outDir, 'score.json'))) return { scoreKey }
+  const started = performance.now()
   const [plan, analysis] = await Promise.all([need(store, 'plan', input.sources.planKey, ShotPlan), need(store, 'analysis', input.sources.analysisKey, Analysis)])
   const { score: measured, measuredBy } = await writeVideoScore({
     videoPath: input.final,
@@ -49,8 +50,8 @@ export async function score(input: ScoreInput, store: Store, ctx: StepContext): 
   logTo(ctx)(
     'info',
     measuredBy.by === 'decode'
-      ? `score: the film was decoded to measure it (${measuredBy.reason})`
-      : `score: the film measured from its ${plan.shots.length} shots' traces, ${measuredBy.measured} of them decoded now`,
+      ? `score: the film was decoded to measure it (${measuredBy.reason}; ${((performance.now() - started) / 1000).toFixed(2)} s)`
+      : `score: the film measured from its ${plan.shots.length} shots' traces, ${measuredBy.measured} of them decoded now (${((performance.now() - started) / 1000).toFixed(2)} s)`,
   )
   await store.put('score', scoreKey, measured)
   return { scoreKey }
