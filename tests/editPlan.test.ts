@@ -47,9 +47,10 @@ beforeAll(async () => {
 }, 240_000)
 
 /** Renders the song with a plan file; the shots that were generated and those that were store hits. */
-async function renderPlan(planFile: string): Promise<{ result: RenderResult; generated: Set<number>; cached: Set<number> }> {
+async function renderPlan(planFile: string): Promise<{ result: RenderResult; generated: Set<number>; cached: Set<number>; logs: string[] }> {
   const generated = new Set<number>()
   const cached = new Set<number>()
+  const logs: string[] = []
   const result = await render({
     song: song.path,
     brief,
@@ -60,9 +61,10 @@ async function renderPlan(planFile: string): Promise<{ result: RenderResult; gen
     onEvent: (e) => {
       if (e.type === 'shot' && e.status === 'generating') generated.add(e.index)
       if (e.type === 'shot' && e.status === 'cached') cached.add(e.index)
+      if (e.type === 'log') logs.push(e.message)
     },
   })
-  return { result, generated, cached }
+  return { result, generated, cached, logs }
 }
 
 const fitOpts = () => ({ file: 'plan.json', analysis, treatment, output: OUTPUT, maxShotFrames: 10_000, strict: false })
@@ -126,11 +128,14 @@ describe('render --plan', () => {
     writeFileSync(planFile, JSON.stringify(edited, null, 2))
 
     const t0 = performance.now()
-    const { result: again, generated, cached } = await renderPlan(planFile)
+    const { result: again, generated, cached, logs } = await renderPlan(planFile)
     const editSec = (performance.now() - t0) / 1000
     console.log(`first render ${firstSec.toFixed(1)} s; edit of shot ${k} re-rendered in ${editSec.toFixed(1)} s = ${(editSec / firstSec).toFixed(2)} of it`)
     expect([...generated]).toEqual([k])
     expect(cached.size).toBe(plan.shots.length - 1)
+    // The film is scored from its shots' traces: the new shot's was kept by the verifier, the
+    // others are store hits; nothing is decoded again for the score.
+    expect(logs.join('\n')).toMatch(new RegExp(`score: the film measured from its ${plan.shots.length} shots' traces, 0 of them decoded now \\(`))
 
     const before = frameMd5s(join(dir, 'first.mp4'))
     const after = frameMd5s(again.files.final)
@@ -143,7 +148,10 @@ describe('render --plan', () => {
     }
     expect(after.slice(s.startFrame, s.endFrame)).not.toEqual(before.slice(s.startFrame, s.endFrame))
     expect(ShotPlan.parse(JSON.parse(readFileSync(again.files.plan, 'utf8'))).shots[k].prompt).toMatch(/passing car$/)
-    expect(editSec).toBeLessThan(firstSec)
+    // Measured on a shared 2-core machine: 0.68–0.71 when the score decoded the whole film again,
+    // 0.3–0.4 now. Six shots: the edited shot's own generation and verification are a sixth of the
+    // first render's shot work, and the stitch probes every segment, so a tenth is out of reach here.
+    expect(editSec / firstSec).toBeLessThan(0.5)
   }, 240_000)
 
   it('reads an edit back from the editor: a cut moved in timeline.otio becomes the plan\'s cut, and only its two shots are made again', async () => {

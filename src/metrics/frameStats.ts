@@ -88,7 +88,23 @@ export class FrameStatsAccumulator {
   add(frame: Uint8Array): void {
     let sum = 0
     for (let i = 0; i < frame.length; i++) sum += frame[i]
-    const luma = sum / frame.length / 255
+    let diff: number | null = null
+    if (this.prev) {
+      let d = 0
+      for (let i = 0; i < frame.length; i++) d += Math.abs(frame[i] - this.prev[i])
+      diff = d / frame.length / 255
+      this.prev.set(frame)
+    } else {
+      this.prev = new Uint8Array(frame)
+    }
+    this.addScalars(sum / frame.length / 255, diff)
+  }
+
+  /**
+   * The same as `add` from what it reads of a frame: its mean luma (0..1) and its mean absolute
+   * difference to the frame before (null for the first frame). Replays a film from its shots' figures.
+   */
+  addScalars(luma: number, diff: number | null): void {
     const index = this.frames
     this.lumaSum += luma
     if (luma < BLACK_LUMA) {
@@ -98,17 +114,11 @@ export class FrameStatsAccumulator {
       this.blackRun = 0
     }
     this.longestBlack = Math.max(this.longestBlack, this.blackRun)
-    if (this.prev) {
-      let d = 0
-      for (let i = 0; i < frame.length; i++) d += Math.abs(frame[i] - this.prev[i])
-      const diff = d / frame.length / 255
+    if (diff !== null && index > 0) {
       this.diffSum += diff
       this.trackFrozen(diff, index)
       this.longestFrozen = Math.max(this.longestFrozen, this.frozenRun)
       this.maxJump = Math.max(this.maxJump, Math.abs(luma - this.prevLuma))
-      this.prev.set(frame)
-    } else {
-      this.prev = new Uint8Array(frame)
     }
     this.prevLuma = luma
     this.frames++

@@ -19,6 +19,19 @@ export interface EntityViews {
   references: Array<{ source: ImageSource; locationId?: string; framing?: string }>
 }
 
+/** What a picture reads as: its descriptor, or its embedding under a model. */
+export type View = { descriptor?: ImageDescriptor; embedding?: Float32Array }
+
+/**
+ * Where views already read are kept between runs (the pipeline's store): `key` names the picture
+ * (path and time), how it is read (the model, or the descriptor's focus); the cache decides
+ * whether the file is still the one it read.
+ */
+export interface ViewCache {
+  get(source: ImageSource, how: string): Promise<View | undefined>
+  put(source: ImageSource, how: string, view: View): Promise<void>
+}
+
 /** Identity descriptors run on 16:9 pictures at the metric width. */
 const DESCRIPTOR_SIZE = analysisSize(16, 9, METRIC_WIDTH)
 
@@ -32,9 +45,9 @@ const DESCRIPTOR_SIZE = analysisSize(16, 9, METRIC_WIDTH)
  */
 export async function scoreIdentity(
   entities: EntityViews[],
-  opts: { embedding?: EmbeddingModel | null; signal?: AbortSignal } = {},
+  opts: { embedding?: EmbeddingModel | null; signal?: AbortSignal; cache?: ViewCache } = {},
 ): Promise<EntityConsistency[]> {
-  const reader = new ViewReader(opts.embedding ?? null, opts.signal)
+  const reader = new ViewReader(opts.embedding ?? null, opts.signal, opts.cache)
   const out: EntityConsistency[] = []
   for (const e of entities) {
     let refs = e.references
@@ -68,15 +81,15 @@ export async function scoreIdentity(
   return out
 }
 
-type View = { descriptor?: ImageDescriptor; embedding?: Float32Array }
-
 /** Decodes each picture once (cached by path and time) into a descriptor or an embedding. */
 class ViewReader {
   private cache = new Map<string, Promise<View>>()
+  private pixels = new Map<string, Promise<Uint8Array>>()
   readonly method: string
   constructor(
     private readonly model: EmbeddingModel | null,
     private readonly signal?: AbortSignal,
+    private readonly store?: ViewCache,
   ) {
     this.method = model ? `embedding:${model.name}` : 'descriptor'
   }
@@ -98,8 +111,24 @@ class ViewReader {
   }
 
   private async decode(source: ImageSource, kind: 'character' | 'location'): Promise<View> {
+    const how = this.model ? this.method : `descriptor:${kind === 'character' ? 'subject' : 'scene'}`
+    const kept = await this.store?.get(source, how)
+    if (kept) return kept
+    const view = await this.decodeNow(source, kind)
+    await this.store?.put(source, how, view)
+    return view
+  }
+
+  private async decodeNow(source: ImageSource, kind: 'character' | 'location'): Promise<View> {
     const size = this.model ? { width: this.model.width, height: this.model.height } : DESCRIPTOR_SIZE
-    const rgb = await decodeImage(source.path, { ...size, format: 'rgb24', startSec: source.timeSec, signal: this.signal })
+    // A key frame is read as a character's view and as a place's: decoded once for both.
+    const at = `${source.path}@${source.timeSec ?? ''}`
+    let pixels = this.pixels.get(at)
+    if (!pixels) {
+      pixels = decodeImage(source.path, { ...size, format: 'rgb24', startSec: source.timeSec, signal: this.signal })
+      this.pixels.set(at, pixels)
+    }
+    const rgb = await pixels
     return this.model ? { embedding: await this.model.embed(rgb) } : { descriptor: describeImage(rgb, size.width, size.height, { focus: kind === 'character' ? 'subject' : 'scene' }) }
   }
 }

@@ -3,6 +3,7 @@ import { MotionTracker } from './flow.js'
 import { FrameStatsAccumulator, type FrameStats } from './frameStats.js'
 import { ShotBoundaryDetector } from './shotBoundaries.js'
 import { TemporalAccumulator } from './temporal.js'
+import { TraceRecorder, type FilmTrace } from './filmTrace.js'
 
 /** Frame width every picture metric runs at: enough for motion, cuts and colour, and cheap. */
 export const METRIC_WIDTH = 160
@@ -27,11 +28,15 @@ export interface FrameMeasurement {
   stats: FrameStats
   /** The frame that shows the picture best: sharp and still (highest gradient energy at low motion). */
   bestFrame: number
+  /** With `trace`: what a film made of this video needs to be scored without decoding it again. */
+  trace?: FilmTrace
 }
 
 export interface MeasureFramesOptions {
   width?: number
   signal?: AbortSignal
+  /** Keep the film trace (filmTrace.ts) too. */
+  trace?: boolean
   /** Fraction of the video decoded, 0..1. */
   onProgress?(fraction: number): void
 }
@@ -52,6 +57,8 @@ export async function measureFrames(path: string, opts: MeasureFramesOptions = {
   const cutsDetector = new ShotBoundaryDetector(width, height)
   const temporal = new TemporalAccumulator({ width, height })
   const stats = new FrameStatsAccumulator()
+  const recorder = opts.trace ? new TraceRecorder(width, height) : undefined
+  const gradual = recorder ? cutsDetector.recordGradual() : []
   const gray = new Uint8Array(px)
   let motion = new Float32Array(expected + 16)
   let best = { frame: 0, quality: -Infinity }
@@ -66,6 +73,7 @@ export async function measureFrames(path: string, opts: MeasureFramesOptions = {
     }
     motion[i] = m
     cutsDetector.add(rgb)
+    recorder?.add(gray, cutsDetector.lastDescriptor()!, cutsDetector.frameScore(i))
     temporal.add(gray)
     stats.add(gray)
     // Sharpness over motion: a still, detailed frame is the best view to keep as a reference.
@@ -77,17 +85,21 @@ export async function measureFrames(path: string, opts: MeasureFramesOptions = {
     }
   })
   opts.onProgress?.(1)
+  const cuts = cutsDetector.finish()
+  motion = motion.slice(0, frames)
+  const trace = recorder?.finish({ motion, sim: temporal.similaritySeries(), cutScore: cutsDetector.frameScores(), meanValue: cutsDetector.frameMeans() }, best.frame, gradual)
   return {
     info,
     fps: v.fps,
     frames,
     width,
     height,
-    motion: motion.slice(0, frames),
-    cuts: cutsDetector.finish(),
+    motion,
+    cuts,
     temporal,
     stats: stats.summary(),
     bestFrame: best.frame,
+    trace,
   }
 }
 

@@ -1,8 +1,10 @@
 import type { EmbeddingModel } from './embedding.js'
-import { scoreIdentity, type EntityViews } from './identityScore.js'
+import { scoreIdentity, type EntityViews, type ViewCache } from './identityScore.js'
 import { measureFrames } from './measureFrames.js'
 import { avAlignWithBaseline, beatAlignmentWithBaseline, meanMotionAfterFirst } from './sync.js'
 import type { FrameStats } from './frameStats.js'
+import type { TraceStore } from './filmTrace.js'
+import { joinTraces } from './filmFrames.js'
 
 /** What the verifier needs from the song and memory to measure one segment. */
 export interface SegmentContext {
@@ -23,6 +25,14 @@ export interface SegmentContext {
   keyFrame: string
   embedding?: EmbeddingModel | null
   signal?: AbortSignal
+  /** Where identity views already read are kept (the store), so each picture is decoded once. */
+  viewCache?: ViewCache
+  /**
+   * Where film traces (filmTrace.ts) are kept: a segment measured before is read from its trace
+   * (the verdict is asked again when only the references changed), and a new one's trace is kept
+   * so scoring the film need not decode it again.
+   */
+  traces?: TraceStore
 }
 
 export interface SegmentMeasurement {
@@ -47,7 +57,7 @@ export interface SegmentMeasurement {
  * identity against the references in memory.
  */
 export async function measureSegment(path: string, ctx: SegmentContext): Promise<SegmentMeasurement> {
-  const m = await measureFrames(path, { signal: ctx.signal })
+  const m = await segmentFrames(path, ctx)
   const t0 = ctx.startFrame / ctx.fps
   const t1 = (ctx.startFrame + m.frames) / ctx.fps
   const local = (xs: readonly number[]) => xs.filter((t) => t >= t0 && t < t1).map((t) => t - t0)
@@ -64,7 +74,7 @@ export async function measureSegment(path: string, ctx: SegmentContext): Promise
       views: [{ shot: 0, locationId: ctx.locationId, framing: ctx.framing, source: { path: ctx.keyFrame } }],
       references: ctx.references[e.id].map((r) => ({ source: { path: r.image }, locationId: r.locationId, framing: r.framing })),
     }))
-  const identity = withRefs.length ? await scoreIdentity(withRefs, { embedding: ctx.embedding, signal: ctx.signal }) : []
+  const identity = withRefs.length ? await scoreIdentity(withRefs, { embedding: ctx.embedding, signal: ctx.signal, cache: ctx.viewCache }) : []
   const r = (x: number) => Math.round(x * 10000) / 10000
   const hasSync = peaks.length > 0 || av.videoPeaks > 0
   return {
@@ -82,4 +92,13 @@ export async function measureSegment(path: string, ctx: SegmentContext): Promise
     identity: identity.map((e) => ({ id: e.id, kind: e.kind, similarity: e.consistency, method: e.method })),
     bestFrame: m.bestFrame,
   }
+}
+
+/** The segment's frame figures: from its kept trace when there is one, else decoded (and the trace kept). */
+async function segmentFrames(path: string, ctx: SegmentContext) {
+  const known = await ctx.traces?.load(path)
+  if (known) return { ...joinTraces([known]), bestFrame: known.bestFrame }
+  const m = await measureFrames(path, { signal: ctx.signal, trace: Boolean(ctx.traces) })
+  if (m.trace) await ctx.traces?.save(path, m.trace)
+  return m
 }

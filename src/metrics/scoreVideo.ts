@@ -3,8 +3,9 @@ import { streamAudio } from '../ffmpeg/index.js'
 import type { Analysis, ShotPlan, ShotScore, VideoScore } from '../schemas/index.js'
 import { VideoScore as VideoScoreSchema } from '../schemas/index.js'
 import type { EmbeddingModel } from './embedding.js'
-import { scoreIdentity, type EntityViews } from './identityScore.js'
-import { measureFrames, type FrameMeasurement } from './measureFrames.js'
+import { scoreIdentity, type EntityViews, type ViewCache } from './identityScore.js'
+import type { FilmFrames } from './filmFrames.js'
+import { measureFrames } from './measureFrames.js'
 import { envelopeOffset } from './offset.js'
 import { planSpans } from './planSpans.js'
 import { avAlign, avAlignWithBaseline, beatAlignment, beatAlignmentWithBaseline, cutsOnBeat, meanMotionAfterFirst, motionBeats, motionPeaks, sectionsWithCut } from './sync.js'
@@ -26,6 +27,13 @@ export interface ScoreVideoInput {
   /** Each plan shot's representative frame (PNG), when known; otherwise read from the video. */
   shotViews?: Record<number, string>
   embedding?: EmbeddingModel | null
+  /**
+   * The film's frames already measured (filmFramesFromTraces: its shots' traces put together);
+   * otherwise the video is decoded and measured here.
+   */
+  measured?: FilmFrames
+  /** Where identity views already read are kept (the store), so each picture is decoded once. */
+  viewCache?: ViewCache
   signal?: AbortSignal
   onProgress?(fraction: number): void
 }
@@ -42,7 +50,7 @@ const OFFSET_WINDOW_SEC = 120
  */
 export async function scoreVideo(input: ScoreVideoInput): Promise<VideoScore> {
   const { analysis: a, plan } = input
-  const m = await measureFrames(input.videoPath, { signal: input.signal, onProgress: (f) => input.onProgress?.(0.85 * f) })
+  const m = input.measured ?? (await measureFrames(input.videoPath, { signal: input.signal, onProgress: (f) => input.onProgress?.(0.85 * f) }))
   const fps = m.fps
   const beatPeriod = 60 / a.tempo.bpm
   const audioPeaks = onsetPeakTimes(a)
@@ -55,7 +63,7 @@ export async function scoreVideo(input: ScoreVideoInput): Promise<VideoScore> {
   const spans = plan ? planSpans(plan, { fps, frames: m.frames }, input.planName) : spansFromCuts(m.cuts, m.frames)
   const shots = spans.map((span) => shotScore(span, m, audioPeaks, a, grid))
   input.onProgress?.(0.9)
-  const identity = plan ? await scoreIdentity(entityViews(plan, input), { embedding: input.embedding, signal: input.signal }) : []
+  const identity = plan ? await scoreIdentity(entityViews(plan, input), { embedding: input.embedding, signal: input.signal, cache: input.viewCache }) : []
   const audioOffset = m.info.audio ? await measureAudioOffset(input.videoPath, a, input.signal) : null
   input.onProgress?.(1)
   const round = (x: number) => Math.round(x * 10000) / 10000
@@ -101,7 +109,7 @@ function spansFromCuts(cuts: number[], frames: number): Array<{ index: number; s
 }
 
 /** The figures of one shot span [start, end): its own audio peaks and beats against its own motion. */
-function shotScore(span: { index: number; start: number; end: number }, m: FrameMeasurement, audioPeaks: number[], a: Analysis, grid: number[]): ShotScore {
+function shotScore(span: { index: number; start: number; end: number }, m: FilmFrames, audioPeaks: number[], a: Analysis, grid: number[]): ShotScore {
   const { fps } = m
   const t0 = span.start / fps
   const t1 = span.end / fps
@@ -129,7 +137,7 @@ function shotScore(span: { index: number; start: number; end: number }, m: Frame
 }
 
 /** Every character and place of the plan with the shots it appears in and where to read them from. */
-function entityViews(plan: ShotPlan, input: ScoreVideoInput): EntityViews[] {
+export function entityViews(plan: ShotPlan, input: Pick<ScoreVideoInput, 'references' | 'shotViews' | 'videoPath'>): EntityViews[] {
   const byId = new Map<string, EntityViews>()
   const add = (id: string, kind: 'character' | 'location', shot: ShotPlan['shots'][number]) => {
     let e = byId.get(id)

@@ -372,6 +372,9 @@ export function histogramDistance(a: Float32Array, b: Float32Array): number {
   return Math.max(0, 1 - inter)
 }
 
+/** Pair keys x · PAIR + y: frame indices stay under 2^26 (over 2 weeks at 30 fps), keys under 2^53. */
+const PAIR = 2 ** 26
+
 function median(values: ArrayLike<number>): number {
   const n = values.length
   if (n === 0) return 0
@@ -398,6 +401,8 @@ export class ShotBoundaryDetector {
   private readonly cuts: number[] = []
   private readonly cutScores: number[] = []
   private finished = false
+  private readonly knownGradual = new Map<number, number>()
+  private recorded: number[] | undefined
 
   constructor(
     readonly width: number,
@@ -425,18 +430,61 @@ export class ShotBoundaryDetector {
     this.recent.delete(i - this.keep)
     this.colours.set(i, { hist: desc.hist, cells: desc.cells, cellRgb: desc.cellRgb, gridW: desc.gridW, gridH: desc.gridH })
     this.colours.delete(i - this.keepColours)
-    if (i >= this.scores.length) {
-      const grown = new Float32Array(this.scores.length * 2)
-      grown.set(this.scores)
-      this.scores = grown
-      const means = new Float32Array(this.scores.length)
-      means.set(this.means)
-      this.means = means
-    }
+    this.grow(i)
     this.means[i] = desc.meanValue
     this.scores[i] = i === 0 ? 0 : this.distance(this.recent.get(i - 1)!, desc)
     const lag = this.lag()
     while (this.nextToDecide <= i - lag) this.decide(this.nextToDecide++)
+  }
+
+  /**
+   * Adds a frame already described elsewhere: its score against the frame before (0 for the first),
+   * its mean value, its colour descriptor and, where a decision may need it (the frames around a
+   * high score, see filmTrace.ts), its full descriptor. Decisions are the same as `add`'s when
+   * every descriptor a decision reads is there.
+   */
+  addKnown(frame: { score: number; meanValue: number; colour: ColourDescriptor; full?: FrameDescriptor }): void {
+    if (this.finished) throw new Error('ShotBoundaryDetector: addKnown() after finish()')
+    const i = this.count++
+    if (frame.full) this.recent.set(i, frame.full)
+    this.recent.delete(i - this.keep)
+    this.colours.set(i, frame.colour)
+    this.colours.delete(i - this.keepColours)
+    this.grow(i)
+    this.means[i] = frame.meanValue
+    this.scores[i] = i === 0 ? 0 : frame.score
+    const lag = this.lag()
+    while (this.nextToDecide <= i - lag) this.decide(this.nextToDecide++)
+  }
+
+  /** The descriptor of the last frame added with `add` (undefined after `finish`). */
+  lastDescriptor(): FrameDescriptor | undefined {
+    return this.recent.get(this.count - 1)
+  }
+
+  /** The score of frame `b` against frame `a`, `gap` frames apart (what `add` computes for neighbours). */
+  frameDistance(a: FrameDescriptor, b: FrameDescriptor, gap = 1): number {
+    return this.distance(a, b, gap)
+  }
+
+  /** The score of frame `i` against frame i − 1 (0 for frame 0). */
+  frameScore(i: number): number {
+    return this.scores[i]
+  }
+
+  /** Mean value (max channel, 0..255) per frame so far. */
+  frameMeans(): Float32Array {
+    return this.means.slice(0, this.count)
+  }
+
+  private grow(i: number): void {
+    if (i < this.scores.length) return
+    const grown = new Float32Array(this.scores.length * 2)
+    grown.set(this.scores)
+    this.scores = grown
+    const means = new Float32Array(this.scores.length)
+    means.set(this.means)
+    this.means = means
   }
 
   /** Decides the last frames (with whatever lookahead there is) and returns the cut frames, ascending. */
@@ -505,6 +553,32 @@ export class ShotBoundaryDetector {
     return Math.max(this.o.histScale * h, Math.min(share.share, h))
   }
 
+  /**
+   * The colour distance of frame `y` against frame `x` as the gradual check reads it: looked up
+   * when it was worked out before (`knowGradual`: a film replayed from its segments' traces),
+   * recorded when asked to (`recordGradual`).
+   */
+  private gradualDistance(x: number, y: number): number {
+    const key = x * PAIR + y
+    let d = this.knownGradual.get(key)
+    if (d === undefined) {
+      d = this.colourDistance(this.colours.get(x)!, this.colours.get(y)!, 1)
+      this.recorded?.push(x, y, d)
+    }
+    return d
+  }
+
+  /** Keeps every colour distance the gradual check works out from now on: [x, y, distance] flat. */
+  recordGradual(): number[] {
+    this.recorded = []
+    return this.recorded
+  }
+
+  /** Colour distances worked out before, of frames `offset + x` and `offset + y` (flat [x, y, distance] as recordGradual keeps them). */
+  knowGradual(pairs: ArrayLike<number>, offset: number): void {
+    for (let j = 0; j + 2 < pairs.length; j += 3) this.knownGradual.set((pairs[j] + offset) * PAIR + pairs[j + 1] + offset, pairs[j + 2])
+  }
+
   private decide(i: number): void {
     this.decideHard(i)
     if (this.o.gradualFrames > 0) this.decideGradual(i)
@@ -531,12 +605,12 @@ export class ShotBoundaryDetector {
       const A = this.colours.get(a)
       const before = this.colours.get(a - k)
       if (!A || !before) return
-      const c = this.colourDistance(A, B, 1)
+      const c = this.gradualDistance(a, b)
       if (c < o.minScore) continue
       // Steady ends: the change over the span is ≥ 4× that over `steadyFrames` outside it.
-      steadyAfter ??= this.colourDistance(B, after, 1)
+      steadyAfter ??= this.gradualDistance(b, i)
       if (steadyAfter > c / 4) return
-      if (this.colourDistance(before, A, 1) > c / 4) continue
+      if (this.gradualDistance(a - k, a) > c / 4) continue
       let mixes = true
       for (let m = a + 1; m < b && mixes; m++) mixes = mixMisfit(this.colours.get(m)!.cellRgb, A.cellRgb, B.cellRgb) <= o.mixMisfit
       if (!mixes) continue

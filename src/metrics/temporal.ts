@@ -241,6 +241,23 @@ export function compensatedSimilarity(
   return { ssim: clip(sum / count), structure, texturedStructure }
 }
 
+/** A grey frame as the consistency compares it: halved, unless too small to keep several windows. */
+function temporalFrame(gray: Uint8Array, width: number, height: number, reuse?: Float32Array): { data: Float32Array; width: number; height: number } {
+  const small = width < 32 || height < 16
+  return small ? { data: Float32Array.from(gray), width, height } : halve(gray, width, height, reuse)
+}
+
+function searchRadius(width: number): number {
+  return Math.max(2, Math.round(width / 8))
+}
+
+/** The similarity `TemporalAccumulator.add` records for `gray` following `prevGray` (same size). */
+export function frameSimilarity(prevGray: Uint8Array, gray: Uint8Array, width: number, height: number): number {
+  const a = temporalFrame(prevGray, width, height)
+  const b = temporalFrame(gray, width, height)
+  return compensatedSsim(a.data, b.data, b.width, b.height, searchRadius(b.width))
+}
+
 /** Streams grey frames; keeps two floats per frame; summarises any span given the cuts (see the module doc). */
 export class TemporalAccumulator {
   private readonly minJump: number
@@ -266,6 +283,19 @@ export class TemporalAccumulator {
     return this.count
   }
 
+  /**
+   * An accumulator as if the frames behind these series had been added: `luma` and `sim` as
+   * `lumaSeries()` and `similaritySeries()` return them (a film put together from its shots' series).
+   */
+  static fromSeries(luma: Float32Array, sim: Float32Array, opts: TemporalOptions = {}): TemporalAccumulator {
+    if (luma.length !== sim.length) throw new Error(`TemporalAccumulator.fromSeries: ${luma.length} luma values but ${sim.length} similarities`)
+    const t = new TemporalAccumulator(opts)
+    t.luma = Float32Array.from(luma)
+    t.sim = Float32Array.from(sim)
+    t.count = luma.length
+    return t
+  }
+
   add(gray: Uint8Array): void {
     if (!this.width) Object.assign(this, inferFrameSize(gray.length))
     if (gray.length !== this.width * this.height) throw new Error(`TemporalAccumulator: expected ${this.width * this.height} bytes per frame, got ${gray.length}`)
@@ -277,13 +307,10 @@ export class TemporalAccumulator {
     let s = 0
     for (let k = 0; k < gray.length; k++) s += gray[k]
     this.luma[i] = s / gray.length / 255
-    // Halve only frames big enough to keep several windows; tiny frames are compared as they are.
-    const small = this.width < 32 || this.height < 16
-    const frame = small ? { data: Float32Array.from(gray), width: this.width, height: this.height } : halve(gray, this.width, this.height, this.prev)
+    const frame = temporalFrame(gray, this.width, this.height, this.prev)
     // (halve() reuses the buffer of the frame before last: prev becomes cur below.)
     if (this.cur) {
-      const radius = Math.max(2, Math.round(frame.width / 8))
-      this.sim[i] = compensatedSsim(this.cur, frame.data, frame.width, frame.height, radius)
+      this.sim[i] = compensatedSsim(this.cur, frame.data, frame.width, frame.height, searchRadius(frame.width))
     } else {
       this.sim[i] = 1
     }

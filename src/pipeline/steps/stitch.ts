@@ -44,10 +44,15 @@ async function canonicalSegment(path: string, shot: Shot, plan: ShotPlan, store:
   const v = (await probeMedia(path, { signal: ctx.signal })).video
   const ok = v && v.codec === 'h264' && v.pixFmt === 'yuv420p' && v.width === plan.width && v.height === plan.height && Math.abs(v.fps - plan.fps) < 1e-6
   if (ok) return path
-  const key = stepKey('canonical', 1, { segment: basename(dirname(path)), width: plan.width, height: plan.height, fps: plan.fps, frames })
+  const key = canonicalKey(path, shot, plan)
   const { dir } = await store.artifact('canonical', key, async (tmp) => {
     logTo(ctx)('info', `shot ${shot.index}: re-encoding segment to the canonical format`)
     await normalizeSegment(path, join(tmp, 'canonical.mp4'), { width: plan.width, height: plan.height, fps: plan.fps, frames, signal: ctx.signal })
   })
   return join(dir, 'canonical.mp4')
+}
+
+/** The store key of a segment's canonical copy: the score step finds the film's own files by it. */
+export function canonicalKey(path: string, shot: Shot, plan: ShotPlan): string {
+  return stepKey('canonical', 1, { segment: basename(dirname(path)), width: plan.width, height: plan.height, fps: plan.fps, frames: shot.endFrame - shot.startFrame })
 }

@@ -8,6 +8,8 @@ import { logTo, type StepContext } from '../context.js'
 import type { VerifyInput } from '../machines/shotMachine.js'
 import { stepKey, type Store } from '../../store/index.js'
 import { need } from './read.js'
+import { storeTraces } from '../filmTraces.js'
+import { storeViewCache } from '../viewCache.js'
 
 export type { VerifyInput }
 
@@ -41,6 +43,8 @@ export async function verify(input: VerifyInput & { thresholds: VerifierThreshol
       references,
       keyFrame: segment.keyFrame,
       signal: ctx.signal,
+      traces: storeTraces(store),
+      viewCache: storeViewCache(store),
     })
     const judged = await verifier.verify({ shot, segment, metrics, fps: plan.fps, thresholds }, { signal: ctx.signal })
     const frame = await store.artifact('frame', stepKey('best-frame', 1, { segment: segmentKey, frame: metrics.bestFrame }), (tmp) =>
