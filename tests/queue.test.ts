@@ -1,0 +1,117 @@
+/**
+ * Shots as BullMQ jobs on a real redis-server, made by real `longav worker` processes: the same
+ * frames as an in-process render, a job asked twice runs once, a store hit is not queued,
+ * Redis unreachable is an input error, a password never shows.
+ */
+import { mkdtempSync, readdirSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { Queue } from 'bullmq'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { render, type RenderEvent } from '../src/index.js'
+import { CandidateJob, jobIdOf, jobKey, QUEUE_NAME } from '../src/queue/index.js'
+import { LONGAV_BIN, longav } from './helpers/cli.js'
+import { writeTestBrief } from './helpers/brief.js'
+import { freePort, spawnWorker, startRedis, type TestRedis, type WorkerProcess } from './helpers/redis.js'
+import { makeSongFixture, type SongFixture } from './helpers/songFixture.js'
+import { frameMd5s } from './helpers/video.js'
+
+const SIZE = { width: 160, height: 90, fps: 12 }
+let dir: string
+let song: SongFixture
+let brief: string
+let redis: TestRedis
+let baseline: string[]
+const workers: WorkerProcess[] = []
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'longav-queue-'))
+  song = await makeSongFixture({ bpm: 120, seconds: 14, dir })
+  brief = writeTestBrief(dir)
+  redis = await startRedis()
+  const local = await render({ song: song.path, brief, outDir: join(dir, 'local'), output: SIZE, llm: null, finish: 'video' })
+  baseline = frameMd5s(local.files.final)
+}, 120_000)
+
+afterAll(async () => {
+  for (const w of workers) w.proc.kill('SIGKILL')
+  await redis?.stop()
+})
+
+describe('a render whose shots are made by two worker processes', () => {
+  const store = () => join(dir, 'shared-store')
+  let result: Awaited<ReturnType<typeof render>>
+
+  beforeAll(async () => {
+    for (let i = 0; i < 2; i++) workers.push(spawnWorker(LONGAV_BIN, ['--redis', redis.url, '--store', store()]))
+    await Promise.all(workers.map((w) => w.waitFor(/worker ready/)))
+    result = await render({ song: song.path, brief, outDir: join(dir, 'queued'), output: SIZE, llm: null, finish: 'video', storeDir: store(), queue: redis.url })
+  }, 120_000)
+
+  it('gives the same decoded frames as the in-process render', () => {
+    expect(baseline.length).toBe(Math.round(song.durationSec * SIZE.fps))
+    expect(frameMd5s(result.files.final)).toEqual(baseline)
+  })
+
+  it('spread the jobs over both workers, each job run once', () => {
+    const started = workers.flatMap((w) => w.lines.filter((l) => /candidate job \S+ \(shot \d+\): started/.test(l)).map((l) => /job (\S+)/.exec(l)![1]))
+    expect(started.length).toBe(result.shots)
+    expect(new Set(started).size).toBe(started.length)
+    for (const w of workers) expect(w.lines.some((l) => /: done in/.test(l))).toBe(true)
+  })
+
+  it('does not queue what the store already has: a second render runs no job twice', async () => {
+    const startedIds = () => workers.flatMap((w) => w.lines).filter((l) => /: started/.test(l)).map((l) => /job (\S+)/.exec(l)![1])
+    const first = new Set(startedIds())
+    const events: RenderEvent[] = []
+    const again = await render({ song: song.path, brief, outDir: join(dir, 'queued-again'), output: SIZE, llm: null, finish: 'video', storeDir: store(), queue: redis.url, onEvent: (e) => events.push(e) })
+    expect(frameMd5s(again.files.final)).toEqual(baseline)
+    const second = startedIds().slice(first.size)
+    expect(second.filter((id) => first.has(id))).toEqual([])
+    // Shots whose candidate (same references, same seed) is in the store come back as hits, not jobs.
+    const cached = events.filter((e) => e.type === 'shot' && e.status === 'cached').length
+    expect(cached).toBeGreaterThan(0)
+    expect(second.filter((id) => id.startsWith('candidate-')).length + cached).toBe(again.attempts)
+  }, 60_000)
+
+  it('runs a job added twice once', async () => {
+    const q = new Queue(QUEUE_NAME, { connection: { host: '127.0.0.1', port: redis.port } })
+    try {
+      const jobs = await q.getJobs(['completed'])
+      const one = jobs.find((j) => j.name === 'candidate')!
+      // The same candidate with another seed: a job nobody has run yet.
+      const data = CandidateJob.parse({ ...one.data, input: { ...one.data.input, revision: { seed: 4242 } } })
+      const id = jobIdOf('candidate', jobKey('candidate', data))
+      await Promise.all([q.add('candidate', data, { jobId: id }), q.add('candidate', data, { jobId: id })])
+      await Promise.race(workers.map((w) => w.waitFor(new RegExp(`${id}.*done in`))))
+      await q.add('candidate', data, { jobId: id })
+      await new Promise((res) => setTimeout(res, 1500))
+      const runs = workers.flatMap((w) => w.lines).filter((l) => l.includes(`${id} (shot`) && l.includes('started'))
+      expect(runs.length).toBe(1)
+    } finally {
+      await q.close()
+    }
+  }, 60_000)
+})
+
+describe('Redis and its URL', () => {
+  it('Redis unreachable at start: exit 2 naming the URL, its password hidden', async () => {
+    const port = await freePort()
+    const url = `redis://:s3cret-pw@127.0.0.1:${port}`
+    const r = longav(['render', song.path, brief, '--out', join(dir, 'unreachable'), '--size', '160x90', '--fps', '12', '--no-llm', '--queue', url, '--store', join(dir, 'store-x')], dir)
+    expect(r.code).toBe(2)
+    expect(r.stderr).toContain(`cannot reach Redis at redis://:***@127.0.0.1:${port}`)
+    expect(r.stdout + r.stderr).not.toContain('s3cret-pw')
+    const w = longav(['worker', '--redis', url, '--store', join(dir, 'store-x')], dir)
+    expect(w.code).toBe(2)
+    expect(w.stderr).toContain('cannot reach Redis')
+    expect(w.stdout + w.stderr).not.toContain('s3cret-pw')
+  }, 60_000)
+
+  it('--queue without --store is refused before anything is written', () => {
+    const r = longav(['render', song.path, brief, '--out', join(dir, 'nostore'), '--no-llm', '--queue', redis.url], dir)
+    expect(r.code).toBe(2)
+    expect(r.stderr).toContain('--queue needs --store')
+    expect(readdirSync(dir)).not.toContain('nostore')
+  }, 60_000)
+})
