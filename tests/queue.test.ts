@@ -61,12 +61,13 @@ describe('a render whose shots are made by two worker processes', () => {
   })
 
   it('does not queue what the store already has: a second render runs no job twice', async () => {
-    const startedIds = () => workers.flatMap((w) => w.lines).filter((l) => /: started/.test(l)).map((l) => /job (\S+)/.exec(l)![1])
-    const first = new Set(startedIds())
+    const startedIn = (lines: string[]) => lines.filter((l) => /: started/.test(l)).map((l) => /job (\S+)/.exec(l)![1])
+    const seen = workers.map((w) => w.lines.length)
+    const first = new Set(workers.flatMap((w) => startedIn(w.lines)))
     const events: RenderEvent[] = []
     const again = await render({ song: song.path, brief, outDir: join(dir, 'queued-again'), output: SIZE, llm: null, finish: 'video', storeDir: store(), queue: redis.url, onEvent: (e) => events.push(e) })
     expect(frameMd5s(again.files.final)).toEqual(baseline)
-    const second = startedIds().slice(first.size)
+    const second = workers.flatMap((w, i) => startedIn(w.lines.slice(seen[i])))
     expect(second.filter((id) => first.has(id))).toEqual([])
     // Shots whose candidate (same references, same seed) is in the store come back as hits, not jobs.
     const cached = events.filter((e) => e.type === 'shot' && e.status === 'cached').length
