@@ -190,7 +190,8 @@ export async function openCoordinator(setup: CoordinatorSetup): Promise<Coordina
         await guard(napUntilWoken(id, ctx.signal), ctx.signal)
       }
     } catch (err) {
-      if (ctx.signal.aborted) track(withdraw(id))
+      // With Redis away there is nobody to tell: its jobs wait for a later render, or a worker.
+      if (ctx.signal.aborted && downSince === undefined) track(withdraw(id))
       throw err
     } finally {
       progress.delete(id)
@@ -256,7 +257,7 @@ export async function openCoordinator(setup: CoordinatorSetup): Promise<Coordina
     async close() {
       clearInterval(ticker)
       await Promise.allSettled([...pending])
-      await Promise.race([Promise.allSettled([events.close(), queue.close()]), sleep(3000)])
+      await Promise.race([Promise.allSettled([events.close(), queue.close()]), sleep(downSince === undefined ? 3000 : 200)])
       watch.disconnect()
     },
   }

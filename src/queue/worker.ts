@@ -63,7 +63,7 @@ export async function startWorker(opts: WorkerOptions): Promise<QueueWorker> {
         },
       })
       if (!fromStore) ran++
-      log('info', `${what}: ${fromStore ? 'already in the store' : 'done'} in ${((Date.now() - started) / 1000).toFixed(2)} s`)
+      log('info', `${what}: ${fromStore ? 'already in the store' : 'done'} in ${((Date.now() - started) / 1000).toFixed(3)} s`)
       return { ok: true }
     } catch (err) {
       const reason = signal?.aborted ? String(signal.reason ?? '') : ''

@@ -1,0 +1,130 @@
+// Scale-out of queued shots over 1, 2, 4 and 8 `longav worker` processes on loopback, with a
+// generator whose cost is waiting (a remote GPU): every candidate job waits LATENCY ms per frame.
+// The frames themselves are made once in a warm-up pass, so the timed passes measure the waiting
+// and the orchestration (BullMQ on a private redis-server, the store reads), not this machine's
+// CPU. Prints shots per minute per worker count, the ratio to 1 worker, and the orchestration
+// overhead per job (a job's round trip minus the time its worker spent in it).
+// Needs `npm run build`, examples/song.mp3 (scripts/make-example-song.mjs) and redis-server.
+// Run: nice -n 10 npm run bench:queue
+import { spawn } from 'node:child_process'
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs'
+import { createServer } from 'node:net'
+import { tmpdir } from 'node:os'
+import { join, resolve } from 'node:path'
+import { Redis } from 'ioredis'
+import { loadBrief, plan } from '../dist/index.js'
+import { openRenderQueue } from '../dist/queue/index.js'
+import { VerifierThresholds } from '../dist/schemas/index.js'
+import { openStore } from '../dist/store/index.js'
+import { sha256File } from '../dist/util/files.js'
+
+const LATENCY = Number(process.env.LATENCY_MS ?? 25)
+const COUNTS = [1, 2, 4, 8]
+const SIZE = { width: 160, height: 90, fps: 12 }
+const song = resolve('examples/song.mp3')
+const briefPath = resolve('examples/brief.md')
+const bin = resolve('bin/longav.js')
+const tmp = mkdtempSync(join(tmpdir(), 'longav-bench-queue-'))
+const storeDir = join(tmp, 'store')
+
+const port = await new Promise((res) => {
+  const s = createServer().listen(0, '127.0.0.1', () => {
+    const p = s.address().port
+    s.close(() => res(p))
+  })
+})
+const redisProc = spawn('/usr/bin/redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', tmp], { stdio: 'ignore' })
+const url = `redis://127.0.0.1:${port}`
+const admin = new Redis({ host: '127.0.0.1', port, retryStrategy: () => 100 })
+await admin.ping()
+
+const t00 = performance.now()
+await plan({ song, brief: briefPath, outDir: join(tmp, 'plan'), storeDir, output: SIZE, llm: null })
+const only = (kind) => readdirSync(join(storeDir, kind)).filter((f) => f.endsWith('.json'))[0].replace(/\.json$/, '')
+const sources = { songPath: song, analysisKey: only('analysis'), treatmentKey: only('treatment'), planKey: only('plan') }
+const shotPlan = openStore(storeDir)
+const { shots } = await shotPlan.get('plan', sources.planKey, { parse: (x) => x, safeParse: (x) => ({ success: true, data: x }) })
+const frames = shots.reduce((n, s) => n + s.endFrame - s.startFrame, 0)
+const brief = await loadBrief(briefPath)
+const songSha = await sha256File(song)
+
+async function coordinator(latency) {
+  const store = openStore(storeDir)
+  return openRenderQueue(
+    { queue: { url, latencyMsPerFrame: latency, pollMs: 1000 }, storeDir, objects: {}, generatorName: 'procedural' },
+    { store, brief, songPath: song, songSha, thresholds: VerifierThresholds.parse({}), llm: null, log: () => {} },
+  )
+}
+
+function startWorkers(n) {
+  return Promise.all(
+    Array.from({ length: n }, () => {
+      const proc = spawn(process.execPath, [bin, 'worker', '--redis', url, '--store', storeDir], { stdio: ['ignore', 'ignore', 'pipe'] })
+      const lines = []
+      let buf = ''
+      return new Promise((res) => {
+        proc.stderr.on('data', (d) => {
+          buf += d
+          const parts = buf.split('\n')
+          buf = parts.pop()
+          lines.push(...parts)
+          if (parts.some((l) => l.includes('worker ready'))) res({ proc, lines })
+        })
+      })
+    }),
+  )
+}
+
+async function stopWorkers(ws) {
+  await Promise.all(ws.map((w) => new Promise((res) => (w.proc.once('exit', res), w.proc.kill('SIGKILL')))))
+}
+
+/** Fresh job ids: the queue emptied and the job results dropped (segments and verdicts stay). */
+async function reset() {
+  await admin.flushall()
+  rmSync(join(storeDir, 'job'), { recursive: true, force: true })
+}
+
+const input = (i) => ({ sources, shotIndex: i, attempt: 0, round: 0, candidate: 0, revision: {}, references: {} })
+const ctx = () => ({ signal: new AbortController().signal, emit: () => {}, services: {}, onProgress: () => {} })
+const busy = (ws) => ws.flatMap((w) => w.lines).map((l) => /: done in ([\d.]+) s/.exec(l)).filter(Boolean).map((m) => Number(m[1]) * 1000)
+
+async function pass(n, latency, sequential = false) {
+  await reset()
+  const ws = await startWorkers(n)
+  const c = await coordinator(latency)
+  const t0 = performance.now()
+  if (sequential) for (let i = 0; i < shots.length; i++) await c.steps.generate(input(i), openStore(storeDir), ctx())
+  else await Promise.all(shots.map((_, i) => c.steps.generate(input(i), openStore(storeDir), ctx())))
+  const ms = performance.now() - t0
+  await c.close()
+  const inWorkers = busy(ws)
+  await stopWorkers(ws)
+  if (inWorkers.length !== shots.length) throw new Error(`expected ${shots.length} jobs run, saw ${inWorkers.length}`)
+  return { ms, inWorkers: inWorkers.reduce((a, b) => a + b, 0) }
+}
+
+console.log(`queue scale-out: ${shots.length} shots (${frames} frames at ${SIZE.width}x${SIZE.height}, ${SIZE.fps} fps) of examples/song.mp3; one candidate job per shot`)
+console.log(`generator cost: ${LATENCY} ms of waiting per frame (${((frames * LATENCY) / 1000).toFixed(1)} s of waiting in all); frames made once in a warm-up pass`)
+const warm = await pass(2, 0)
+console.log(`warm-up (2 workers, frames made and verified for real): ${(warm.ms / 1000).toFixed(1)} s`)
+const seq = await pass(1, 0, true)
+const overhead = (seq.ms - seq.inWorkers) / shots.length
+console.log(`one job at a time, 1 worker, no waiting: ${(seq.ms / shots.length).toFixed(1)} ms per job round trip, of which ${(seq.inWorkers / shots.length).toFixed(1)} ms in the worker (store reads, verdict hit)`)
+console.log(`orchestration overhead per job (round trip minus worker time): ${overhead.toFixed(1)} ms`)
+console.log('')
+console.log('workers  wall s  shots/min  ratio to 1  ideal  (ratio/ideal)  idle+overhead per job ms')
+let base
+for (const n of COUNTS) {
+  const r = await pass(n, LATENCY)
+  const spm = (shots.length / r.ms) * 60_000
+  base ??= spm
+  const idle = (n * r.ms - r.inWorkers) / shots.length
+  console.log(`${String(n).padStart(7)}  ${(r.ms / 1000).toFixed(1).padStart(6)}  ${spm.toFixed(1).padStart(9)}  ${(spm / base).toFixed(2).padStart(10)}  ${String(n).padStart(5)}  ${(spm / base / n).toFixed(2).padStart(13)}  ${idle.toFixed(0).padStart(24)}`)
+}
+const ideal8 = Math.max(...shots.map((s) => (s.endFrame - s.startFrame) * LATENCY), (frames * LATENCY) / 8)
+console.log(`(with 8 workers the longest single shot waits ${(Math.max(...shots.map((s) => s.endFrame - s.startFrame)) * LATENCY / 1000).toFixed(2)} s; the best possible wall time is ≥ ${(ideal8 / 1000).toFixed(2)} s)`)
+console.log(`total bench time ${((performance.now() - t00) / 1000).toFixed(0)} s`)
+admin.disconnect()
+redisProc.kill('SIGKILL')
+rmSync(tmp, { recursive: true, force: true })
