@@ -93,9 +93,53 @@ describe('a render whose shots are made by two worker processes', () => {
       await q.close()
     }
   }, 60_000)
+
+  it('refuses, without retrying, a job whose paths leave the store or whose id is not its hash', async () => {
+    const q = new Queue(QUEUE_NAME, { connection: { host: '127.0.0.1', port: redis.port } })
+    try {
+      const one = (await q.getJobs(['completed'])).find((j) => j.name === 'candidate')!
+      const cases = [
+        { ...one.data, input: { ...one.data.input, initKeyframe: 'store:../../../etc/passwd' } },
+        { ...one.data, input: { ...one.data.input, initKeyframe: '/etc/passwd' } },
+        { ...one.data, input: { ...one.data.input, sources: { ...one.data.input.sources, songPath: 'store:input/../../x.mp3' } } },
+      ]
+      const ids = cases.map((data, i) => `candidate-${'0'.repeat(31)}${i}`)
+      await Promise.all(cases.map((data, i) => q.add('candidate', data, { jobId: ids[i], attempts: 3, backoff: 100 })))
+      // A job with good data under an id that is not its hash is refused too.
+      const forged = `candidate-${'f'.repeat(32)}`
+      await q.add('candidate', one.data, { jobId: forged, attempts: 3 })
+      for (const id of [...ids, forged]) {
+        for (let i = 0; i < 100 && (await q.getJobState(id)) !== 'failed'; i++) await new Promise((res) => setTimeout(res, 100))
+        const job = (await q.getJob(id))!
+        expect(await job.getState(), id).toBe('failed')
+        expect(job.attemptsMade, id).toBe(1)
+        expect(job.failedReason, id).toMatch(id === forged ? /its id is not the hash of its data/ : /refused: input\.(initKeyframe|sources\.songPath): .*a path inside the store|refused: input\.initKeyframe: .*store:/)
+      }
+    } finally {
+      await q.close()
+    }
+  }, 60_000)
 })
 
 describe('Redis and its URL', () => {
+  it('a worker on a Redis with a password works and never prints it', async () => {
+    const locked = await startRedis({ password: 'pa55-w0rd' })
+    try {
+      const w = spawnWorker(LONGAV_BIN, ['--redis', locked.url, '--store', join(dir, 'store-pw')])
+      workers.push(w)
+      await w.waitFor(/worker ready/)
+      w.proc.kill('SIGINT')
+      expect(await w.exited).toBe(130)
+      expect(w.lines.join('\n')).not.toContain('pa55-w0rd')
+      const wrong = longav(['worker', '--redis', `redis://:wrong-pw@127.0.0.1:${locked.port}`, '--store', join(dir, 'store-pw')], dir)
+      expect(wrong.code).toBe(2)
+      expect(wrong.stderr).toContain(`cannot reach Redis at redis://:***@127.0.0.1:${locked.port}`)
+      expect(wrong.stdout + wrong.stderr).not.toContain('wrong-pw')
+    } finally {
+      await locked.stop()
+    }
+  }, 60_000)
+
   it('Redis unreachable at start: exit 2 naming the URL, its password hidden', async () => {
     const port = await freePort()
     const url = `redis://:s3cret-pw@127.0.0.1:${port}`

@@ -4,6 +4,8 @@
  * (generate + verify, or judge) over the shared store and keep the result under the job's key.
  */
 import type { RenderEvent } from '../pipeline/events.js'
+import { need } from '../pipeline/steps/read.js'
+import { ShotPlan } from '../schemas/index.js'
 import { generate } from '../pipeline/steps/generate.js'
 import { judge } from '../pipeline/steps/judge.js'
 import { verify } from '../pipeline/steps/verify.js'
@@ -54,7 +56,13 @@ export function createExecutor(store: Store, settings: WorkerSettings): Executor
       let result: CandidateResult | JudgeResult
       if (kind === 'candidate') {
         const job = fromStorePaths(parsed.data as typeof JOBS.candidate.data._output, store.root)
-        const made = await generate(job.input, store, { ...stepCtx, onProgress: (p) => ctx.onProgress(0.9 * p) })
+        const latency = job.services.generator.latencyMsPerFrame
+        if (latency) {
+          const shot = (await need(store, 'plan', job.input.sources.planKey, ShotPlan)).shots[job.input.shotIndex]
+          if (shot) await simulatedWait((shot.endFrame - shot.startFrame) * latency, ctx)
+        }
+        const from = latency ? 0.5 : 0
+        const made = await generate(job.input, store, { ...stepCtx, onProgress: (p) => ctx.onProgress(from + (0.9 - from) * p) })
         const verdict = await verify({ sources: job.input.sources, shotIndex: job.input.shotIndex, segment: made.segment, revision: job.input.revision, references: job.input.references, thresholds: job.thresholds }, store, stepCtx)
         ctx.onProgress(1)
         result = toStorePaths({ segment: made.segment, cached: made.cached, verdict }, store.root)
@@ -66,4 +74,18 @@ export function createExecutor(store: Store, settings: WorkerSettings): Executor
       return { result, fromStore: false }
     },
   }
+}
+
+/**
+ * A remote GPU's cost is waiting: a job of a spec with `latencyMsPerFrame` waits that long per
+ * frame of its shot before its steps (store hit or not), so benchmarks and tests time the queue.
+ */
+async function simulatedWait(ms: number, ctx: ExecuteContext): Promise<void> {
+  const started = Date.now()
+  while (Date.now() - started < ms) {
+    ctx.signal.throwIfAborted()
+    await new Promise((res) => setTimeout(res, Math.min(100, ms - (Date.now() - started))))
+    ctx.onProgress((0.5 * (Date.now() - started)) / ms)
+  }
+  ctx.signal.throwIfAborted()
 }

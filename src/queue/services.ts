@@ -13,7 +13,6 @@ import type { Services } from '../pipeline/context.js'
 import { openLlmSession } from '../pipeline/llmSession.js'
 import { namesInUse } from '../render/generators/router.js'
 import { selectGenerator } from '../render/generators/select.js'
-import type { SegmentGenerator } from '../render/generators/types.js'
 import { Brief } from '../schemas/index.js'
 import type { Store } from '../store/index.js'
 import { fromStorePaths, type ServicesSpec } from './jobs.js'
@@ -59,28 +58,8 @@ export async function buildServices(spec: ServicesSpec, store: Store, settings: 
     planner: createHeuristicPlanner(),
     verifier: createHeuristicVerifier(),
     judge: llm ? createLlmJudge(llm.client, { onLog: llm.log }) : createMetricJudge(),
-    generator: spec.generator.latencyMsPerFrame ? withLatency(generator, spec.generator.latencyMsPerFrame) : generator,
+    generator,
     llm,
     modelsDir,
-  }
-}
-
-/** The same generator, after a wait per frame (a remote GPU's cost is waiting): same id, same frames. */
-export function withLatency(inner: SegmentGenerator, msPerFrame: number): SegmentGenerator {
-  return {
-    id: inner.id,
-    capabilities: inner.capabilities,
-    ...(inner.adapt ? { adapt: inner.adapt.bind(inner) } : {}),
-    async generate(req, ctx) {
-      const total = req.frames * msPerFrame
-      const started = Date.now()
-      while (Date.now() - started < total) {
-        ctx.signal.throwIfAborted()
-        await new Promise((res) => setTimeout(res, Math.min(200, total - (Date.now() - started))))
-        ctx.onProgress(Math.min(0.9, (0.9 * (Date.now() - started)) / total))
-      }
-      ctx.signal.throwIfAborted()
-      return inner.generate(req, { signal: ctx.signal, onProgress: (p) => ctx.onProgress(0.9 + 0.1 * p) })
-    },
   }
 }
