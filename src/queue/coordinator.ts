@@ -20,7 +20,7 @@ import { verify as verifyLocally } from '../pipeline/steps/verify.js'
 import { ShotPlan } from '../schemas/index.js'
 import type { Store } from '../store/index.js'
 import { CANCEL_CHANNEL, CANCELLED, fromStorePaths, jobIdOf, jobKey, JOBS, OutsideStoreError, QUEUE_NAME, toStorePaths, type CandidateResult, type JobName, type JudgeResult, type ServicesSpec } from './jobs.js'
-import { checkRedisReachable } from './reach.js'
+import { checkRedisReachable, watchRedis } from './reach.js'
 import { connectionOptions, parseRedisUrl, redactText } from './url.js'
 
 export interface QueueRenderOptions {
@@ -74,31 +74,18 @@ export async function openCoordinator(setup: CoordinatorSetup): Promise<Coordina
   watch.on('error', onError)
   await events.waitUntilReady()
 
-  // Redis lost: the waits race this promise, rejected once Redis has been away too long.
-  let downSince: number | undefined
-  let rejectLost!: (err: Error) => void
-  const lost = new Promise<never>((_, rej) => (rejectLost = rej))
-  lost.catch(() => {})
-  watch.on('ready', () => {
-    if (downSince !== undefined) setup.log('info', `redis: back at ${target.shown}`)
-    downSince = undefined
+  const redis = watchRedis(watch, {
+    lostAfterMs: opts.lostTimeoutMs,
+    shown: target.shown,
+    log: setup.log,
+    lostError: () =>
+      new RenderError(
+        `lost Redis at ${target.shown}: unreachable for more than ${Math.round(opts.lostTimeoutMs / 1000)} s; ` +
+          `finished shots are kept in the store at ${store.root}: run the same command again once Redis is back`,
+        { code: 'QUEUE_LOST' },
+      ),
   })
-  watch.on('close', () => {
-    if (downSince === undefined) setup.log('warn', `redis: lost ${target.shown}; waiting up to ${Math.round(opts.lostTimeoutMs / 1000)} s for it`)
-    downSince ??= Date.now()
-  })
-  const ticker = setInterval(() => {
-    if (downSince !== undefined && Date.now() - downSince > opts.lostTimeoutMs) {
-      rejectLost(
-        new RenderError(
-          `lost Redis at ${target.shown}: unreachable for more than ${Math.round(opts.lostTimeoutMs / 1000)} s; ` +
-            `finished shots are kept in the store at ${store.root}: run the same command again once Redis is back`,
-          { code: 'QUEUE_LOST' },
-        ),
-      )
-    }
-  }, 200)
-  ticker.unref()
+  const lost = redis.lost
 
   const wakers = new Map<string, Set<() => void>>()
   const progress = new Map<string, Progress>()
@@ -191,7 +178,7 @@ export async function openCoordinator(setup: CoordinatorSetup): Promise<Coordina
       }
     } catch (err) {
       // With Redis away there is nobody to tell: its jobs wait for a later render, or a worker.
-      if (ctx.signal.aborted && downSince === undefined) track(withdraw(id))
+      if (ctx.signal.aborted && !redis.down()) track(withdraw(id))
       throw err
     } finally {
       progress.delete(id)
@@ -255,9 +242,9 @@ export async function openCoordinator(setup: CoordinatorSetup): Promise<Coordina
       return queued
     },
     async close() {
-      clearInterval(ticker)
+      redis.stop()
       await Promise.allSettled([...pending])
-      await Promise.race([Promise.allSettled([events.close(), queue.close()]), sleep(downSince === undefined ? 3000 : 200)])
+      await Promise.race([Promise.allSettled([events.close(), queue.close()]), sleep(redis.down() ? 200 : 3000)])
       watch.disconnect()
     },
   }

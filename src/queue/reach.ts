@@ -1,4 +1,4 @@
-/** Is Redis there? One PING with a short timeout, before a worker or a coordinator starts. */
+/** Is Redis there: one PING before a worker or a coordinator starts, then a watch while it runs. */
 import { Redis } from 'ioredis'
 import { InputError } from '../errors.js'
 import { connectionOptions, redactText, type RedisTarget } from './url.js'
@@ -15,4 +15,28 @@ export async function checkRedisReachable(target: RedisTarget, timeoutMs = 3000)
   } finally {
     client.disconnect()
   }
+}
+
+/**
+ * Watches a connection that reconnects by itself: `lost` rejects (with `lostError()`) once Redis
+ * has been away longer than `lostAfterMs`; until then everything waits for it to come back.
+ */
+export function watchRedis(client: Redis, o: { lostAfterMs: number; shown: string; log(level: 'info' | 'warn', m: string): void; lostError(): Error }) {
+  let downSince: number | undefined
+  let reject!: (err: Error) => void
+  const lost = new Promise<never>((_, rej) => (reject = rej))
+  lost.catch(() => {})
+  client.on('ready', () => {
+    if (downSince !== undefined) o.log('info', `redis: back at ${o.shown}`)
+    downSince = undefined
+  })
+  client.on('close', () => {
+    if (downSince === undefined) o.log('warn', `redis: lost ${o.shown}; waiting up to ${Math.round(o.lostAfterMs / 1000)} s for it`)
+    downSince ??= Date.now()
+  })
+  const ticker = setInterval(() => {
+    if (downSince !== undefined && Date.now() - downSince > o.lostAfterMs) reject(o.lostError())
+  }, 200)
+  ticker.unref()
+  return { lost, down: () => downSince !== undefined, stop: () => clearInterval(ticker) }
 }
