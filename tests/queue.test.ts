@@ -45,8 +45,22 @@ describe('a render whose shots are made by two worker processes', () => {
   beforeAll(async () => {
     for (let i = 0; i < 2; i++) workers.push(spawnWorker(LONGAV_BIN, ['--redis', redis.url, '--store', store()]))
     await Promise.all(workers.map((w) => w.waitFor(/worker ready/)))
-    result = await render({ song: song.path, brief, outDir: join(dir, 'queued'), output: SIZE, llm: null, finish: 'video', storeDir: store(), queue: redis.url })
+    result = await render({ song: song.path, brief, outDir: join(dir, 'queued'), output: SIZE, llm: null, finish: 'video', storeDir: store(), queue: redis.url, onEvent: (e) => events.push(e) })
   }, 120_000)
+  const events: RenderEvent[] = []
+
+  it('reports progress and ETA as shots finish on the workers', () => {
+    const progress = events.filter((e): e is Extract<RenderEvent, { type: 'progress' }> => e.type === 'progress' && e.stage === 'generating')
+    expect(progress.length).toBeGreaterThan(result.shots)
+    const done = progress.map((e) => e.shotsDone ?? 0)
+    expect(done).toEqual([...done].sort((a, b) => a - b))
+    expect(done.at(-1)).toBe(result.shots)
+    expect(progress.some((e) => e.etaSec !== undefined && e.etaSec > 0)).toBe(true)
+    // Job progress reported by the workers (QueueEvents) arrives between shots: more than one event a shot.
+    expect(progress.length).toBeGreaterThan(2 * result.shots)
+    const accepted = events.filter((e) => e.type === 'shot' && (e.status === 'accepted' || e.status === 'rejected'))
+    expect(accepted.length).toBe(result.attempts)
+  })
 
   it('gives the same decoded frames as the in-process render', () => {
     expect(baseline.length).toBe(Math.round(song.durationSec * SIZE.fps))
@@ -128,7 +142,7 @@ describe('Redis and its URL', () => {
       const w = spawnWorker(LONGAV_BIN, ['--redis', locked.url, '--store', join(dir, 'store-pw')])
       workers.push(w)
       await w.waitFor(/worker ready/)
-      w.proc.kill('SIGTERM')
+      w.proc.kill('SIGINT')
       expect(await w.exited, w.lines.join('\n')).toBe(130)
       expect(w.lines.some((l) => l.includes('worker stopped after 0 job(s)'))).toBe(true)
       expect(w.lines.join('\n')).not.toContain('pa55-w0rd')

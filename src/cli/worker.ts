@@ -7,7 +7,7 @@
 import { parseArgs } from 'node:util'
 import { resolve } from 'node:path'
 import { exitCodeOf, LongavError } from '../errors.js'
-import { startWorker } from '../queue/index.js'
+import { startWorker, type QueueWorker } from '../queue/index.js'
 
 const USAGE = `Usage: longav worker --redis redis://[:PASSWORD@]HOST:PORT --store PATH [options]
 
@@ -61,8 +61,21 @@ export async function workerMain(argv: string[]): Promise<number> {
     return n
   }
   const say = (line: string) => process.stderr.write(`${new Date().toISOString()} ${line}\n`)
+  // Signals are handled from the start: one that lands while the worker connects stops it once started.
+  let signals = 0
+  let handBack = false
+  let worker: QueueWorker | undefined
+  const onSignal = (sig: NodeJS.Signals) => {
+    signals++
+    handBack ||= sig === 'SIGTERM' || signals > 1
+    if (!worker) return
+    say(handBack ? 'stopping: handing the current job(s) back to the queue' : 'stopping: finishing the current job(s), taking no more (Ctrl-C again to hand them back)')
+    void worker.stop(handBack ? 'handBack' : 'finish')
+  }
+  process.on('SIGINT', onSignal)
+  process.on('SIGTERM', onSignal)
   try {
-    const worker = await startWorker({
+    worker = await startWorker({
       redisUrl: redis,
       storeDir: resolve(values.store),
       concurrency: int(values.concurrency, 'concurrency', 1, 64),
@@ -72,26 +85,15 @@ export async function workerMain(argv: string[]): Promise<number> {
       onLog: (level, line) => (level !== 'info' || !values.quiet) && say(`${level === 'info' ? '' : level.toUpperCase() + ' '}${line}`),
     })
     say(`worker ready: store ${resolve(values.store)}, ${int(values.concurrency, 'concurrency', 1, 64) ?? 1} job(s) at once`)
-    let signals = 0
-    const onSignal = (sig: NodeJS.Signals) => {
-      signals++
-      if (sig === 'SIGTERM' || signals > 1) {
-        say('stopping: handing the current job(s) back to the queue')
-        void worker.stop('handBack')
-      } else {
-        say('stopping: finishing the current job(s), taking no more (Ctrl-C again to hand them back)')
-        void worker.stop('finish')
-      }
-    }
-    process.on('SIGINT', onSignal)
-    process.on('SIGTERM', onSignal)
+    if (signals) void worker.stop(handBack ? 'handBack' : 'finish')
     await worker.closed
-    process.off('SIGINT', onSignal)
-    process.off('SIGTERM', onSignal)
     say(`worker stopped after ${worker.ran} job(s)`)
     return signals ? 130 : 0
   } catch (err) {
     process.stderr.write(`longav worker: ${(err as Error).message}\n`)
     return exitCodeOf(err)
+  } finally {
+    process.off('SIGINT', onSignal)
+    process.off('SIGTERM', onSignal)
   }
 }
