@@ -12,7 +12,7 @@ import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { Redis } from 'ioredis'
-import { loadBrief, plan } from '../dist/index.js'
+import { loadBrief, plan, render } from '../dist/index.js'
 import { openRenderQueue } from '../dist/queue/index.js'
 import { VerifierThresholds } from '../dist/schemas/index.js'
 import { openStore } from '../dist/store/index.js'
@@ -107,6 +107,8 @@ async function pass(n, latency, { sequential = false, jobs = shots.length * PER_
   return { ms, jobs, inWorkers: inWorkers.reduce((a, b) => a + b, 0) }
 }
 
+const scale = !process.argv.includes('--render-only')
+if (scale) {
 console.log(`queue scale-out: ${shots.length} shots (${frames} frames at ${SIZE.width}x${SIZE.height}, ${SIZE.fps} fps) of examples/song.mp3, ${PER_SHOT} candidate jobs (takes) per shot: ${shots.length * PER_SHOT} jobs a pass`)
 console.log(`generator cost: ${LATENCY} ms of waiting per frame (${((PER_SHOT * frames * LATENCY) / 1000).toFixed(1)} s of waiting a pass); frames made once in a warm-up pass`)
 const warm = await pass(2, 0, { jobs: shots.length })
@@ -127,6 +129,32 @@ for (const n of COUNTS) {
   console.log(`${String(n).padStart(7)}  ${(r.ms / 1000).toFixed(1).padStart(6)}  ${spm.toFixed(1).padStart(9)}  ${(spm / base).toFixed(2).padStart(10)}  ${String(n).padStart(5)}  ${(spm / base / n).toFixed(2).padStart(13)}  ${idle.toFixed(0).padStart(24)}`)
 }
 console.log(`(best possible wall time with 8 workers: ≥ ${((PER_SHOT * frames * LATENCY) / 8 / 1000).toFixed(2)} s)`)
+}
+// A whole procedural render (no simulated waiting: frames made on this machine's 2 cores), in-process
+// against 2 workers on loopback, each into a fresh store. `--no-render` skips it, `--render-only` runs only it
+// (each part alone stays under 5 minutes on a shared 2-core machine).
+if (!process.argv.includes('--no-render')) {
+  const renderSong = resolve('examples/song.mp3')
+  const common = { song: renderSong, brief: briefPath, output: SIZE, llm: null, finish: 'video', resume: false }
+  let t = performance.now()
+  await render({ ...common, outDir: join(tmp, 'r-local'), storeDir: join(tmp, 'r-local-store') })
+  const local = performance.now() - t
+  await admin.flushall()
+  const rStore = join(tmp, 'r-queue-store')
+  const ws = await Promise.all(
+    [0, 1].map(() => {
+      const proc = spawn(process.execPath, [bin, 'worker', '--redis', url, '--store', rStore], { stdio: ['ignore', 'ignore', 'pipe'] })
+      return new Promise((res) => proc.stderr.on('data', (d) => String(d).includes('worker ready') && res({ proc, lines: [] })))
+    }),
+  )
+  t = performance.now()
+  await render({ ...common, outDir: join(tmp, 'r-queue'), storeDir: rStore, queue: url })
+  const queued = performance.now() - t
+  await stopWorkers(ws)
+  console.log('')
+  console.log(`procedural render of examples/song.mp3 at ${SIZE.width}x${SIZE.height}, ${SIZE.fps} fps (analysis, planning, shots, stitch):`)
+  console.log(`  in-process (concurrency 2) ${(local / 1000).toFixed(1)} s; coordinator + 2 workers on the same 2 cores ${(queued / 1000).toFixed(1)} s: ratio ${(queued / local).toFixed(2)}`)
+}
 console.log(`total bench time ${((performance.now() - t00) / 1000).toFixed(0)} s`)
 admin.disconnect()
 redisProc.kill('SIGKILL')
