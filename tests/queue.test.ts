@@ -89,6 +89,14 @@ describe('a render whose shots are made by two worker processes', () => {
     expect(second.filter((id) => id.startsWith('candidate-')).length + cached).toBe(again.attempts)
   }, 60_000)
 
+  it('longav render --queue URL --store PATH: the command line coordinates the same render', () => {
+    const out = join(dir, 'queued-cli')
+    const r = longav(['render', song.path, brief, '--out', out, '--size', '160x90', '--fps', '12', '--no-llm', '--queue', redis.url, '--store', store()], dir, { timeoutMs: 90_000 })
+    expect(r.code, r.stderr).toBe(0)
+    expect(r.stdout.trim()).toBe(join(out, 'final.mp4'))
+    expect(frameMd5s(join(out, 'final.mp4'))).toEqual(baseline)
+  }, 120_000)
+
   it('runs a job added twice once', async () => {
     const q = new Queue(QUEUE_NAME, { connection: { host: '127.0.0.1', port: redis.port } })
     try {
