@@ -33,6 +33,7 @@ import { defaultOutDir, runDirAt, type RunDir } from './pipeline/runDir.js'
 import { runRender } from './pipeline/runners/render.js'
 import { checkModelNames } from './pipeline/modelNames.js'
 import { openStore } from './store/index.js'
+import { openRenderQueue, type Coordinator, type QueueRenderOptions } from './queue/index.js'
 import { existsSync } from 'node:fs'
 import { asWriteError, guardOutputFolder, lockOutputFolder, outputsOf, readRunRecord } from './pipeline/outputFolder/index.js'
 import { loadMemory } from './memory/index.js'
@@ -164,6 +165,12 @@ export interface RenderOptions extends CommonOptions {
    * several renders (or machines mounting it) makes a step any of them ran a hit for the others.
    */
   storeDir?: string
+  /**
+   * Render as a coordinator: shots become BullMQ jobs on this Redis (a URL, or the URL and the
+   * queue's settings) for `longav worker`s sharing `storeDir`; analysis, direction, planning and
+   * stitching stay here. Without it everything runs in this process.
+   */
+  queue?: string | QueueRenderOptions
 }
 
 export interface RenderResult extends RenderSummary {
@@ -243,8 +250,21 @@ export async function reshoot(opts: ReshootOptions): Promise<ReshootResult> {
 /** Renders a finished music video for a song and a brief. */
 export async function render(opts: RenderOptions): Promise<RenderResult> {
   const prepared = await prepare(opts)
+  const queue = opts.queue ? await openRenderQueue(
+    { ...opts, queue: opts.queue, objects: { generator: opts.generator, verifier: opts.verifier, judge: opts.judge } },
+    { ...prepared, llm: prepared.services.llm, log: (level, line) => prepared.generatorLog.log(level, line) },
+  ) : undefined
+  try {
+    return await renderPrepared(opts, prepared, queue)
+  } finally {
+    await queue?.close()
+  }
+}
+
+async function renderPrepared(opts: RenderOptions, prepared: Awaited<ReturnType<typeof prepare>>, queue: Coordinator | undefined): Promise<RenderResult> {
   const summary = await runRender({
     ...prepared,
+    shotSteps: queue?.steps,
     stopAfter: undefined,
     maxRounds: opts.rounds ?? 3,
     candidates: opts.candidates ?? (prepared.services.llm ? 2 : 1),
@@ -627,3 +647,4 @@ function filesOf(d: RunDir): RenderResult['files'] {
 
 // Re-exported so embedders can build on the same pieces.
 export { createHeuristicDirector, createHeuristicPlanner, createHeuristicVerifier, createProceduralGenerator, createMetricJudge }
+export { startWorker, redactRedisUrl, type QueueRenderOptions, type QueueWorker, type WorkerOptions as QueueWorkerOptions } from './queue/index.js'

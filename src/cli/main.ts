@@ -8,6 +8,7 @@ import { GENERATOR_NAMES, VerifierThresholds, type GeneratorName } from '../sche
 import { formatDuration, makeProgressPrinter } from './progress.js'
 import { batchSummaryLines, makeBatchPrinter } from './batchProgress.js'
 import { renderRate } from '../time.js'
+import { workerMain } from './worker.js'
 
 const USAGE = () => `longav: turn a song and a brief into a finished, beat-synced music video
 
@@ -22,6 +23,7 @@ Usage:
   longav score <video> <song> [--out DIR] [--plan plan.json]
                                               score any video against a song → score.json, score.png
   longav init [brief.md]                      write a commented brief template
+  longav worker --redis URL --store PATH      take shot jobs of queued renders (see worker --help)
 
 Options:
   --out DIR          output folder (default ./longav-out/<song name>/)
@@ -70,6 +72,10 @@ Options:
                      retries of a failed request (0–3, default 3); times an invalid answer is
                      sent back with the errors before falling back (0–2, default 2)
   --no-llm           ignore any configured model: heuristics only
+  --queue URL        (render) coordinate: shots become jobs on this Redis (redis://HOST:PORT)
+                     for 'longav worker's; needs --store
+  --store PATH       where every step's output is kept (default <out>/.longav/store); with
+                     --queue, the folder every worker mounts
   --verbose          log every shot
   -h, --help         this help
 `
@@ -111,6 +117,8 @@ const OPTIONS = {
   prompt: { type: 'string' },
   threshold: { type: 'string', multiple: true },
   'embedding-model': { type: 'string' },
+  queue: { type: 'string' },
+  store: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const satisfies ParseArgsConfig['options']
 
@@ -122,7 +130,7 @@ const MODEL_FLAGS = ['models-dir', 'separation-model', 'beat-tracker'] as const
 
 /** The flags each command reads: any other is refused, not silently ignored (`render --plan x`). */
 const COMMAND_FLAGS: Record<string, readonly OptionName[]> = {
-  render: ['out', 'size', 'fps', 'plan', 'strict', 'rounds', 'attempts', 'candidates', 'threshold', 'concurrency', 'resume', 'no-resume', 'force', 'verbose', ...LLM_FLAGS, ...GENERATOR_FLAGS, ...MODEL_FLAGS],
+  render: ['out', 'queue', 'store', 'size', 'fps', 'plan', 'strict', 'rounds', 'attempts', 'candidates', 'threshold', 'concurrency', 'resume', 'no-resume', 'force', 'verbose', ...LLM_FLAGS, ...GENERATOR_FLAGS, ...MODEL_FLAGS],
   batch: ['out', 'fps', 'rounds', 'attempts', 'candidates', 'threshold', 'concurrency', 'parallel', 'force', 'verbose', ...LLM_FLAGS, ...GENERATOR_FLAGS, ...MODEL_FLAGS],
   reshoot: ['shot', 'take', 'seed', 'prompt', 'rounds', 'verbose', 'models-dir'],
   plan: ['out', 'size', 'fps', 'force', 'verbose', ...LLM_FLAGS, ...GENERATOR_FLAGS, ...MODEL_FLAGS],
@@ -165,6 +173,7 @@ function joinNegativeValues(argv: readonly string[]): string[] {
 
 /** Exit codes: 0 done, 1 the render failed, 2 bad input or usage, 130 interrupted. */
 export async function main(argv: string[]): Promise<number> {
+  if (argv[0] === 'worker') return workerMain(argv.slice(1))
   let parsed
   try {
     parsed = parseArgs({
@@ -252,6 +261,8 @@ async function renderCommand(args: string[], flags: Flags, signal: AbortSignal):
     ...shotFlags(flags),
     plan: str(flags.plan),
     strict: Boolean(flags.strict),
+    queue: str(flags.queue),
+    storeDir: str(flags.store),
     resume: flags['no-resume'] ? false : true,
     force: Boolean(flags.force),
     signal,

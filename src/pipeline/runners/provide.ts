@@ -49,6 +49,15 @@ export interface RenderSetup {
   store: Store
   /** 'video': stitch and keep the takes, but make no storyboard, score or report (a batch's base renders). */
   finish?: 'full' | 'video'
+  /** The shot steps, when not the in-process ones (a queued render's jobs: src/queue/). */
+  shotSteps?: ShotSteps
+}
+
+/** What the shot machine calls: these steps in-process, or jobs on a queue with `render --queue`. */
+export interface ShotSteps {
+  generate: typeof generate
+  verify: typeof verify
+  judge: typeof judge
 }
 
 export function provideRender(setup: RenderSetup, emit: (e: RenderEvent) => void, progress: ReturnType<typeof generationProgress>) {
@@ -56,13 +65,14 @@ export function provideRender(setup: RenderSetup, emit: (e: RenderEvent) => void
   const ctx = (signal: AbortSignal): StepContext => ({ signal, emit, services })
   const log = logTo({ emit })
   let memoryWrites = Promise.resolve()
+  const steps = setup.shotSteps ?? { generate, verify, judge }
   const shot = shotMachine.provide({
     actors: {
       generate: fromPromise(({ input, signal }) =>
-        generate(input, store, { ...ctx(signal), onProgress: (p) => progress.shotFraction(input.shotIndex, p) }),
+        steps.generate(input, store, { ...ctx(signal), onProgress: (p) => progress.shotFraction(input.shotIndex, p) }),
       ),
-      verify: fromPromise(({ input, signal }) => verify({ ...input, thresholds: setup.thresholds }, store, ctx(signal))),
-      judge: fromPromise(({ input, signal }) => judge(input, store, ctx(signal))),
+      verify: fromPromise(({ input, signal }) => steps.verify({ ...input, thresholds: setup.thresholds }, store, ctx(signal))),
+      judge: fromPromise(({ input, signal }) => steps.judge(input, store, ctx(signal))),
     },
   })
   const out = { final: runDir.final, storyboard: runDir.storyboard, scorePlot: runDir.scorePlot }
