@@ -10,6 +10,7 @@ import { ShotRevision, Verdict } from '../agents/verifier/index.js'
 import { Judgement } from '../agents/verifier/judgement.js'
 import { Segment, VerifierThresholds } from '../schemas/index.js'
 import { stepKey } from '../store/index.js'
+import { LongavError } from '../errors.js'
 
 export const QUEUE_NAME = 'longav-shots'
 /** The pub/sub channel on which a coordinator asks workers to stop a job it no longer wants. */
@@ -132,9 +133,9 @@ export function fromStorePaths<T>(value: T, root: string): T {
   return mapPaths(value, (p) => (p.startsWith(PREFIX) ? join(root, ...p.slice(PREFIX.length).split('/')) : p)) as T
 }
 
-export class OutsideStoreError extends Error {
+export class OutsideStoreError extends LongavError {
   constructor(path: string, root: string) {
-    super(`${path} is outside the shared store ${root}: a worker could not read it`)
+    super(`${path} is outside the shared store ${root}: a worker could not read it`, { kind: 'input', code: 'OUTSIDE_STORE' })
     this.name = 'OutsideStoreError'
   }
 }

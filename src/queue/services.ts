@@ -8,6 +8,7 @@ import { createHeuristicVerifier } from '../agents/verifier/index.js'
 import { createMetricJudge } from '../agents/verifier/judgement.js'
 import { createLlmJudge } from '../agents/verifier/vista.js'
 import { config } from '../config.js'
+import { LongavError } from '../errors.js'
 import { llmConfigFrom } from '../llm/index.js'
 import type { Services } from '../pipeline/context.js'
 import { openLlmSession } from '../pipeline/llmSession.js'
@@ -18,9 +19,9 @@ import type { Store } from '../store/index.js'
 import { fromStorePaths, type ServicesSpec } from './jobs.js'
 
 /** A job the worker must not run (bad data, a path out of the store, a generator it will not build). */
-export class RefusedJobError extends Error {
+export class RefusedJobError extends LongavError {
   constructor(message: string) {
-    super(message)
+    super(message, { kind: 'input', code: 'JOB_REFUSED' })
     this.name = 'RefusedJobError'
   }
 }
