@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -10,7 +10,13 @@ import {
   locateSeparationModel,
   separateStream,
   SeparationModelError,
+  separationModelIdentity,
 } from '../src/audio/separation/index.js'
+import { decodeAudioMono } from '../src/ffmpeg/decodeAudio.js'
+import type { StepContext } from '../src/pipeline/context.js'
+import { analyze, vocalsFile } from '../src/pipeline/steps/analyze.js'
+import { openStore } from '../src/store/index.js'
+import { sha256File } from '../src/util/files.js'
 import { Analysis } from '../src/schemas/index.js'
 import { makeSongFixture, type SongFixture } from './helpers/songFixture.js'
 import { tinySeparatorOnnx, writeSeparationModel } from './helpers/onnxModel.js'
@@ -165,6 +171,38 @@ describe('ONNX separation model', () => {
     const perc = a.features.percussive.values
     const onBeat = song.beats.filter((b) => b > 1 && b < 11).map((b) => Math.max(...perc.slice(Math.round(b * fps) - 2, Math.round(b * fps) + 4)))
     expect(onBeat.reduce((s, v) => s + v, 0) / onBeat.length).toBeGreaterThan(0.3)
+  })
+
+  it('keeps the vocal stem as a WAV in the store beside the analysis (what singing shots are sent)', async () => {
+    const models = join(dir, 'vocals')
+    writeSeparationModel(models, 'tiny-demucs', tinySeparatorOnnx({ gains: GAINS, channels: 2 }), CONFIG)
+    const store = openStore(join(dir, 'vocals-store'))
+    const identity = await separationModelIdentity({ modelsDir: models })
+    const ctx = { signal: undefined, emit: () => undefined, services: {} } as unknown as StepContext
+    const input = { song: { path: song.path, sha256: await sha256File(song.path) }, separation: identity, modelsDir: models }
+    const { key } = await analyze(input, store, ctx)
+    const wav = vocalsFile(store, key)
+    expect(existsSync(wav)).toBe(true)
+    // The stem is the model's "vocals" output: half the mix, sample for sample (16-bit), at the song's length.
+    const [mix, vocals] = await Promise.all([decodeAudioMono(song.path, { sampleRate: 8000 }), decodeAudioMono(wav, { sampleRate: 8000 })])
+    expect(Math.abs(vocals.durationSec - mix.durationSec)).toBeLessThan(0.01)
+    let xy = 0
+    let xx = 0
+    let yy = 0
+    for (let i = 0; i < Math.min(mix.samples.length, vocals.samples.length); i++) {
+      xy += mix.samples[i] * vocals.samples[i]
+      xx += mix.samples[i] ** 2
+      yy += vocals.samples[i] ** 2
+    }
+    expect(xy / Math.sqrt(xx * yy)).toBeGreaterThan(0.999)
+    expect(Math.sqrt(yy / xx)).toBeCloseTo(GAINS[0], 2)
+    // A second analysis is a store hit and leaves the stem as it was.
+    const before = statSync(wav).mtimeMs
+    expect((await analyze(input, store, ctx)).key).toBe(key)
+    expect(statSync(wav).mtimeMs).toBe(before)
+    // Without a separation model there is no stem, and nothing is asked of the analysis for one.
+    const plain = await analyze({ ...input, separation: null, modelsDir: join(dir, 'no-models') }, store, ctx)
+    expect(existsSync(vocalsFile(store, plain.key))).toBe(false)
   })
 
   it('picks the chosen model, or the alphabetically first with a note, or LONGAV_MODELS_DIR', () => {

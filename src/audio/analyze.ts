@@ -182,6 +182,8 @@ export interface AnalyzeSongOptions {
    * DSP tracker runs). Default `defaultActivationsProvider`. Injected by tests.
    */
   activationsProvider?: ActivationsProvider
+  /** With a separation model: write its "vocals" stem here as a WAV (16-bit, the model's rate). */
+  vocalsOut?: string
 }
 
 export { defaultActivationsProvider, type ActivationsProvider } from './learned/provider.js'
@@ -218,7 +220,7 @@ async function analyzeDecoded(
   if (sep) {
     opts.onProgress?.(0.2, sep.located.note ? `separate (${sep.located.note})` : `separate (${sep.located.name})`)
     const grid = { frames: 1 + Math.floor(decoded.samples.length / HOP), fps: decoded.sampleRate / HOP }
-    separated = await separationCurves(path, sep.located, grid, { signal: opts.signal, model: sep.model })
+    separated = await separationCurves(path, sep.located, grid, { signal: opts.signal, model: sep.model, vocalsOut: opts.vocalsOut })
   }
   let learned: { activations: BeatActivations; detail: string } | undefined
   if (opts.beatTracker === 'auto') {

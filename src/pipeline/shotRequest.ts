@@ -6,7 +6,7 @@ import type { ShotMemoryInputs } from './machines/shotMachine.js'
 
 /** What a generator is asked for one shot (without where to write it). Pure. */
 export function shotRequest(
-  made: { plan: ShotPlan; treatment: Treatment; analysis: Analysis; songPath: string },
+  made: { plan: ShotPlan; treatment: Treatment; analysis: Analysis; songPath: string; vocalsPath?: string },
   shotIndex: number,
   revision: Partial<Shot>,
   fromMemory: ShotMemoryInputs,
@@ -31,7 +31,12 @@ export function shotRequest(
     location,
     characters,
     controls: frameControls(made.analysis, p.fps, shot.startFrame, shot.endFrame),
-    audio: { path: made.songPath, startSec: frameToSeconds(shot.startFrame, p.fps), endSec: frameToSeconds(shot.endFrame, p.fps) },
+    audio: {
+      path: made.songPath,
+      startSec: frameToSeconds(shot.startFrame, p.fps),
+      endSec: frameToSeconds(shot.endFrame, p.fps),
+      ...(made.vocalsPath ? { vocalsPath: made.vocalsPath } : {}),
+    },
     ...(p.captionsShown === false ? { hideCaptions: true } : {}),
     ...(p.captionStyle ? { captionStyle: p.captionStyle } : {}),
     initKeyframe: fromMemory.initKeyframe,

@@ -5,6 +5,7 @@ import type { SeparatedCurves } from '../streams/index.js'
 import { separateStream } from './chunking.js'
 import type { LocatedModel } from './locate.js'
 import { loadSeparationModel, type SeparationModel } from './model.js'
+import { StreamingWav } from './wavWriter.js'
 
 export { SeparationConfig } from './config.js'
 export { SeparationModelError, type SeparationModelErrorCode } from './errors.js'
@@ -108,12 +109,16 @@ export async function separationCurves(
   path: string,
   located: LocatedModel,
   grid: { frames: number; fps: number },
-  opts: { signal?: AbortSignal; model?: SeparationModel } = {},
+  opts: { signal?: AbortSignal; model?: SeparationModel; vocalsOut?: string } = {},
 ): Promise<SeparatedCurves> {
   const model = opts.model ?? (await loadSeparationModel(located.dir, located.name))
+  let vocals: StreamingWav | undefined
   try {
     const cfg = model.config
     const energies = new StemEnergies(cfg.stems.length, grid.frames, grid.fps, cfg.sampleRate, cfg.channels)
+    // The vocal stem itself, for generators that sing to it (the config requires a "vocals" stem).
+    const vocalStem = cfg.stems.indexOf('vocals')
+    if (opts.vocalsOut) vocals = await StreamingWav.create(opts.vocalsOut, cfg.sampleRate, cfg.channels)
     const decoded = streamAudio(path, { sampleRate: cfg.sampleRate, channels: cfg.channels, signal: opts.signal })
     async function* tapped(): AsyncGenerator<Float32Array> {
       let n = 0
@@ -130,10 +135,16 @@ export async function separationCurves(
         opts.signal?.throwIfAborted()
         return model.run(input)
       },
-      (start, stems) => energies.addStems(start, stems),
+      (start, stems) => {
+        energies.addStems(start, stems)
+        vocals?.write(stems[vocalStem])
+      },
     )
+    await vocals?.close()
+    vocals = undefined
     return curvesFromStems(energies, cfg.stems, located.name)
   } finally {
+    await vocals?.close().catch(() => undefined)
     if (!opts.model) await model.release()
   }
 }

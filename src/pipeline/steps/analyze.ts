@@ -1,3 +1,5 @@
+import { existsSync } from 'node:fs'
+import { join } from 'node:path'
 import { analyzeSong } from '../../audio/analyze.js'
 import { locateBeatModel } from '../../audio/learned/provider.js'
 import { sha256File } from '../../util/files.js'
@@ -37,20 +39,33 @@ export async function analyze(input: AnalyzeInput, store: Store, ctx: StepContex
   const key = stepKey('analysis', VERSION, { song: input.song.sha256, separation: input.separation, beatTracker: input.beatTracker ?? 'dsp', beatModel })
   const log = logTo(ctx)
   const stored = await store.get('analysis', key, Analysis)
-  if (stored) {
+  // With a separation model the vocal stem is kept too (vocalsFile), for generators that sing to it.
+  const wantVocals = input.separation !== null && !existsSync(vocalsFile(store, key))
+  if (stored && !wantVocals) {
     log('info', 'analysis: reused from the store')
     return { key, analysis: stored }
   }
-  const analysis = Analysis.parse(
-    await analyzeSong(input.song.path, {
+  const run = (vocalsOut?: string) =>
+    analyzeSong(input.song.path, {
       modelsDir: input.modelsDir,
       separationModel: input.separationModel,
       beatTracker: input.beatTracker,
       signal: ctx.signal,
       onProgress: (fraction) => ctx.emit({ type: 'progress', stage: 'analyzing', fraction }),
-    }),
-  )
+      ...(vocalsOut ? { vocalsOut } : {}),
+    })
+  let analysis: Analysis | undefined
+  if (wantVocals) await store.artifact('vocals', key, async (tmp) => void (analysis = Analysis.parse(await run(join(tmp, VOCALS_WAV)))))
+  // The artifact was there (another render made it meanwhile) or no model separates: analyse alone.
+  analysis ??= stored ?? Analysis.parse(await run())
   if (analysis.streams.method === 'onnx') log('info', `streams separated by the ONNX model '${analysis.streams.detail}'`)
-  await store.put('analysis', key, analysis)
+  if (!stored) await store.put('analysis', key, analysis)
   return { key, analysis }
+}
+
+const VOCALS_WAV = 'vocals.wav'
+
+/** The vocal stem the analysis of this key separated, when a separation model made one (check it exists). */
+export function vocalsFile(store: Pick<Store, 'artifactDir'>, analysisKey: string): string {
+  return join(store.artifactDir('vocals', analysisKey), VOCALS_WAV)
 }

@@ -10,6 +10,7 @@ import { shotRequest } from '../shotRequest.js'
 import { stepKey, type Store } from '../../store/index.js'
 import { adaptRequest } from '../../render/generators/router.js'
 import { need } from './read.js'
+import { vocalsFile } from './analyze.js'
 
 export type { GenerateInput, GenerateOutput }
 
@@ -30,8 +31,10 @@ export async function generate(input: GenerateInput, store: Store, ctx: StepCont
   ])
   // A round's candidates after the first try their own seed: VISTA samples, then judges.
   const seed = revision.seed ?? plan.shots[shotIndex].seed
+  // The separated vocal stem, when the analysis made one (a separation model): singing shots use it.
+  const vocals = vocalsFile(store, sources.analysisKey)
   const asked = shotRequest(
-    { plan, treatment, analysis, songPath: sources.songPath },
+    { plan, treatment, analysis, songPath: sources.songPath, ...(existsSync(vocals) ? { vocalsPath: vocals } : {}) },
     shotIndex,
     candidate > 0 ? { ...revision, seed: seedFor(seed, 'candidate', candidate) } : revision,
     input,
@@ -49,6 +52,8 @@ export async function generate(input: GenerateInput, store: Store, ctx: StepCont
     characters: req.characters,
     controls: req.controls,
     audio: [req.audio.startSec, req.audio.endSec],
+    // Only when set (a separation model made the stem): the keys of other renders stay what they were.
+    ...(req.audio.vocalsPath ? { vocals: sources.analysisKey } : {}),
     initHash,
     refs: req.referenceKeyframes,
     // Only when set, so the keys of renders with captions stay what they were.
