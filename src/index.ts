@@ -305,6 +305,8 @@ export interface BatchOptions extends Omit<RenderOptions, 'output' | 'outDir' | 
 export async function batch(opts: BatchOptions): Promise<BatchResult> {
   const songPath = resolve(opts.song)
   const batchDir = resolve(opts.outDir ?? `${defaultOutDir(songPath)}-batch`)
+  // The base renders' shots go to the workers, who find them in the store they all mount.
+  if (opts.queue && !opts.storeDir) throw new InputError('--queue needs --store PATH: a folder the coordinator and every worker mount', { code: 'QUEUE_NEEDS_STORE' })
   const storeDir = resolve(opts.storeDir ?? join(batchDir, '.longav', 'store'))
   const { onEvent: _onEvent, ...renderOpts } = opts
   // Everything the renders check (song, brief, models) is checked here first, then the variants.

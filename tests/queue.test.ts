@@ -3,7 +3,7 @@
  * frames as an in-process render, a job asked twice runs once, a store hit is not queued,
  * Redis unreachable is an input error, a password never shows.
  */
-import { mkdtempSync, readdirSync } from 'node:fs'
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { Queue } from 'bullmq'
@@ -96,6 +96,32 @@ describe('a render whose shots are made by two worker processes', () => {
     expect(r.stdout.trim()).toBe(join(out, 'final.mp4'))
     expect(frameMd5s(join(out, 'final.mp4'))).toEqual(baseline)
   }, 120_000)
+
+  it('longav batch --queue URL --store PATH: the base render of a new format is made on the workers', async () => {
+    const startedIn = (lines: string[]) => lines.filter((l) => /candidate job \S+ \(shot \d+\): started/.test(l)).length
+    const before = workers.map((w) => startedIn(w.lines))
+    writeFileSync(join(dir, 'variants.yaml'), ['variants:', '  - name: story', '    format: { width: 144, height: 256 }', '    length: 8'].join('\n'))
+    const out = join(dir, 'batch-queued')
+    const r = longav(['batch', song.path, brief, join(dir, 'variants.yaml'), '--out', out, '--fps', '12', '--no-llm', '--queue', redis.url, '--store', store()], dir, { timeoutMs: 150_000 })
+    expect(r.code, r.stderr).toBe(0)
+    const manifest = JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8')) as { variants: Array<{ status: string; totalFrames: number }> }
+    expect(manifest.variants.map((v) => [v.status, v.totalFrames])).toEqual([['ok', 8 * 12]])
+    // Every shot of the 144x256 base (a plan of its own) was a job one of the workers ran.
+    const bases = join(out, '.longav', 'bases')
+    const base = readdirSync(bases).find((b) => existsSync(join(bases, b, 'plan.json')))!
+    const shots = (JSON.parse(readFileSync(join(bases, base, 'plan.json'), 'utf8')) as { shots: unknown[] }).shots.length
+    // (The CLI ran synchronously: the workers' lines of that time are read now.)
+    const ran = () => workers.map((w, i) => startedIn(w.lines) - before[i]).reduce((a, b) => a + b, 0)
+    for (let i = 0; i < 50 && ran() < shots; i++) await new Promise((res) => setTimeout(res, 100))
+    expect(ran()).toBeGreaterThanOrEqual(shots)
+    expect(r.stderr).toMatch(new RegExp(`(\\d+) shots made`))
+    expect(Number(/(\d+) shots made/.exec(r.stderr)![1])).toBeGreaterThanOrEqual(shots)
+    // Without a store the workers share, a queued batch is refused before anything is made.
+    const bad = longav(['batch', song.path, brief, join(dir, 'variants.yaml'), '--out', join(dir, 'batch-nostore'), '--queue', redis.url], dir)
+    expect(bad.code).toBe(2)
+    expect(bad.stderr).toMatch(/--queue needs --store PATH/)
+    expect(existsSync(join(dir, 'batch-nostore', 'manifest.json'))).toBe(false)
+  }, 180_000)
 
   it('runs a job added twice once', async () => {
     const q = new Queue(QUEUE_NAME, { connection: { host: '127.0.0.1', port: redis.port } })

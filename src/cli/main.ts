@@ -72,7 +72,7 @@ Options:
                      retries of a failed request (0–3, default 3); times an invalid answer is
                      sent back with the errors before falling back (0–2, default 2)
   --no-llm           ignore any configured model: heuristics only
-  --queue URL        (render) coordinate: shots become jobs on this Redis (redis://HOST:PORT)
+  --queue URL        (render, batch) coordinate: shots become jobs on this Redis (redis://HOST:PORT)
                      for 'longav worker's; needs --store
   --store PATH       where every step's output is kept (default <out>/.longav/store); with
                      --queue, the folder every worker mounts
@@ -131,7 +131,7 @@ const MODEL_FLAGS = ['models-dir', 'separation-model', 'beat-tracker'] as const
 /** The flags each command reads: any other is refused, not silently ignored (`render --plan x`). */
 const COMMAND_FLAGS: Record<string, readonly OptionName[]> = {
   render: ['out', 'queue', 'store', 'size', 'fps', 'plan', 'strict', 'rounds', 'attempts', 'candidates', 'threshold', 'concurrency', 'resume', 'no-resume', 'force', 'verbose', ...LLM_FLAGS, ...GENERATOR_FLAGS, ...MODEL_FLAGS],
-  batch: ['out', 'fps', 'rounds', 'attempts', 'candidates', 'threshold', 'concurrency', 'parallel', 'force', 'verbose', ...LLM_FLAGS, ...GENERATOR_FLAGS, ...MODEL_FLAGS],
+  batch: ['out', 'queue', 'store', 'fps', 'rounds', 'attempts', 'candidates', 'threshold', 'concurrency', 'parallel', 'force', 'verbose', ...LLM_FLAGS, ...GENERATOR_FLAGS, ...MODEL_FLAGS],
   reshoot: ['shot', 'take', 'seed', 'prompt', 'rounds', 'verbose', 'models-dir'],
   plan: ['out', 'size', 'fps', 'force', 'verbose', ...LLM_FLAGS, ...GENERATOR_FLAGS, ...MODEL_FLAGS],
   analyze: ['out', 'plot', 'force', ...MODEL_FLAGS],
@@ -308,6 +308,8 @@ async function batchCommand(args: string[], flags: Flags, signal: AbortSignal): 
     variants,
     ...modelFlags(flags),
     outDir: str(flags.out),
+    queue: str(flags.queue),
+    storeDir: str(flags.store),
     fps: fpsFlag(flags.fps),
     parallel: intFlag(flags.parallel, 'parallel', 1, 16),
     ...shotFlags(flags),

@@ -205,11 +205,10 @@ export async function openCoordinator(setup: CoordinatorSetup): Promise<Coordina
       const { result, found } = await run('candidate', data, input.shotIndex, ctx, (p) => ctx.onProgress?.(p))
       const made = fromStorePaths(result as CandidateResult, store.root)
       verdicts.set(made.segment.path, made.verdict)
-      if (found) {
-        const plan = await need(st, 'plan', input.sources.planKey, ShotPlan)
-        ctx.emit({ type: 'shot', index: input.shotIndex, total: plan.shots.length, attempt: input.attempt, status: 'cached' })
-        ctx.onProgress?.(1)
-      }
+      const plan = await need(st, 'plan', input.sources.planKey, ShotPlan)
+      // A take a worker made counts as generated (a batch's cost, the summary), as one made here would.
+      ctx.emit({ type: 'shot', index: input.shotIndex, total: plan.shots.length, attempt: input.attempt, status: found ? 'cached' : 'generating' })
+      if (found) ctx.onProgress?.(1)
       return { segment: { ...made.segment, attempt: input.attempt }, cached: made.cached || found }
     },
     async verify(input, st, ctx) {
