@@ -4,76 +4,24 @@
  * removed and its active job is stopped.
  */
 import { spawn } from 'node:child_process'
-import { mkdtempSync } from 'node:fs'
-import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { Queue } from 'bullmq'
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
-import { render, type RenderOptions } from '../src/index.js'
+import { describe, expect, it } from 'vitest'
+import { render } from '../src/index.js'
 import { QUEUE_NAME } from '../src/queue/index.js'
-import { LONGAV_BIN } from './helpers/cli.js'
-import { writeTestBrief } from './helpers/brief.js'
-import { spawnWorker, startRedis, type TestRedis, type WorkerProcess } from './helpers/redis.js'
-import { makeSongFixture, type SongFixture } from './helpers/songFixture.js'
+import type { WorkerProcess } from './helpers/redis.js'
 import { frameMd5s } from './helpers/video.js'
+import { settled, useQueueFixture } from './helpers/queueFixture.js'
 
-const SIZE = { width: 160, height: 90, fps: 12 }
 const LATENCY = 40
-let dir: string
-let song: SongFixture
-let brief: string
-let redis: TestRedis
-let baseline: string[]
-const all: WorkerProcess[] = []
-
-function worker(store: string, ...extra: string[]): WorkerProcess {
-  const w = spawnWorker(LONGAV_BIN, ['--redis', redis.url, '--store', store, ...extra])
-  all.push(w)
-  return w
-}
-function settled<T>(p: Promise<T>): Promise<T> {
-  p.catch(() => {})
-  return p
-}
+const f = useQueueFixture('queue-coord', { latencyMs: LATENCY, restartRedis: true })
+const { worker, opts } = f
 const startedIds = (w: WorkerProcess) => w.lines.filter((l) => /: started/.test(l)).map((l) => /job (\S+)/.exec(l)![1])
-
-beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'longav-queue-coord-'))
-  song = await makeSongFixture({ bpm: 120, seconds: 10, dir })
-  brief = writeTestBrief(dir)
-  redis = await startRedis()
-  const local = await render({ song: song.path, brief, outDir: join(dir, 'local'), output: SIZE, llm: null, finish: 'video' })
-  baseline = frameMd5s(local.files.final)
-}, 90_000)
-
-afterEach(async () => {
-  for (const w of all.splice(0)) {
-    w.proc.kill('SIGKILL')
-    await w.exited
-  }
-  await redis.stop()
-  await redis.start()
-})
-
-afterAll(async () => {
-  await redis?.stop()
-})
-
-const opts = (name: string, store: string, queue: Partial<Exclude<RenderOptions['queue'], string | undefined>> = {}): RenderOptions => ({
-  song: song.path,
-  brief,
-  outDir: join(dir, name),
-  output: SIZE,
-  llm: null,
-  finish: 'video',
-  storeDir: store,
-  queue: { url: redis.url, latencyMsPerFrame: LATENCY, ...queue },
-})
 
 describe('the coordinator', () => {
   it('killed (kill -9) and started again: no finished job is run again, and the film is identical', async () => {
-    const store = join(dir, 'store-restart')
+    const store = join(f.dir, 'store-restart')
     const w = worker(store)
     await w.waitFor(/worker ready/)
     const o = opts('out-restart', store)
@@ -90,18 +38,18 @@ describe('the coordinator', () => {
     const started = startedIds(w)
     for (const id of doneBefore) expect(started.filter((s) => s === id).length, id).toBe(1)
     expect(new Set(started).size).toBe(started.length)
-    expect(frameMd5s(join(o.outDir!, 'final.mp4'))).toEqual(baseline)
+    expect(frameMd5s(join(o.outDir!, 'final.mp4'))).toEqual(f.baseline)
   }, 90_000)
 
   it('cancelled (AbortSignal): its waiting jobs are removed and its active job is stopped', async () => {
-    const store = join(dir, 'store-cancel')
+    const store = join(f.dir, 'store-cancel')
     const w = worker(store)
     await w.waitFor(/worker ready/)
     const stop = new AbortController()
     // Two shots at once, one worker: one job runs, one waits.
     const rendering = settled(render({ ...opts('out-cancel', store, { latencyMsPerFrame: 400 }), concurrency: 2, signal: stop.signal }))
     const active = /job (\S+)/.exec(await w.waitFor(/candidate job .*: started/))![1]
-    const q = new Queue(QUEUE_NAME, { connection: { host: '127.0.0.1', port: redis.port } })
+    const q = new Queue(QUEUE_NAME, { connection: { host: '127.0.0.1', port: f.redis.port } })
     try {
       const deadline = Date.now() + 10_000
       while ((await q.getWaitingCount()) < 1 && Date.now() < deadline) await new Promise((res) => setTimeout(res, 100))
