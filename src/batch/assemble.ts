@@ -18,6 +18,8 @@ export interface AssembleOptions {
   fps: number
   totalFrames: number
   out: string
+  /** Output frames that must be keyframes (where the text check will seek). */
+  keyFrames?: number[]
   signal?: AbortSignal
   onProgress?: (fraction: number) => void
 }
@@ -29,6 +31,16 @@ export interface AssembleOptions {
  */
 export function pieceInputArgs(base: string, pieces: Piece[], fps: number): string[] {
   return pieces.flatMap((p) => (p.startFrame === 0 ? ['-i', base] : ['-ss', ((p.startFrame - 0.5) / fps).toFixed(6), '-i', base]))
+}
+
+/**
+ * The -force_key_frames argument for these output frames, or none. A list of times (not an
+ * expression: ffmpeg's expression parser refuses a sum of a hundred terms); ffmpeg forces the
+ * first frame at or after each time, so each time sits a quarter frame before its frame.
+ */
+export function forceKeyFrameArgs(frames: number[] | undefined, fps: number): string[] {
+  const list = [...new Set((frames ?? []).filter((f) => Number.isInteger(f) && f > 0))].sort((a, b) => a - b)
+  return list.length ? ['-force_key_frames', list.map((f) => ((f - 0.25) / fps).toFixed(6)).join(',')] : []
 }
 
 /** The filter graph that takes each piece's frames from its own input (0..n-1) and joins them: numbers only. */
@@ -55,6 +67,7 @@ export async function assembleVariant(o: AssembleOptions): Promise<void> {
         '-map', '[vout]', '-map', `${audioIndex}:a:0`,
         '-r', String(o.fps),
         '-c:v', 'libx264', '-preset', 'veryfast', '-crf', '20', '-x264-params', 'subme=1', '-pix_fmt', 'yuv420p',
+        ...forceKeyFrameArgs(o.keyFrames, o.fps),
         '-c:a', 'aac', '-b:a', '192k', '-ar', '48000',
         '-t', durationSec.toFixed(6),
         '-movflags', '+faststart',
