@@ -6,6 +6,7 @@
 import { rename, rm } from 'node:fs/promises'
 import { progressFromStderr, runFfmpeg } from '../ffmpeg/index.js'
 import { overlayFilter, overlayInputArgs } from './textDraw.js'
+import { smartAssemble } from './smartAssemble.js'
 import type { Piece } from './types.js'
 
 export interface AssembleOptions {
@@ -20,6 +21,8 @@ export interface AssembleOptions {
   out: string
   /** Output frames that must be keyframes (where the text check will seek). */
   keyFrames?: number[]
+  /** A scratch folder: with it, a whole-song variant copies the base's GOPs that carry no text. */
+  work?: string
   signal?: AbortSignal
   onProgress?: (fraction: number) => void
 }
@@ -51,6 +54,7 @@ export function piecesFilter(pieces: Piece[]): { filter: string; outLabel: strin
 }
 
 export async function assembleVariant(o: AssembleOptions): Promise<void> {
+  if (o.work && (await smartAssemble(o, o.work))) return
   const cut = piecesFilter(o.pieces)
   const text = overlayFilter(cut.outLabel, o.overlays, o.pieces.length, o.fps, { totalFrames: o.totalFrames })
   const audioIndex = o.pieces.length + o.overlays.length

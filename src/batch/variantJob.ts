@@ -134,6 +134,7 @@ export async function makeVariant(job: VariantJob): Promise<Omit<ManifestEntry, 
       totalFrames: cut.totalFrames,
       out,
       keyFrames,
+      work,
       signal: job.signal,
       onProgress: job.onProgress,
     })
