@@ -18,7 +18,8 @@ const cpuSec = () => {
   return (Number(f[11]) + Number(f[12]) + Number(f[13]) + Number(f[14])) / 100
 }
 const [batchDir, ...names] = process.argv.slice(2)
-const specs = await loadVariants('examples/variants.yaml', { briefDir: 'examples', defaultCaptions: true })
+// CAPTIONS=off: the lyric captions off (a campaign without them: where smart assembly copies). SMART=off: always one encode.
+const specs = await loadVariants('examples/variants.yaml', { briefDir: 'examples', defaultCaptions: process.env.CAPTIONS !== 'off' })
 const out = join('/tmp/i13', 'phases')
 mkdirSync(out, { recursive: true })
 const totals = {}
@@ -44,7 +45,7 @@ for (const spec of specs.filter((s) => names.length === 0 || names.includes(s.na
   const items = textLayoutOf(spec, format, cut, analysis, spec.texts.captions ? captionsOnTimeline(plan, cut) : [])
   const overlays = await phase('overlays', () => writeTextOverlays(items, format, work))
   const keyFrames = await phase('keyframes', () => checkKeyFrames(items, cut, base.video))
-  await phase('assemble', () => assembleVariant({ keyFrames, base: base.video, pieces: cut.pieces, overlays: overlays.map((o) => ({ png: o.png, x: o.x, y: o.y, startFrame: o.item.startFrame, endFrame: o.item.endFrame })), audio: audio.path, fps: cut.fps, totalFrames: cut.totalFrames, out: file }))
+  await phase('assemble', () => assembleVariant({ keyFrames, ...(process.env.SMART === 'off' ? {} : { work }), base: base.video, pieces: cut.pieces, overlays: overlays.map((o) => ({ png: o.png, x: o.x, y: o.y, startFrame: o.item.startFrame, endFrame: o.item.endFrame })), audio: audio.path, fps: cut.fps, totalFrames: cut.totalFrames, out: file }))
   const boxes = await phase('textCheck', () => checkTextBoxes({ output: file, base: base.video, sourceFrameOf: (k) => sourceFrameOf(cut, k), items, format }))
   await phase('loudness', () => measureLoudness(file))
   const check = textCheckResult(boxes, format)
