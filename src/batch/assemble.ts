@@ -6,6 +6,7 @@
 import { rename, rm } from 'node:fs/promises'
 import { progressFromStderr, runFfmpeg } from '../ffmpeg/index.js'
 import { overlayFilter, overlayInputArgs } from './textDraw.js'
+import { smartAssemble } from './smartAssemble.js'
 import type { Piece } from './types.js'
 import { ffmpegRate } from '../time.js'
 
@@ -19,6 +20,10 @@ export interface AssembleOptions {
   fps: number
   totalFrames: number
   out: string
+  /** Output frames that must be keyframes (where the text check will seek). */
+  keyFrames?: number[]
+  /** A scratch folder: with it, a whole-song variant copies the base's GOPs that carry no text. */
+  work?: string
   signal?: AbortSignal
   onProgress?: (fraction: number) => void
 }
@@ -32,6 +37,16 @@ export function pieceInputArgs(base: string, pieces: Piece[], fps: number): stri
   return pieces.flatMap((p) => (p.startFrame === 0 ? ['-i', base] : ['-ss', ((p.startFrame - 0.5) / fps).toFixed(6), '-i', base]))
 }
 
+/**
+ * The -force_key_frames argument for these output frames, or none. A list of times (not an
+ * expression: ffmpeg's expression parser refuses a sum of a hundred terms); ffmpeg forces the
+ * first frame at or after each time, so each time sits a quarter frame before its frame.
+ */
+export function forceKeyFrameArgs(frames: number[] | undefined, fps: number): string[] {
+  const list = [...new Set((frames ?? []).filter((f) => Number.isInteger(f) && f > 0))].sort((a, b) => a - b)
+  return list.length ? ['-force_key_frames', list.map((f) => ((f - 0.25) / fps).toFixed(6)).join(',')] : []
+}
+
 /** The filter graph that takes each piece's frames from its own input (0..n-1) and joins them: numbers only. */
 export function piecesFilter(pieces: Piece[]): { filter: string; outLabel: string } {
   const parts = pieces.map((p, i) => `[${i}:v]trim=end_frame=${p.endFrame - p.startFrame},setpts=PTS-STARTPTS[p${i}]`)
@@ -40,6 +55,7 @@ export function piecesFilter(pieces: Piece[]): { filter: string; outLabel: strin
 }
 
 export async function assembleVariant(o: AssembleOptions): Promise<void> {
+  if (o.work && (await smartAssemble(o, o.work))) return
   const cut = piecesFilter(o.pieces)
   const text = overlayFilter(cut.outLabel, o.overlays, o.pieces.length, o.fps, { totalFrames: o.totalFrames })
   const audioIndex = o.pieces.length + o.overlays.length
@@ -56,6 +72,7 @@ export async function assembleVariant(o: AssembleOptions): Promise<void> {
         '-map', '[vout]', '-map', `${audioIndex}:a:0`,
         '-r', ffmpegRate(o.fps),
         '-c:v', 'libx264', '-preset', 'veryfast', '-crf', '20', '-x264-params', 'subme=1', '-pix_fmt', 'yuv420p',
+        ...forceKeyFrameArgs(o.keyFrames, o.fps),
         '-c:a', 'aac', '-b:a', '192k', '-ar', '48000',
         '-t', durationSec.toFixed(6),
         '-movflags', '+faststart',

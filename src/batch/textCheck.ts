@@ -8,8 +8,8 @@
  * (with a margin), so simultaneous texts (a caption under the hook) are told apart.
  */
 import { RenderError } from '../errors.js'
-import { decodeFramesAt } from '../ffmpeg/decodeSelected.js'
 import { probeMedia } from '../ffmpeg/index.js'
+import { decodeSampledFrames, readKeyframes, seekCost } from './sampleDecode.js'
 import { boxInside } from './textLayout.js'
 import { fadeFrames } from './textDraw.js'
 import type { Box, TextItem, VariantCheck, VariantFormat } from './types.js'
@@ -20,8 +20,11 @@ export const CHANGE_THRESHOLD = 28
 export const OPEN_RADIUS = 2
 /** How far a measured box may reach past the safe area (rounding, chroma subsampling). */
 export const INSIDE_TOLERANCE_PX = 2
-/** Frames sampled per text. */
-const SAMPLES = 3
+/**
+ * Frames sampled per text. One frame where the text is fully on screen shows its whole box (a
+ * misplaced text fails on it); more frames only cost decoding.
+ */
+const SAMPLES = 1
 
 export interface TextBoxMeasure {
   item: TextItem
@@ -92,14 +95,27 @@ export function iou(a: Box, b: Box): number {
   return union > 0 ? inter / union : 0
 }
 
-/** Frames inside the item's window, away from its fades; those with no other text on screen first. */
-export function sampleFrames(item: TextItem, items: TextItem[], fps: number, n = SAMPLES): number[] {
+/**
+ * Frames inside the item's window, away from its fades; those with no other text on screen first.
+ * With `cost` (frames a seek to that frame decodes), the cheapest frames are taken, nearest the
+ * window's middle among equals; without it, frames spread evenly over the window.
+ */
+export function sampleFrames(item: TextItem, items: TextItem[], fps: number, n = SAMPLES, cost?: (frame: number) => number): number[] {
   const f = fadeFrames(item.endFrame - item.startFrame, fps)
   const lo = item.startFrame + f
   const hi = Math.max(lo, item.endFrame - 1 - f)
   const all = Array.from({ length: hi - lo + 1 }, (_, k) => lo + k)
   const busy = (o: number) => items.some((it) => it !== item && it.startFrame <= o && o < it.endFrame)
-  const pick = (pool: number[]) => (pool.length <= n ? pool : Array.from({ length: n }, (_, k) => pool[Math.round(((k + 0.5) * pool.length) / n - 0.5)]))
+  const spread = (pool: number[]) => (pool.length <= n ? pool : Array.from({ length: n }, (_, k) => pool[Math.round(((k + 0.5) * pool.length) / n - 0.5)]))
+  const mid = (lo + hi) / 2
+  const cheapest = (pool: number[]) =>
+    pool
+      .map((o) => ({ o, c: cost!(o) }))
+      .sort((a, b) => a.c - b.c || Math.abs(a.o - mid) - Math.abs(b.o - mid))
+      .slice(0, n)
+      .map((x) => x.o)
+      .sort((a, b) => a - b)
+  const pick = cost ? cheapest : spread
   const quiet = all.filter((o) => !busy(o))
   return [...new Set(quiet.length >= 1 ? pick(quiet) : pick(all))]
 }
@@ -122,13 +138,15 @@ export async function checkTextBoxes(opts: {
       { code: 'TEXT_CHECK_FAILED' },
     )
   const fps = out.video.fps
-  const samples = opts.items.map((item) => sampleFrames(item, opts.items, fps))
+  // Each sampled frame is reached by a seek in both videos: take the frames nearest after a
+  // keyframe of both (a text usually starts with a shot), not a decode of the whole song.
+  const [outKeys, baseKeys] = await Promise.all([readKeyframes(opts.output, fps, opts.signal), readKeyframes(opts.base, base.video.fps, opts.signal)])
+  const cost = (o: number) => seekCost(o, outKeys) + seekCost(Math.floor(opts.sourceFrameOf(o)), baseKeys)
+  const samples = opts.items.map((item) => sampleFrames(item, opts.items, fps, SAMPLES, cost))
   const outIdx = samples.flat()
-  // One decoding pass per video for all the frames the check needs.
   const [outFrames, baseFrames] = await Promise.all([
-    decodeFramesAt(opts.output, outIdx, { width: W, height: H, signal: opts.signal }),
-    // The base is the whole song; a cut-down shows stretches of it: decode only those.
-    decodeFramesAt(opts.base, outIdx.map(opts.sourceFrameOf), { width: W, height: H, fps: base.video.fps, signal: opts.signal }),
+    decodeSampledFrames(opts.output, outIdx, { width: W, height: H, fps, keyframes: outKeys, signal: opts.signal }),
+    decodeSampledFrames(opts.base, outIdx.map((o) => Math.floor(opts.sourceFrameOf(o))), { width: W, height: H, fps: base.video.fps, keyframes: baseKeys, signal: opts.signal }),
   ])
   const results: TextBoxMeasure[] = []
   opts.items.forEach((item, k) => {

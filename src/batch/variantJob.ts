@@ -11,7 +11,8 @@ import { assembleVariant } from './assemble.js'
 import type { BaseRender } from './bases.js'
 import { chooseCutdown, sourceFrameOf } from './cutdown.js'
 import { measureLoudness, renderCutdownAudio } from './cutdownAudio.js'
-import { checkTextBoxes, textCheckResult } from './textCheck.js'
+import { readKeyframes, seekCost } from './sampleDecode.js'
+import { checkTextBoxes, sampleFrames, textCheckResult } from './textCheck.js'
 import { writeTextOverlays } from './textDraw.js'
 import { layoutTexts } from './textLayout.js'
 import type { Cutdown, ManifestEntry, TextItem, VariantCheck, VariantFormat } from './types.js'
@@ -91,6 +92,16 @@ export function textLayoutOf(
   )
 }
 
+/**
+ * The output frames the text check will seek to, made keyframes of the output: one per text, where
+ * the base is reached cheapest (just after a shot start), so both seeks decode a few frames.
+ */
+export async function checkKeyFrames(items: TextItem[], cut: Cutdown, baseVideo: string, signal?: AbortSignal): Promise<number[]> {
+  if (items.length === 0) return []
+  const baseKeys = await readKeyframes(baseVideo, cut.fps, signal)
+  return items.flatMap((item) => sampleFrames(item, items, cut.fps, undefined, (o) => seekCost(Math.floor(sourceFrameOf(cut, o)), baseKeys)))
+}
+
 export interface VariantJob {
   spec: VariantSpec
   format: VariantFormat
@@ -114,6 +125,7 @@ export async function makeVariant(job: VariantJob): Promise<Omit<ManifestEntry, 
     const audio = await renderCutdownAudio(job.song, cut, join(work, 'audio.wav'), { loudnessLufs: spec.loudness, signal: job.signal })
     const items = textLayoutOf(spec, format, cut, job.analysis, spec.texts.captions ? captionsOnTimeline(base.plan, cut) : [])
     const overlays = await writeTextOverlays(items, format, work)
+    const keyFrames = await checkKeyFrames(items, cut, base.video, job.signal)
     await assembleVariant({
       base: base.video,
       pieces: cut.pieces,
@@ -122,6 +134,8 @@ export async function makeVariant(job: VariantJob): Promise<Omit<ManifestEntry, 
       fps: cut.fps,
       totalFrames: cut.totalFrames,
       out,
+      keyFrames,
+      work,
       signal: job.signal,
       onProgress: job.onProgress,
     })

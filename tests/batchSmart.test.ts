@@ -1,0 +1,117 @@
+/**
+ * Smart assembly of a whole-song variant, with the real ffmpeg: a base made the way a render makes
+ * one (shot segments from the raw-frame encoder, each starting on a keyframe, joined by the
+ * stitcher), texts over the first and last shots only. The GOPs without text are copied: those
+ * frames are the base's bit for bit, every frame is there at its own timestamp, the texts are where
+ * the one-encode assembly puts them; a variant with text everywhere is left to that assembly.
+ */
+import { writeFile } from 'node:fs/promises'
+import { join } from 'node:path'
+import { createCanvas } from '@napi-rs/canvas'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { assembleVariant } from '../src/batch/assemble.js'
+import { planRuns, smartAssemble } from '../src/batch/smartAssemble.js'
+import type { Piece } from '../src/batch/types.js'
+import { concatAndMux, decodeFrames, openRawVideoEncoder, runFfmpeg, runFfprobe } from '../src/ffmpeg/index.js'
+import { makeTempDir, type TempDir } from './helpers/syntheticVideo.js'
+
+const W = 160
+const H = 96
+const FPS = 12
+const SHOT = 24
+const TOTAL = 4 * SHOT
+
+let tmp: TempDir
+let base: string
+let audio: string
+let png: string
+beforeAll(async () => {
+  tmp = makeTempDir('longav-smart-')
+  // Four shots: each a moving gradient with per-frame noise (like the grain), its own segment.
+  const segments: string[] = []
+  let seed = 7
+  const rnd = () => ((seed = (seed * 1103515245 + 12345) >>> 0) / 2 ** 32)
+  for (let s = 0; s < 4; s++) {
+    const path = tmp.file(`seg${s}.mp4`)
+    const enc = openRawVideoEncoder({ path, width: W, height: H, fps: FPS })
+    for (let i = 0; i < SHOT; i++) {
+      const px = new Uint8Array(W * H * 4)
+      for (let p = 0; p < W * H; p++) {
+        const x = p % W
+        const v = (x * 2 + i * 3 + s * 60 + Math.floor(rnd() * 12)) & 255
+        px.set([v, (v + 80 * s) & 255, 255 - v, 255], p * 4)
+      }
+      await enc.writeFrame(px)
+    }
+    await enc.finish()
+    segments.push(path)
+  }
+  audio = tmp.file('a.wav')
+  await runFfmpeg(['-f', 'lavfi', '-i', `sine=frequency=330:sample_rate=48000:duration=${(TOTAL / FPS).toFixed(6)}`, audio])
+  base = tmp.file('base.mp4')
+  await concatAndMux({ segments, audio, out: base, listPath: tmp.file('list.ffconcat'), frames: TOTAL, fps: FPS })
+  const c = createCanvas(60, 24)
+  const ctx = c.getContext('2d')
+  ctx.fillStyle = '#ffffff'
+  ctx.fillRect(0, 0, 60, 24)
+  png = tmp.file('t.png')
+  await writeFile(png, await c.encode('png'))
+}, 120_000)
+afterAll(() => tmp.cleanup())
+
+const whole: Piece[] = [{ startFrame: 0, endFrame: TOTAL, bars: [1, 4], startSec: 0, endSec: TOTAL / FPS }]
+const frames = async (path: string) => {
+  const out: Uint8Array[] = []
+  await decodeFrames(path, { width: W, height: H, format: 'rgb24' }, (f) => out.push(f.slice()))
+  return out
+}
+const same = (a: Uint8Array, b: Uint8Array) => Buffer.compare(Buffer.from(a), Buffer.from(b)) === 0
+const meanDiff = (a: Uint8Array, b: Uint8Array) => a.reduce((s, v, i) => s + Math.abs(v - b[i]), 0) / a.length
+
+describe('smart assembly', () => {
+  it('plans copied runs where no text touches a GOP', () => {
+    expect(planRuns([0, 24, 48, 72], 96, [{ startFrame: 0, endFrame: 10 }, { startFrame: 80, endFrame: 96 }])).toEqual([
+      { start: 0, end: 24, copy: false },
+      { start: 24, end: 72, copy: true },
+      { start: 72, end: 96, copy: false },
+    ])
+    expect(planRuns([0, 24, 48, 72], 96, [{ startFrame: 20, endFrame: 30 }])).toEqual([
+      { start: 0, end: 48, copy: false },
+      { start: 48, end: 96, copy: true },
+    ])
+  })
+
+  it('copies the bare GOPs bit for bit, every frame at its time, texts as the one-encode assembly lays them', async () => {
+    const overlays = [
+      { png, x: 20, y: 10, startFrame: 0, endFrame: 10 },
+      { png, x: 80, y: 60, startFrame: 78, endFrame: 96 },
+    ]
+    const smart = tmp.file('smart.mp4')
+    const plain = tmp.file('plain.mp4')
+    const opts = { base, pieces: whole, overlays, audio, fps: FPS, totalFrames: TOTAL, keyFrames: [5, 85] }
+    expect(await smartAssemble({ ...opts, out: smart }, tmp.file('work'))).toBe(true)
+    await assembleVariant({ ...opts, out: plain })
+    const probe = JSON.parse((await runFfprobe(['-v', 'error', '-select_streams', 'v:0', '-show_entries', 'frame=pts_time,key_frame', '-of', 'json', smart])).stdout.toString('utf8'))
+    const pts: number[] = probe.frames.map((f: { pts_time: string }) => Number(f.pts_time))
+    expect(pts.length).toBe(TOTAL)
+    pts.forEach((t, n) => expect(Math.abs(t - n / FPS)).toBeLessThan(0.002))
+    // The text check's frames are keyframes of the output.
+    expect(probe.frames[85].key_frame).toBe(1)
+    const [b, s, p] = await Promise.all([frames(base), frames(smart), frames(plain)])
+    expect(s.length).toBe(TOTAL)
+    for (let n = SHOT; n < 3 * SHOT; n++) expect(same(s[n], b[n]), `frame ${n}`).toBe(true)
+    for (const n of [3, 88]) {
+      expect(meanDiff(s[n], b[n])).toBeGreaterThan(2)
+      expect(meanDiff(s[n], p[n])).toBeLessThan(2)
+    }
+    const audioSec = Number((await runFfprobe(['-v', 'error', '-select_streams', 'a:0', '-show_entries', 'stream=duration', '-of', 'csv=p=0', smart])).stdout.toString('utf8'))
+    expect(Math.abs(audioSec - TOTAL / FPS)).toBeLessThan(1.5 / FPS)
+  }, 120_000)
+
+  it('leaves a variant with text over most of it, or a cut-down, to the one-encode assembly', async () => {
+    const busy = [{ png, x: 20, y: 10, startFrame: 0, endFrame: 80 }]
+    expect(await smartAssemble({ base, pieces: whole, overlays: busy, audio, fps: FPS, totalFrames: TOTAL, out: tmp.file('no.mp4') }, tmp.file('w2'))).toBe(false)
+    const cut: Piece[] = [{ startFrame: 24, endFrame: 72, bars: [2, 3], startSec: 2, endSec: 6 }]
+    expect(await smartAssemble({ base, pieces: cut, overlays: [], audio, fps: FPS, totalFrames: 48, out: tmp.file('no2.mp4') }, tmp.file('w3'))).toBe(false)
+  })
+})
