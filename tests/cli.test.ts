@@ -40,7 +40,7 @@ describe('bad input exits non-zero with a specific message and leaves no final.m
       mkdirSync(sub, { recursive: true })
       const p = writeTestBrief(sub, 'output:\n  fps: fast\n')
       return ['render', song.path, p]
-    }, /output\.fps: expected an integer/],
+    }, /output\.fps: expected a whole number from 1 to 120, or 23\.976, 29\.97/],
     ['an asset path outside the brief folder', () => {
       const sub = join(dir, 'escape')
       mkdirSync(sub, { recursive: true })
