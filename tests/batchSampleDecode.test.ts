@@ -5,7 +5,7 @@
  * keyframes of the file, so a seek there decodes one frame.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { forceKeyFrameArgs } from '../src/batch/assemble.js'
+import { forceKeyFrameArgs } from '../src/batch/assembleOptions.js'
 import { decodeSampledFrames, readKeyframes, seekCost } from '../src/batch/sampleDecode.js'
 import { decodeFrames, runFfmpeg } from '../src/ffmpeg/index.js'
 import { makeTempDir, type TempDir } from './helpers/syntheticVideo.js'

@@ -7,26 +7,9 @@ import { rename, rm } from 'node:fs/promises'
 import { progressFromStderr, runFfmpeg } from '../ffmpeg/index.js'
 import { overlayFilter, overlayInputArgs } from './textDraw.js'
 import { smartAssemble } from './smartAssemble.js'
-import type { Piece } from './types.js'
+import { forceKeyFrameArgs, type AssembleOptions } from './assembleOptions.js'
 import { ffmpegRate } from '../time.js'
-
-export interface AssembleOptions {
-  /** The base render of this format (H.264, the whole song, no text). */
-  base: string
-  pieces: Piece[]
-  overlays: Array<{ png: string; x: number; y: number; startFrame: number; endFrame: number }>
-  /** The variant's audio: exactly totalFrames / fps seconds. */
-  audio: string
-  fps: number
-  totalFrames: number
-  out: string
-  /** Output frames that must be keyframes (where the text check will seek). */
-  keyFrames?: number[]
-  /** A scratch folder: with it, a whole-song variant copies the base's GOPs that carry no text. */
-  work?: string
-  signal?: AbortSignal
-  onProgress?: (fraction: number) => void
-}
+import type { Piece } from './types.js'
 
 /**
  * One input per piece, each opened at its first frame: an accurate seek half a frame before it,
@@ -35,16 +18,6 @@ export interface AssembleOptions {
  */
 export function pieceInputArgs(base: string, pieces: Piece[], fps: number): string[] {
   return pieces.flatMap((p) => (p.startFrame === 0 ? ['-i', base] : ['-ss', ((p.startFrame - 0.5) / fps).toFixed(6), '-i', base]))
-}
-
-/**
- * The -force_key_frames argument for these output frames, or none. A list of times (not an
- * expression: ffmpeg's expression parser refuses a sum of a hundred terms); ffmpeg forces the
- * first frame at or after each time, so each time sits a quarter frame before its frame.
- */
-export function forceKeyFrameArgs(frames: number[] | undefined, fps: number): string[] {
-  const list = [...new Set((frames ?? []).filter((f) => Number.isInteger(f) && f > 0))].sort((a, b) => a - b)
-  return list.length ? ['-force_key_frames', list.map((f) => ((f - 0.25) / fps).toFixed(6)).join(',')] : []
 }
 
 /** The filter graph that takes each piece's frames from its own input (0..n-1) and joins them: numbers only. */

@@ -9,7 +9,7 @@
 import { mkdir, rm } from 'node:fs/promises'
 import { join } from 'node:path'
 import { concatAndMux, runFfmpeg, runFfprobe, segmentVideoArgs } from '../ffmpeg/index.js'
-import { forceKeyFrameArgs, type AssembleOptions } from './assemble.js'
+import { forceKeyFrameArgs, type AssembleOptions } from './assembleOptions.js'
 import { readKeyframes, type Keyframe } from './sampleDecode.js'
 import { overlayFilter, overlayInputArgs } from './textDraw.js'
 
