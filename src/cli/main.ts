@@ -9,6 +9,7 @@ import { formatDuration, makeProgressPrinter } from './progress.js'
 import { batchSummaryLines, makeBatchPrinter } from './batchProgress.js'
 import { renderRate } from '../time.js'
 import { workerMain } from './worker.js'
+import { intFlag, UsageError } from './flags.js'
 
 const USAGE = () => `longav: turn a song and a brief into a finished, beat-synced music video
 
@@ -551,14 +552,6 @@ function checkModelFlags(flags: Flags): void {
   )
 }
 
-function intFlag(v: Flags[string], name: string, min: number, max: number): number | undefined {
-  if (v === undefined) return undefined
-  // Decimal digits only: Number() would take '0x10', '1e1' and ' 12 '.
-  const n = typeof v === 'string' && /^-?\d{1,9}$/.test(v) ? Number(v) : NaN
-  if (!Number.isInteger(n) || n < min || n > max) throw new UsageError(`--${name} expects an integer from ${min} to ${max}, got '${String(v)}'`)
-  return n
-}
-
 /** --fps 30, or an NTSC rate by its name (29.97) or as a fraction (30000/1001), held exactly. */
 function fpsFlag(v: Flags[string]): number | undefined {
   if (v === undefined) return undefined
@@ -571,14 +564,6 @@ function fpsFlag(v: Flags[string]): number | undefined {
 
 function str(v: Flags[string]): string | undefined {
   return typeof v === 'string' ? v : undefined
-}
-
-/** A command line that cannot be run as given: an input error, printed with a pointer to --help. */
-class UsageError extends LongavError {
-  constructor(message: string) {
-    super(message, { kind: 'input', code: 'USAGE' })
-    this.name = 'UsageError'
-  }
 }
 
 /**

@@ -6,7 +6,8 @@
  */
 import { parseArgs } from 'node:util'
 import { resolve } from 'node:path'
-import { exitCodeOf, LongavError } from '../errors.js'
+import { exitCodeOf } from '../errors.js'
+import { intFlag } from './flags.js'
 import { startWorker, type QueueWorker } from '../queue/index.js'
 
 const USAGE = `Usage: longav worker --redis redis://[:PASSWORD@]HOST:PORT --store PATH [options]
@@ -54,12 +55,6 @@ export async function workerMain(argv: string[]): Promise<number> {
     process.stderr.write(`longav worker: ${!redis ? '--redis URL' : '--store PATH'} is required\n\n${USAGE}`)
     return 2
   }
-  const int = (v: string | undefined, name: string, min: number, max: number) => {
-    if (v === undefined) return undefined
-    const n = /^\d{1,9}$/.test(v) ? Number(v) : NaN
-    if (!(n >= min && n <= max)) throw new LongavError(`--${name} expects an integer from ${min} to ${max}, got '${v}'`, { kind: 'input', code: 'USAGE' })
-    return n
-  }
   const say = (line: string) => process.stderr.write(`${new Date().toISOString()} ${line}\n`)
   // Signals are handled from the start: one that lands while the worker connects stops it once started.
   let signals = 0
@@ -75,16 +70,17 @@ export async function workerMain(argv: string[]): Promise<number> {
   process.on('SIGINT', onSignal)
   process.on('SIGTERM', onSignal)
   try {
+    const concurrency = intFlag(values.concurrency, 'concurrency', 1, 64)
     worker = await startWorker({
       redisUrl: redis,
       storeDir: resolve(values.store),
-      concurrency: int(values.concurrency, 'concurrency', 1, 64),
-      lockDurationMs: int(values['lock-duration'], 'lock-duration', 500, 3_600_000),
-      stalledIntervalMs: int(values['stalled-interval'], 'stalled-interval', 200, 3_600_000),
+      concurrency,
+      lockDurationMs: intFlag(values['lock-duration'], 'lock-duration', 500, 3_600_000),
+      stalledIntervalMs: intFlag(values['stalled-interval'], 'stalled-interval', 200, 3_600_000),
       modelsDir: values['models-dir'],
       onLog: (level, line) => (level !== 'info' || !values.quiet) && say(`${level === 'info' ? '' : level.toUpperCase() + ' '}${line}`),
     })
-    say(`worker ready: store ${resolve(values.store)}, ${int(values.concurrency, 'concurrency', 1, 64) ?? 1} job(s) at once`)
+    say(`worker ready: store ${resolve(values.store)}, ${concurrency ?? 1} job(s) at once`)
     if (signals) void worker.stop(handBack ? 'handBack' : 'finish')
     await worker.closed
     say(`worker stopped after ${worker.ran} job(s)`)
