@@ -51,18 +51,18 @@ const frames = shots.reduce((n, s) => n + s.endFrame - s.startFrame, 0)
 const brief = await loadBrief(briefPath)
 const songSha = await sha256File(song)
 
-async function coordinator(latency) {
+async function coordinator() {
   const store = openStore(storeDir)
   return openRenderQueue(
-    { queue: { url, latencyMsPerFrame: latency, pollMs: 1000 }, storeDir, objects: {}, generatorName: 'procedural' },
+    { queue: { url, pollMs: 1000 }, storeDir, objects: {}, generatorName: 'procedural' },
     { store, brief, songPath: song, songSha, thresholds: VerifierThresholds.parse({}), llm: null, log: () => {} },
   )
 }
 
-function startWorkers(n) {
+function startWorkers(n, latency) {
   return Promise.all(
     Array.from({ length: n }, () => {
-      const proc = spawn(process.execPath, [bin, 'worker', '--redis', url, '--store', storeDir], { stdio: ['ignore', 'ignore', 'pipe'] })
+      const proc = spawn(process.execPath, [bin, 'worker', '--redis', url, '--store', storeDir, '--simulate-ms-per-frame', String(latency)], { stdio: ['ignore', 'ignore', 'pipe'] })
       const lines = []
       let buf = ''
       return new Promise((res) => {
@@ -94,8 +94,8 @@ const busy = (ws) => ws.flatMap((w) => w.lines).map((l) => /: done in ([\d.]+) s
 
 async function pass(n, latency, { sequential = false, jobs = shots.length * PER_SHOT } = {}) {
   await reset()
-  const ws = await startWorkers(n)
-  const c = await coordinator(latency)
+  const ws = await startWorkers(n, latency)
+  const c = await coordinator()
   const t0 = performance.now()
   if (sequential) for (let i = 0; i < jobs; i++) await c.steps.generate(input(i), openStore(storeDir), ctx())
   else await Promise.all(Array.from({ length: jobs }, (_, i) => c.steps.generate(input(i), openStore(storeDir), ctx())))

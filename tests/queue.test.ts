@@ -43,10 +43,10 @@ describe('a render whose shots are made by two worker processes', () => {
   let result: Awaited<ReturnType<typeof render>>
 
   beforeAll(async () => {
-    for (let i = 0; i < 2; i++) workers.push(spawnWorker(LONGAV_BIN, ['--redis', redis.url, '--store', store()]))
+    for (let i = 0; i < 2; i++) workers.push(spawnWorker(LONGAV_BIN, ['--redis', redis.url, '--store', store(), '--simulate-ms-per-frame', '20']))
     await Promise.all(workers.map((w) => w.waitFor(/worker ready/)))
     // A remote GPU's wait (20 ms a frame) so each job runs long enough to report its progress.
-    result = await render({ song: song.path, brief, outDir: join(dir, 'queued'), output: SIZE, llm: null, finish: 'video', storeDir: store(), queue: { url: redis.url, latencyMsPerFrame: 20 }, onEvent: (e) => events.push(e) })
+    result = await render({ song: song.path, brief, outDir: join(dir, 'queued'), output: SIZE, llm: null, finish: 'video', storeDir: store(), queue: { url: redis.url }, onEvent: (e) => events.push(e) })
   }, 120_000)
   const events: RenderEvent[] = []
 
@@ -80,7 +80,7 @@ describe('a render whose shots are made by two worker processes', () => {
     const seen = workers.map((w) => w.lines.length)
     const first = new Set(workers.flatMap((w) => startedIn(w.lines)))
     const events: RenderEvent[] = []
-    const again = await render({ song: song.path, brief, outDir: join(dir, 'queued-again'), output: SIZE, llm: null, finish: 'video', storeDir: store(), queue: { url: redis.url, latencyMsPerFrame: 20 }, onEvent: (e) => events.push(e) })
+    const again = await render({ song: song.path, brief, outDir: join(dir, 'queued-again'), output: SIZE, llm: null, finish: 'video', storeDir: store(), queue: { url: redis.url }, onEvent: (e) => events.push(e) })
     expect(frameMd5s(again.files.final)).toEqual(baseline)
     const second = workers.flatMap((w, i) => startedIn(w.lines.slice(seen[i])))
     expect(second.filter((id) => first.has(id))).toEqual([])

@@ -43,11 +43,11 @@ describe('the coordinator', () => {
 
   it('cancelled (AbortSignal): its waiting jobs are removed and its active job is stopped', async () => {
     const store = join(f.dir, 'store-cancel')
-    const w = worker(store)
+    const w = worker(store, '--simulate-ms-per-frame', '400')
     await w.waitFor(/worker ready/)
     const stop = new AbortController()
     // Two shots at once, one worker: one job runs, one waits.
-    const rendering = settled(render({ ...opts('out-cancel', store, { latencyMsPerFrame: 400 }), concurrency: 2, signal: stop.signal }))
+    const rendering = settled(render({ ...opts('out-cancel', store), concurrency: 2, signal: stop.signal }))
     const active = /job (\S+)/.exec(await w.waitFor(/candidate job .*: started/))![1]
     const q = new Queue(QUEUE_NAME, { connection: { host: '127.0.0.1', port: f.redis.port } })
     try {

@@ -22,6 +22,9 @@ Takes shot jobs (generate and verify a candidate, judge a round) of renders star
   --lock-duration MS       a job's lock without renewal (default 30000): how long a dead
                            worker's job waits before another worker takes it over
   --stalled-interval MS    how often jobs of dead workers are looked for (default 30000)
+  --simulate-ms-per-frame MS
+                           sizing a queue without a GPU: each shot job waits MS per
+                           frame of its shot before its work, as a remote GPU would
   --quiet                  log failures only
 Ctrl-C finishes the current job(s) and exits; a second Ctrl-C or SIGTERM hands them back.
 `
@@ -38,6 +41,7 @@ export async function workerMain(argv: string[]): Promise<number> {
         'models-dir': { type: 'string' },
         'lock-duration': { type: 'string' },
         'stalled-interval': { type: 'string' },
+        'simulate-ms-per-frame': { type: 'string' },
         quiet: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
@@ -78,6 +82,7 @@ export async function workerMain(argv: string[]): Promise<number> {
       lockDurationMs: intFlag(values['lock-duration'], 'lock-duration', 500, 3_600_000),
       stalledIntervalMs: intFlag(values['stalled-interval'], 'stalled-interval', 200, 3_600_000),
       modelsDir: values['models-dir'],
+      simulatedMsPerFrame: intFlag(values['simulate-ms-per-frame'], 'simulate-ms-per-frame', 0, 10_000),
       onLog: (level, line) => (level !== 'info' || !values.quiet) && say(`${level === 'info' ? '' : level.toUpperCase() + ' '}${line}`),
     })
     say(`worker ready: store ${resolve(values.store)}, ${concurrency ?? 1} job(s) at once`)

@@ -31,8 +31,6 @@ export interface QueueRenderOptions {
   /** Tries per job before the render fails (default 3), with exponential backoff from `backoffMs` (default 1 s). */
   attempts?: number
   backoffMs?: number
-  /** Simulated remote-GPU cost on the workers (benchmarks, tests): ms of waiting per frame. */
-  latencyMsPerFrame?: number
   /** How often a waiting job's state is read besides the events (default 1 s). */
   pollMs?: number
 }

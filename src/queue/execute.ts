@@ -56,7 +56,7 @@ export function createExecutor(store: Store, settings: WorkerSettings): Executor
       let result: CandidateResult | JudgeResult
       if (kind === 'candidate') {
         const job = fromStorePaths(parsed.data as typeof JOBS.candidate.data._output, store.root)
-        const latency = job.services.generator.latencyMsPerFrame
+        const latency = settings.simulatedMsPerFrame
         if (latency) {
           const shot = (await need(store, 'plan', job.input.sources.planKey, ShotPlan)).shots[job.input.shotIndex]
           if (shot) await simulatedWait((shot.endFrame - shot.startFrame) * latency, ctx)
@@ -77,7 +77,7 @@ export function createExecutor(store: Store, settings: WorkerSettings): Executor
 }
 
 /**
- * A remote GPU's cost is waiting: a job of a spec with `latencyMsPerFrame` waits that long per
+ * A remote GPU's cost is waiting: a worker with `simulatedMsPerFrame` makes each job wait that long per
  * frame of its shot before its steps (store hit or not), so benchmarks and tests time the queue.
  */
 async function simulatedWait(ms: number, ctx: ExecuteContext): Promise<void> {

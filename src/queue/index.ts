@@ -60,7 +60,6 @@ export async function openRenderQueue(req: RenderQueueRequest, p: PreparedForQue
       ...(req.onnxModel ? { onnxModel: req.onnxModel } : {}),
       ...(req.comfyuiUrl ? { comfyuiUrl: req.comfyuiUrl } : {}),
       ...(req.comfyuiWorkflow ? { comfyuiWorkflow: req.comfyuiWorkflow } : {}),
-      ...(queue.latencyMsPerFrame ? { latencyMsPerFrame: queue.latencyMsPerFrame } : {}),
     },
     verifier: 'heuristic',
     judge: p.llm ? 'llm' : 'metric',

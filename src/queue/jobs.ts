@@ -43,7 +43,6 @@ export const ServicesSpec = z.strictObject({
     comfyuiUrl: z.url({ protocol: /^https?$/ }).optional(),
     comfyuiWorkflow: Name.optional(),
     /** Simulates a remote GPU (benchmarks, tests): wait this long per frame before generating. */
-    latencyMsPerFrame: z.number().int().min(0).max(10_000).optional(),
   }),
   verifier: z.literal('heuristic'),
   /** 'llm': the worker's own model configuration (its environment); keys never travel in jobs. */

@@ -29,6 +29,11 @@ export class RefusedJobError extends LongavError {
 export interface WorkerSettings {
   /** The worker's own models folder (a job may only name one inside the store). */
   modelsDir?: string
+  /**
+   * Stands in for a remote GPU when sizing a queue: each candidate job this worker runs waits this
+   * many ms per frame of its shot before its steps. Never part of a job: renders cannot ask for it.
+   */
+  simulatedMsPerFrame?: number
   onLog?(line: string): void
 }
 

@@ -24,6 +24,8 @@ export interface WorkerOptions {
   /** How often stalled jobs are looked for (default 30 s). */
   stalledIntervalMs?: number
   modelsDir?: string
+  /** Benchmarking a queue: each candidate job waits this many ms per frame of its shot, as a remote GPU would. */
+  simulatedMsPerFrame?: number
   onLog?(level: 'info' | 'warn' | 'error', line: string): void
 }
 
@@ -41,7 +43,7 @@ export async function startWorker(opts: WorkerOptions): Promise<QueueWorker> {
   await checkRedisReachable(target)
   const log = opts.onLog ?? (() => {})
   const store = openStore(opts.storeDir)
-  const executor = createExecutor(store, { modelsDir: opts.modelsDir, onLog: (line) => log('info', line) })
+  const executor = createExecutor(store, { modelsDir: opts.modelsDir, simulatedMsPerFrame: opts.simulatedMsPerFrame, onLog: (line) => log('info', line) })
   let ran = 0
   const processor = async (job: Job, token?: string, signal?: AbortSignal) => {
     const started = Date.now()

@@ -25,7 +25,7 @@ export interface QueueFixture {
   baseline: string[]
   /** A `longav worker` on this Redis and store (killed after the test). */
   worker(store: string, ...extra: string[]): WorkerProcess
-  /** A queued render's options: its own folder, the shared store, `latencyMs` of waiting per frame on the worker. */
+  /** A queued render's options: its own folder, the shared store, (its workers wait `latencyMs` per frame). */
   opts(name: string, store: string, queue?: Partial<Exclude<RenderOptions['queue'], string | undefined>>): RenderOptions
 }
 
@@ -34,7 +34,8 @@ export function useQueueFixture(name: string, o: { latencyMs: number; restartRed
   const workers: WorkerProcess[] = []
   const f = {} as QueueFixture
   f.worker = (store, ...extra) => {
-    const w = spawnWorker(LONGAV_BIN, ['--redis', f.redis.url, '--store', store, ...extra])
+    // The remote GPU's wait is the worker's; a later flag in `extra` overrides it.
+    const w = spawnWorker(LONGAV_BIN, ['--redis', f.redis.url, '--store', store, '--simulate-ms-per-frame', String(o.latencyMs), ...extra])
     workers.push(w)
     return w
   }
@@ -46,7 +47,7 @@ export function useQueueFixture(name: string, o: { latencyMs: number; restartRed
     llm: null,
     finish: 'video',
     storeDir: store,
-    queue: { url: f.redis.url, latencyMsPerFrame: o.latencyMs, ...queue },
+    queue: { url: f.redis.url, ...queue },
   })
   beforeAll(async () => {
     f.dir = mkdtempSync(join(tmpdir(), `longav-${name}-`))
