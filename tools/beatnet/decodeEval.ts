@@ -6,6 +6,7 @@ import { defaultBeatModelPath, loadBeatModel, metaPathOf, type BeatModel } from 
 import { manifestPath as defaultManifestPath, readManifest, type DevsetItem } from '../devset/manifest.js'
 import { beatFMeasure, continuity, downbeatF } from '../eval/mirEval.js'
 import { cachedActivations, modelKey } from './actCache.js'
+import { cachedCues, hasCachedCues } from './cueCache.js'
 
 /**
  * The grid decoder on cached model activations (tools/beatnet/actCache.ts): beat F, AMLt,
@@ -15,7 +16,7 @@ import { cachedActivations, modelKey } from './actCache.js'
  * validation pieces and items added to the set after the training snapshot).
  *
  * Usage: node build/tools/beatnet/decodeEval.js [--manifest m.json] [--model beat.onnx] [--split dev|test]
- *        [--unseen] [--ci] [--json out.json] [--quiet]
+ *        [--unseen] [--ci] [--cues] [--json out.json] [--quiet]
  */
 
 interface Row {
@@ -66,15 +67,22 @@ async function main(): Promise<void> {
     const ids = await ciIds(manifest)
     items = items.filter((i) => ids.has(i.id))
   }
+  // --cues-cached: only items whose cues are cached already (a first look while the cache fills).
+  if (args.includes('--cues-cached')) items = items.filter((i) => hasCachedCues(i, manifest))
   const key = modelKey(modelPath)
   let model: BeatModel | undefined
   const getModel = async () => (model ??= await loadBeatModel(modelPath))
   const rows: Row[] = []
+  const useCues = args.includes('--cues')
+  // LONGAV_CUE_W=low,change overrides the weights (tuning on dev only).
+  const cw = process.env.LONGAV_CUE_W?.split(',').map(Number)
+  const cueWeights = cw && cw.length === 2 ? { low: cw[0], change: cw[1] } : undefined
   let decodeSec = 0
   for (const it of items) {
     const act = await cachedActivations(it, manifest, key, getModel)
     const t0 = performance.now()
-    const g = decodeGridDetailed(act)
+    const cues = useCues ? await cachedCues(it, manifest) : undefined
+    const g = decodeGridDetailed(act, { cues, cueWeights })
     decodeSec += (performance.now() - t0) / 1000
     const r: Row = {
       id: it.id,
