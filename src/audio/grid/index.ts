@@ -1,7 +1,10 @@
 /**
  * The beat grid from beat / downbeat activations: beats by a DBN over tempo and beat position,
  * the tapped metrical level, stretches without a pulse dropped, then downbeats and meter by an
- * HMM over the beats, each beat and downbeat with a confidence. Pure; times in seconds.
+ * HMM over the beats, each beat and downbeat with a confidence. With the analysis's bar cues
+ * (chord change and low-band onsets per beat, cues.ts) the bar phase reads the music too; three
+ * beats a bar whose midpoint the activation also marks become two (6/8 tracked at the quarter,
+ * level.ts compoundBeats). Pure; times in seconds.
  */
 import type { BeatActivations } from '../learned/activations.js'
 import { decodeBars, phaseConfidence } from './bars.js'
