@@ -4,6 +4,7 @@ import { performance } from 'node:perf_hooks'
 import { decodeGridDetailed } from '../../src/audio/grid/index.js'
 import { defaultBeatModelPath, loadBeatModel, metaPathOf, type BeatModel } from '../../src/audio/learned/model.js'
 import { manifestPath as defaultManifestPath, readManifest, type DevsetItem } from '../devset/manifest.js'
+import { tempoWithin } from '../eval/devsetEval.js'
 import { beatFMeasure, continuity, downbeatF } from '../eval/mirEval.js'
 import { cachedActivations, modelKey } from './actCache.js'
 import { cachedCues, hasCachedCues } from './cueCache.js'
@@ -26,6 +27,10 @@ interface Row {
   est: number
   beatF: number
   AMLt: number
+  CMLt: number
+  /** Tempo within 4 % of the truth; and allowing ×2, ×½, ×3, ×⅓ (devsetEval's Acc1 / Acc2, from the decoder's median-beat tempo). */
+  tempo1: boolean
+  tempo2: boolean
   downbeatF: number
   level: number
   scores: Record<number, number>
@@ -38,7 +43,11 @@ const mean = (xs: number[]) => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.l
 export function summaryLines(rows: Row[]): string[] {
   const line = (name: string, rs: Row[]) =>
     `${name.padEnd(10)} ${String(rs.length).padStart(4)}  ${mean(rs.map((r) => r.beatF)).toFixed(3)}  ${mean(rs.map((r) => r.AMLt)).toFixed(3)}  ${mean(rs.map((r) => r.downbeatF)).toFixed(3)}  ${(100 * mean(rs.map((r) => (r.est === r.meter ? 1 : 0)))).toFixed(0).padStart(4)} %`
-  const out = ['group         n  beatF  AMLt   dbF    meter', line('ALL', rows)]
+  const out = [
+    'group         n  beatF  AMLt   dbF    meter',
+    line('ALL', rows),
+    `(ALL: CMLt ${mean(rows.map((r) => r.CMLt)).toFixed(3)}, tempo within 4 % ${(100 * mean(rows.map((r) => (r.tempo1 ? 1 : 0)))).toFixed(0)} %, allowing octaves ${(100 * mean(rows.map((r) => (r.tempo2 ? 1 : 0)))).toFixed(0)} %)`,
+  ]
   const labels = [...new Set(rows.map((r) => r.label))].sort()
   for (const l of labels) out.push(line(l, rows.filter((r) => r.label === l)))
   const ests = [...new Set(rows.map((r) => r.est))].sort((a, b) => a - b)
@@ -84,13 +93,17 @@ async function main(): Promise<void> {
     const cues = useCues ? await cachedCues(it, manifest) : undefined
     const g = decodeGridDetailed(act, { cues, cueWeights })
     decodeSec += (performance.now() - t0) / 1000
+    const c = continuity(it.beats, g.beats)
     const r: Row = {
       id: it.id,
       label: meterLabel(it),
       meter: it.meter,
       est: g.meter,
       beatF: beatFMeasure(it.beats, g.beats),
-      AMLt: continuity(it.beats, g.beats).AMLt,
+      AMLt: c.AMLt,
+      CMLt: c.CMLt,
+      tempo1: tempoWithin(g.bpm, it.bpm),
+      tempo2: tempoWithin(g.bpm, it.bpm, [1, 2, 0.5, 3, 1 / 3]),
       downbeatF: downbeatF(it.downbeats, g.downbeats),
       level: g.detail.level,
       scores: g.detail.meterScores,
