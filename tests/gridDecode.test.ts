@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest'
 import { decodeGrid, decodeGridDetailed } from '../src/audio/grid/index.js'
 import { halfBarContrast } from '../src/audio/grid/bars.js'
+import { beatCues, type AnalysisCues } from '../src/audio/grid/cues.js'
+import { compoundBeats } from '../src/audio/grid/level.js'
+import { ONSET_LATENCY_FRAMES } from '../src/audio/onset.js'
 import { analyzeSamples, analyzeSong, type ActivationsProvider } from '../src/audio/analyze.js'
 import { mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -204,6 +207,112 @@ describe('two beats a bar or four: a model that half-marks beat 3 of 4/4 (issue 
   })
 })
 
+describe('the music joins the model in the bar phase and the beat level (issue 15)', () => {
+  /** Adds a Gaussian peak of height h at time t to curve x (fps). */
+  function addPeak(x: Float32Array, fps: number, t: number, h: number) {
+    for (let k = -4; k <= 4; k++) {
+      const f = Math.round(t * fps) + k
+      if (f >= 0 && f < x.length) x[f] = Math.max(x[f], h * Math.exp(-0.5 * ((f - t * fps) / 1.5) ** 2))
+    }
+  }
+
+  /** Analysis cues (43 fps) of a song whose chords change and whose bass enters on the downbeats only. */
+  function barCues(seconds: number, beats: number[], downbeats: number[]): AnalysisCues {
+    const fps = 22050 / 512
+    const frames = Math.ceil(seconds * fps)
+    const lowOnset = new Float64Array(frames)
+    const data = new Float32Array(frames * 12)
+    const down = new Set(downbeats)
+    for (const t of beats) {
+      const f = Math.round(t * fps + ONSET_LATENCY_FRAMES)
+      if (f < frames) lowOnset[f] = down.has(t) ? 1 : 0.4
+    }
+    // Chord k of bar k (a root moving by fifths), held from its downbeat to the next.
+    downbeats.forEach((t, k) => {
+      const end = k + 1 < downbeats.length ? downbeats[k + 1] : seconds
+      for (let f = Math.round(t * fps); f < Math.min(frames, Math.round(end * fps)); f++) for (const c of [0, 4, 7]) data[f * 12 + ((c + 7 * k) % 12)] = 1
+    })
+    return { fps, lowOnset, chroma: { data, frames, dims: 12 } }
+  }
+
+  it('a model unsure of the bar phase (beat 3 a shade above beat 1): chord change and bass on beat 1 set it right', () => {
+    for (const seed of [41, 42]) {
+      const s = syntheticGrid({ seconds: 60, bpm: 108, meter: 4, downAtBeat: 0.3, downPeak: 0.3, seed })
+      const down = Float32Array.from(s.act.downbeat)
+      const starts = new Set(s.downbeats)
+      s.beats.forEach((t, i) => {
+        if (i >= 2 && starts.has(s.beats[i - 2])) addPeak(down, s.act.fps, t, 0.4)
+      })
+      const act = { ...s.act, downbeat: down }
+      const without = decodeGridDetailed(act)
+      expect(without.meter).toBe(4)
+      // The model alone puts the bar on beat 3.
+      expect(DF(s.downbeats, without.downbeats)).toBeLessThan(0.1)
+      const cues = barCues(60, s.beats, s.downbeats)
+      const withCues = decodeGridDetailed(act, { cues })
+      expect(withCues.meter).toBe(4)
+      expect(DF(s.downbeats, withCues.downbeats)).toBeGreaterThanOrEqual(0.95)
+      expect(F(s.beats, withCues.beats)).toBeGreaterThanOrEqual(0.95)
+    }
+  })
+
+  it('beatCues: relative to the mean beat; the chord change into a beat after a gap is unknown, not zero', () => {
+    const beats = [0, 0.5, 1, 1.5, 2, 2.5, 3, 3.5]
+    const downbeats = [0, 2]
+    const c = beatCues(beats, barCues(4, beats, downbeats))
+    expect(c.low.reduce((a, b) => a + b, 0)).toBeCloseTo(0, 9)
+    expect(c.low[0]).toBeGreaterThan(c.low[1])
+    expect(c.change[4]).toBeGreaterThan(0)
+    expect(c.change[5]).toBeLessThan(0)
+    const g = beatCues(beats, barCues(4, beats, downbeats), beats.map((_, i) => i === 4))
+    expect(g.change[4]).toBeCloseTo(g.change[0], 9)
+  })
+
+  /** Three quarter-note beats a bar (100 BPM) whose bar midpoint the activation marks at `mid` × the beats' height. */
+  function threeWithMidpoint(mid: number, seed: number) {
+    const s = syntheticGrid({ seconds: 50, bpm: 100, meter: 3, beatPeak: 0.8, downPeak: 0.8, downAtBeat: 0.02, seed })
+    const beat = Float32Array.from(s.act.beat)
+    const mids = s.downbeats.slice(0, -1).map((t, k) => 0.5 * (t + s.downbeats[k + 1]))
+    if (mid > 0) for (const t of mids) addPeak(beat, s.act.fps, t, 0.8 * mid)
+    return { s, act: { ...s.act, beat }, twoBeats: [...s.downbeats, ...mids].sort((a, b) => a - b) }
+  }
+
+  it('6/8 tracked at the quarter (three a bar) whose midpoint the activation marks: two dotted-quarter beats a bar', () => {
+    const { s, act, twoBeats } = threeWithMidpoint(0.8, 51)
+    const g = decodeGridDetailed(act)
+    expect(g.meter, JSON.stringify(g.detail)).toBe(2)
+    expect(g.detail.level).toBe(1.5)
+    expect(F(twoBeats, g.beats)).toBeGreaterThanOrEqual(0.95)
+    expect(DF(s.downbeats, g.downbeats)).toBeGreaterThanOrEqual(0.95)
+  })
+
+  it('a 3/4 with nothing at the bar midpoint stays three beats a bar', () => {
+    const { s, act } = threeWithMidpoint(0, 52)
+    const g = decodeGridDetailed(act)
+    expect(g.meter).toBe(3)
+    expect(g.detail.level).toBe(1)
+    expect(F(s.beats, g.beats)).toBeGreaterThanOrEqual(0.95)
+  })
+
+  it('compoundBeats: the midpoint against beats 2 and 3, whole bars only', () => {
+    const act = new Float32Array(130)
+    // Beats every 10 frames, bars of three (four whole bars); then the midpoints marked at 0.5 against beats at 1.
+    const frames = Array.from({ length: 13 }, (_, i) => 10 * i)
+    for (const f of frames) act[f] = 1
+    const position = frames.map((_, i) => i % 3)
+    const gap = frames.map(() => false)
+    expect(compoundBeats(frames, position, gap, act, 1)).toBeUndefined()
+    for (const f of [15, 45, 75, 105]) act[f] = 0.5
+    expect(compoundBeats(frames, position, gap, act, 1)).toEqual([0, 15, 30, 45, 60, 75, 90, 105, 120])
+    // Marked at 0.4 of the beats: under COMPOUND_RATIO, three a bar stands.
+    for (const f of [15, 45, 75, 105]) act[f] = 0.4
+    expect(compoundBeats(frames, position, gap, act, 1)).toBeUndefined()
+    for (const f of [15, 45, 75, 105]) act[f] = 0.5
+    // A gap inside the second bar: that bar is not whole, and three whole bars are too few to decide.
+    expect(compoundBeats(frames, position, frames.map((_, i) => i === 4), act, 1)).toBeUndefined()
+  })
+})
+
 describe('analyzeSamples with injected activations', () => {
   const song = synthesizeSong({
     bpm: 100,
@@ -238,6 +347,8 @@ describe('analyzeSamples with injected activations', () => {
     const a = Analysis.parse(analyzeSamples(song.samples, song.sampleRate, { path: 'song.wav', sha256: 'x' }, { activations: songActivations(), activationsDetail: 'synthetic' }))
     expect(a.tracker.method).toBe('learned')
     expect(a.tracker.detail).toMatch(/synthetic/)
+    // The analysis hands its own bar cues to the decoder.
+    expect(a.tracker.detail).toMatch(/chord-change cues/)
     expect(a.meter).toBe(3)
     expect(F(song.beats, a.beats)).toBeGreaterThanOrEqual(0.95)
     expect(DF(song.downbeats, a.downbeats)).toBeGreaterThanOrEqual(0.95)

@@ -20,6 +20,7 @@ import { SilentSongError } from './errors.js'
 import type { BeatActivations } from './learned/activations.js'
 import { defaultActivationsProvider, type ActivationsProvider } from './learned/provider.js'
 import { dspGridSteps, learnedGrid, type TrackedGrid } from './trackGrid.js'
+import { analysisCues } from './grid/cues.js'
 
 export const ANALYSIS_SAMPLE_RATE = 22050
 const N_FFT = 2048
@@ -99,7 +100,7 @@ function* analysisSteps(
   yield
   const chroma = pass.chroma
   const grid: TrackedGrid = opts.activations
-    ? learnedGrid(opts.activations, fps, durationSec, opts.activationsDetail ?? 'activations', { onset, tempoEst })
+    ? learnedGrid(opts.activations, fps, durationSec, opts.activationsDetail ?? 'activations', { onset, tempoEst, cues: analysisCues(pass, melDb) })
     : yield* dspGridSteps({ pass, melDb, onset, tempoEst, sampleRate, durationSec, nFft: N_FFT, hop: HOP, nMels: N_MELS })
   const { beats, beatFrames, downbeats } = grid
   yield

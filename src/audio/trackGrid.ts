@@ -7,6 +7,7 @@ import type { Analysis } from '../schemas/index.js'
 import { findBeatless } from './beatless.js'
 import { correctOffbeat, cymbalOnset, trackBeats } from './beats.js'
 import { findDownbeats } from './downbeats.js'
+import type { AnalysisCues } from './grid/cues.js'
 import { decodeGridDetailed } from './grid/index.js'
 import { dspBeatConfidence, dspDownbeatConfidence } from './gridConfidence.js'
 import type { BeatActivations } from './learned/activations.js'
@@ -74,11 +75,17 @@ export function* dspGridSteps(inp: DspGridInput): Generator<void, TrackedGrid> {
  * pulse (tempogram clarity, as the DSP tracker uses it) also marks beatless spans, and the
  * decoded beats inside them are dropped.
  */
-export function learnedGrid(act: BeatActivations, fps: number, durationSec: number, source: string, pulse?: { onset: Float64Array; tempoEst: TempoEstimate }): TrackedGrid {
+export function learnedGrid(
+  act: BeatActivations,
+  fps: number,
+  durationSec: number,
+  source: string,
+  pulse?: { onset: Float64Array; tempoEst: TempoEstimate; cues?: AnalysisCues },
+): TrackedGrid {
   // The spans' edges are found as the DSP tracker finds them, from its own dynamic-programming
   // beats: the model's beats on rubato notes near an edge would read as a pulse starting early.
   const dspBeats = pulse ? trackBeats(pulse.onset, fps, pulse.tempoEst.varying ? pulse.tempoEst.period : pulse.tempoEst.bpm) : []
-  const g = decodeGridDetailed(act)
+  const g = decodeGridDetailed(act, { cues: pulse?.cues })
   const level = g.detail.level === 1 ? 'as decoded' : g.detail.level === 0.5 ? 'double' : `1/${g.detail.level}`
   // Onset frames as the DSP tracker counts them (its envelope lags the audio by the latency).
   const onsetFrames = g.beats.map((t) => Math.round(t * fps) + ONSET_LATENCY_FRAMES)
@@ -103,7 +110,7 @@ export function learnedGrid(act: BeatActivations, fps: number, durationSec: numb
     downbeatConfidence: g.downbeatConfidence.filter((_, i) => dKeep[i]),
     meter: g.meter,
     beatless: mergeSpans(beatless),
-    tracker: { method: 'learned', detail: `${source}; decoded by DBN + bar HMM (level ${level}, meter ${g.meter})` },
+    tracker: { method: 'learned', detail: `${source}; decoded by DBN + bar HMM${pulse?.cues ? ' with low-band onset and chord-change cues' : ''} (level ${level}, meter ${g.meter})` },
   }
 }
 

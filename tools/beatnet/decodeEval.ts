@@ -4,8 +4,10 @@ import { performance } from 'node:perf_hooks'
 import { decodeGridDetailed } from '../../src/audio/grid/index.js'
 import { defaultBeatModelPath, loadBeatModel, metaPathOf, type BeatModel } from '../../src/audio/learned/model.js'
 import { manifestPath as defaultManifestPath, readManifest, type DevsetItem } from '../devset/manifest.js'
+import { tempoWithin } from '../eval/devsetEval.js'
 import { beatFMeasure, continuity, downbeatF } from '../eval/mirEval.js'
 import { cachedActivations, modelKey } from './actCache.js'
+import { cachedCues, hasCachedCues } from './cueCache.js'
 
 /**
  * The grid decoder on cached model activations (tools/beatnet/actCache.ts): beat F, AMLt,
@@ -15,7 +17,7 @@ import { cachedActivations, modelKey } from './actCache.js'
  * validation pieces and items added to the set after the training snapshot).
  *
  * Usage: node build/tools/beatnet/decodeEval.js [--manifest m.json] [--model beat.onnx] [--split dev|test]
- *        [--unseen] [--ci] [--json out.json] [--quiet]
+ *        [--unseen] [--ci] [--cues] [--json out.json] [--quiet]
  */
 
 interface Row {
@@ -25,6 +27,10 @@ interface Row {
   est: number
   beatF: number
   AMLt: number
+  CMLt: number
+  /** Tempo within 4 % of the truth; and allowing ×2, ×½, ×3, ×⅓ (devsetEval's Acc1 / Acc2, from the decoder's median-beat tempo). */
+  tempo1: boolean
+  tempo2: boolean
   downbeatF: number
   level: number
   scores: Record<number, number>
@@ -37,7 +43,11 @@ const mean = (xs: number[]) => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.l
 export function summaryLines(rows: Row[]): string[] {
   const line = (name: string, rs: Row[]) =>
     `${name.padEnd(10)} ${String(rs.length).padStart(4)}  ${mean(rs.map((r) => r.beatF)).toFixed(3)}  ${mean(rs.map((r) => r.AMLt)).toFixed(3)}  ${mean(rs.map((r) => r.downbeatF)).toFixed(3)}  ${(100 * mean(rs.map((r) => (r.est === r.meter ? 1 : 0)))).toFixed(0).padStart(4)} %`
-  const out = ['group         n  beatF  AMLt   dbF    meter', line('ALL', rows)]
+  const out = [
+    'group         n  beatF  AMLt   dbF    meter',
+    line('ALL', rows),
+    `(ALL: CMLt ${mean(rows.map((r) => r.CMLt)).toFixed(3)}, tempo within 4 % ${(100 * mean(rows.map((r) => (r.tempo1 ? 1 : 0)))).toFixed(0)} %, allowing octaves ${(100 * mean(rows.map((r) => (r.tempo2 ? 1 : 0)))).toFixed(0)} %)`,
+  ]
   const labels = [...new Set(rows.map((r) => r.label))].sort()
   for (const l of labels) out.push(line(l, rows.filter((r) => r.label === l)))
   const ests = [...new Set(rows.map((r) => r.est))].sort((a, b) => a - b)
@@ -66,23 +76,34 @@ async function main(): Promise<void> {
     const ids = await ciIds(manifest)
     items = items.filter((i) => ids.has(i.id))
   }
+  // --cues-cached: only items whose cues are cached already (a first look while the cache fills).
+  if (args.includes('--cues-cached')) items = items.filter((i) => hasCachedCues(i, manifest))
   const key = modelKey(modelPath)
   let model: BeatModel | undefined
   const getModel = async () => (model ??= await loadBeatModel(modelPath))
   const rows: Row[] = []
+  const useCues = args.includes('--cues')
+  // LONGAV_CUE_W=low,change overrides the weights (tuning on dev only).
+  const cw = process.env.LONGAV_CUE_W?.split(',').map(Number)
+  const cueWeights = cw && cw.length === 2 ? { low: cw[0], change: cw[1] } : undefined
   let decodeSec = 0
   for (const it of items) {
     const act = await cachedActivations(it, manifest, key, getModel)
     const t0 = performance.now()
-    const g = decodeGridDetailed(act)
+    const cues = useCues ? await cachedCues(it, manifest) : undefined
+    const g = decodeGridDetailed(act, { cues, cueWeights })
     decodeSec += (performance.now() - t0) / 1000
+    const c = continuity(it.beats, g.beats)
     const r: Row = {
       id: it.id,
       label: meterLabel(it),
       meter: it.meter,
       est: g.meter,
       beatF: beatFMeasure(it.beats, g.beats),
-      AMLt: continuity(it.beats, g.beats).AMLt,
+      AMLt: c.AMLt,
+      CMLt: c.CMLt,
+      tempo1: tempoWithin(g.bpm, it.bpm),
+      tempo2: tempoWithin(g.bpm, it.bpm, [1, 2, 0.5, 3, 1 / 3]),
       downbeatF: downbeatF(it.downbeats, g.downbeats),
       level: g.detail.level,
       scores: g.detail.meterScores,

@@ -37,9 +37,11 @@ export interface BarDecode {
  * `d[i]` is the downbeat activation at beat i, `gapBefore[i]` true where a beatless stretch
  * separates beat i from beat i−1, `weight[i]` (0..1, default 1) how much the beat itself is seen:
  * a beat the activation missed says nothing about the bar, so its downbeat evidence is scaled
- * down with it (otherwise missed downbeats would count against the true meter).
+ * down with it (otherwise missed downbeats would count against the true meter). `cue[i]` (nats,
+ * optional) is the music's own evidence that beat i starts a bar (src/audio/grid/cues.ts): it
+ * joins the downbeat log-odds for the bar phase only, once the meter is chosen without it.
  */
-export function decodeBars(d: number[], gapBefore: boolean[], meters: number[], weight?: number[]): BarDecode {
+export function decodeBars(d: number[], gapBefore: boolean[], meters: number[], weight?: number[], cue?: number[]): BarDecode {
   const n = d.length
   const w = (i: number) => (weight ? Math.max(0, Math.min(1, weight[i])) : 1)
   let wSum = 0
@@ -70,6 +72,13 @@ export function decodeBars(d: number[], gapBefore: boolean[], meters: number[], 
   if (best.meter === 2 && four) {
     halfBar = halfBarContrast(d, four, 4, weight)
     if (halfBar.pairs >= MIN_BAR_PAIRS && halfBar.ratio < HALF_BAR_RATIO && halfBar.consistency >= HALF_BAR_CONSISTENCY) best = { meter: 4, score: scores[4], position: four }
+  }
+  if (cue && cue.length === n) {
+    // The meter stands as the activation read it; the music's own bar cues join in the phase.
+    const downC = down.map((v, i) => v + cue[i])
+    const withCue = downLogOdds.map((v, i) => v + cue[i])
+    const { position } = viterbi(downC, other, gapBefore, best.meter)
+    return { meter: best.meter, position, downLogOdds: withCue, scores, halfBar }
   }
   return { meter: best.meter, position: best.position, downLogOdds, scores, halfBar }
 }

@@ -91,3 +91,35 @@ export function chooseLevel(frames: number[], act: Float32Array, fps: number, to
   }
   return chosen
 }
+
+/** The bar midpoint's activation over that of beats 2 and 3 at which a bar of three is heard as two (dev split: 3/4 ≤ 0.30, the 6/8 read as 3 that a listener taps in two 0.60–0.65). */
+export const COMPOUND_RATIO = 0.45
+/** Whole bars needed to decide. */
+const COMPOUND_BARS = 4
+
+/**
+ * A bar of three beats may be a 6/8 bar tracked at the quarter note (3:2 against its two
+ * dotted-quarter beats): then the activation also peaks at the bar's midpoint, where a 3/4 has
+ * nothing (its beats 2 and 3 sit at a third and two thirds). Given beat `frames` of `act` with
+ * their bar `position` (0..2), returns the beats of the two-a-bar reading (each downbeat and its
+ * bar's midpoint), or undefined when the midpoint is not clearly marked. A bar cut short or
+ * across a gap keeps its downbeat only.
+ */
+export function compoundBeats(frames: number[], position: number[], gapBefore: boolean[], act: Float32Array, tol: number): number[] | undefined {
+  let mid = 0
+  let inner = 0
+  let bars = 0
+  const out: number[] = []
+  for (let i = 0; i < frames.length; i++) {
+    if (position[i] !== 0) continue
+    out.push(frames[i])
+    const whole = i + 3 < frames.length && position[i + 1] === 1 && position[i + 2] === 2 && position[i + 3] === 0 && ![1, 2, 3].some((k) => gapBefore[i + k])
+    if (!whole) continue
+    const m = 0.5 * (frames[i] + frames[i + 3])
+    out.push(m)
+    mid += maxIn(act, m - tol, m + tol)
+    inner += 0.5 * (maxIn(act, frames[i + 1] - tol, frames[i + 1] + tol) + maxIn(act, frames[i + 2] - tol, frames[i + 2] + tol))
+    bars++
+  }
+  return bars >= COMPOUND_BARS && inner > 0 && mid / inner >= COMPOUND_RATIO ? out : undefined
+}
