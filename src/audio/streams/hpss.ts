@@ -23,18 +23,20 @@ export function powerLevel(power: number): number {
 /** log2 of 1 + m/256 for the top 8 mantissa bits: levels from float bits without Math.log10. */
 const LOG2_MANTISSA = Float64Array.from({ length: 256 }, (_, m) => Math.log2(1 + (m + 0.5) / 256))
 const DB_PER_LOG2 = 10 * Math.log10(2)
-const f32 = new Float32Array(1)
-const u32 = new Uint32Array(f32.buffer)
 
-/** `powerLevel` to within 0.02 dB, from the float32 exponent and mantissa (the hot path). */
-function fastLevel(power: number): number {
-  if (!(power > 0)) return 0
-  f32[0] = power
-  const bits = u32[0]
-  const log2 = ((bits >>> 23) & 0xff) - 127 + LOG2_MANTISSA[(bits >>> 15) & 0xff]
-  const l = Math.round((DB_PER_LOG2 * log2 - DB_FLOOR) / DB_STEP)
-  return l < 1 ? 0 : l >= LEVELS ? LEVELS - 1 : l
-}
+/**
+ * `powerLevel` to within 0.02 dB from the float32 exponent and top 8 mantissa bits: a table
+ * indexed by the 16 bits above the lower 15 of a non-negative float32 (sign bit 0).
+ */
+const LEVEL_OF_BITS = (() => {
+  const t = new Uint8Array(1 << 16)
+  for (let i = 0; i < t.length; i++) {
+    const log2 = ((i >>> 8) & 0xff) - 127 + LOG2_MANTISSA[i & 0xff]
+    const l = Math.round((DB_PER_LOG2 * log2 - DB_FLOOR) / DB_STEP)
+    t[i] = l < 1 ? 0 : l >= LEVELS ? LEVELS - 1 : l
+  }
+  return t
+})()
 
 /** H²/(H²+P²) for every pair of levels (0.5 when both are silent). */
 const MASK = (() => {
@@ -67,6 +69,9 @@ export class StreamingHpss {
   private readonly percRing: Uint8Array
   private readonly fhist = new Uint8Array(LEVELS)
   private readonly mask: Float64Array
+  /** One frame's power as float32 and the same memory as bits. */
+  private readonly pow32: Float32Array
+  private readonly bits: Uint32Array
   private pushed = 0
   private real = 0
 
@@ -84,35 +89,41 @@ export class StreamingHpss {
     this.magRing = new Float32Array(bins * kernel)
     this.percRing = new Uint8Array(bins * kernel)
     this.mask = new Float64Array(bins)
+    this.pow32 = new Float32Array(bins)
+    this.bits = new Uint32Array(this.pow32.buffer)
   }
 
   /**
-   * Adds the next frame (STFT power per bin). When the frame `half` frames back has its full
-   * window, `emit(t, magnitude, harmonicMask)` is called with the soft mask H²/(H²+P²) per bin
-   * (the percussive mask is 1 − it). Buffers passed to `emit` are reused.
+   * Adds the next frame (STFT power per bin; its magnitude √power per bin may be passed when the
+   * caller has it). When the frame `half` frames back has its full window, `emit(t, magnitude,
+   * harmonicMask)` is called with the soft mask H²/(H²+P²) per bin (the percussive mask is 1 −
+   * it). Buffers passed to `emit` are reused.
    */
-  push(power: ArrayLike<number>, emit: HpssEmit): void {
+  push(power: ArrayLike<number>, emit: HpssEmit, magnitude?: ArrayLike<number>): void {
     this.real++
-    this.step(power, emit, Infinity)
+    this.step(power, magnitude, emit, Infinity)
   }
 
   /** Emits the last `half` frames (their windows padded with silence). */
   flush(emit: HpssEmit): void {
     const zero = new Float64Array(this.bins)
     const want = this.real
-    while (this.pushed - this.half < want) this.step(zero, emit, want)
+    while (this.pushed - this.half < want) this.step(zero, zero, emit, want)
   }
 
-  private step(power: ArrayLike<number>, emit: HpssEmit, limit: number): void {
-    const { bins, kernel, half, hist, med, below, levelRing, magRing, percRing } = this
+  private step(power: ArrayLike<number>, magnitude: ArrayLike<number> | undefined, emit: HpssEmit, limit: number): void {
+    const { bins, kernel, half, hist, med, below, levelRing, magRing, percRing, pow32, bits } = this
     const o = (this.pushed % kernel) * bins
+    // float32 bits of each power (NaN and negatives cannot occur: |X|²).
+    for (let b = 0; b < bins; b++) pow32[b] = power[b]
+    if (magnitude) for (let b = 0; b < bins; b++) magRing[o + b] = magnitude[b]
+    else for (let b = 0; b < bins; b++) magRing[o + b] = Math.sqrt(power[b])
     for (let b = 0; b < bins; b++) {
-      const add = fastLevel(power[b])
+      const add = LEVEL_OF_BITS[bits[b] >>> 15]
       // The slot still holds the frame `kernel` back: the level leaving bin b's window.
       const drop = levelRing[o + b]
-      levelRing[o + b] = add
-      magRing[o + b] = Math.sqrt(power[b])
       if (add === drop) continue
+      levelRing[o + b] = add
       const hb = b * LEVELS
       let m = med[b]
       let lo = below[b]
