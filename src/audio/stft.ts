@@ -32,18 +32,11 @@ export function powerSpectrogram(samples: Float32Array, sampleRate: number, nFft
   const fft = new RealFFT(nFft)
   const win = hannPeriodic(nFft)
   const frame = new Float64Array(nFft)
-  const re = new Float64Array(bins)
-  const im = new Float64Array(bins)
-  const pad = nFft / 2
+  const row = new Float64Array(bins)
   for (let t = 0; t < frames; t++) {
-    const start = t * hop - pad
-    for (let i = 0; i < nFft; i++) {
-      const j = start + i
-      frame[i] = j >= 0 && j < samples.length ? samples[j] * win[i] : 0
-    }
-    fft.forward(frame, re, im)
-    const o = t * bins
-    for (let k = 0; k < bins; k++) power[o + k] = re[k] * re[k] + im[k] * im[k]
+    windowFrame(samples, 0, samples.length, t * hop - nFft / 2, win, frame)
+    fft.power(frame, row)
+    power.set(row, t * bins)
   }
   return { power, frames, bins, nFft, hop, sampleRate, fps: sampleRate / hop }
 }
