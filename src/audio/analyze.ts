@@ -1,7 +1,7 @@
 import { sha256File } from '../util/files.js'
 import type { Analysis } from '../schemas/index.js'
 import { decodeAudioMono } from '../ffmpeg/index.js'
-import { powerToDb } from './mel.js'
+import { powerToDbInPlace } from './mel.js'
 import { onsetStrength, normalizeMax } from './onset.js'
 import { estimateTempo, tempoRange } from './tempo.js'
 import { tempoFromBeats } from './beats.js'
@@ -109,7 +109,13 @@ function* analysisSteps(
   checkLoud(pass.peak, source.path)
   const { sampleRate, frames, fps, rms } = pass
   const durationSec = pass.length / sampleRate
-  const melDb = powerToDb(pass.mel)
+  // The streams read the mix's mel power: made first, so the power can become dB in place (an
+  // hour's mel is 80 MB).
+  onStage?.(0.1, 'streams')
+  const streams: StreamCurves = streamCurves(pass, rms, opts.separated)
+  yield
+  const melDb = powerToDbInPlace(pass.mel)
+  pass.mel = new Float32Array(0)
   yield
 
   onStage?.(0.25, 'beats')
@@ -124,8 +130,6 @@ function* analysisSteps(
   yield
 
   onStage?.(0.5, 'features')
-  const streams: StreamCurves = streamCurves(pass, rms, opts.separated)
-  yield
   const logCentroid = pass.centroid.map((c) => (c > 0 ? Math.log2(c) : 0))
   const brightness = scaleRobust(logCentroid)
   const hue = chromaHue(chroma, fps)

@@ -1,5 +1,6 @@
 import { AudioDecodeError, firstNonFinite, nonFiniteSongError, probeAudioInput, streamAudio } from '../ffmpeg/index.js'
 import { SpectralPassStream, type SpectralPass, type SpectralPassOptions } from './streams/spectralPass.js'
+import { HpssThread } from './streams/hpssThread.js'
 
 /**
  * Decodes the song with ffmpeg (mono f32 at `sampleRate`) straight into the spectral pass, block
@@ -10,6 +11,20 @@ import { SpectralPassStream, type SpectralPass, type SpectralPassOptions } from 
 export async function decodeIntoSpectralPass(
   path: string,
   opts: SpectralPassOptions & { sampleRate: number; signal?: AbortSignal; onProgress?: (fraction: number) => void },
+): Promise<SpectralPass> {
+  // The HPSS worker starts while ffprobe and ffmpeg do.
+  const thread = HpssThread.start({ sampleRate: opts.sampleRate, nFft: opts.nFft ?? 2048, nMels: opts.nMels ?? 128, hpssKernel: opts.hpssKernel })
+  try {
+    return await decodeInto(path, opts, thread)
+  } finally {
+    thread?.dispose()
+  }
+}
+
+async function decodeInto(
+  path: string,
+  opts: SpectralPassOptions & { sampleRate: number; signal?: AbortSignal; onProgress?: (fraction: number) => void },
+  thread: HpssThread | undefined,
 ): Promise<SpectralPass> {
   const probing = probeAudioInput(path, opts.signal).then(
     (durationSec) => ({ durationSec }),
@@ -28,7 +43,7 @@ export async function decodeIntoSpectralPass(
   }
   const hop = opts.hop ?? 512
   const expected = probe.durationSec > 0 ? probe.durationSec * opts.sampleRate : 0
-  const pass = new SpectralPassStream(opts.sampleRate, { ...opts, framesHint: expected > 0 ? Math.ceil(expected / hop) + 64 : undefined })
+  const pass = new SpectralPassStream(opts.sampleRate, { ...opts, thread, framesHint: expected > 0 ? Math.ceil(expected / hop) + 64 : undefined })
   const take = (block: Float32Array) => {
     const bad = firstNonFinite(block)
     if (bad >= 0) throw nonFiniteSongError(path, (pass.length + bad) / opts.sampleRate)
@@ -44,5 +59,5 @@ export async function decodeIntoSpectralPass(
     await blocks.return(undefined).catch(() => undefined)
   }
   if (pass.length === 0) throw new AudioDecodeError('EMPTY', `${path} has an audio stream but no samples`)
-  return pass.finish()
+  return pass.finishAsync()
 }

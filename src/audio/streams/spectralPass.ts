@@ -1,7 +1,8 @@
 import { StftStream } from '../stft.js'
 import { melBank, type MelBank } from '../mel.js'
 import { chromaBins, type FrameMatrix } from '../features.js'
-import { HPSS_KERNEL, StreamingHpss } from './hpss.js'
+import { HpssProjector, projectMel, type HpssParts } from './hpssParts.js'
+import type { HpssThread } from './hpssThread.js'
 
 /** Everything the analysis reads from the spectrum, gathered in one streaming STFT pass. */
 export interface SpectralPass {
@@ -65,7 +66,10 @@ export function* spectralPassSteps(samples: Float32Array, sampleRate: number, op
   return pass.finish()
 }
 
-/** The spectral pass over samples that arrive in chunks (a decoder's stream); `finish()` when the song is over. */
+/**
+ * The spectral pass over samples that arrive in chunks (a decoder's stream); `finish()` when the
+ * song is over. With an HpssThread the HPSS half runs in that worker (`finishAsync()` then).
+ */
 export class SpectralPassStream {
   private readonly nFft: number
   private readonly hop: number
@@ -73,19 +77,15 @@ export class SpectralPassStream {
   private readonly sampleRate: number
   private readonly bank: MelBank
   private readonly stft: StftStream
-  private readonly hpss: StreamingHpss
-  private readonly emit: (t: number, m: Float32Array, maskH: Float64Array) => void
+  private readonly projector: HpssProjector | undefined
+  private readonly thread: HpssThread | undefined
   private cap = 0
   private mel = new Float32Array(0)
-  private harmonicMel = new Float32Array(0)
-  private percussiveMel = new Float32Array(0)
   private chroma = new Float32Array(0)
   private centroid = new Float64Array(0)
-  private harmonicEnergy = new Float64Array(0)
-  private percussiveEnergy = new Float64Array(0)
   private rms = new Float64Array(0)
 
-  constructor(sampleRate: number, opts: SpectralPassOptions = {}) {
+  constructor(sampleRate: number, opts: SpectralPassOptions & { thread?: HpssThread } = {}) {
     const nFft = (this.nFft = opts.nFft ?? 2048)
     this.hop = opts.hop ?? 512
     const nMels = (this.nMels = opts.nMels ?? 128)
@@ -93,45 +93,17 @@ export class SpectralPassStream {
     const bins = nFft / 2 + 1
     const bank = (this.bank = melBank(sampleRate, nFft, nMels))
     this.grow(Math.max(16, opts.framesHint ?? 0))
+    this.thread = opts.thread
+    if (this.thread && opts.framesHint) this.thread.reserve(opts.framesHint)
+    const projector = (this.projector = this.thread ? undefined : new HpssProjector({ sampleRate, nFft, nMels, hpssKernel: opts.hpssKernel, framesHint: opts.framesHint }))
+    const thread = this.thread
     const pc = chromaBins(sampleRate, nFft)
     const hz = new Float64Array(bins)
     for (let k = 0; k < bins; k++) hz[k] = (k * sampleRate) / nFft
     const mag = new Float64Array(bins)
-    const hPow = new Float64Array(bins)
-    const pPow = new Float64Array(bins)
-    this.hpss = new StreamingHpss(bins, opts.hpssKernel ?? HPSS_KERNEL)
-
-    const project = (power: Float64Array, out: Float32Array, t: number) => {
-      const o = t * nMels
-      for (let m = 0; m < nMels; m++) {
-        const w = bank.weights[m]
-        const s = bank.start[m]
-        let acc = 0
-        for (let i = 0; i < w.length; i++) acc += w[i] * power[s + i]
-        out[o + m] = acc
-      }
-    }
-    this.emit = (t: number, m: Float32Array, maskH: Float64Array) => {
-      let eh = 0
-      let ep = 0
-      for (let k = 0; k < bins; k++) {
-        const h = m[k] * maskH[k]
-        const p = m[k] - h
-        const h2 = h * h
-        const p2 = p * p
-        hPow[k] = h2
-        pPow[k] = p2
-        eh += h2
-        ep += p2
-      }
-      this.harmonicEnergy[t] = eh
-      this.percussiveEnergy[t] = ep
-      project(hPow, this.harmonicMel, t)
-      project(pPow, this.percussiveMel, t)
-    }
     const onFrame = (t: number, power: Float64Array, energy: number) => {
       if (t >= this.cap) this.grow(Math.ceil(this.cap * 1.5))
-      project(power, this.mel, t)
+      projectMel(bank, power, this.mel, t)
       const chroma = this.chroma
       let num = 0
       let den = 0
@@ -149,7 +121,8 @@ export class SpectralPassStream {
       for (let c = 0; c < 12; c++) mx = Math.max(mx, chroma[co + c])
       if (mx > 0) for (let c = 0; c < 12; c++) chroma[co + c] /= mx
       this.rms[t] = Math.sqrt(energy / nFft)
-      this.hpss.push(power, this.emit, mag)
+      if (thread) thread.push(power)
+      else projector!.push(power, mag)
     }
     this.stft = new StftStream(nFft, this.hop, onFrame)
   }
@@ -163,9 +136,25 @@ export class SpectralPassStream {
     return this.stft.length
   }
 
+  /** The song is over (HPSS in this thread). */
   finish(): SpectralPass {
+    if (!this.projector) throw new Error('SpectralPassStream: HPSS runs in a worker; use finishAsync()')
+    return this.assemble(this.stft.end(), this.projector.finish())
+  }
+
+  /** The song is over: waits for the worker's HPSS when there is one. */
+  async finishAsync(): Promise<SpectralPass> {
+    if (this.projector) return this.finish()
     const frames = this.stft.end()
-    this.hpss.flush(this.emit)
+    return this.assemble(frames, await this.thread!.finish())
+  }
+
+  /** Stops the worker, if any (an aborted analysis). */
+  dispose(): void {
+    this.thread?.dispose()
+  }
+
+  private assemble(frames: number, parts: HpssParts): SpectralPass {
     const nMels = this.nMels
     return {
       frames,
@@ -175,12 +164,9 @@ export class SpectralPassStream {
       sampleRate: this.sampleRate,
       bank: this.bank,
       mel: this.mel.subarray(0, frames * nMels),
-      harmonicMel: this.harmonicMel.subarray(0, frames * nMels),
-      percussiveMel: this.percussiveMel.subarray(0, frames * nMels),
+      ...parts,
       chroma: { data: this.chroma.subarray(0, frames * 12), frames, dims: 12 },
       centroid: this.centroid.subarray(0, frames),
-      harmonicEnergy: this.harmonicEnergy.subarray(0, frames),
-      percussiveEnergy: this.percussiveEnergy.subarray(0, frames),
       rms: this.rms.subarray(0, frames),
       peak: this.stft.peak,
       length: this.stft.length,
@@ -200,12 +186,8 @@ export class SpectralPassStream {
       return b
     }
     this.mel = f32(this.mel, this.nMels)
-    this.harmonicMel = f32(this.harmonicMel, this.nMels)
-    this.percussiveMel = f32(this.percussiveMel, this.nMels)
     this.chroma = f32(this.chroma, 12)
     this.centroid = f64(this.centroid)
-    this.harmonicEnergy = f64(this.harmonicEnergy)
-    this.percussiveEnergy = f64(this.percussiveEnergy)
     this.rms = f64(this.rms)
     this.cap = cap
   }
