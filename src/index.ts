@@ -15,10 +15,11 @@ import { createLogRelay } from './pipeline/logRelay.js'
 import { analyzeSong } from './audio/analyze.js'
 import { separationModelIdentity } from './audio/separation/index.js'
 import { loadBrief } from './brief/index.js'
-import { assertFfmpegAvailable, probeMedia } from './ffmpeg/index.js'
+import { assertFfmpegAvailable, probeMedia, withDraftEncoding } from './ffmpeg/index.js'
 import { writeAnalysisPlot, waveformFromRms } from './report/analysisPlot.js'
 import { createProceduralGenerator } from './render/generators/procedural/index.js'
 import { selectGenerator, type GeneratorFlags } from './render/generators/select.js'
+import { draftGenerator, draftOutput } from './render/generators/draft.js'
 import type { SegmentGenerator } from './render/generators/types.js'
 import type { Analysis, Brief, OutputFormat, ShotPlan, Treatment, VideoScore } from './schemas/index.js'
 import { sha256File, writeJsonAtomic } from './util/files.js'
@@ -138,6 +139,16 @@ export interface RenderOptions extends CommonOptions {
   plan?: string
   /** With `plan`: refuse a cut off the beat grid instead of moving it to the nearest beat. */
   strict?: boolean
+  /**
+   * A quick preview: DRAFT_OUTPUT's size and rate (480 px on the long side, 12 fps) unless
+   * `output` gives them, one take per shot unless `rounds`/`candidates` are given, x264
+   * ultrafast, no timeline export unless `timeline`. Its shots have their own store keys (never
+   * reused by a final render); run.json, scores.json and the report say `draft`. A later render
+   * into the same folder replaces a finished draft without `force`. Not with `queue`.
+   */
+  draft?: boolean
+  /** Export the edit (OTIO, FCPXML, EDL, MLT) beside the film: default true, false for a draft. */
+  timeline?: boolean
   verifier?: Verifier
   /** Picks each round's winner among a shot's candidates (default: the model's VISTA judge when one is configured, else the metrics). */
   judge?: ShotJudge
@@ -175,6 +186,8 @@ export interface RenderOptions extends CommonOptions {
 
 export interface RenderResult extends RenderSummary {
   outDir: string
+  /** A draft (preview) render: see RenderOptions.draft. */
+  draft: boolean
   files: {
     final: string
     analysis: string
@@ -249,7 +262,9 @@ export async function reshoot(opts: ReshootOptions): Promise<ReshootResult> {
 
 /** Renders a finished music video for a song and a brief. */
 export async function render(opts: RenderOptions): Promise<RenderResult> {
+  if (opts.draft && opts.queue) throw new InputError('a draft renders in this process: drop --queue (or --draft)', { code: 'DRAFT_QUEUE' })
   const prepared = await prepare(opts)
+  if (prepared.draft) return withDraftEncoding(() => renderPrepared(opts, prepared, undefined))
   const queue = opts.queue ? await openRenderQueue(
     { ...opts, queue: opts.queue, objects: { generator: opts.generator, verifier: opts.verifier, judge: opts.judge } },
     { ...prepared, llm: prepared.services.llm, log: (level, line) => prepared.generatorLog.log(level, line) },
@@ -266,8 +281,10 @@ async function renderPrepared(opts: RenderOptions, prepared: Awaited<ReturnType<
     ...prepared,
     shotSteps: queue?.steps,
     stopAfter: undefined,
-    maxRounds: opts.rounds ?? 3,
-    candidates: opts.candidates ?? (prepared.services.llm ? 2 : 1),
+    // A draft: one take per shot (no retakes after the verifier) and no timeline unless asked.
+    maxRounds: opts.rounds ?? (prepared.draft ? 1 : 3),
+    candidates: opts.candidates ?? (prepared.services.llm && !prepared.draft ? 2 : 1),
+    timeline: opts.timeline ?? !prepared.draft,
     concurrency: Math.max(1, opts.concurrency ?? 2),
     resume: opts.resume ?? true,
     force: opts.force ?? false,
@@ -278,7 +295,7 @@ async function renderPrepared(opts: RenderOptions, prepared: Awaited<ReturnType<
     onEvent: opts.onEvent,
   })
   if (!summary) throw new Error('render stopped before its end')
-  return { ...summary, outDir: prepared.runDir.root, files: filesOf(prepared.runDir) }
+  return { ...summary, outDir: prepared.runDir.root, draft: prepared.draft, files: filesOf(prepared.runDir) }
 }
 
 export interface BatchOptions extends Omit<RenderOptions, 'output' | 'outDir' | 'resume'> {
@@ -548,7 +565,9 @@ async function prepare(opts: Omit<RenderOptions, 'rounds' | 'candidates' | 'conc
   const loaded = await loadBrief(resolve(opts.brief))
   const runDir = runDirAt(opts.outDir ?? defaultOutDir(songPath))
   const edited = opts.plan ? { file: resolve(opts.plan), plan: await loadEditedPlan(resolve(opts.plan), { basePlan: runDir.plan }) } : undefined
-  const asked: Brief = { ...loaded, output: { ...loaded.output, ...definedOnly(opts.output ?? {}) } }
+  const draft = opts.draft === true || loaded.output.draft === true
+  const given = definedOnly(opts.output ?? {})
+  const asked: Brief = { ...loaded, output: draft ? draftOutput(loaded.output, given) : { ...loaded.output, ...given } }
   if (opts.output?.fps !== undefined) {
     // 29.97 from a caller is the NTSC rate, held exactly; 25.5 is no rate a render can be made at.
     const rate = renderRate(opts.output.fps)
@@ -565,7 +584,7 @@ async function prepare(opts: Omit<RenderOptions, 'rounds' | 'candidates' | 'conc
   const llmConfig = opts.llm === undefined ? llmConfigFrom(config().llm) : opts.llm
   const llm: LlmSession | null = llmConfig ? openLlmSession(llmConfig) : null
   const generatorLog = createLogRelay()
-  const generator =
+  const chosen =
     opts.generator ??
     selectGenerator({
       brief,
@@ -574,9 +593,11 @@ async function prepare(opts: Omit<RenderOptions, 'rounds' | 'candidates' | 'conc
       store,
       onLog: (line) => generatorLog.log('info', line),
     })
+  const generator = draft ? draftGenerator(chosen) : chosen
   const heuristicDirector = createHeuristicDirector()
   const heuristicPlanner = createHeuristicPlanner()
   return {
+    draft,
     songSha,
     analysisOptions,
     separation,
@@ -619,6 +640,8 @@ function renderRequest(o: RenderOptions): Record<string, unknown> {
     concurrency: o.concurrency,
     thresholds: o.thresholds,
     storeDir: o.storeDir,
+    draft: o.draft,
+    timeline: o.timeline,
     llm: o.llm === null ? 'none' : 'env',
   })
 }

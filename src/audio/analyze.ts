@@ -1,14 +1,14 @@
 import { sha256File } from '../util/files.js'
 import type { Analysis } from '../schemas/index.js'
 import { decodeAudioMono } from '../ffmpeg/index.js'
-import { frameRms } from './stft.js'
-import { powerToDb } from './mel.js'
+import { powerToDbInPlace } from './mel.js'
 import { onsetStrength, normalizeMax } from './onset.js'
 import { estimateTempo, tempoRange } from './tempo.js'
 import { tempoFromBeats } from './beats.js'
 import { findSections } from './sections.js'
 import { chromaHue, scaleRobust, timbreCoefficients } from './features.js'
-import { spectralPassSteps, streamCurves, type SeparatedCurves, type StreamCurves } from './streams/index.js'
+import { spectralPassSteps, streamCurves, type SeparatedCurves, type SpectralPass, type StreamCurves } from './streams/index.js'
+import { decodeIntoSpectralPass } from './decodeStream.js'
 import {
   loadSeparationModel,
   locateSeparationModel,
@@ -44,15 +44,29 @@ export function analyzeSamples(
   source: { path: string; sha256: string },
   opts: { activations?: BeatActivations; activationsDetail?: string } = {},
 ): Analysis {
-  const steps = analysisSteps(samples, sampleRate, source, undefined, opts)
+  const steps = samplesSteps(samples, sampleRate, source, undefined, opts)
   for (let r = steps.next(); ; r = steps.next()) if (r.done) return r.value
+}
+
+/** The spectral pass over decoded samples, then the analysis. */
+function* samplesSteps(
+  samples: Float32Array,
+  sampleRate: number,
+  source: { path: string; sha256: string },
+  onStage?: StageListener,
+  opts: StagedOptions = {},
+): Generator<void, Analysis> {
+  checkLoud(samplePeak(samples), source.path)
+  onStage?.(0, 'spectrum')
+  const pass = yield* spectralPassSteps(samples, sampleRate, PASS_OPTIONS)
+  return yield* analysisSteps(pass, source, onStage, opts)
 }
 
 /**
  * Runs the analysis's steps, yielding to the event loop between them so a signal (Ctrl-C,
  * SIGTERM) is handled within a step's time instead of after the whole song's analysis.
  */
-async function analyzeInterruptible(steps: Generator<void, Analysis>, signal?: AbortSignal): Promise<Analysis> {
+async function stepsAsync<T>(steps: Generator<void, T>, signal?: AbortSignal): Promise<T> {
   for (let r = steps.next(); ; r = steps.next()) {
     if (r.done) return r.value
     await new Promise((resolve) => setImmediate(resolve))
@@ -69,29 +83,40 @@ interface StagedOptions {
   activationsDetail?: string
 }
 
-/** The analysis as steps: each `yield` is a point where it may be interrupted. */
-function* analysisSteps(
-  samples: Float32Array,
-  sampleRate: number,
-  source: { path: string; sha256: string },
-  onStage?: StageListener,
-  opts: StagedOptions = {},
-): Generator<void, Analysis> {
+const PASS_OPTIONS = { nFft: N_FFT, hop: HOP, nMels: N_MELS }
+
+function samplePeak(samples: Float32Array): number {
   let peak = 0
   for (let i = 0; i < samples.length; i++) {
     const a = Math.abs(samples[i])
     if (a > peak) peak = a
   }
-  const peakDb = peak > 0 ? 20 * Math.log10(peak) : -Infinity
-  if (!(peakDb > SILENCE_DBFS)) throw new SilentSongError(source.path, peakDb)
-  const durationSec = samples.length / sampleRate
+  return peak
+}
 
+/** Throws SilentSongError when the song peaks below SILENCE_DBFS. */
+function checkLoud(peak: number, path: string): void {
+  const peakDb = peak > 0 ? 20 * Math.log10(peak) : -Infinity
+  if (!(peakDb > SILENCE_DBFS)) throw new SilentSongError(path, peakDb)
+}
+
+/** The analysis of a song's spectral pass as steps: each `yield` is a point where it may be interrupted. */
+function* analysisSteps(
+  pass: SpectralPass,
+  source: { path: string; sha256: string },
+  onStage?: StageListener,
+  opts: StagedOptions = {},
+): Generator<void, Analysis> {
+  checkLoud(pass.peak, source.path)
+  const { sampleRate, frames, fps, rms } = pass
+  const durationSec = pass.length / sampleRate
+  // The streams read the mix's mel power: made first, so the power can become dB in place (an
+  // hour's mel is 80 MB).
+  onStage?.(0.1, 'streams')
+  const streams: StreamCurves = streamCurves(pass, rms, opts.separated)
   yield
-  onStage?.(0, 'spectrum')
-  // One streaming STFT pass: mel, chroma, centroid and HPSS; the 1025-bin spectrogram is never stored.
-  const pass = yield* spectralPassSteps(samples, sampleRate, { nFft: N_FFT, hop: HOP, nMels: N_MELS })
-  const { frames, fps, bank, mel } = pass
-  const melDb = powerToDb(mel)
+  const melDb = powerToDbInPlace(pass.mel)
+  pass.mel = new Float32Array(0)
   yield
 
   onStage?.(0.25, 'beats')
@@ -106,9 +131,6 @@ function* analysisSteps(
   yield
 
   onStage?.(0.5, 'features')
-  const rms = frameRms(samples, frames, N_FFT, HOP)
-  const streams: StreamCurves = streamCurves(pass, rms, opts.separated)
-  yield
   const logCentroid = pass.centroid.map((c) => (c > 0 ? Math.log2(c) : 0))
   const brightness = scaleRobust(logCentroid)
   const hue = chromaHue(chroma, fps)
@@ -213,29 +235,37 @@ async function analyzeDecoded(
   opts.onProgress?.(0, 'decode')
   // Hash while decoding; a hashing failure is reported only after the decoder's clearer errors.
   const hashing = sha256File(path, opts.signal).catch((e: unknown) => (e instanceof Error ? e : new Error(String(e))))
-  const decoded = await decodeAudioMono(path, { sampleRate: ANALYSIS_SAMPLE_RATE, signal: opts.signal })
-  const sha256 = await hashing
-  if (sha256 instanceof Error) throw sha256
-  opts.signal?.throwIfAborted()
-  let separated: SeparatedCurves | undefined
-  if (sep) {
-    opts.onProgress?.(0.2, sep.located.note ? `separate (${sep.located.note})` : `separate (${sep.located.name})`)
-    const grid = { frames: 1 + Math.floor(decoded.samples.length / HOP), fps: decoded.sampleRate / HOP }
-    separated = await separationCurves(path, sep.located, grid, { signal: opts.signal, model: sep.model, vocalsOut: opts.vocalsOut })
-  }
   let learned: { activations: BeatActivations; detail: string } | undefined
+  let pass: SpectralPass
   if (opts.beatTracker === 'auto') {
+    // The learned model reads the whole decoded song; the spectral pass then runs on it.
+    const decoded = await decodeAudioMono(path, { sampleRate: ANALYSIS_SAMPLE_RATE, signal: opts.signal })
+    checkLoud(samplePeak(decoded.samples), path)
     const provide = opts.activationsProvider ?? defaultActivationsProvider
     learned = await provide(decoded.samples, decoded.sampleRate, { modelsDir: opts.modelsDir, signal: opts.signal })
     opts.signal?.throwIfAborted()
+    opts.onProgress?.(0.1, 'spectrum')
+    pass = await stepsAsync(spectralPassSteps(decoded.samples, decoded.sampleRate, PASS_OPTIONS), opts.signal)
+  } else {
+    pass = await decodeIntoSpectralPass(path, { ...PASS_OPTIONS, sampleRate: ANALYSIS_SAMPLE_RATE, signal: opts.signal, onProgress: (f) => opts.onProgress?.(0.2 * f, 'decode') })
+  }
+  const sha256 = await hashing
+  if (sha256 instanceof Error) throw sha256
+  opts.signal?.throwIfAborted()
+  checkLoud(pass.peak, path)
+  let separated: SeparatedCurves | undefined
+  if (sep) {
+    opts.onProgress?.(0.2, sep.located.note ? `separate (${sep.located.note})` : `separate (${sep.located.name})`)
+    const grid = { frames: pass.frames, fps: pass.fps }
+    separated = await separationCurves(path, sep.located, grid, { signal: opts.signal, model: sep.model, vocalsOut: opts.vocalsOut })
   }
   opts.onProgress?.(0.3, 'analyse')
-  const steps = analysisSteps(decoded.samples, decoded.sampleRate, { path, sha256 }, (f, stage) => opts.onProgress?.(0.3 + 0.7 * f, stage), {
+  const steps = analysisSteps(pass, { path, sha256 }, (f, stage) => opts.onProgress?.(0.3 + 0.7 * f, stage), {
     separated,
     activations: learned?.activations,
     activationsDetail: learned?.detail,
   })
-  const analysis = await analyzeInterruptible(steps, opts.signal)
+  const analysis = await stepsAsync(steps, opts.signal)
   opts.signal?.throwIfAborted()
   return analysis
 }

@@ -89,3 +89,16 @@ export function powerToDb(power: Float32Array, topDb = 80): Float32Array {
   for (let i = 0; i < out.length; i++) if (out[i] < floor) out[i] = floor
   return out
 }
+
+/** `powerToDb` written over its input (the same numbers, no second array); returns it. */
+export function powerToDbInPlace(power: Float32Array, topDb = 80): Float32Array {
+  let max = -Infinity
+  for (let i = 0; i < power.length; i++) {
+    const v = 10 * Math.log10(Math.max(1e-10, power[i]))
+    power[i] = v
+    if (v > max) max = v
+  }
+  const floor = max - topDb
+  for (let i = 0; i < power.length; i++) if (power[i] < floor) power[i] = floor
+  return power
+}

@@ -41,6 +41,53 @@ export function onsetStrength(
   return out
 }
 
+/**
+ * `onsetStrength(powerToDb(power, topDb), …)` over all bands without the dB copy of the whole
+ * spectrogram (an hour's is 80 MB): rows are converted one at a time, to the same float32 values.
+ */
+export function onsetStrengthOfPower(
+  power: Float32Array,
+  frames: number,
+  nMels: number,
+  opts: { aggregate?: 'median' | 'mean'; nFft?: number; hop?: number; topDb?: number } = {},
+): Float64Array {
+  let max = -Infinity
+  for (let i = 0; i < frames * nMels; i++) {
+    const v = 10 * Math.log10(Math.max(1e-10, power[i]))
+    if (v > max) max = v
+  }
+  const floor = max - (opts.topDb ?? 80)
+  // The same float32 dB values powerToDb writes, one row at a time.
+  const row = (t: number, out: Float32Array) => {
+    for (let m = 0; m < nMels; m++) {
+      out[m] = 10 * Math.log10(Math.max(1e-10, power[t * nMels + m]))
+      if (out[m] < floor) out[m] = floor
+    }
+  }
+  const shift = 1 + Math.floor((opts.nFft ?? 2048) / (2 * (opts.hop ?? 512)))
+  const out = new Float64Array(frames)
+  const tmp = new Float64Array(nMels)
+  let prev = new Float32Array(nMels)
+  let cur = new Float32Array(nMels)
+  if (frames > 0) row(0, prev)
+  for (let t = 1; t < frames; t++) {
+    row(t, cur)
+    let sum = 0
+    for (let m = 0; m < nMels; m++) {
+      const d = cur[m] - prev[m]
+      const v = d > 0 ? d : 0
+      tmp[m] = v
+      sum += v
+    }
+    const dst = t - 1 + shift
+    if (dst < frames) out[dst] = opts.aggregate === 'mean' ? sum / nMels : median(tmp)
+    const swap = prev
+    prev = cur
+    cur = swap
+  }
+  return out
+}
+
 /** Median of a scratch array (reorders it). */
 export function median(a: Float64Array): number {
   const s = a.sort()

@@ -32,18 +32,11 @@ export function powerSpectrogram(samples: Float32Array, sampleRate: number, nFft
   const fft = new RealFFT(nFft)
   const win = hannPeriodic(nFft)
   const frame = new Float64Array(nFft)
-  const re = new Float64Array(bins)
-  const im = new Float64Array(bins)
-  const pad = nFft / 2
+  const row = new Float64Array(bins)
   for (let t = 0; t < frames; t++) {
-    const start = t * hop - pad
-    for (let i = 0; i < nFft; i++) {
-      const j = start + i
-      frame[i] = j >= 0 && j < samples.length ? samples[j] * win[i] : 0
-    }
-    fft.forward(frame, re, im)
-    const o = t * bins
-    for (let k = 0; k < bins; k++) power[o + k] = re[k] * re[k] + im[k] * im[k]
+    windowFrame(samples, 0, samples.length, t * hop - nFft / 2, win, frame)
+    fft.power(frame, row)
+    power.set(row, t * bins)
   }
   return { power, frames, bins, nFft, hop, sampleRate, fps: sampleRate / hop }
 }
@@ -62,30 +55,119 @@ export function forEachStftFrame(
   range: { from: number; to: number } = { from: 0, to: Infinity },
 ): number {
   const frames = frameCount(samples.length, hop)
-  const bins = nFft / 2 + 1
   const fft = new RealFFT(nFft)
   const win = hannPeriodic(nFft)
   const frame = new Float64Array(nFft)
-  const re = new Float64Array(bins)
-  const im = new Float64Array(bins)
-  const power = new Float64Array(bins)
-  const pad = nFft / 2
-  const n = samples.length
+  const power = new Float64Array(nFft / 2 + 1)
   for (let t = Math.max(0, range.from); t < Math.min(frames, range.to); t++) {
-    const start = t * hop - pad
-    if (start >= 0 && start + nFft <= n) {
-      for (let i = 0; i < nFft; i++) frame[i] = samples[start + i] * win[i]
-    } else {
-      for (let i = 0; i < nFft; i++) {
-        const j = start + i
-        frame[i] = j >= 0 && j < n ? samples[j] * win[i] : 0
-      }
-    }
-    fft.forward(frame, re, im)
-    for (let k = 0; k < bins; k++) power[k] = re[k] * re[k] + im[k] * im[k]
+    windowFrame(samples, 0, samples.length, t * hop - nFft / 2, win, frame)
+    fft.power(frame, power)
     onFrame(t, power)
   }
   return frames
+}
+
+/**
+ * `x[j − offset] · win[i]` for j = start + i into `frame`, 0 where j is outside [0, length);
+ * returns Σ x² over the frame's samples (unwindowed: the frame's RMS energy).
+ */
+function windowFrame(x: Float32Array, offset: number, length: number, start: number, win: Float64Array, frame: Float64Array): number {
+  const n = win.length
+  let energy = 0
+  if (start >= 0 && start + n <= length) {
+    const o = start - offset
+    for (let i = 0; i < n; i++) {
+      const v = x[o + i]
+      frame[i] = v * win[i]
+      energy += v * v
+    }
+    return energy
+  }
+  for (let i = 0; i < n; i++) {
+    const j = start + i
+    if (j >= 0 && j < length) {
+      const v = x[j - offset]
+      frame[i] = v * win[i]
+      energy += v * v
+    } else frame[i] = 0
+  }
+  return energy
+}
+
+/**
+ * The centred STFT of a song whose samples arrive in chunks (a decoder's stream): frame t is
+ * computed as soon as its last sample has arrived and the frames that reach past the end when
+ * `end()` says the song is over, with the same values as `forEachStftFrame` on the whole song.
+ * Only the samples of the next frame's window are kept. `onFrame` also gets Σ x² of the frame's
+ * samples, for a time-domain RMS of the same centred frames.
+ */
+export class StftStream {
+  readonly nFft: number
+  readonly hop: number
+  private readonly onFrame: (t: number, power: Float64Array, energy: number) => void
+  private readonly fft: RealFFT
+  private readonly win: Float64Array
+  private readonly frame: Float64Array
+  private readonly power: Float64Array
+  /** Samples `bufStart ..` of the song (absolute indices), `bufLen` of them. */
+  private buf: Float32Array
+  private bufStart = 0
+  private bufLen = 0
+  private received = 0
+  private next = 0
+  /** Largest |sample| so far. */
+  peak = 0
+
+  constructor(nFft: number, hop: number, onFrame: (t: number, power: Float64Array, energy: number) => void) {
+    this.nFft = nFft
+    this.hop = hop
+    this.onFrame = onFrame
+    this.fft = new RealFFT(nFft)
+    this.win = hannPeriodic(nFft)
+    this.frame = new Float64Array(nFft)
+    this.power = new Float64Array(nFft / 2 + 1)
+    this.buf = new Float32Array(4 * nFft)
+  }
+
+  /** Samples pushed so far. */
+  get length(): number {
+    return this.received
+  }
+
+  push(chunk: Float32Array): void {
+    let peak = this.peak
+    for (let i = 0; i < chunk.length; i++) {
+      const a = Math.abs(chunk[i])
+      if (a > peak) peak = a
+    }
+    this.peak = peak
+    // Drop what no later frame reads, then append.
+    const keepFrom = Math.max(this.bufStart, this.next * this.hop - this.nFft / 2)
+    const keep = this.bufStart + this.bufLen - keepFrom
+    if (keep + chunk.length > this.buf.length) {
+      const grown = new Float32Array(Math.max(2 * this.buf.length, keep + chunk.length))
+      grown.set(this.buf.subarray(keepFrom - this.bufStart, this.bufLen))
+      this.buf = grown
+    } else if (keepFrom > this.bufStart) this.buf.copyWithin(0, keepFrom - this.bufStart, this.bufLen)
+    this.bufStart = keepFrom
+    this.buf.set(chunk, keep)
+    this.bufLen = keep + chunk.length
+    this.received += chunk.length
+    while (this.next * this.hop + this.nFft / 2 <= this.received) this.emit(this.next++)
+  }
+
+  /** The song is over: emits the remaining frames; returns the frame count. */
+  end(): number {
+    const frames = frameCount(this.received, this.hop)
+    while (this.next < frames) this.emit(this.next++)
+    return frames
+  }
+
+  private emit(t: number): void {
+    const energy = windowFrame(this.buf, this.bufStart, this.received, t * this.hop - this.nFft / 2, this.win, this.frame)
+    this.fft.power(this.frame, this.power)
+    this.onFrame(t, this.power, energy)
+  }
 }
 
 /** Root-mean-square per centred frame, computed in the time domain with a running sum. */

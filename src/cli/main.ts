@@ -30,6 +30,11 @@ Options:
   --out DIR          output folder (default ./longav-out/<song name>/)
   --size WxH         output size, overriding the brief (e.g. 1920x1080)
   --fps N            output frame rate, overriding the brief
+  --draft            (render) a quick preview: 480 px on the long side (1280x720 → 480x270) at
+                     12 fps unless --size/--fps say otherwise, one take per shot, x264
+                     ultrafast, no timeline export; its shots are never reused by a final
+                     render, which replaces it in the same --out without --force
+  --timeline         (render --draft) export the timeline (OTIO, FCPXML, EDL, MLT) all the same
   --rounds N         rounds per shot: generate, verify, judge, revise (default 3; alias --attempts)
   --candidates K     takes generated per round and judged against each other
                      (default 2 with a language model, else 1)
@@ -85,6 +90,8 @@ const OPTIONS = {
   out: { type: 'string' },
   size: { type: 'string' },
   fps: { type: 'string' },
+  draft: { type: 'boolean' },
+  timeline: { type: 'boolean' },
   attempts: { type: 'string' },
   rounds: { type: 'string' },
   candidates: { type: 'string' },
@@ -131,7 +138,7 @@ const MODEL_FLAGS = ['models-dir', 'separation-model', 'beat-tracker'] as const
 
 /** The flags each command reads: any other is refused, not silently ignored (`render --plan x`). */
 const COMMAND_FLAGS: Record<string, readonly OptionName[]> = {
-  render: ['out', 'queue', 'store', 'size', 'fps', 'plan', 'strict', 'rounds', 'attempts', 'candidates', 'threshold', 'concurrency', 'resume', 'no-resume', 'force', 'verbose', ...LLM_FLAGS, ...GENERATOR_FLAGS, ...MODEL_FLAGS],
+  render: ['out', 'queue', 'store', 'size', 'fps', 'draft', 'timeline', 'plan', 'strict', 'rounds', 'attempts', 'candidates', 'threshold', 'concurrency', 'resume', 'no-resume', 'force', 'verbose', ...LLM_FLAGS, ...GENERATOR_FLAGS, ...MODEL_FLAGS],
   batch: ['out', 'queue', 'store', 'fps', 'rounds', 'attempts', 'candidates', 'threshold', 'concurrency', 'parallel', 'force', 'verbose', ...LLM_FLAGS, ...GENERATOR_FLAGS, ...MODEL_FLAGS],
   reshoot: ['shot', 'take', 'seed', 'prompt', 'rounds', 'verbose', 'models-dir'],
   plan: ['out', 'size', 'fps', 'force', 'verbose', ...LLM_FLAGS, ...GENERATOR_FLAGS, ...MODEL_FLAGS],
@@ -262,6 +269,8 @@ async function renderCommand(args: string[], flags: Flags, signal: AbortSignal):
     ...shotFlags(flags),
     plan: str(flags.plan),
     strict: Boolean(flags.strict),
+    ...(flags.draft ? { draft: true } : {}),
+    ...(flags.timeline ? { timeline: true } : {}),
     queue: str(flags.queue),
     storeDir: str(flags.store),
     resume: flags['no-resume'] ? false : true,
@@ -283,7 +292,8 @@ async function renderCommand(args: string[], flags: Flags, signal: AbortSignal):
         `${m.cutsFound} cuts found, ${m.cutsOnBeat === null ? 'n/a' : Math.round(m.cutsOnBeat * 100) + '%'} on a beat; report: ${resolve(result.outDir, 'report.html')}\n`,
     )
   }
-  process.stderr.write(`the edit for your editor: ${result.files.timelineOtio} (also .fcpxml, .edl, .mlt; media in ${result.files.segments})\n`)
+  if (!result.draft || flags.timeline) process.stderr.write(`the edit for your editor: ${result.files.timelineOtio} (also .fcpxml, .edl, .mlt; media in ${result.files.segments})\n`)
+  if (result.draft) process.stderr.write(`a draft (preview): render again without --draft for the final video\n`)
   if (result.llm) process.stderr.write(llmUsageLines(result.llm).join('\n') + '\n')
   return 0
 }

@@ -31,22 +31,7 @@ export async function decodeAudioMono(
   opts: { sampleRate?: number; signal?: AbortSignal } = {},
 ): Promise<DecodedAudio> {
   const sampleRate = opts.sampleRate ?? 22050
-  const st = await stat(path).catch(() => undefined)
-  if (!st || !st.isFile()) throw new AudioDecodeError('NOT_FOUND', `song not found: ${path}`)
-  if (st.size === 0) throw new AudioDecodeError('EMPTY', `${path} is empty`)
-
-  let durationHint = 0
-  try {
-    const info = await probeMedia(path, { signal: opts.signal })
-    if (!info.audio) throw new AudioDecodeError('NOT_AUDIO', `${path} is not an audio file ffmpeg can decode: it has no audio stream`)
-    durationHint = info.audio.durationSec ?? info.durationSec
-  } catch (err) {
-    if (err instanceof AudioDecodeError) throw err
-    if (opts.signal?.aborted) throw abortError(opts.signal)
-    const reason = err instanceof FfmpegError ? reasonOf(err.stderrTail) : String((err as Error).message ?? err)
-    throw new AudioDecodeError('NOT_AUDIO', `${path} is not an audio file ffmpeg can decode: ${reason}`)
-  }
-
+  const durationHint = await probeAudioInput(path, opts.signal)
   const bytes = await pcmBytes(path, sampleRate, durationHint, opts.signal)
   // f32le matches the host byte order on every platform Node ships for (little-endian).
   const n = Math.floor(bytes.byteLength / 4)
@@ -57,8 +42,28 @@ export async function decodeAudioMono(
   return { samples, sampleRate, durationSec: n / sampleRate }
 }
 
+/**
+ * The checks `decodeAudioMono` makes before decoding (the file exists, is not empty, has an
+ * audio stream ffprobe reads), with its errors; resolves to the probed duration in seconds.
+ */
+export async function probeAudioInput(path: string, signal?: AbortSignal): Promise<number> {
+  const st = await stat(path).catch(() => undefined)
+  if (!st || !st.isFile()) throw new AudioDecodeError('NOT_FOUND', `song not found: ${path}`)
+  if (st.size === 0) throw new AudioDecodeError('EMPTY', `${path} is empty`)
+  try {
+    const info = await probeMedia(path, { signal })
+    if (!info.audio) throw new AudioDecodeError('NOT_AUDIO', `${path} is not an audio file ffmpeg can decode: it has no audio stream`)
+    return info.audio.durationSec ?? info.durationSec
+  } catch (err) {
+    if (err instanceof AudioDecodeError) throw err
+    if (signal?.aborted) throw abortError(signal)
+    const reason = err instanceof FfmpegError ? reasonOf(err.stderrTail) : String((err as Error).message ?? err)
+    throw new AudioDecodeError('NOT_AUDIO', `${path} is not an audio file ffmpeg can decode: ${reason}`)
+  }
+}
+
 /** Index of the first NaN or ±Infinity in `x`, or -1. */
-function firstNonFinite(x: Float32Array): number {
+export function firstNonFinite(x: Float32Array): number {
   for (let i = 0; i < x.length; i++) if (!Number.isFinite(x[i])) return i
   return -1
 }

@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks'
 import { randomBytes } from 'node:crypto'
 import { rmSync, renameSync } from 'node:fs'
 import { basename, dirname, join } from 'node:path'
@@ -29,9 +30,38 @@ export const SEGMENT_VIDEO_ARGS: readonly string[] = Object.freeze([
   '+faststart',
 ])
 
+/**
+ * A draft render's encoding (`render --draft`): x264's cheapest preset at a lower quality, for
+ * previews only. Its segments have their own store keys (the draft generator's id), so they are
+ * never taken for a final render's.
+ */
+export const DRAFT_SEGMENT_VIDEO_ARGS: readonly string[] = Object.freeze([
+  '-an',
+  '-c:v',
+  'libx264',
+  '-preset',
+  'ultrafast',
+  '-crf',
+  '26',
+  '-pix_fmt',
+  'yuv420p',
+  '-force_key_frames',
+  'expr:eq(n,0)',
+  '-movflags',
+  '+faststart',
+])
+
+const encoding = new AsyncLocalStorage<'draft'>()
+
+/** Runs `fn` with every segment encoded as a draft (DRAFT_SEGMENT_VIDEO_ARGS), whichever module encodes it. */
+export function withDraftEncoding<T>(fn: () => Promise<T>): Promise<T> {
+  return encoding.run('draft', fn)
+}
+
 /** Output arguments for a canonical segment at this frame rate (before the output path). */
 export function segmentVideoArgs(fps: number): string[] {
-  return [...SEGMENT_VIDEO_ARGS, '-r', ffmpegRate(fps), '-f', 'mp4']
+  const base = encoding.getStore() === 'draft' ? DRAFT_SEGMENT_VIDEO_ARGS : SEGMENT_VIDEO_ARGS
+  return [...base, '-r', ffmpegRate(fps), '-f', 'mp4']
 }
 
 export interface RawVideoEncoderOptions {

@@ -83,6 +83,11 @@ export const OutputFormat = z.object({
   fps: FrameRate,
   /** Draw the lyric captions into the picture (default true; a batch draws its own text layer). */
   captions: z.boolean().optional(),
+  /**
+   * A preview (`render --draft`): DRAFT_OUTPUT's size and rate unless given, one take per shot,
+   * x264 ultrafast, no timeline export unless asked; its shots have their own store keys.
+   */
+  draft: z.boolean().optional(),
 })
 export type OutputFormat = z.infer<typeof OutputFormat>
 
@@ -105,6 +110,9 @@ export type CaptionStyle = z.infer<typeof CaptionStyle>
 export const DEFAULT_CAPTION_STYLE: CaptionStyle = { weight: 'bold', position: 'bottom', box: 'none', size: 1 }
 
 export const DEFAULT_OUTPUT: OutputFormat = { width: 1280, height: 720, fps: 30 }
+
+/** A draft's long side (px) and frame rate: the brief's shape at 480 px (1280x720 → 480x270), 12 fps. */
+export const DRAFT_OUTPUT = { longSide: 480, fps: 12 } as const
 
 /** Segment generators a render can use. */
 export const GENERATOR_NAMES = ['procedural', 'footage', 'onnx', 'comfyui'] as const

@@ -1,5 +1,4 @@
-import { onsetStrength, normalizeMax } from '../onset.js'
-import { powerToDb } from '../mel.js'
+import { onsetStrengthOfPower, normalizeMax } from '../onset.js'
 import type { SpectralPass } from './spectralPass.js'
 import { repetSimForeground, type RepetSimOptions } from './repetSim.js'
 import { vocalActivity } from './vocal.js'
@@ -30,7 +29,7 @@ export const DSP_STREAMS_DETAIL = 'hpss+repet-sim'
 export function hpssCurves(pass: SpectralPass): { percussive: Float64Array; harmonic: Float64Array } {
   const { frames, bank } = pass
   const nMels = bank.nMels
-  const percOnset = onsetStrength(powerToDb(pass.percussiveMel), frames, nMels, { aggregate: 'mean', nFft: pass.nFft, hop: pass.hop })
+  const percOnset = onsetStrengthOfPower(pass.percussiveMel, frames, nMels, { aggregate: 'mean', nFft: pass.nFft, hop: pass.hop })
   const harmonic = new Float64Array(frames)
   for (let t = 0; t < frames; t++) {
     let acc = 0

@@ -79,3 +79,148 @@ export function medianOf(a: Float32Array | Float64Array, n: number): number {
   insertionSort(a, n)
   return n % 2 ? a[(n - 1) >> 1] : 0.5 * (a[n / 2 - 1] + a[n / 2])
 }
+
+
+const PAIR = new Float32Array(2)
+const PAIR_BITS = new Int32Array(PAIR.buffer)
+
+/**
+ * Median of ten non-negative float32 values (the mean of the 5th and 6th smallest, as
+ * `medianOf`) given as their bit patterns: `bits[rows[i] + m]`. Non-negative floats order like
+ * their bits as integers, so a 29-comparator sorting network runs on int32 min/max without
+ * branches (float compares mispredict on real data: 3× slower). Exact like a sort. REPET-SIM
+ * takes ~1 M of these per 4-minute song with its default k = 10.
+ */
+export function median10Bits(rows: Int32Array, bits: Int32Array, m: number): number {
+  let v0 = bits[rows[0] + m]
+  let v1 = bits[rows[1] + m]
+  let v2 = bits[rows[2] + m]
+  let v3 = bits[rows[3] + m]
+  let v4 = bits[rows[4] + m]
+  let v5 = bits[rows[5] + m]
+  let v6 = bits[rows[6] + m]
+  let v7 = bits[rows[7] + m]
+  let v8 = bits[rows[8] + m]
+  let v9 = bits[rows[9] + m]
+  let d = 0
+  let s = 0
+  d = (v0 - v8) | 0
+  s = d >> 31
+  v0 = (v8 + (d & s)) | 0
+  v8 = (v8 + (d & ~s)) | 0
+  d = (v1 - v9) | 0
+  s = d >> 31
+  v1 = (v9 + (d & s)) | 0
+  v9 = (v9 + (d & ~s)) | 0
+  d = (v2 - v7) | 0
+  s = d >> 31
+  v2 = (v7 + (d & s)) | 0
+  v7 = (v7 + (d & ~s)) | 0
+  d = (v3 - v5) | 0
+  s = d >> 31
+  v3 = (v5 + (d & s)) | 0
+  v5 = (v5 + (d & ~s)) | 0
+  d = (v4 - v6) | 0
+  s = d >> 31
+  v4 = (v6 + (d & s)) | 0
+  v6 = (v6 + (d & ~s)) | 0
+  d = (v0 - v2) | 0
+  s = d >> 31
+  v0 = (v2 + (d & s)) | 0
+  v2 = (v2 + (d & ~s)) | 0
+  d = (v1 - v4) | 0
+  s = d >> 31
+  v1 = (v4 + (d & s)) | 0
+  v4 = (v4 + (d & ~s)) | 0
+  d = (v5 - v8) | 0
+  s = d >> 31
+  v5 = (v8 + (d & s)) | 0
+  v8 = (v8 + (d & ~s)) | 0
+  d = (v7 - v9) | 0
+  s = d >> 31
+  v7 = (v9 + (d & s)) | 0
+  v9 = (v9 + (d & ~s)) | 0
+  d = (v0 - v3) | 0
+  s = d >> 31
+  v0 = (v3 + (d & s)) | 0
+  v3 = (v3 + (d & ~s)) | 0
+  d = (v2 - v4) | 0
+  s = d >> 31
+  v2 = (v4 + (d & s)) | 0
+  v4 = (v4 + (d & ~s)) | 0
+  d = (v5 - v7) | 0
+  s = d >> 31
+  v5 = (v7 + (d & s)) | 0
+  v7 = (v7 + (d & ~s)) | 0
+  d = (v6 - v9) | 0
+  s = d >> 31
+  v6 = (v9 + (d & s)) | 0
+  v9 = (v9 + (d & ~s)) | 0
+  d = (v0 - v1) | 0
+  s = d >> 31
+  v0 = (v1 + (d & s)) | 0
+  v1 = (v1 + (d & ~s)) | 0
+  d = (v3 - v6) | 0
+  s = d >> 31
+  v3 = (v6 + (d & s)) | 0
+  v6 = (v6 + (d & ~s)) | 0
+  d = (v8 - v9) | 0
+  s = d >> 31
+  v8 = (v9 + (d & s)) | 0
+  v9 = (v9 + (d & ~s)) | 0
+  d = (v1 - v5) | 0
+  s = d >> 31
+  v1 = (v5 + (d & s)) | 0
+  v5 = (v5 + (d & ~s)) | 0
+  d = (v2 - v3) | 0
+  s = d >> 31
+  v2 = (v3 + (d & s)) | 0
+  v3 = (v3 + (d & ~s)) | 0
+  d = (v4 - v8) | 0
+  s = d >> 31
+  v4 = (v8 + (d & s)) | 0
+  v8 = (v8 + (d & ~s)) | 0
+  d = (v6 - v7) | 0
+  s = d >> 31
+  v6 = (v7 + (d & s)) | 0
+  v7 = (v7 + (d & ~s)) | 0
+  d = (v1 - v2) | 0
+  s = d >> 31
+  v1 = (v2 + (d & s)) | 0
+  v2 = (v2 + (d & ~s)) | 0
+  d = (v3 - v5) | 0
+  s = d >> 31
+  v3 = (v5 + (d & s)) | 0
+  v5 = (v5 + (d & ~s)) | 0
+  d = (v4 - v6) | 0
+  s = d >> 31
+  v4 = (v6 + (d & s)) | 0
+  v6 = (v6 + (d & ~s)) | 0
+  d = (v7 - v8) | 0
+  s = d >> 31
+  v7 = (v8 + (d & s)) | 0
+  v8 = (v8 + (d & ~s)) | 0
+  d = (v2 - v3) | 0
+  s = d >> 31
+  v2 = (v3 + (d & s)) | 0
+  v3 = (v3 + (d & ~s)) | 0
+  d = (v4 - v5) | 0
+  s = d >> 31
+  v4 = (v5 + (d & s)) | 0
+  v5 = (v5 + (d & ~s)) | 0
+  d = (v6 - v7) | 0
+  s = d >> 31
+  v6 = (v7 + (d & s)) | 0
+  v7 = (v7 + (d & ~s)) | 0
+  d = (v3 - v4) | 0
+  s = d >> 31
+  v3 = (v4 + (d & s)) | 0
+  v4 = (v4 + (d & ~s)) | 0
+  d = (v5 - v6) | 0
+  s = d >> 31
+  v5 = (v6 + (d & s)) | 0
+  v6 = (v6 + (d & ~s)) | 0
+  PAIR_BITS[0] = v4
+  PAIR_BITS[1] = v5
+  return 0.5 * (PAIR[0] + PAIR[1])
+}

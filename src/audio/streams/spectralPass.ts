@@ -1,7 +1,8 @@
-import { forEachStftFrame } from '../stft.js'
+import { StftStream } from '../stft.js'
 import { melBank, type MelBank } from '../mel.js'
 import { chromaBins, type FrameMatrix } from '../features.js'
-import { HPSS_KERNEL, StreamingHpss } from './hpss.js'
+import { HpssProjector, projectMel, type HpssParts } from './hpssParts.js'
+import type { HpssThread } from './hpssThread.js'
 
 /** Everything the analysis reads from the spectrum, gathered in one streaming STFT pass. */
 export interface SpectralPass {
@@ -24,18 +25,29 @@ export interface SpectralPass {
   /** Full-band STFT energy of the harmonic and percussive parts per frame (Σ |masked X|²). */
   harmonicEnergy: Float64Array
   percussiveEnergy: Float64Array
+  /** Time-domain RMS of each centred frame (nFft samples, zeros outside the song). */
+  rms: Float64Array
+  /** Largest |sample| of the song. */
+  peak: number
+  /** Samples in the song. */
+  length: number
+}
+
+export interface SpectralPassOptions {
+  nFft?: number
+  hop?: number
+  nMels?: number
+  hpssKernel?: number
+  /** Expected frame count (from the probed duration): the stores are sized once. */
+  framesHint?: number
 }
 
 /**
  * One pass over the STFT, frame by frame: mel, chroma and centroid of the mix, and
  * median-filter HPSS on the full-resolution magnitude (projected to mel afterwards). Only the
- * per-frame reductions are kept (3 × nMels + 16 floats per frame), never the 1025-bin spectrogram.
+ * per-frame reductions are kept (3 × nMels + 20 floats per frame), never the 1025-bin spectrogram.
  */
-export function spectralPass(
-  samples: Float32Array,
-  sampleRate: number,
-  opts: { nFft?: number; hop?: number; nMels?: number; hpssKernel?: number } = {},
-): SpectralPass {
+export function spectralPass(samples: Float32Array, sampleRate: number, opts: SpectralPassOptions = {}): SpectralPass {
   const steps = spectralPassSteps(samples, sampleRate, opts)
   for (let r = steps.next(); ; r = steps.next()) if (r.done) return r.value
 }
@@ -44,96 +56,139 @@ export function spectralPass(
 const FRAMES_PER_STEP = 1024
 
 /** `spectralPass` in pieces: yields between pieces of the song so a caller can stay responsive. */
-export function* spectralPassSteps(
-  samples: Float32Array,
-  sampleRate: number,
-  opts: { nFft?: number; hop?: number; nMels?: number; hpssKernel?: number } = {},
-): Generator<void, SpectralPass> {
-  const nFft = opts.nFft ?? 2048
+export function* spectralPassSteps(samples: Float32Array, sampleRate: number, opts: SpectralPassOptions = {}): Generator<void, SpectralPass> {
   const hop = opts.hop ?? 512
-  const nMels = opts.nMels ?? 128
-  const bins = nFft / 2 + 1
-  const frames = 1 + Math.floor(samples.length / hop)
-  const bank = melBank(sampleRate, nFft, nMels)
-  const mel = new Float32Array(frames * nMels)
-  const harmonicMel = new Float32Array(frames * nMels)
-  const percussiveMel = new Float32Array(frames * nMels)
-  const chroma = new Float32Array(frames * 12)
-  const centroid = new Float64Array(frames)
-  const harmonicEnergy = new Float64Array(frames)
-  const percussiveEnergy = new Float64Array(frames)
-  const pc = chromaBins(sampleRate, nFft)
-  const hz = new Float64Array(bins)
-  for (let k = 0; k < bins; k++) hz[k] = (k * sampleRate) / nFft
-  const mag = new Float64Array(bins)
-  const hPow = new Float64Array(bins)
-  const pPow = new Float64Array(bins)
-  const hpss = new StreamingHpss(bins, opts.hpssKernel ?? HPSS_KERNEL)
-
-  const project = (power: ArrayLike<number>, out: Float32Array, t: number) => {
-    const o = t * nMels
-    for (let m = 0; m < nMels; m++) {
-      const w = bank.weights[m]
-      const s = bank.start[m]
-      let acc = 0
-      for (let i = 0; i < w.length; i++) acc += w[i] * power[s + i]
-      out[o + m] = acc
-    }
-  }
-  const emit = (t: number, m: Float32Array, maskH: Float64Array) => {
-    let eh = 0
-    let ep = 0
-    for (let k = 0; k < bins; k++) {
-      const h = m[k] * maskH[k]
-      const p = m[k] - h
-      hPow[k] = h * h
-      pPow[k] = p * p
-      eh += hPow[k]
-      ep += pPow[k]
-    }
-    harmonicEnergy[t] = eh
-    percussiveEnergy[t] = ep
-    project(hPow, harmonicMel, t)
-    project(pPow, percussiveMel, t)
-  }
-
-  const onFrame = (t: number, power: Float64Array) => {
-    project(power, mel, t)
-    let num = 0
-    let den = 0
-    const co = t * 12
-    for (let k = 0; k < bins; k++) {
-      const a = Math.sqrt(power[k])
-      mag[k] = a
-      num += a * hz[k]
-      den += a
-      const c = pc[k]
-      if (c >= 0) chroma[co + c] += a
-    }
-    centroid[t] = den > 1e-9 ? num / den : 0
-    let mx = 0
-    for (let c = 0; c < 12; c++) mx = Math.max(mx, chroma[co + c])
-    if (mx > 0) for (let c = 0; c < 12; c++) chroma[co + c] /= mx
-    hpss.push(power, emit)
-  }
-  for (let from = 0; from < frames; from += FRAMES_PER_STEP) {
-    forEachStftFrame(samples, nFft, hop, onFrame, { from, to: from + FRAMES_PER_STEP })
+  const pass = new SpectralPassStream(sampleRate, { ...opts, framesHint: 1 + Math.floor(samples.length / hop) })
+  for (let i = 0; i < samples.length; i += FRAMES_PER_STEP * hop) {
+    pass.push(samples.subarray(i, i + FRAMES_PER_STEP * hop))
     yield
   }
-  hpss.flush(emit)
-  return {
-    frames,
-    fps: sampleRate / hop,
-    nFft,
-    hop,
-    sampleRate,
-    bank,
-    mel,
-    harmonicMel,
-    percussiveMel,
-    chroma: { data: chroma, frames, dims: 12 },
-    centroid,
-    harmonicEnergy,
-    percussiveEnergy,
+  return pass.finish()
+}
+
+/**
+ * The spectral pass over samples that arrive in chunks (a decoder's stream); `finish()` when the
+ * song is over. With an HpssThread the HPSS half runs in that worker (`finishAsync()` then).
+ */
+export class SpectralPassStream {
+  private readonly nFft: number
+  private readonly hop: number
+  private readonly nMels: number
+  private readonly sampleRate: number
+  private readonly bank: MelBank
+  private readonly stft: StftStream
+  private readonly projector: HpssProjector | undefined
+  private readonly thread: HpssThread | undefined
+  private cap = 0
+  private mel = new Float32Array(0)
+  private chroma = new Float32Array(0)
+  private centroid = new Float64Array(0)
+  private rms = new Float64Array(0)
+
+  constructor(sampleRate: number, opts: SpectralPassOptions & { thread?: HpssThread } = {}) {
+    const nFft = (this.nFft = opts.nFft ?? 2048)
+    this.hop = opts.hop ?? 512
+    const nMels = (this.nMels = opts.nMels ?? 128)
+    this.sampleRate = sampleRate
+    const bins = nFft / 2 + 1
+    const bank = (this.bank = melBank(sampleRate, nFft, nMels))
+    this.grow(Math.max(16, opts.framesHint ?? 0))
+    this.thread = opts.thread
+    if (this.thread && opts.framesHint) this.thread.reserve(opts.framesHint)
+    const projector = (this.projector = this.thread ? undefined : new HpssProjector({ sampleRate, nFft, nMels, hpssKernel: opts.hpssKernel, framesHint: opts.framesHint }))
+    const thread = this.thread
+    const pc = chromaBins(sampleRate, nFft)
+    const hz = new Float64Array(bins)
+    for (let k = 0; k < bins; k++) hz[k] = (k * sampleRate) / nFft
+    const mag = new Float64Array(bins)
+    const onFrame = (t: number, power: Float64Array, energy: number) => {
+      if (t >= this.cap) this.grow(Math.ceil(this.cap * 1.5))
+      projectMel(bank, power, this.mel, t)
+      const chroma = this.chroma
+      let num = 0
+      let den = 0
+      const co = t * 12
+      for (let k = 0; k < bins; k++) {
+        const a = Math.sqrt(power[k])
+        mag[k] = a
+        num += a * hz[k]
+        den += a
+        const c = pc[k]
+        if (c >= 0) chroma[co + c] += a
+      }
+      this.centroid[t] = den > 1e-9 ? num / den : 0
+      let mx = 0
+      for (let c = 0; c < 12; c++) mx = Math.max(mx, chroma[co + c])
+      if (mx > 0) for (let c = 0; c < 12; c++) chroma[co + c] /= mx
+      this.rms[t] = Math.sqrt(energy / nFft)
+      if (thread) thread.push(power)
+      else projector!.push(power, mag)
+    }
+    this.stft = new StftStream(nFft, this.hop, onFrame)
+  }
+
+  push(chunk: Float32Array): void {
+    this.stft.push(chunk)
+  }
+
+  /** Samples pushed so far. */
+  get length(): number {
+    return this.stft.length
+  }
+
+  /** The song is over (HPSS in this thread). */
+  finish(): SpectralPass {
+    if (!this.projector) throw new Error('SpectralPassStream: HPSS runs in a worker; use finishAsync()')
+    return this.assemble(this.stft.end(), this.projector.finish())
+  }
+
+  /** The song is over: waits for the worker's HPSS when there is one. */
+  async finishAsync(): Promise<SpectralPass> {
+    if (this.projector) return this.finish()
+    const frames = this.stft.end()
+    return this.assemble(frames, await this.thread!.finish())
+  }
+
+  /** Stops the worker, if any (an aborted analysis). */
+  dispose(): void {
+    this.thread?.dispose()
+  }
+
+  private assemble(frames: number, parts: HpssParts): SpectralPass {
+    const nMels = this.nMels
+    return {
+      frames,
+      fps: this.sampleRate / this.hop,
+      nFft: this.nFft,
+      hop: this.hop,
+      sampleRate: this.sampleRate,
+      bank: this.bank,
+      mel: this.mel.subarray(0, frames * nMels),
+      ...parts,
+      chroma: { data: this.chroma.subarray(0, frames * 12), frames, dims: 12 },
+      centroid: this.centroid.subarray(0, frames),
+      rms: this.rms.subarray(0, frames),
+      peak: this.stft.peak,
+      length: this.stft.length,
+    }
+  }
+
+  /** Room for `cap` frames (the stores keep what was written). */
+  private grow(cap: number): void {
+    const f32 = (a: Float32Array, dims: number) => {
+      const b = new Float32Array(cap * dims)
+      b.set(a)
+      return b
+    }
+    const f64 = (a: Float64Array) => {
+      const b = new Float64Array(cap)
+      b.set(a)
+      return b
+    }
+    this.mel = f32(this.mel, this.nMels)
+    this.chroma = f32(this.chroma, 12)
+    this.centroid = f64(this.centroid)
+    this.rms = f64(this.rms)
+    this.cap = cap
   }
 }

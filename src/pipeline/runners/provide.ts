@@ -49,6 +49,8 @@ export interface RenderSetup {
   store: Store
   /** 'video': stitch and keep the takes, but make no storyboard, score or report (a batch's base renders). */
   finish?: 'full' | 'video'
+  /** Export the edit beside the film (default true; a draft: false unless asked). */
+  timeline?: boolean
   /** The shot steps, when not the in-process ones (a queued render's jobs: src/queue/). */
   shotSteps?: ShotSteps
 }
@@ -110,7 +112,7 @@ export function provideRender(setup: RenderSetup, emit: (e: RenderEvent) => void
       stitch: fromPromise(async ({ input, signal }) => {
         const done = await stitch({ ...input, out: { final: runDir.final, concatList: join(runDir.state, 'concat.txt') } }, store, ctx(signal))
         // The edit for other editors, beside the film it describes (every render, base renders too).
-        await timeline({ ...input, segments: done.segments, title: brief.title, outDir: runDir.root }, store, ctx(signal))
+        if (setup.timeline !== false) await timeline({ ...input, segments: done.segments, title: brief.title, outDir: runDir.root }, store, ctx(signal))
         return { final: done.final }
       }),
       storyboard: fromPromise(async ({ input, signal }) => void (setup.finish === 'video' || (await storyboard({ ...input, out: runDir.storyboard }, store, ctx(signal))))),

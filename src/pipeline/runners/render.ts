@@ -82,7 +82,8 @@ export async function runRender(opts: RunRenderOptions): Promise<RenderSummary |
   })
   const previous = planOnly ? undefined : record
   const editing = opts.editedPlan === true && previous?.project === project
-  if (previous && previous.inputs !== inputs && existsSync(runDir.final) && !opts.force && !editing) {
+  // A finished draft (a preview) is replaced by the render it previews without --force.
+  if (previous && previous.inputs !== inputs && existsSync(runDir.final) && !opts.force && !editing && previous.request?.draft !== true) {
     throw new InputError(
       `${runDir.root} already holds a finished render of other inputs (${previous.song}). ` +
         `Choose another --out, or pass --force to replace it.`,
