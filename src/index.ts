@@ -2,6 +2,8 @@
  * longav's programmatic API: the same operations as the CLI, as typed async functions with
  * progress events and an AbortSignal. Nothing here prints.
  */
+// First, before any module loads the canvas library: its allocator reads this setting at load.
+export { CANVAS_ALLOW_THP } from './render/generators/procedural/nativeMemory.js'
 import { dirname, join, resolve } from 'node:path'
 import { createHeuristicDirector, createHeuristicPlanner } from './agents/index.js'
 import type { Director, Planner } from './agents/types.js'
