@@ -29,6 +29,7 @@ let nextId = 1
 const waiting = new Map<string, { resolve(px: Uint8Array): void; reject(err: Error): void }>()
 const arrived = new Map<string, Uint8Array | Error>()
 const closed = new Set<number>()
+let openShots = 0
 
 /** Turns the helper thread on or off (on by default with two or more cores). */
 export function setDrawHelper(on: boolean): void {
@@ -59,7 +60,7 @@ function helper(): Worker | undefined {
   }
   w.on('error', fail)
   w.on('exit', (code) => fail(new Error(`drawing helper exited with code ${code}`)))
-  // After the listeners: adding a 'message' listener refs the worker again.
+  // After the listeners (adding a 'message' listener refs the worker again); ref'd only while a shot is open.
   w.unref()
   worker = w
   return w
@@ -76,6 +77,7 @@ export function openHelperShot(req: SegmentRequest): HelperShot | undefined {
   } catch {
     return undefined // a request that cannot be cloned (not plain data): draw locally
   }
+  if (openShots++ === 0) w.ref()
   const asked = new Set<number>()
   return {
     request(i) {
@@ -94,7 +96,9 @@ export function openHelperShot(req: SegmentRequest): HelperShot | undefined {
       return new Promise((resolve, reject) => waiting.set(key, { resolve, reject }))
     },
     close() {
+      if (closed.has(id)) return
       closed.add(id)
+      if (--openShots === 0) worker?.unref()
       worker?.postMessage({ type: 'close', id } satisfies ToHelper)
       for (const key of [...arrived.keys()]) if (key.startsWith(`${id}:`)) arrived.delete(key)
       for (const [key, p] of waiting) if (key.startsWith(`${id}:`)) (waiting.delete(key), p.reject(new Error('shot closed')))

@@ -13,6 +13,25 @@ export { DISSOLVE_FRAMES, DISSOLVE_SECONDS, dissolveFrames } from './transition.
 export { lyricShotFits } from './lyricShot.js'
 export { setDrawHelper } from './drawHelper.js'
 
+/** Where the generator's time went, summed over the process (wall ms on the main thread), for bench/. */
+export interface ProceduralFrameStats {
+  /** Frames drawn on the main thread, and taken from the helper thread. */
+  framesHere: number
+  framesHelper: number
+  /** Recording the draw calls (renderFrame). */
+  drawMs: number
+  /** Reading the pixels back (Skia rasterises here). */
+  readbackMs: number
+  /** Waiting for the helper's frames. */
+  helperWaitMs: number
+  /** Handing frames to the encoder (waits when its pipe is full). */
+  pipeMs: number
+}
+const stats: ProceduralFrameStats = { framesHere: 0, framesHelper: 0, drawMs: 0, readbackMs: 0, helperWaitMs: 0, pipeMs: 0 }
+export function proceduralFrameStats(): ProceduralFrameStats {
+  return { ...stats }
+}
+
 /** Frames the helper thread draws ahead of the one being written (each is a frame of RGBA in memory). */
 const AHEAD = 2
 /** Shorter shots are drawn on one thread: opening a shot on the helper costs about a frame. */
@@ -63,9 +82,14 @@ export async function generateProcedural(req: SegmentRequest, ctx: GenerateConte
       ask(i)
       if (onHelper(i)) {
         // A helper that failed leaves the frame to this thread: the same pixels, only slower.
+        const t0 = performance.now()
         const px = await helper!.take(i).catch(() => undefined)
+        stats.helperWaitMs += performance.now() - t0
         if (px) {
+          stats.framesHelper++
+          const t1 = performance.now()
           await enc.writeFrame(px)
+          stats.pipeMs += performance.now() - t1
           if (i % step === 0) ctx.onProgress(i / req.frames)
           continue
         }
@@ -76,10 +100,19 @@ export async function generateProcedural(req: SegmentRequest, ctx: GenerateConte
         renderer.renderFrame(i, { captions: false })
         await writeFile(req.out.lastFrame, renderer.canvas.encodeSync('png'))
       }
+      const t0 = performance.now()
       renderer.renderFrame(i)
+      const t1 = performance.now()
       for (const [k, path] of stills) if (k === i) await writeFile(path, renderer.canvas.encodeSync('png'))
       // Opaque canvas: premultiplied data() equals straight RGBA, and it is the fastest readback.
-      await enc.writeFrame(renderer.canvas.data())
+      const t2 = performance.now()
+      const px = renderer.canvas.data()
+      const t3 = performance.now()
+      await enc.writeFrame(px)
+      stats.framesHere++
+      stats.drawMs += t1 - t0
+      stats.readbackMs += t3 - t2
+      stats.pipeMs += performance.now() - t3
       if (i % step === 0) ctx.onProgress(i / req.frames)
     }
     if (signal.aborted) throw abortError(signal)
