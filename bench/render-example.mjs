@@ -5,6 +5,8 @@ import { mkdtempSync, readFileSync, readdirSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { render } from '../dist/index.js'
+// LONGAV_DRAW_HELPER=1: a second thread draws every other procedural frame (off by default).
+if (process.env.LONGAV_DRAW_HELPER === '1') (await import('../dist/index.js')).setDrawHelper(true)
 
 const out = mkdtempSync(join(tmpdir(), 'longav-bench-'))
 let peakChild = 0

@@ -2,8 +2,6 @@
  * longav's programmatic API: the same operations as the CLI, as typed async functions with
  * progress events and an AbortSignal. Nothing here prints.
  */
-// First, before any module loads the canvas library: its allocator reads this setting at load.
-export { CANVAS_ALLOW_THP } from './render/generators/procedural/nativeMemory.js'
 import { dirname, join, resolve } from 'node:path'
 import { createHeuristicDirector, createHeuristicPlanner } from './agents/index.js'
 import type { Director, Planner } from './agents/types.js'
@@ -61,6 +59,7 @@ export type { BatchResult } from './batch/runBatch.js'
 export type { Manifest, ManifestEntry, VariantCheck, VariantFormat, TextItem, Cutdown, Piece } from './batch/types.js'
 export { VariantsError, type VariantIssue } from './batch/variants.js'
 export type { SegmentGenerator, SegmentRequest, GeneratorCapabilities } from './render/generators/types.js'
+export { setDrawHelper } from './render/generators/procedural/index.js'
 export type { Director, Planner } from './agents/types.js'
 export type { Verifier } from './agents/verifier/index.js'
 export type { ShotJudge, Judgement, Critique } from './agents/verifier/judgement.js'

@@ -1,10 +1,12 @@
 /**
- * A second drawing thread for the procedural generator. Skia rasterises on the thread that reads
- * the pixels back, so one thread draws at most one frame at a time; on two or more cores a helper
- * thread draws every other frame of a shot while the main thread draws the rest and feeds the
- * encoder in order. One helper for the process, made on first use and kept (unref'd, so it never
- * keeps the process alive); when it cannot start (e.g. running from the TypeScript sources) or
- * fails, frames are drawn on the main thread as before: same pixels either way.
+ * A second drawing thread for the procedural generator, off unless turned on with
+ * setDrawHelper(true). Skia rasterises on the thread that reads the pixels back, so one thread
+ * draws at most one frame at a time; with a helper, it draws every other frame of a shot while the
+ * main thread draws the rest and feeds the encoder in order. It costs ~15-20 % more CPU a frame
+ * (a second renderer per shot, a straight-RGBA readback, the hand-over), so it pays only when a
+ * core would otherwise idle. One helper for the process, made on first use and kept (ref'd only
+ * while a shot is open); when it cannot start (e.g. running from the TypeScript sources) or fails,
+ * frames are drawn on the main thread: the same pixels either way.
  */
 import { existsSync } from 'node:fs'
 import { availableParallelism } from 'node:os'
@@ -22,7 +24,7 @@ export interface HelperShot {
   close(): void
 }
 
-let enabled = availableParallelism() >= 2
+let enabled = false
 let worker: Worker | undefined
 let broken = false
 let nextId = 1
@@ -31,9 +33,9 @@ const arrived = new Map<string, Uint8Array | Error>()
 const closed = new Set<number>()
 let openShots = 0
 
-/** Turns the helper thread on or off (on by default with two or more cores). */
+/** Turns the helper thread on (only where there are two or more cores) or off (the default). */
 export function setDrawHelper(on: boolean): void {
-  enabled = on
+  enabled = on && availableParallelism() >= 2
 }
 
 function helper(): Worker | undefined {

@@ -3,7 +3,6 @@
  * asked for, sending each back as straight RGBA whose buffer is transferred, not copied.
  * Frames are a function of (request, frame index), so any thread may draw any frame.
  */
-import './nativeMemory.js'
 import { loadImage } from '@napi-rs/canvas'
 import { readFile } from 'node:fs/promises'
 import { parentPort } from 'node:worker_threads'

@@ -1,4 +1,3 @@
-import './nativeMemory.js'
 import { loadImage, type Image } from '@napi-rs/canvas'
 import { readFile, rm, writeFile } from 'node:fs/promises'
 import { abortError, openRawVideoEncoder, type RawVideoEncoder } from '../../../ffmpeg/index.js'
