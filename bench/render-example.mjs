@@ -5,6 +5,8 @@ import { mkdtempSync, readFileSync, readdirSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { render } from '../dist/index.js'
+// LONGAV_DRAW_HELPER=1: a second thread draws every other procedural frame (off by default).
+if (process.env.LONGAV_DRAW_HELPER === '1') (await import('../dist/index.js')).setDrawHelper(true)
 
 const out = mkdtempSync(join(tmpdir(), 'longav-bench-'))
 let peakChild = 0
@@ -43,3 +45,9 @@ console.log(`frames/s         ${(result.frames / wall).toFixed(1)}`)
 console.log(`node CPU         ${nodeCpu.toFixed(1)} s (${((nodeCpu / result.frames) * 1000).toFixed(1)} ms per frame: drawing, readback, piping; ffmpeg children are extra)`)
 console.log(`peak RSS node    ${mib(peakSelf)} MiB; largest ffmpeg child ${mib(peakChild)} MiB`)
 console.log(`output           ${result.files.final}`)
+// Per-frame profile of the procedural generator (main-thread wall ms; the helper thread draws in parallel).
+const { proceduralFrameStats } = await import('../dist/render/generators/procedural/index.js')
+const ps = proceduralFrameStats()
+const here = Math.max(1, ps.framesHere)
+console.log(`frames drawn     ${ps.framesHere} on the main thread, ${ps.framesHelper} on the helper thread`)
+console.log(`per main frame   draw ${(ps.drawMs / here).toFixed(1)} ms, readback ${(ps.readbackMs / here).toFixed(1)} ms; per frame: pipe to encoder ${(ps.pipeMs / Math.max(1, ps.framesHere + ps.framesHelper)).toFixed(1)} ms; helper wait ${(ps.helperWaitMs / 1000).toFixed(1)} s in all`)

@@ -5,10 +5,36 @@ import type { Segment } from '../../../schemas/index.js'
 import type { GenerateContext, SegmentGenerator, SegmentRequest } from '../types.js'
 import { createShotRenderer } from './scene.js'
 import { segmentFor } from '../segment.js'
+import { openHelperShot } from './drawHelper.js'
 
 export { createShotRenderer } from './scene.js'
 export { DISSOLVE_FRAMES, DISSOLVE_SECONDS, dissolveFrames } from './transition.js'
 export { lyricShotFits } from './lyricShot.js'
+export { setDrawHelper } from './drawHelper.js'
+
+/** Where the generator's time went, summed over the process (wall ms on the main thread), for bench/. */
+export interface ProceduralFrameStats {
+  /** Frames drawn on the main thread, and taken from the helper thread. */
+  framesHere: number
+  framesHelper: number
+  /** Recording the draw calls (renderFrame). */
+  drawMs: number
+  /** Reading the pixels back (Skia rasterises here). */
+  readbackMs: number
+  /** Waiting for the helper's frames. */
+  helperWaitMs: number
+  /** Handing frames to the encoder (waits when its pipe is full). */
+  pipeMs: number
+}
+const stats: ProceduralFrameStats = { framesHere: 0, framesHelper: 0, drawMs: 0, readbackMs: 0, helperWaitMs: 0, pipeMs: 0 }
+export function proceduralFrameStats(): ProceduralFrameStats {
+  return { ...stats }
+}
+
+/** Frames the helper thread draws ahead of the one being written (each is a frame of RGBA in memory). */
+const AHEAD = 2
+/** Shorter shots are drawn on one thread: opening a shot on the helper costs about a frame. */
+const MIN_HELPER_FRAMES = 12
 
 /**
  * Built-in generator: audio-reactive 2.5D scenes drawn with Skia, no weights, no GPU.
@@ -40,21 +66,52 @@ export async function generateProcedural(req: SegmentRequest, ctx: GenerateConte
   const cleanupStills = () => Promise.all([...stills.map(([, p]) => p), req.out.lastFrame].map((p) => rm(p, { force: true })))
 
   let enc: RawVideoEncoder | undefined
+  // Every other frame goes to the helper thread when there is one, except the frames whose stills are kept here.
+  const helper = req.frames >= MIN_HELPER_FRAMES ? openHelperShot(req) : undefined
+  const keep = new Set([...stills.map(([k]) => k), last])
+  const onHelper = (i: number) => helper !== undefined && i % 2 === 1 && !keep.has(i)
+  const ask = (from: number) => {
+    for (let j = from, n = 0; j < req.frames && n < AHEAD; j++) if (onHelper(j)) (helper?.request(j), n++)
+  }
   try {
     enc = openRawVideoEncoder({ path: req.out.video, width: req.width, height: req.height, fps: req.fps, signal })
     const step = Math.max(1, Math.floor(req.frames / 50))
     for (let i = 0; i < req.frames; i++) {
       if (signal.aborted) throw abortError(signal)
+      ask(i)
+      if (onHelper(i)) {
+        // A helper that failed leaves the frame to this thread: the same pixels, only slower.
+        const t0 = performance.now()
+        const px = await helper!.take(i).catch(() => undefined)
+        stats.helperWaitMs += performance.now() - t0
+        if (px) {
+          stats.framesHelper++
+          const t1 = performance.now()
+          await enc.writeFrame(px)
+          stats.pipeMs += performance.now() - t1
+          if (i % step === 0) ctx.onProgress(i / req.frames)
+          continue
+        }
+      }
       // The last frame starts the next shot when it continues: kept without its caption, so a
       // caption never ghosts into the next shot (nor into another generator's init image).
       if (i === last) {
         renderer.renderFrame(i, { captions: false })
         await writeFile(req.out.lastFrame, renderer.canvas.encodeSync('png'))
       }
+      const t0 = performance.now()
       renderer.renderFrame(i)
+      const t1 = performance.now()
       for (const [k, path] of stills) if (k === i) await writeFile(path, renderer.canvas.encodeSync('png'))
       // Opaque canvas: premultiplied data() equals straight RGBA, and it is the fastest readback.
-      await enc.writeFrame(renderer.canvas.data())
+      const t2 = performance.now()
+      const px = renderer.canvas.data()
+      const t3 = performance.now()
+      await enc.writeFrame(px)
+      stats.framesHere++
+      stats.drawMs += t1 - t0
+      stats.readbackMs += t3 - t2
+      stats.pipeMs += performance.now() - t3
       if (i % step === 0) ctx.onProgress(i / req.frames)
     }
     if (signal.aborted) throw abortError(signal)
@@ -63,6 +120,8 @@ export async function generateProcedural(req: SegmentRequest, ctx: GenerateConte
     enc?.abort()
     await cleanupStills()
     throw signal.aborted ? abortError(signal) : err
+  } finally {
+    helper?.close()
   }
   ctx.onProgress(1)
   return segmentFor(req, 'procedural')
