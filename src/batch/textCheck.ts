@@ -7,6 +7,8 @@
  * While one text is measured, the boxes of the other texts on screen at that frame are masked out
  * (with a margin), so simultaneous texts (a caption under the hook) are told apart.
  */
+import { createCanvas, loadImage } from '@napi-rs/canvas'
+import { readFile } from 'node:fs/promises'
 import { RenderError } from '../errors.js'
 import { probeMedia } from '../ffmpeg/index.js'
 import { decodeSampledFrames, readKeyframes, seekCost } from './sampleDecode.js'
@@ -26,11 +28,40 @@ export const INSIDE_TOLERANCE_PX = 2
  */
 const SAMPLES = 1
 
+/**
+ * For a text the base render drew (a lyric caption): a caption-free still of one of its frames,
+ * written by the generator. `output` is the output frame showing that frame, or null when the
+ * variant does not show it (then the same caption is measured in the base's frame).
+ */
+export interface BareRef {
+  png: string
+  sourceFrame: number
+  output: number | null
+}
+
 export interface TextBoxMeasure {
   item: TextItem
   /** Bounding box of the changed pixels; null when the text left no trace. */
   measured: Box | null
   inside: boolean
+  /** A caption drawn into the base whose frames with a reference the variant does not show: measured in the base at this frame. */
+  inBaseAt?: number
+}
+
+/** A still (PNG) as rgb24 at W x H. */
+async function readStill(path: string, W: number, H: number): Promise<Uint8Array> {
+  const img = await loadImage(await readFile(path))
+  const c = createCanvas(W, H)
+  const ctx = c.getContext('2d')
+  ctx.drawImage(img, 0, 0, W, H)
+  const rgba = ctx.getImageData(0, 0, W, H).data
+  const rgb = new Uint8Array(W * H * 3)
+  for (let p = 0, q = 0; p < rgb.length; p += 3, q += 4) {
+    rgb[p] = rgba[q]
+    rgb[p + 1] = rgba[q + 1]
+    rgb[p + 2] = rgba[q + 2]
+  }
+  return rgb
 }
 
 /** 1 where any channel differs by more than `threshold`. */
@@ -127,6 +158,8 @@ export async function checkTextBoxes(opts: {
   sourceFrameOf: (outputFrame: number) => number
   items: TextItem[]
   format: VariantFormat
+  /** The reference of each text drawn into the base (`inBase`): those are measured against it, not against the base. */
+  bareRef?: (item: TextItem) => BareRef | null
   signal?: AbortSignal
 }): Promise<TextBoxMeasure[]> {
   const { width: W, height: H } = opts.format
@@ -142,14 +175,28 @@ export async function checkTextBoxes(opts: {
   // keyframe of both (a text usually starts with a shot), not a decode of the whole song.
   const [outKeys, baseKeys] = await Promise.all([readKeyframes(opts.output, fps, opts.signal), readKeyframes(opts.base, base.video.fps, opts.signal)])
   const cost = (o: number) => seekCost(o, outKeys) + seekCost(Math.floor(opts.sourceFrameOf(o)), baseKeys)
-  const samples = opts.items.map((item) => sampleFrames(item, opts.items, fps, SAMPLES, cost))
+  const refs = opts.items.map((item) => (item.inBase ? (opts.bareRef?.(item) ?? null) : null))
+  const samples = opts.items.map((item, k) => (item.inBase ? (refs[k]?.output != null ? [refs[k]!.output!] : []) : sampleFrames(item, opts.items, fps, SAMPLES, cost)))
   const outIdx = samples.flat()
+  const baseIdx = opts.items.flatMap((item, k) => (item.inBase ? (refs[k] && refs[k]!.output === null ? [refs[k]!.sourceFrame] : []) : samples[k].map((o) => Math.floor(opts.sourceFrameOf(o)))))
   const [outFrames, baseFrames] = await Promise.all([
     decodeSampledFrames(opts.output, outIdx, { width: W, height: H, fps, keyframes: outKeys, signal: opts.signal }),
-    decodeSampledFrames(opts.base, outIdx.map((o) => Math.floor(opts.sourceFrameOf(o))), { width: W, height: H, fps: base.video.fps, keyframes: baseKeys, signal: opts.signal }),
+    decodeSampledFrames(opts.base, baseIdx, { width: W, height: H, fps: base.video.fps, keyframes: baseKeys, signal: opts.signal }),
   ])
+  const stills = new Map<number, Uint8Array>()
+  for (const r of refs) if (r && !stills.has(r.sourceFrame)) stills.set(r.sourceFrame, await readStill(r.png, W, H))
   const results: TextBoxMeasure[] = []
   opts.items.forEach((item, k) => {
+    if (item.inBase) {
+      const ref = refs[k]
+      const a = ref && (ref.output !== null ? outFrames.get(ref.output) : baseFrames.get(ref.sourceFrame))
+      if (!ref || !a) return results.push({ item, measured: null, inside: false })
+      const pairs = [{ o: ref.output ?? item.startFrame, a, b: stills.get(ref.sourceFrame)! }]
+      const region = regionAround(item.box, W, H)
+      let measured = changedBox(pairs, item, opts.items, W, H, region)
+      if (measured && !within(measured, region, W, H)) measured = changedBox(pairs, item, opts.items, W, H, { x: 0, y: 0, width: W, height: H })
+      return results.push({ item, measured, inside: measured !== null && boxInside(measured, opts.format.safe, INSIDE_TOLERANCE_PX), ...(ref.output === null ? { inBaseAt: ref.sourceFrame } : {}) })
+    }
     const pairs = samples[k].map((o) => {
       const a = outFrames.get(o)
       const b = baseFrames.get(Math.floor(opts.sourceFrameOf(o)))
@@ -227,7 +274,8 @@ export function textCheckResult(results: TextBoxMeasure[], format: VariantFormat
   if (results.length === 0) return { name: 'text safe zone', passed: true, detail: `no texts to check (${where})` }
   // Half the frame changed is not a text: the output's picture does not match the base there.
   const whole = (b: Box) => (b.width * b.height > 0.5 * format.width * format.height ? ' (most of the picture differs from the base: output and base frames do not match)' : '')
-  const say = (r: TextBoxMeasure) => `${r.item.role} "${r.item.text.slice(0, 30)}" ${r.measured ? `measured ${span(r.measured)}${whole(r.measured)}` : 'not found in the output'}`
+  const from = (r: TextBoxMeasure) => (r.item.inBase ? (r.inBaseAt !== undefined ? ` (drawn by the base; measured in its frame ${r.inBaseAt})` : ' (drawn by the base)') : '')
+  const say = (r: TextBoxMeasure) => `${r.item.role} "${r.item.text.slice(0, 30)}" ${r.measured ? `measured ${span(r.measured)}${whole(r.measured)}` : 'not found in the output'}${from(r)}`
   if (bad.length === 0) return { name: 'text safe zone', passed: true, detail: `${results.length} text box(es) inside ${where}: ${results.map(say).join('; ')}` }
   return { name: 'text safe zone', passed: false, detail: `${bad.length} of ${results.length} text box(es) outside ${where}: ${bad.map(say).join('; ')}` }
 }

@@ -24,6 +24,8 @@ export interface TextSpec {
   endcard?: { text: string; logo?: string; style?: StyleIn }
   /** Lyric lines, already in output frames. */
   captions?: { text: string; startFrame: number; endFrame: number }[]
+  /** Captions the base render already draws, where it draws them: kept clear of, never drawn again. */
+  baseCaptions?: { text: string; startFrame: number; endFrame: number; box: Box; fontPx: number; lines: string[] }[]
 }
 
 /** Per role: default size (fraction of the frame's shorter side) and most lines. */
@@ -183,6 +185,10 @@ export function layoutTexts(format: VariantFormat, fps: number, spec: TextSpec, 
     items.push({ role: 'caption', text, startFrame: c.startFrame, endFrame: end, box, style: styleOf(undefined, fit.fontPx), lines: fit.lines })
   }
 
+  for (const c of spec.baseCaptions ?? []) {
+    bandHeight = Math.max(bandHeight, safe.y + safe.height - c.box.y)
+    items.push({ role: 'caption', text: c.text, startFrame: c.startFrame, endFrame: c.endFrame, box: c.box, style: styleOf(undefined, c.fontPx), lines: c.lines, inBase: true })
+  }
   const gap = bandHeight > 0 ? Math.round(0.02 * safe.height) : 0
   const upper: Box = { ...safe, height: safe.height - bandHeight - gap }
   const place = (role: 'hook' | 'cta', t: { text: string; style?: StyleIn }, w: [number, number], top: boolean) => {
