@@ -31,7 +31,8 @@ export type BaseRenderer = (o: {
   outDir: string
   width: number
   height: number
-  captions: boolean
+  /** Draw the lyric captions into the picture (absent: as the brief says). */
+  captions?: boolean
   onEvent: (event: RenderEvent) => void
   signal: AbortSignal
 }) => Promise<{ final: string; plan: string }>
