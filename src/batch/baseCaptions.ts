@@ -46,8 +46,8 @@ export function baseCaptionBox(text: string, W: number, H: number, style: Captio
   let y0 = H
   let x1 = 0
   let y1 = 0
-  // The outline (or the panel's padding) reaches past the glyphs.
-  const pad = style.box === 'none' ? Math.max(2, block.fontPx * 0.16) : block.fontPx * 0.5
+  // Half the outline reaches past the glyphs (or the panel's padding past the lines).
+  const pad = style.box === 'none' ? Math.max(2, block.fontPx * 0.16) / 2 : block.fontPx * 0.5
   block.pages.forEach((page, k) => {
     const { cx, top } = captionLines(block, k, H, style)
     const w = Math.max(...page.map((l) => measure(block.font, l)))

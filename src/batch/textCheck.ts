@@ -194,7 +194,7 @@ export async function checkTextBoxes(opts: {
       const pairs = [{ o: ref.output ?? item.startFrame, a, b: stills.get(ref.sourceFrame)! }]
       const region = regionAround(item.box, W, H)
       let measured = changedBox(pairs, item, opts.items, W, H, region)
-      if (measured && !within(measured, region, W, H)) measured = changedBox(pairs, item, opts.items, W, H, { x: 0, y: 0, width: W, height: H })
+      if (!measured || !within(measured, region, W, H)) measured = changedBox(pairs, item, opts.items, W, H, { x: 0, y: 0, width: W, height: H })
       return results.push({ item, measured, inside: measured !== null && boxInside(measured, opts.format.safe, INSIDE_TOLERANCE_PX), ...(ref.output === null ? { inBaseAt: ref.sourceFrame } : {}) })
     }
     const pairs = samples[k].map((o) => {
@@ -204,10 +204,10 @@ export async function checkTextBoxes(opts: {
       return { o, a, b }
     })
     // Looked for around its laid-out box first (a fraction of the pixels); where what changed
-    // reaches that region's edge, the text (or a mismatch) may go on: measured on the whole frame.
+    // reaches that region's edge, or nothing changed there, the text (or a mismatch) may be elsewhere: measured on the whole frame.
     const region = regionAround(item.box, W, H)
     let measured = changedBox(pairs, item, opts.items, W, H, region)
-    if (measured && !within(measured, region, W, H)) measured = changedBox(pairs, item, opts.items, W, H, { x: 0, y: 0, width: W, height: H })
+    if (!measured || !within(measured, region, W, H)) measured = changedBox(pairs, item, opts.items, W, H, { x: 0, y: 0, width: W, height: H })
     results.push({ item, measured, inside: measured !== null && boxInside(measured, opts.format.safe, INSIDE_TOLERANCE_PX) })
   })
   return results
