@@ -7,10 +7,8 @@
  * While one text is measured, the boxes of the other texts on screen at that frame are masked out
  * (with a margin), so simultaneous texts (a caption under the hook) are told apart.
  */
-import { createCanvas, loadImage } from '@napi-rs/canvas'
-import { readFile } from 'node:fs/promises'
 import { RenderError } from '../errors.js'
-import { probeMedia } from '../ffmpeg/index.js'
+import { probeMedia, runFfmpeg } from '../ffmpeg/index.js'
 import { decodeSampledFrames, readKeyframes, seekCost } from './sampleDecode.js'
 import { boxInside } from './textLayout.js'
 import { fadeFrames } from './textDraw.js'
@@ -48,20 +46,15 @@ export interface TextBoxMeasure {
   inBaseAt?: number
 }
 
-/** A still (PNG) as rgb24 at W x H. */
-async function readStill(path: string, W: number, H: number): Promise<Uint8Array> {
-  const img = await loadImage(await readFile(path))
-  const c = createCanvas(W, H)
-  const ctx = c.getContext('2d')
-  ctx.drawImage(img, 0, 0, W, H)
-  const rgba = ctx.getImageData(0, 0, W, H).data
-  const rgb = new Uint8Array(W * H * 3)
-  for (let p = 0, q = 0; p < rgb.length; p += 3, q += 4) {
-    rgb[p] = rgba[q]
-    rgb[p + 1] = rgba[q + 1]
-    rgb[p + 2] = rgba[q + 2]
-  }
-  return rgb
+/**
+ * A still (PNG) as rgb24 at W x H, through 4:2:0 as the base's frames went (the encoder's RGB to
+ * yuv420p, the decoder's back): thin saturated lines (a neon grid) lose colour in the subsampled
+ * chroma, which a lossless still would count as changed.
+ */
+async function readStill(path: string, W: number, H: number, signal?: AbortSignal): Promise<Uint8Array> {
+  const { stdout } = await runFfmpeg(['-i', path, '-vf', `format=yuv420p,scale=${W}:${H}:flags=area,format=rgb24`, '-frames:v', '1', '-f', 'rawvideo', '-pix_fmt', 'rgb24', 'pipe:1'], { signal, captureStdout: true })
+  if (stdout.length !== W * H * 3) throw new RenderError(`text check: the still ${path} is not ${W}x${H}`, { code: 'TEXT_CHECK_FAILED' })
+  return new Uint8Array(stdout)
 }
 
 /** 1 where any channel differs by more than `threshold`. */
@@ -184,7 +177,7 @@ export async function checkTextBoxes(opts: {
     decodeSampledFrames(opts.base, baseIdx, { width: W, height: H, fps: base.video.fps, keyframes: baseKeys, signal: opts.signal }),
   ])
   const stills = new Map<number, Uint8Array>()
-  for (const r of refs) if (r && !stills.has(r.sourceFrame)) stills.set(r.sourceFrame, await readStill(r.png, W, H))
+  for (const r of refs) if (r && !stills.has(r.sourceFrame)) stills.set(r.sourceFrame, await readStill(r.png, W, H, opts.signal))
   const results: TextBoxMeasure[] = []
   opts.items.forEach((item, k) => {
     if (item.inBase) {
