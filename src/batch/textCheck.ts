@@ -47,14 +47,22 @@ export interface TextBoxMeasure {
 }
 
 /**
- * A still (PNG) as rgb24 at W x H, through 4:2:0 as the base's frames went (the encoder's RGB to
+ * Stills (PNGs) as rgb24 at W x H, through 4:2:0 as the base's frames went (the encoder's RGB to
  * yuv420p, the decoder's back): thin saturated lines (a neon grid) lose colour in the subsampled
- * chroma, which a lossless still would count as changed.
+ * chroma, which a lossless still would count as changed. A dozen per ffmpeg process.
  */
-async function readStill(path: string, W: number, H: number, signal?: AbortSignal): Promise<Uint8Array> {
-  const { stdout } = await runFfmpeg(['-i', path, '-vf', `format=yuv420p,scale=${W}:${H}:flags=area,format=rgb24`, '-frames:v', '1', '-f', 'rawvideo', '-pix_fmt', 'rgb24', 'pipe:1'], { signal, captureStdout: true })
-  if (stdout.length !== W * H * 3) throw new RenderError(`text check: the still ${path} is not ${W}x${H}`, { code: 'TEXT_CHECK_FAILED' })
-  return new Uint8Array(stdout)
+async function readStills(paths: string[], W: number, H: number, signal?: AbortSignal): Promise<Uint8Array[]> {
+  const out: Uint8Array[] = []
+  const bytes = W * H * 3
+  for (let c = 0; c < paths.length; c += 12) {
+    const chunk = paths.slice(c, c + 12)
+    const legs = chunk.map((_, k) => `[${k}:v]format=yuv420p,scale=${W}:${H}:flags=area,format=rgb24[s${k}]`)
+    const graph = `${legs.join(';')};${chunk.map((_, k) => `[s${k}]`).join('')}concat=n=${chunk.length}:v=1:a=0[out]`
+    const { stdout } = await runFfmpeg([...chunk.flatMap((p) => ['-i', p]), '-filter_complex', graph, '-map', '[out]', '-fps_mode', 'passthrough', '-f', 'rawvideo', '-pix_fmt', 'rgb24', 'pipe:1'], { signal, captureStdout: true })
+    if (stdout.length !== chunk.length * bytes) throw new RenderError(`text check: the stills ${chunk.join(', ')} are not ${W}x${H}`, { code: 'TEXT_CHECK_FAILED' })
+    chunk.forEach((_, k) => out.push(new Uint8Array(stdout.subarray(k * bytes, (k + 1) * bytes))))
+  }
+  return out
 }
 
 /** 1 where any channel differs by more than `threshold`. */
@@ -176,8 +184,9 @@ export async function checkTextBoxes(opts: {
     decodeSampledFrames(opts.output, outIdx, { width: W, height: H, fps, keyframes: outKeys, signal: opts.signal }),
     decodeSampledFrames(opts.base, baseIdx, { width: W, height: H, fps: base.video.fps, keyframes: baseKeys, signal: opts.signal }),
   ])
-  const stills = new Map<number, Uint8Array>()
-  for (const r of refs) if (r && !stills.has(r.sourceFrame)) stills.set(r.sourceFrame, await readStill(r.png, W, H, opts.signal))
+  const wantedStills = [...new Map(refs.filter((r): r is BareRef => r !== null).map((r) => [r.sourceFrame, r.png])).entries()]
+  const read = await readStills(wantedStills.map(([, png]) => png), W, H, opts.signal)
+  const stills = new Map(wantedStills.map(([frame], k) => [frame, read[k]]))
   const results: TextBoxMeasure[] = []
   opts.items.forEach((item, k) => {
     if (item.inBase) {
