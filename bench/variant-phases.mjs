@@ -1,11 +1,13 @@
 // Where a variant's own time goes, on a finished base: node bench/variant-phases.mjs <batchDir> [name...]
 // (batchDir: a batch run's output folder whose .longav/bases/<WxH>/ hold final.mp4, plan.json,
-// analysis.json). Prints CPU seconds (this process + waited-for children) and wall per phase.
-import { readFileSync, mkdirSync } from 'node:fs'
+// analysis.json; a captioned base, <WxH>-captions/, is used when there). Prints CPU seconds (this
+// process + waited-for children) and wall per phase.
+import { existsSync, readFileSync, mkdirSync } from 'node:fs'
 import { join } from 'node:path'
 import { loadVariants } from '../dist/batch/variants.js'
 import { resolveFormat } from '../dist/batch/formats.js'
-import { checkKeyFrames, cutdownOf, captionsOnTimeline, textLayoutOf } from '../dist/batch/variantJob.js'
+import { bareRefOf, checkKeyFrames, cutdownOf, captionsOnTimeline, textLayoutOf } from '../dist/batch/variantJob.js'
+import { baseCaptionsOnTimeline, captionFamilyOf, readBareStills } from '../dist/batch/baseCaptions.js'
 import { renderCutdownAudio, measureLoudness } from '../dist/batch/cutdownAudio.js'
 import { writeTextOverlays } from '../dist/batch/textDraw.js'
 import { assembleVariant } from '../dist/batch/assemble.js'
@@ -25,10 +27,12 @@ mkdirSync(out, { recursive: true })
 const totals = {}
 for (const spec of specs.filter((s) => names.length === 0 || names.includes(s.name))) {
   const format = resolveFormat(spec.format)
-  const dir = join(batchDir, '.longav', 'bases', `${format.width}x${format.height}`)
+  const size = `${format.width}x${format.height}`
+  const captioned = spec.texts.captions && existsSync(join(batchDir, '.longav', 'bases', `${size}-captions`))
+  const dir = join(batchDir, '.longav', 'bases', captioned ? `${size}-captions` : size)
   const analysis = JSON.parse(readFileSync(join(dir, 'analysis.json'), 'utf8'))
   const plan = ShotPlan.parse(JSON.parse(readFileSync(join(dir, 'plan.json'), 'utf8')))
-  const base = { video: join(dir, 'final.mp4'), plan }
+  const base = { video: join(dir, 'final.mp4'), plan, captions: captioned, bare: captioned ? await readBareStills(dir) : new Map() }
   const cut = cutdownOf(spec, analysis, { fps: plan.fps, totalFrames: plan.totalFrames })
   const work = join(out, spec.name)
   mkdirSync(work, { recursive: true })
@@ -42,11 +46,13 @@ for (const spec of specs.filter((s) => names.length === 0 || names.includes(s.na
     return r
   }
   const audio = await phase('audio', () => renderCutdownAudio('examples/song.mp3', cut, join(work, 'audio.wav'), { loudnessLufs: spec.loudness }))
-  const items = textLayoutOf(spec, format, cut, analysis, spec.texts.captions ? captionsOnTimeline(plan, cut) : [])
-  const overlays = await phase('overlays', () => writeTextOverlays(items, format, work))
-  const keyFrames = await phase('keyframes', () => checkKeyFrames(items, cut, base.video))
-  await phase('assemble', () => assembleVariant({ keyFrames, ...(process.env.SMART === 'off' ? {} : { work }), base: base.video, pieces: cut.pieces, overlays: overlays.map((o) => ({ png: o.png, x: o.x, y: o.y, startFrame: o.item.startFrame, endFrame: o.item.endFrame })), audio: audio.path, fps: cut.fps, totalFrames: cut.totalFrames, out: file }))
-  const boxes = await phase('textCheck', () => checkTextBoxes({ output: file, base: base.video, sourceFrameOf: (k) => sourceFrameOf(cut, k), items, format }))
+  const inBase = captioned ? baseCaptionsOnTimeline(plan, cut, format, await captionFamilyOf(dir)) : []
+  const items = textLayoutOf(spec, format, cut, analysis, spec.texts.captions && !captioned ? captionsOnTimeline(plan, cut) : [], inBase)
+  const bareRef = bareRefOf(base, cut)
+  const overlays = await phase('overlays', () => writeTextOverlays(items.filter((i) => !i.inBase), format, work))
+  const keyFrames = await phase('keyframes', () => checkKeyFrames(items, cut, base.video, undefined, bareRef))
+  await phase('assemble', () => assembleVariant({ keyFrames, ...(process.env.SMART === 'off' ? {} : { work }), base: base.video, baseFrames: plan.totalFrames, pieces: cut.pieces, overlays: overlays.map((o) => ({ png: o.png, x: o.x, y: o.y, startFrame: o.item.startFrame, endFrame: o.item.endFrame })), audio: audio.path, fps: cut.fps, totalFrames: cut.totalFrames, out: file }))
+  const boxes = await phase('textCheck', () => checkTextBoxes({ output: file, base: base.video, sourceFrameOf: (k) => sourceFrameOf(cut, k), items, format, bareRef }))
   await phase('loudness', () => measureLoudness(file))
   const check = textCheckResult(boxes, format)
   console.log(`${spec.name.padEnd(22)} ${cut.totalFrames} fr, ${items.length} texts, check ${check.passed ? 'ok' : 'FAILED ' + check.detail}: ` + Object.entries(row).map(([k, v]) => `${k} ${v.cpu.toFixed(1)}/${v.wall.toFixed(1)}`).join(', ') + '  (CPU s / wall s)')

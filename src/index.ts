@@ -350,7 +350,7 @@ export async function batch(opts: BatchOptions): Promise<BatchResult> {
     await plan({ ...plainOpts, outDir: join(batchDir, '.longav', 'bases', 'plan'), storeDir, force: true, signal: opts.signal, onEvent: emit })
   }
   const renderInProcess: BaseRenderer = async (o) => {
-    const r = await render({ ...renderOpts, signal: o.signal, finish: 'video', outDir: o.outDir, storeDir, output: { width: o.width, height: o.height, fps, captions: false }, onEvent: o.onEvent })
+    const r = await render({ ...renderOpts, signal: o.signal, finish: 'video', outDir: o.outDir, storeDir, output: { width: o.width, height: o.height, fps, captions: o.captions }, onEvent: o.onEvent })
     return { final: r.files.final, plan: r.files.plan }
   }
   return runBatch({

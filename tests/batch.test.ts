@@ -74,6 +74,13 @@ describe('a batch of 5 variants (2 formats, full and 8 s, a 3-row data table)', 
       for (const c of v.checks) expect(c.passed, `${v.name} ${c.name}: ${c.detail}`).toBe(true)
     }
     expect(byName('wide-256x144-full').totalFrames).toBe(Math.round(song.durationSec * FPS))
+    // The captions are the base's own, and each was found and measured (in the output, against the generator's caption-free still).
+    const full = byName('wide-256x144-full')
+    const caps = full.texts.filter((t) => t.role === 'caption')
+    expect(caps.length).toBeGreaterThanOrEqual(2)
+    for (const c of caps) expect(c.inBase).toBe(true)
+    const detail = full.checks.find((c) => c.name === 'text safe zone')!.detail
+    expect(detail.match(/caption "[^"]*" measured \d+\.\.\d+ x \d+\.\.\d+ \(drawn by the base\)/g)?.length).toBe(caps.length)
   })
 
   it('cuts down to within one frame of the length, starting within one frame of a true downbeat', () => {
@@ -101,7 +108,8 @@ describe('a batch of 5 variants (2 formats, full and 8 s, a 3-row data table)', 
     expect(reusedAnalysis).toHaveLength(3)
     expect(readdirSync(join(result.outDir, '.longav', 'store', 'treatment')).filter((f) => f.endsWith('.json'))).toHaveLength(1)
     const bases = events.filter((e) => e.type === 'base' && e.status === 'rendering').map((e) => (e as { format: string }).format)
-    expect(bases.sort()).toEqual(['144x256', '256x144'])
+    // The procedural generator draws the lyric captions into each base (inside the format's safe area).
+    expect(bases.sort()).toEqual(['144x256-captions', '256x144-captions'])
     // Both bases were rendering at once: the second started before the first was done.
     const order = events.filter((e) => e.type === 'base').map((e) => (e as { status: string }).status)
     expect(order.slice(0, 2)).toEqual(['rendering', 'rendering'])

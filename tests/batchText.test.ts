@@ -122,6 +122,8 @@ describe('text layout', () => {
         const items = layoutTexts(f, FPS, spec, { totalFrames: TOTAL, barFrames: BARS })
         expect(items.map((i) => i.role).sort()).toEqual(['caption', 'caption', 'cta', 'endcard', 'hook'])
         for (const it of items) expect(boxInside(it.box, f.safe), `${p.name} ${it.role}`).toBe(true)
+        // On even pixels: ffmpeg's overlay on 4:2:0 would draw a box at an odd x or y a pixel up or left.
+        for (const it of items) expect([it.box.x % 2, it.box.y % 2], `${p.name} ${it.role} at ${it.box.x},${it.box.y}`).toEqual([0, 0])
         expect(findOverlap(items)).toBeNull()
         // Nothing dropped: the lines hold every word of the text.
         for (const it of items) expect(it.lines!.join(' ')).toBe(it.text)
@@ -204,6 +206,8 @@ describe('burnt-in texts, measured in the decoded output', () => {
       for (const r of res) expect(r.inside, `${r.item.role} measured ${JSON.stringify(r.measured)}`).toBe(true)
       for (const r of ious) expect(r.iou, r.role).toBeGreaterThanOrEqual(0.6)
       expect(textCheckResult(res, f).passed).toBe(true)
+      // A text on a solid panel is drawn exactly where it was laid out (its top-left corner, to the pixel).
+      for (const r of res.filter((r) => r.item.style.background)) expect([r.measured!.x, r.measured!.y], r.item.role).toEqual([r.item.box.x, r.item.box.y])
       // Each text only in its window: the hook is whole on its first frame and gone once the CTA is up;
       // the end card holds to the last frame.
       const hook = items.find((i) => i.role === 'hook')!

@@ -13,7 +13,9 @@ export interface AssembleOptions {
   out: string
   /** Output frames that must be keyframes (where the text check will seek). */
   keyFrames?: number[]
-  /** A scratch folder: with it, a whole-song variant copies the base's GOPs that carry no text. */
+  /** Frames of the base (its last GOP ends there); default: the last piece's end. */
+  baseFrames?: number
+  /** A scratch folder: with it, the variant copies the base's whole GOPs that carry no text. */
   work?: string
   signal?: AbortSignal
   onProgress?: (fraction: number) => void

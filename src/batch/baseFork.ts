@@ -73,7 +73,7 @@ export function forkedBaseRenderer(options: Record<string, unknown>): BaseRender
       )
       child.send({
         type: 'render',
-        options: { ...options, finish: 'video', outDir: o.outDir, output: { ...(options.output as object | undefined), width: o.width, height: o.height } },
+        options: { ...options, finish: 'video', outDir: o.outDir, output: { ...(options.output as object | undefined), width: o.width, height: o.height, ...(o.captions === undefined ? {} : { captions: o.captions }) } },
       } satisfies BaseRequest)
     })
 }

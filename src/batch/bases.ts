@@ -9,6 +9,7 @@ import { join } from 'node:path'
 import type { RenderEvent } from '../pipeline/events.js'
 import { ShotPlan } from '../schemas/index.js'
 import type { BatchEvent } from './events.js'
+import { readBareStills } from './baseCaptions.js'
 import { reframe } from './reframe/index.js'
 import type { VariantFormat } from './types.js'
 
@@ -19,21 +20,29 @@ export interface BaseRender {
   shotsGenerated: number
   shotsReused: number
   wallSec: number
+  /** The generator drew the lyric captions into this picture (inside the caption safe area). */
+  captions: boolean
+  /** With captions: caption-free stills of some of its frames, by frame (the text check's reference). */
+  bare: Map<number, string>
 }
 
-/** Renders the whole song at one size into `outDir` with no captions drawn; returns its files. */
+/** Renders the whole song at one size into `outDir`, with or without the lyric captions; returns its files. */
 export type BaseRenderer = (o: {
   outDir: string
   width: number
   height: number
+  /** Draw the lyric captions into the picture (absent: as the brief says). */
+  captions?: boolean
   onEvent: (event: RenderEvent) => void
   signal: AbortSignal
 }) => Promise<{ final: string; plan: string }>
 
 export const sizeKey = (f: { width: number; height: number }): string => `${f.width}x${f.height}`
+/** A base: its size, and whether the generator draws the captions into it. */
+export const baseKey = (f: { width: number; height: number }, captions: boolean): string => `${sizeKey(f)}${captions ? '-captions' : ''}`
 
 export interface Bases {
-  get(format: VariantFormat): Promise<BaseRender>
+  get(format: VariantFormat, captions?: boolean): Promise<BaseRender>
   /** Starts every base the formats need, at most `parallel` renders at a time, in order. */
   startAll(): void
   /** The format every other is reframed from (null: each format is rendered natively). */
@@ -42,7 +51,8 @@ export interface Bases {
 
 export function createBases(o: {
   batchDir: string
-  formats: VariantFormat[]
+  /** The bases the variants need: a format, and whether its captions are drawn into it (native renders only). */
+  formats: Array<{ format: VariantFormat; captions: boolean }>
   /** Render each format natively (the procedural generator composes for each aspect). */
   native: boolean
   render: BaseRenderer
@@ -51,8 +61,8 @@ export function createBases(o: {
   emit: (event: BatchEvent) => void
   signal: AbortSignal
 }): Bases {
-  const keys = [...new Set(o.formats.map(sizeKey))]
-  const master = o.native ? null : o.formats.reduce((a, b) => (b.width * b.height > a.width * a.height ? b : a))
+  const keys = [...new Set(o.formats.map((f) => baseKey(f.format, o.native && f.captions)))]
+  const master = o.native ? null : o.formats.map((f) => f.format).reduce((a, b) => (b.width * b.height > a.width * a.height ? b : a))
   const made = new Map<string, Promise<BaseRender>>()
   const dirOf = (key: string) => join(o.batchDir, '.longav', 'bases', key)
 
@@ -65,18 +75,18 @@ export function createBases(o: {
     else free++
   }
 
-  const renderAt = async (format: VariantFormat): Promise<BaseRender> => {
+  const renderAt = async (format: VariantFormat, captions: boolean): Promise<BaseRender> => {
     await acquire()
     try {
-      return await renderNow(format)
+      return await renderNow(format, captions)
     } finally {
       release()
     }
   }
 
-  const renderNow = async (format: VariantFormat): Promise<BaseRender> => {
+  const renderNow = async (format: VariantFormat, captions: boolean): Promise<BaseRender> => {
     o.signal.throwIfAborted()
-    const key = sizeKey(format)
+    const key = baseKey(format, captions)
     const t0 = performance.now()
     let generated = 0
     let reused = 0
@@ -85,6 +95,7 @@ export function createBases(o: {
       outDir: dirOf(key),
       width: format.width,
       height: format.height,
+      captions,
       signal: o.signal,
       onEvent: (e) => {
         if (e.type === 'shot' && e.status === 'generating') generated++
@@ -94,7 +105,8 @@ export function createBases(o: {
     })
     const plan = ShotPlan.parse(JSON.parse(await readFile(files.plan, 'utf8')))
     o.emit({ type: 'base', format: key, index: keys.indexOf(key) + 1, total: keys.length, status: 'done' })
-    return { video: files.final, plan, shotsGenerated: generated, shotsReused: reused, wallSec: (performance.now() - t0) / 1000 }
+    const bare = captions ? await readBareStills(dirOf(key)) : new Map<number, string>()
+    return { video: files.final, plan, shotsGenerated: generated, shotsReused: reused, wallSec: (performance.now() - t0) / 1000, captions, bare }
   }
 
   const reframeFrom = async (format: VariantFormat): Promise<BaseRender> => {
@@ -106,21 +118,23 @@ export function createBases(o: {
     const video = join(dirOf(key), 'reframed.mp4')
     await reframe(from.video, video, { width: format.width, height: format.height }, { shotStarts: from.plan.shots.map((s) => s.startFrame), signal: o.signal })
     o.emit({ type: 'base', format: key, index: keys.indexOf(key) + 1, total: keys.length, status: 'done' })
-    return { video, plan: from.plan, shotsGenerated: 0, shotsReused: from.plan.shots.length, wallSec: (performance.now() - t0) / 1000 }
+    return { video, plan: from.plan, shotsGenerated: 0, shotsReused: from.plan.shots.length, wallSec: (performance.now() - t0) / 1000, captions: false, bare: new Map() }
   }
 
-  const get = (format: VariantFormat): Promise<BaseRender> => {
-    const key = sizeKey(format)
+  const get = (format: VariantFormat, captions = false): Promise<BaseRender> => {
+    // Captions are drawn into native renders only: a reframed crop could cut them.
+    const withCaptions = master === null && captions
+    const key = baseKey(format, withCaptions)
     let p = made.get(key)
     if (!p) {
-      p = master === null || key === sizeKey(master) ? renderAt(format) : reframeFrom(format)
+      p = master === null || key === sizeKey(master) ? renderAt(format, withCaptions) : reframeFrom(format)
       made.set(key, p)
     }
     return p
   }
   const startAll = () => {
     // Started now, awaited by the variants later: a failure is theirs to report, not unhandled here.
-    for (const f of o.formats) get(f).catch(() => undefined)
+    for (const f of o.formats) get(f.format, f.captions).catch(() => undefined)
   }
   return { get, startAll, master }
 }

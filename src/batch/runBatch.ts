@@ -11,7 +11,8 @@ import { lockOutputFolder } from '../pipeline/outputFolder/index.js'
 import { runDirAt } from '../pipeline/runDir.js'
 import type { Analysis } from '../schemas/index.js'
 import { hashValue } from '../util/files.js'
-import { createBases, sizeKey, type BaseRenderer } from './bases.js'
+import { baseCaptionsFit } from './baseCaptions.js'
+import { baseKey, createBases, type BaseRenderer } from './bases.js'
 import { writeContactSheet } from './contactSheet.js'
 import type { BatchEvent } from './events.js'
 import { resolveFormat } from './formats.js'
@@ -144,7 +145,10 @@ export async function runBatch(run: BatchRun): Promise<BatchResult> {
     const keep = new Map<string, ManifestEntry>()
     for (const v of kept?.variants ?? []) if (await keepable(v, run.batchDir)) keep.set(v.name, v)
     const todo = planned.filter((p) => !keep.has(p.spec.name))
-    const bases = createBases({ batchDir: run.batchDir, formats: todo.map((p) => p.format), native: run.native, render: run.render, parallel: run.parallel ?? 1, emit, signal: stop.signal })
+    // Captions drawn into the base (by the procedural generator, inside the format's safe area) let a
+    // captioned variant copy the base's GOPs; a variant without captions takes a caption-free base.
+    const captionsOf = (p: Planned) => run.native && p.spec.texts.captions && baseCaptionsFit(p.format)
+    const bases = createBases({ batchDir: run.batchDir, formats: todo.map((p) => ({ format: p.format, captions: captionsOf(p) })), native: run.native, render: run.render, parallel: run.parallel ?? 1, emit, signal: stop.signal })
     bases.startAll()
     // Manifest order is the file's; variants are made as their format's base is ready.
     const made: Array<ManifestEntry | undefined> = planned.map(() => undefined)
@@ -162,10 +166,10 @@ export async function runBatch(run: BatchRun): Promise<BatchResult> {
         shotsReused: entries().reduce((s, e) => s + e.cost.shotsReused, 0),
       },
     })
-    const formatOrder = [...new Set(todo.map((p) => sizeKey(p.format)))]
+    const formatOrder = [...new Set(todo.map((p) => baseKey(p.format, captionsOf(p))))]
     const order = planned.map((_, i) => i).sort((a, b) => rank(a) - rank(b) || a - b)
     function rank(i: number): number {
-      const k = formatOrder.indexOf(sizeKey(planned[i].format))
+      const k = formatOrder.indexOf(baseKey(planned[i].format, captionsOf(planned[i])))
       return k < 0 ? -1 : k
     }
     const charged = new Set<string>()
@@ -183,8 +187,8 @@ export async function runBatch(run: BatchRun): Promise<BatchResult> {
       let started = performance.now()
       let baseSec = 0
       try {
-        const base = await bases.get(p.format)
-        const key = sizeKey(p.format)
+        const base = await bases.get(p.format, captionsOf(p))
+        const key = baseKey(p.format, base.captions)
         const first = !charged.has(key)
         charged.add(key)
         // A variant costs its own making, plus its base's render when it is the first of that format.

@@ -8,7 +8,7 @@
  * (with a margin), so simultaneous texts (a caption under the hook) are told apart.
  */
 import { RenderError } from '../errors.js'
-import { probeMedia } from '../ffmpeg/index.js'
+import { probeMedia, runFfmpeg } from '../ffmpeg/index.js'
 import { decodeSampledFrames, readKeyframes, seekCost } from './sampleDecode.js'
 import { boxInside } from './textLayout.js'
 import { fadeFrames } from './textDraw.js'
@@ -26,11 +26,43 @@ export const INSIDE_TOLERANCE_PX = 2
  */
 const SAMPLES = 1
 
+/**
+ * For a text the base render drew (a lyric caption): a caption-free still of one of its frames,
+ * written by the generator. `output` is the output frame showing that frame, or null when the
+ * variant does not show it (then the same caption is measured in the base's frame).
+ */
+export interface BareRef {
+  png: string
+  sourceFrame: number
+  output: number | null
+}
+
 export interface TextBoxMeasure {
   item: TextItem
   /** Bounding box of the changed pixels; null when the text left no trace. */
   measured: Box | null
   inside: boolean
+  /** A caption drawn into the base whose frames with a reference the variant does not show: measured in the base at this frame. */
+  inBaseAt?: number
+}
+
+/**
+ * Stills (PNGs) as rgb24 at W x H, through 4:2:0 as the base's frames went (the encoder's RGB to
+ * yuv420p, the decoder's back): thin saturated lines (a neon grid) lose colour in the subsampled
+ * chroma, which a lossless still would count as changed. A dozen per ffmpeg process.
+ */
+async function readStills(paths: string[], W: number, H: number, signal?: AbortSignal): Promise<Uint8Array[]> {
+  const out: Uint8Array[] = []
+  const bytes = W * H * 3
+  for (let c = 0; c < paths.length; c += 12) {
+    const chunk = paths.slice(c, c + 12)
+    const legs = chunk.map((_, k) => `[${k}:v]format=yuv420p,scale=${W}:${H}:flags=area,format=rgb24[s${k}]`)
+    const graph = `${legs.join(';')};${chunk.map((_, k) => `[s${k}]`).join('')}concat=n=${chunk.length}:v=1:a=0[out]`
+    const { stdout } = await runFfmpeg([...chunk.flatMap((p) => ['-i', p]), '-filter_complex', graph, '-map', '[out]', '-fps_mode', 'passthrough', '-f', 'rawvideo', '-pix_fmt', 'rgb24', 'pipe:1'], { signal, captureStdout: true })
+    if (stdout.length !== chunk.length * bytes) throw new RenderError(`text check: the stills ${chunk.join(', ')} are not ${W}x${H}`, { code: 'TEXT_CHECK_FAILED' })
+    chunk.forEach((_, k) => out.push(new Uint8Array(stdout.subarray(k * bytes, (k + 1) * bytes))))
+  }
+  return out
 }
 
 /** 1 where any channel differs by more than `threshold`. */
@@ -127,6 +159,8 @@ export async function checkTextBoxes(opts: {
   sourceFrameOf: (outputFrame: number) => number
   items: TextItem[]
   format: VariantFormat
+  /** The reference of each text drawn into the base (`inBase`): those are measured against it, not against the base. */
+  bareRef?: (item: TextItem) => BareRef | null
   signal?: AbortSignal
 }): Promise<TextBoxMeasure[]> {
   const { width: W, height: H } = opts.format
@@ -142,14 +176,29 @@ export async function checkTextBoxes(opts: {
   // keyframe of both (a text usually starts with a shot), not a decode of the whole song.
   const [outKeys, baseKeys] = await Promise.all([readKeyframes(opts.output, fps, opts.signal), readKeyframes(opts.base, base.video.fps, opts.signal)])
   const cost = (o: number) => seekCost(o, outKeys) + seekCost(Math.floor(opts.sourceFrameOf(o)), baseKeys)
-  const samples = opts.items.map((item) => sampleFrames(item, opts.items, fps, SAMPLES, cost))
+  const refs = opts.items.map((item) => (item.inBase ? (opts.bareRef?.(item) ?? null) : null))
+  const samples = opts.items.map((item, k) => (item.inBase ? (refs[k]?.output != null ? [refs[k]!.output!] : []) : sampleFrames(item, opts.items, fps, SAMPLES, cost)))
   const outIdx = samples.flat()
+  const baseIdx = opts.items.flatMap((item, k) => (item.inBase ? (refs[k] && refs[k]!.output === null ? [refs[k]!.sourceFrame] : []) : samples[k].map((o) => Math.floor(opts.sourceFrameOf(o)))))
   const [outFrames, baseFrames] = await Promise.all([
     decodeSampledFrames(opts.output, outIdx, { width: W, height: H, fps, keyframes: outKeys, signal: opts.signal }),
-    decodeSampledFrames(opts.base, outIdx.map((o) => Math.floor(opts.sourceFrameOf(o))), { width: W, height: H, fps: base.video.fps, keyframes: baseKeys, signal: opts.signal }),
+    decodeSampledFrames(opts.base, baseIdx, { width: W, height: H, fps: base.video.fps, keyframes: baseKeys, signal: opts.signal }),
   ])
+  const wantedStills = [...new Map(refs.filter((r): r is BareRef => r !== null).map((r) => [r.sourceFrame, r.png])).entries()]
+  const read = await readStills(wantedStills.map(([, png]) => png), W, H, opts.signal)
+  const stills = new Map(wantedStills.map(([frame], k) => [frame, read[k]]))
   const results: TextBoxMeasure[] = []
   opts.items.forEach((item, k) => {
+    if (item.inBase) {
+      const ref = refs[k]
+      const a = ref && (ref.output !== null ? outFrames.get(ref.output) : baseFrames.get(ref.sourceFrame))
+      if (!ref || !a) return results.push({ item, measured: null, inside: false })
+      const pairs = [{ o: ref.output ?? item.startFrame, a, b: stills.get(ref.sourceFrame)! }]
+      const region = regionAround(item.box, W, H)
+      let measured = changedBox(pairs, item, opts.items, W, H, region)
+      if (!measured || !within(measured, region, W, H)) measured = changedBox(pairs, item, opts.items, W, H, { x: 0, y: 0, width: W, height: H })
+      return results.push({ item, measured, inside: measured !== null && boxInside(measured, opts.format.safe, INSIDE_TOLERANCE_PX), ...(ref.output === null ? { inBaseAt: ref.sourceFrame } : {}) })
+    }
     const pairs = samples[k].map((o) => {
       const a = outFrames.get(o)
       const b = baseFrames.get(Math.floor(opts.sourceFrameOf(o)))
@@ -157,10 +206,10 @@ export async function checkTextBoxes(opts: {
       return { o, a, b }
     })
     // Looked for around its laid-out box first (a fraction of the pixels); where what changed
-    // reaches that region's edge, the text (or a mismatch) may go on: measured on the whole frame.
+    // reaches that region's edge, or nothing changed there, the text (or a mismatch) may be elsewhere: measured on the whole frame.
     const region = regionAround(item.box, W, H)
     let measured = changedBox(pairs, item, opts.items, W, H, region)
-    if (measured && !within(measured, region, W, H)) measured = changedBox(pairs, item, opts.items, W, H, { x: 0, y: 0, width: W, height: H })
+    if (!measured || !within(measured, region, W, H)) measured = changedBox(pairs, item, opts.items, W, H, { x: 0, y: 0, width: W, height: H })
     results.push({ item, measured, inside: measured !== null && boxInside(measured, opts.format.safe, INSIDE_TOLERANCE_PX) })
   })
   return results
@@ -227,7 +276,8 @@ export function textCheckResult(results: TextBoxMeasure[], format: VariantFormat
   if (results.length === 0) return { name: 'text safe zone', passed: true, detail: `no texts to check (${where})` }
   // Half the frame changed is not a text: the output's picture does not match the base there.
   const whole = (b: Box) => (b.width * b.height > 0.5 * format.width * format.height ? ' (most of the picture differs from the base: output and base frames do not match)' : '')
-  const say = (r: TextBoxMeasure) => `${r.item.role} "${r.item.text.slice(0, 30)}" ${r.measured ? `measured ${span(r.measured)}${whole(r.measured)}` : 'not found in the output'}`
+  const from = (r: TextBoxMeasure) => (r.item.inBase ? (r.inBaseAt !== undefined ? ` (drawn by the base; measured in its frame ${r.inBaseAt})` : ' (drawn by the base)') : '')
+  const say = (r: TextBoxMeasure) => `${r.item.role} "${r.item.text.slice(0, 30)}" ${r.measured ? `measured ${span(r.measured)}${whole(r.measured)}` : 'not found in the output'}${from(r)}`
   if (bad.length === 0) return { name: 'text safe zone', passed: true, detail: `${results.length} text box(es) inside ${where}: ${results.map(say).join('; ')}` }
   return { name: 'text safe zone', passed: false, detail: `${bad.length} of ${results.length} text box(es) outside ${where}: ${bad.map(say).join('; ')}` }
 }

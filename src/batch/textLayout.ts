@@ -24,6 +24,8 @@ export interface TextSpec {
   endcard?: { text: string; logo?: string; style?: StyleIn }
   /** Lyric lines, already in output frames. */
   captions?: { text: string; startFrame: number; endFrame: number }[]
+  /** Captions the base render already draws, where it draws them: kept clear of, never drawn again. */
+  baseCaptions?: { text: string; startFrame: number; endFrame: number; box: Box; fontPx: number; lines: string[] }[]
 }
 
 /** Per role: default size (fraction of the frame's shorter side) and most lines. */
@@ -142,6 +144,16 @@ function logoSlotHeight(safe: Box): number {
   return Math.round(Math.min(0.28 * safe.height, 0.35 * safe.width))
 }
 
+/**
+ * An even start for a box of `size` inside [lo, hi): ffmpeg's overlay on a 4:2:0 picture puts an
+ * odd x or y one pixel up or left (onto the chroma grid), so every drawn box starts on even pixels
+ * and is drawn exactly where it is laid out. Rounded towards `v`'s floor, or up when that leaves [lo, hi).
+ */
+export function evenStart(v: number, lo: number, size: number, hi: number): number {
+  const down = 2 * Math.floor(v / 2)
+  return down >= lo || down + 2 + size > hi ? down : down + 2
+}
+
 /** Laid-out boxes of a variant's texts, all inside `format.safe`, none overlapping another in both time and space. */
 export function layoutTexts(format: VariantFormat, fps: number, spec: TextSpec, timing: TimingInput): TextItem[] {
   const safe = format.safe
@@ -169,10 +181,14 @@ export function layoutTexts(format: VariantFormat, fps: number, spec: TextSpec, 
     const fit = fitText(text, startOf('caption'), minPx, ROLE.caption.lines, capBand.width, capBand.height)
     if (!fit) throw refuse('caption', text, capBand, minPx, ROLE.caption.lines)
     bandHeight = Math.max(bandHeight, fit.height)
-    const box = { x: safe.x + Math.floor((safe.width - fit.width) / 2), y: safe.y + safe.height - fit.height, width: fit.width, height: fit.height }
+    const box = evenBox(safe.x + Math.floor((safe.width - fit.width) / 2), safe.y + safe.height - fit.height, fit.width, fit.height, safe)
     items.push({ role: 'caption', text, startFrame: c.startFrame, endFrame: end, box, style: styleOf(undefined, fit.fontPx), lines: fit.lines })
   }
 
+  for (const c of spec.baseCaptions ?? []) {
+    bandHeight = Math.max(bandHeight, safe.y + safe.height - c.box.y)
+    items.push({ role: 'caption', text: c.text, startFrame: c.startFrame, endFrame: c.endFrame, box: c.box, style: styleOf(undefined, c.fontPx), lines: c.lines, inBase: true })
+  }
   const gap = bandHeight > 0 ? Math.round(0.02 * safe.height) : 0
   const upper: Box = { ...safe, height: safe.height - bandHeight - gap }
   const place = (role: 'hook' | 'cta', t: { text: string; style?: StyleIn }, w: [number, number], top: boolean) => {
@@ -180,7 +196,7 @@ export function layoutTexts(format: VariantFormat, fps: number, spec: TextSpec, 
     const fit = fitText(text, startOf(role, t.style), minPx, ROLE[role].lines, upper.width, upper.height)
     if (!fit) throw refuse(role, text, upper, minPx, ROLE[role].lines)
     const y = top ? upper.y : upper.y + upper.height - fit.height
-    const box = { x: safe.x + Math.floor((safe.width - fit.width) / 2), y, width: fit.width, height: fit.height }
+    const box = evenBox(safe.x + Math.floor((safe.width - fit.width) / 2), y, fit.width, fit.height, upper)
     items.push({ role, text, startFrame: w[0], endFrame: w[1], box, style: styleOf(t.style, fit.fontPx), lines: fit.lines })
   }
   if (spec.hook && win.hook) place('hook', spec.hook, win.hook, true)
@@ -201,13 +217,20 @@ export function layoutTexts(format: VariantFormat, fps: number, spec: TextSpec, 
       else px = f.fontPx - 1
     }
     if (!fit) throw refuse('endcard', text, safe, minPx, ROLE.endcard.lines)
-    const box = { x: safe.x, y: safe.y + Math.floor((safe.height - fit.height) / 2), width: safe.width, height: fit.height }
+    // The card spans the safe width: from an odd edge it starts a pixel in and is a pixel narrower.
+    const x = safe.x + (safe.x % 2)
+    const box = { x, y: evenStart(safe.y + Math.floor((safe.height - fit.height) / 2), safe.y, fit.height, safe.y + safe.height), width: safe.width - (x - safe.x), height: fit.height }
     const style = styleOf({ background: '#111111', ...e.style }, fit.fontPx)
     items.push({ role: 'endcard', text, ...(e.logo ? { logo: e.logo } : {}), startFrame: win.endcard[0], endFrame: win.endcard[1], box, style, lines: fit.lines })
   }
   const clash = findOverlap(items)
   if (clash) throw new RenderError(`text layout: ${clash[0].role} and ${clash[1].role} would overlap on screen`, { code: 'TEXT_LAYOUT_OVERLAP' })
   return items
+}
+
+/** A box at even x and y (see evenStart), kept inside `area`. */
+function evenBox(x: number, y: number, width: number, height: number, area: Box): Box {
+  return { x: evenStart(x, area.x, width, area.x + area.width), y: evenStart(y, area.y, height, area.y + area.height), width, height }
 }
 
 /** Two boxes share at least one pixel. */

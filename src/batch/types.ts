@@ -83,6 +83,8 @@ export const TextItem = z.object({
   style: TextStyle,
   /** The text as laid out, one entry per line (word-wrapped at style.fontPx): what is drawn. */
   lines: z.array(z.string()).optional(),
+  /** Drawn into the base render by the generator (a lyric caption), not laid over the variant. */
+  inBase: z.boolean().optional(),
 })
 export type TextItem = z.infer<typeof TextItem>
 

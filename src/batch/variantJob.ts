@@ -3,16 +3,17 @@
  * text layer inside the safe zone, one encode, then the checks measured on the written file.
  */
 import { mkdir, rm } from 'node:fs/promises'
-import { join } from 'node:path'
+import { dirname, join } from 'node:path'
 import { probeMedia } from '../ffmpeg/index.js'
 import type { Analysis, ShotPlan } from '../schemas/index.js'
 import { sha256File } from '../util/files.js'
 import { assembleVariant } from './assemble.js'
+import { baseCaptionsOnTimeline, captionFamilyOf, type BaseCaption } from './baseCaptions.js'
 import type { BaseRender } from './bases.js'
 import { chooseCutdown, sourceFrameOf } from './cutdown.js'
 import { measureLoudness, renderCutdownAudio } from './cutdownAudio.js'
 import { readKeyframes, seekCost } from './sampleDecode.js'
-import { checkTextBoxes, sampleFrames, textCheckResult } from './textCheck.js'
+import { checkTextBoxes, sampleFrames, textCheckResult, type BareRef } from './textCheck.js'
 import { writeTextOverlays } from './textDraw.js'
 import { layoutTexts } from './textLayout.js'
 import type { Cutdown, ManifestEntry, TextItem, VariantCheck, VariantFormat } from './types.js'
@@ -78,6 +79,7 @@ export function textLayoutOf(
   cut: Cutdown,
   analysis: Analysis,
   captions: Array<{ text: string; startFrame: number; endFrame: number }>,
+  baseCaptions: BaseCaption[] = [],
 ): TextItem[] {
   return layoutTexts(
     format,
@@ -87,6 +89,7 @@ export function textLayoutOf(
       cta: spec.texts.cta && { text: spec.texts.cta.text, style: styleOf(spec.texts.cta) },
       endcard: spec.texts.endcard && { text: spec.texts.endcard.text, logo: spec.texts.endcard.logo, style: styleOf(spec.texts.endcard) },
       captions,
+      baseCaptions,
     },
     { totalFrames: cut.totalFrames, barFrames: barFramesOnTimeline(analysis, cut) },
   )
@@ -96,10 +99,37 @@ export function textLayoutOf(
  * The output frames the text check will seek to, made keyframes of the output: one per text, where
  * the base is reached cheapest (just after a shot start), so both seeks decode a few frames.
  */
-export async function checkKeyFrames(items: TextItem[], cut: Cutdown, baseVideo: string, signal?: AbortSignal): Promise<number[]> {
+export async function checkKeyFrames(items: TextItem[], cut: Cutdown, baseVideo: string, signal?: AbortSignal, bareRef?: (item: TextItem) => BareRef | null): Promise<number[]> {
   if (items.length === 0) return []
   const baseKeys = await readKeyframes(baseVideo, cut.fps, signal)
-  return items.flatMap((item) => sampleFrames(item, items, cut.fps, undefined, (o) => seekCost(Math.floor(sourceFrameOf(cut, o)), baseKeys)))
+  return items.flatMap((item) => {
+    if (item.inBase) {
+      const o = bareRef?.(item)?.output
+      return o === undefined || o === null ? [] : [o]
+    }
+    return sampleFrames(item, items, cut.fps, undefined, (o) => seekCost(Math.floor(sourceFrameOf(cut, o)), baseKeys))
+  })
+}
+
+/**
+ * The reference a caption drawn into the base is measured against: the generator's caption-free
+ * still of a frame the variant shows (the first such frame in the caption's window), else of the
+ * nearest frame of the same caption before the window in the base (then the base's frame is measured).
+ */
+export function bareRefOf(base: Pick<BaseRender, 'bare' | 'plan'>, cut: Cutdown): (item: TextItem) => BareRef | null {
+  const frames = [...base.bare.keys()].sort((a, b) => a - b)
+  return (item) => {
+    for (let o = item.startFrame; o < item.endFrame; o++) {
+      const src = Math.round(sourceFrameOf(cut, o))
+      const png = base.bare.get(src)
+      if (png) return { png, sourceFrame: src, output: o }
+    }
+    // The caption's shot in the base: its still lies between the shot's start and the window.
+    const first = Math.round(sourceFrameOf(cut, item.startFrame))
+    const shot = base.plan.shots.find((s) => s.startFrame <= first && first < s.endFrame)
+    const before = frames.filter((f) => f < first && shot !== undefined && f >= shot.startFrame).pop()
+    return before === undefined ? null : { png: base.bare.get(before)!, sourceFrame: before, output: null }
+  }
 }
 
 export interface VariantJob {
@@ -123,11 +153,15 @@ export async function makeVariant(job: VariantJob): Promise<Omit<ManifestEntry, 
   const out = join(job.batchDir, file)
   try {
     const audio = await renderCutdownAudio(job.song, cut, join(work, 'audio.wav'), { loudnessLufs: spec.loudness, signal: job.signal })
-    const items = textLayoutOf(spec, format, cut, job.analysis, spec.texts.captions ? captionsOnTimeline(base.plan, cut) : [])
-    const overlays = await writeTextOverlays(items, format, work)
-    const keyFrames = await checkKeyFrames(items, cut, base.video, job.signal)
+    // Captions the base draws are kept clear of and checked; otherwise they are laid over like the other texts.
+    const inBase = base.captions && spec.texts.captions ? baseCaptionsOnTimeline(base.plan, cut, format, await captionFamilyOf(dirname(base.video))) : []
+    const items = textLayoutOf(spec, format, cut, job.analysis, spec.texts.captions && !base.captions ? captionsOnTimeline(base.plan, cut) : [], inBase)
+    const overlays = await writeTextOverlays(items.filter((i) => !i.inBase), format, work)
+    const bareRef = bareRefOf(base, cut)
+    const keyFrames = await checkKeyFrames(items, cut, base.video, job.signal, bareRef)
     await assembleVariant({
       base: base.video,
+      baseFrames: base.plan.totalFrames,
       pieces: cut.pieces,
       overlays: overlays.map((o) => ({ png: o.png, x: o.x, y: o.y, startFrame: o.item.startFrame, endFrame: o.item.endFrame })),
       audio: audio.path,
@@ -195,7 +229,7 @@ async function measureChecks(job: VariantJob, out: string, items: TextItem[]): P
   const audioSec = info.audio?.durationSec ?? 0
   checks.push({ name: 'audio length', passed: Math.abs(audioSec - cut.totalFrames / cut.fps) <= 1.5 / cut.fps, detail: `${audioSec.toFixed(3)} s of audio` })
   if (items.length > 0) {
-    const boxes = await checkTextBoxes({ output: out, base: job.base.video, sourceFrameOf: (k) => sourceFrameOf(cut, k), items, format })
+    const boxes = await checkTextBoxes({ output: out, base: job.base.video, sourceFrameOf: (k) => sourceFrameOf(cut, k), items, format, bareRef: bareRefOf(job.base, cut) })
     checks.push(textCheckResult(boxes, format))
   }
   return checks

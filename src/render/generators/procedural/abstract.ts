@@ -18,7 +18,7 @@ export function createAbstractRenderer(
   req: SegmentRequest,
   envelopes: { energy: Float32Array; hit: Float32Array },
   control: (i: number) => FrameControl,
-): { canvas: Canvas; renderFrame(i: number): void } {
+): { canvas: Canvas; renderFrame(i: number, opts?: { captions?: boolean }): void } {
   const { width: W, height: H, shot } = req
   const canvas = createCanvas(W, H)
   const ctx = canvas.getContext('2d')
@@ -47,7 +47,7 @@ export function createAbstractRenderer(
     c.closePath()
   }
 
-  const renderFrame = (i: number) => {
+  const renderFrame = (i: number, opts?: { captions?: boolean }) => {
     const fc = control(i)
     const e = envelopes.energy[i]
     const h = envelopes.hit[i]
@@ -106,7 +106,7 @@ export function createAbstractRenderer(
 
     const abs = shot.startFrame + i
     const caption = shot.captions.find((c) => abs >= c.startFrame && abs < c.endFrame)
-    if (caption && !req.hideCaptions) drawCaption(ctx, caption.text, W, H, 1, req.style.captionFont || CAPTION_FONT_FAMILY)
+    if (caption && !req.hideCaptions && opts?.captions !== false) drawCaption(ctx, caption.text, W, H, 1, req.style.captionFont || CAPTION_FONT_FAMILY)
   }
   return { canvas, renderFrame }
 }

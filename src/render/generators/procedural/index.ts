@@ -1,8 +1,10 @@
 import { loadImage, type Image } from '@napi-rs/canvas'
 import { readFile, rm, writeFile } from 'node:fs/promises'
+import { dirname, join } from 'node:path'
 import { abortError, openRawVideoEncoder, type RawVideoEncoder } from '../../../ffmpeg/index.js'
 import type { Segment } from '../../../schemas/index.js'
 import type { GenerateContext, SegmentGenerator, SegmentRequest } from '../types.js'
+import { captionAlpha } from './captions.js'
 import { createShotRenderer } from './scene.js'
 import { segmentFor } from '../segment.js'
 import { openHelperShot } from './drawHelper.js'
@@ -65,10 +67,16 @@ export async function generateProcedural(req: SegmentRequest, ctx: GenerateConte
   const last = req.frames - 1
   const cleanupStills = () => Promise.all([...stills.map(([, p]) => p), req.out.lastFrame].map((p) => rm(p, { force: true })))
 
+  // A batch measures the captions drawn here against these: one caption-free still (bare-<song frame>.png
+  // beside the stills) per caption line and shot, at the line's first fully shown frame in the shot.
+  const bare = new Set(req.hideCaptions ? [] : req.shot.captions.flatMap((c) => {
+    for (let a = Math.max(c.startFrame, req.shot.startFrame); a < Math.min(c.endFrame, req.shot.startFrame + req.frames); a++) if (captionAlpha(c, a) >= 1) return [a - req.shot.startFrame]
+    return []
+  }))
   let enc: RawVideoEncoder | undefined
   // Every other frame goes to the helper thread when there is one, except the frames whose stills are kept here.
   const helper = req.frames >= MIN_HELPER_FRAMES ? openHelperShot(req) : undefined
-  const keep = new Set([...stills.map(([k]) => k), last])
+  const keep = new Set([...stills.map(([k]) => k), last, ...bare])
   const onHelper = (i: number) => helper !== undefined && i % 2 === 1 && !keep.has(i)
   const ask = (from: number) => {
     for (let j = from, n = 0; j < req.frames && n < AHEAD; j++) if (onHelper(j)) (helper?.request(j), n++)
@@ -98,6 +106,10 @@ export async function generateProcedural(req: SegmentRequest, ctx: GenerateConte
       if (i === last) {
         renderer.renderFrame(i, { captions: false })
         await writeFile(req.out.lastFrame, renderer.canvas.encodeSync('png'))
+      }
+      if (bare.has(i)) {
+        renderer.renderFrame(i, { captions: false })
+        await writeFile(join(dirname(req.out.firstFrame), `bare-${req.shot.startFrame + i}.png`), renderer.canvas.encodeSync('png'))
       }
       const t0 = performance.now()
       renderer.renderFrame(i)
