@@ -13,14 +13,16 @@ export const SEGMENT_VIDEO_ARGS: readonly string[] = Object.freeze([
   '-an',
   '-c:v',
   'libx264',
+  // ultrafast's cheap motion search and analysis, with the three tools that pay for themselves:
+  // CABAC, the deblocking filter and adaptive B-frames. On a 720p procedural shot (re-framed so the
+  // source is not x264's own output) against veryfast subme=1 crf 20: ~30 % less x264 CPU, the
+  // same SSIM (0.9780 vs 0.9782), +1.0 dB PSNR, 15 % larger.
   '-preset',
-  'veryfast',
+  'ultrafast',
   '-crf',
-  '20',
-  // Quarter-pixel refinement at its cheapest: ~28 % less x264 time than veryfast's default
-  // (subme=2) for the same size at this CRF on our renders (bench/).
+  '21',
   '-x264-params',
-  'subme=1',
+  'cabac=1:deblock=1:bframes=3:b-adapt=1',
   '-pix_fmt',
   'yuv420p',
   '-force_key_frames',

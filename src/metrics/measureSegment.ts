@@ -1,6 +1,6 @@
 import type { EmbeddingModel } from './embedding.js'
 import { scoreIdentity, type EntityViews, type ViewCache } from './identityScore.js'
-import { measureFrames } from './measureFrames.js'
+import { measureFramesOffThread } from './measureOffThread.js'
 import { avAlignWithBaseline, beatAlignmentWithBaseline, meanMotionAfterFirst } from './sync.js'
 import type { FrameStats } from './frameStats.js'
 import type { TraceStore } from './filmTrace.js'
@@ -98,7 +98,7 @@ export async function measureSegment(path: string, ctx: SegmentContext): Promise
 async function segmentFrames(path: string, ctx: SegmentContext) {
   const known = await ctx.traces?.load(path)
   if (known) return { ...joinTraces([known]), bestFrame: known.bestFrame }
-  const m = await measureFrames(path, { signal: ctx.signal, trace: Boolean(ctx.traces) })
+  const m = await measureFramesOffThread(path, { signal: ctx.signal, trace: Boolean(ctx.traces) })
   if (m.trace) await ctx.traces?.save(path, m.trace)
   return m
 }
