@@ -14,6 +14,7 @@ import { fileURLToPath } from 'node:url'
 import { Worker } from 'node:worker_threads'
 import { LongavError } from '../errors.js'
 import { abortError, FfmpegError } from '../ffmpeg/run.js'
+import type { MediaInfo } from '../ffmpeg/index.js'
 import type { FilmTrace } from './filmTrace.js'
 import { measureFrames, type FrameMeasurement, type MeasureFramesOptions } from './measureFrames.js'
 import { TemporalAccumulator } from './temporal.js'
@@ -23,6 +24,7 @@ export interface MeasureJob {
   path: string
   width?: number
   trace?: boolean
+  info?: MediaInfo
 }
 
 type Plain = Omit<FrameMeasurement, 'temporal'> & { luma: Float32Array; sim: Float32Array; trace?: FilmTrace }
@@ -88,7 +90,7 @@ function revive(e: { name: string; message: string; props: Record<string, unknow
 }
 
 /** measureFrames(path, opts), on the worker thread when there is one (see the module doc). */
-export function measureFramesOffThread(path: string, opts: Pick<MeasureFramesOptions, 'width' | 'signal' | 'trace'> = {}): Promise<FrameMeasurement> {
+export function measureFramesOffThread(path: string, opts: Pick<MeasureFramesOptions, 'width' | 'signal' | 'trace' | 'info'> = {}): Promise<FrameMeasurement> {
   if (!measuresOffThread()) return measureFrames(path, opts)
   const { signal } = opts
   if (signal?.aborted) return Promise.reject(abortError(signal))
@@ -109,6 +111,6 @@ export function measureFramesOffThread(path: string, opts: Pick<MeasureFramesOpt
       reject: (e) => (done(), reject(e)),
     })
     w.ref()
-    w.postMessage({ id, path, width: opts.width, trace: opts.trace } satisfies MeasureJob)
+    w.postMessage({ id, path, width: opts.width, trace: opts.trace, info: opts.info } satisfies MeasureJob)
   })
 }

@@ -12,7 +12,7 @@ parentPort?.on('message', (msg: MeasureJob | { abort: number }) => {
   if ('abort' in msg) return running.get(msg.abort)?.abort()
   const ac = new AbortController()
   running.set(msg.id, ac)
-  measureFrames(msg.path, { width: msg.width, trace: msg.trace, signal: ac.signal })
+  measureFrames(msg.path, { width: msg.width, trace: msg.trace, info: msg.info, signal: ac.signal })
     .then((m) => {
       const { temporal, ...rest } = m
       const reply: MeasureReply = { id: msg.id, ok: { ...rest, luma: temporal.lumaSeries(), sim: temporal.similaritySeries() } }
