@@ -5,7 +5,7 @@ import { mkdtempSync, readFileSync, readdirSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { render } from '../dist/index.js'
-import { childPids, childrenCpu, stageMeter } from './stageMeter.mjs'
+import { childPids, childrenCpu, stageMeter, threadCpu } from './stageMeter.mjs'
 
 const out = mkdtempSync(join(tmpdir(), 'longav-bench-'))
 let peakChild = 0
@@ -24,6 +24,7 @@ const timer = setInterval(sample, 200)
 const t0 = performance.now()
 const cpu0 = process.cpuUsage()
 const kids0 = childrenCpu()
+const threads0 = threadCpu()
 const meter = stageMeter()
 const result = await render({
   song: 'examples/song.mp3',
@@ -41,6 +42,7 @@ const nodeCpu = (cpu.user + cpu.system) / 1e6
 clearInterval(timer)
 const kidsCpu = childrenCpu() - kids0
 const split = meter.finish()
+const threads = threadCpu()
 sample()
 const mib = (b) => (b / 2 ** 20).toFixed(0)
 console.log(`render of examples/song.mp3 at 1280x720, 30 fps: ${result.shots} shots, ${result.frames} frames`)
@@ -51,6 +53,7 @@ console.log(`node CPU         ${nodeCpu.toFixed(1)} s (${((nodeCpu / result.fram
 console.log(`peak RSS node    ${mib(peakSelf)} MiB; largest ffmpeg child ${mib(peakChild)} MiB`)
 console.log(`output           ${result.files.final}`)
 console.log(`children CPU     ${kidsCpu.toFixed(1)} s; node + children ${(nodeCpu + kidsCpu).toFixed(1)} s on ${(await import('node:os')).availableParallelism()} cores; load average ${(await import('node:os')).loadavg().map((x) => x.toFixed(2)).join(' ')}`)
+console.log(`node threads     main ${(threads.main - threads0.main).toFixed(1)} s, others (metrics worker, GC and I/O helpers) ${(threads.other - threads0.other).toFixed(1)} s`)
 console.log('stage            wall s   node CPU s   children CPU s')
 for (const s of split.stages) console.log(`${s.name.padEnd(16)} ${s.wall.toFixed(1).padStart(6)}   ${s.node.toFixed(1).padStart(10)}   ${s.kids.toFixed(1).padStart(14)}`)
 console.log('children CPU by job (sampled): ' + Object.entries(split.byKind).map(([k, v]) => `${k} ${v.toFixed(1)} s`).join(', '))

@@ -68,3 +68,19 @@ export function stageMeter() {
     },
   }
 }
+
+/** CPU seconds of this process's main thread and of its other threads (the metrics worker, V8's and libuv's helpers). */
+export function threadCpu() {
+  let main = 0
+  let other = 0
+  for (const t of readdirSync('/proc/self/task')) {
+    try {
+      const stat = readFileSync(`/proc/self/task/${t}/stat`, 'utf8')
+      const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
+      const cpu = (Number(f[11]) + Number(f[12])) / TICK
+      if (Number(t) === process.pid) main += cpu
+      else other += cpu
+    } catch {}
+  }
+  return { main, other }
+}
