@@ -8,6 +8,9 @@ import { render } from '../dist/index.js'
 import { childPids, childrenCpu, stageMeter, threadCpu } from './stageMeter.mjs'
 
 const out = mkdtempSync(join(tmpdir(), 'longav-bench-'))
+// BENCH_SIZE=1920x1080 measures another size (default 1280x720).
+const [bw, bh] = (process.env.BENCH_SIZE ?? '1280x720').split('x').map(Number)
+const size = { width: bw, height: bh }
 let peakChild = 0
 let peakSelf = 0
 const sample = () => {
@@ -30,7 +33,7 @@ const result = await render({
   song: 'examples/song.mp3',
   brief: 'examples/brief.md',
   outDir: out,
-  output: { width: 1280, height: 720, fps: 30 },
+  output: { width: size.width, height: size.height, fps: 30 },
   resume: false,
   onEvent: (e) => {
     if (e.type === 'stage') meter.stage(e.stage)
@@ -45,7 +48,7 @@ const split = meter.finish()
 const threads = threadCpu()
 sample()
 const mib = (b) => (b / 2 ** 20).toFixed(0)
-console.log(`render of examples/song.mp3 at 1280x720, 30 fps: ${result.shots} shots, ${result.frames} frames`)
+console.log(`render of examples/song.mp3 at ${size.width}x${size.height}, 30 fps: ${result.shots} shots, ${result.frames} frames`)
 console.log(`wall time        ${wall.toFixed(1)} s`)
 console.log(`realtime factor  ${(result.durationSec / wall).toFixed(2)}x (song seconds per wall second)`)
 console.log(`frames/s         ${(result.frames / wall).toFixed(1)}`)
