@@ -46,6 +46,13 @@ describe('measuring on the worker thread', () => {
     expect(existsSync(BUILT), 'dist/ is missing: run `npm run build` first').toBe(true)
     const built = (await import(BUILT.href)) as typeof import('../src/metrics/measureOffThread.js')
     expect(built.measuresOffThread()).toBe(true)
+    // LONGAV_METRICS_WORKER=0 keeps the measuring on this thread.
+    process.env.LONGAV_METRICS_WORKER = '0'
+    try {
+      expect(built.measuresOffThread()).toBe(false)
+    } finally {
+      delete process.env.LONGAV_METRICS_WORKER
+    }
     const here = await measureFrames(video, { trace: true })
     expect(here.cuts.length).toBeGreaterThan(0)
     // Two at once: both queue on the one worker and each gets its own result.

@@ -41,8 +41,13 @@ let worker: Worker | undefined
 let nextId = 1
 const pending = new Map<number, { resolve(m: FrameMeasurement): void; reject(e: Error): void }>()
 
-/** Whether measurements run on the worker (a compiled build) or on this thread (the sources). */
+/**
+ * Whether measurements run on the worker (a compiled build) or on this thread (the sources, or
+ * LONGAV_METRICS_WORKER=0: the worker costs ~10 % more CPU in all for ~20 % less wall on 2 cores,
+ * see the note of issue 18, so a machine that is CPU-bound, not core-bound, may do without).
+ */
 export function measuresOffThread(): boolean {
+  if (process.env.LONGAV_METRICS_WORKER === '0') return false
   return WORKER.protocol === 'file:' && fileURLToPath(WORKER).endsWith('.js') && existsSync(fileURLToPath(WORKER))
 }
 
