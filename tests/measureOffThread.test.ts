@@ -1,7 +1,7 @@
 import { existsSync, mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { runFfmpeg } from '../src/ffmpeg/index.js'
 import { encodeFilmTrace } from '../src/metrics/filmTraceCodec.js'
 import { measureFrames, type FrameMeasurement } from '../src/metrics/measureFrames.js'
@@ -37,6 +37,10 @@ function expectSame(a: FrameMeasurement, b: FrameMeasurement): void {
 }
 
 describe('measuring on the worker thread', () => {
+  afterAll(() => {
+    delete process.env.LONGAV_METRICS_WORKER
+  })
+
   it('runs on this thread from the sources (no compiled worker), with the same figures', async () => {
     expect(sourcesOffThread()).toBe(false)
     expectSame(await measureFrames(video, { trace: true }), await fromSources(video, { trace: true }))
@@ -45,14 +49,11 @@ describe('measuring on the worker thread', () => {
   it('runs on the worker in the build and gives exactly the figures measured on this thread', async () => {
     expect(existsSync(BUILT), 'dist/ is missing: run `npm run build` first').toBe(true)
     const built = (await import(BUILT.href)) as typeof import('../src/metrics/measureOffThread.js')
-    expect(built.measuresOffThread()).toBe(true)
-    // LONGAV_METRICS_WORKER=0 keeps the measuring on this thread.
+    // LONGAV_METRICS_WORKER=0 keeps the measuring on this thread; =1 uses the worker whatever the core count.
     process.env.LONGAV_METRICS_WORKER = '0'
-    try {
-      expect(built.measuresOffThread()).toBe(false)
-    } finally {
-      delete process.env.LONGAV_METRICS_WORKER
-    }
+    expect(built.measuresOffThread()).toBe(false)
+    process.env.LONGAV_METRICS_WORKER = '1'
+    expect(built.measuresOffThread()).toBe(true)
     const here = await measureFrames(video, { trace: true })
     expect(here.cuts.length).toBeGreaterThan(0)
     // Two at once: both queue on the one worker and each gets its own result.

@@ -10,6 +10,7 @@
  * compiled worker exists, the frames are measured on this thread instead.
  */
 import { existsSync } from 'node:fs'
+import { availableParallelism } from 'node:os'
 import { fileURLToPath } from 'node:url'
 import { Worker } from 'node:worker_threads'
 import { LongavError } from '../errors.js'
@@ -42,12 +43,15 @@ let nextId = 1
 const pending = new Map<number, { resolve(m: FrameMeasurement): void; reject(e: Error): void }>()
 
 /**
- * Whether measurements run on the worker (a compiled build) or on this thread (the sources, or
- * LONGAV_METRICS_WORKER=0: the worker costs ~10 % more CPU in all for ~20 % less wall on 2 cores,
- * see the note of issue 18, so a machine that is CPU-bound, not core-bound, may do without).
+ * Whether measurements run on the worker (a compiled build) or on this thread (the sources). By
+ * default only with more than 2 cores: the worker takes ~17 CPU-s of the example's main thread but
+ * costs ~8 CPU-s more in all, and on 2 cores a render is CPU-bound (node + ffmpeg ≈ 2 × wall), so
+ * there it was a wash (112.3 s vs 114.1 s). LONGAV_METRICS_WORKER=1 or 0 forces it either way.
  */
 export function measuresOffThread(): boolean {
-  if (process.env.LONGAV_METRICS_WORKER === '0') return false
+  const forced = process.env.LONGAV_METRICS_WORKER
+  if (forced === '0') return false
+  if (forced !== '1' && availableParallelism() <= 2) return false
   return WORKER.protocol === 'file:' && fileURLToPath(WORKER).endsWith('.js') && existsSync(fileURLToPath(WORKER))
 }
 
