@@ -34,6 +34,8 @@ export interface FrameMeasurement {
 
 export interface MeasureFramesOptions {
   width?: number
+  /** The file's probe, when the caller has it already (else it is probed here). */
+  info?: MediaInfo
   signal?: AbortSignal
   /** Keep the film trace (filmTrace.ts) too. */
   trace?: boolean
@@ -47,7 +49,7 @@ export interface MeasureFramesOptions {
  * the previous frame and per-frame scalars are kept, never the video.
  */
 export async function measureFrames(path: string, opts: MeasureFramesOptions = {}): Promise<FrameMeasurement> {
-  const info = await probeMedia(path, { signal: opts.signal })
+  const info = opts.info ?? (await probeMedia(path, { signal: opts.signal }))
   const v = info.video
   if (!v) throw new Error(`${path} has no video stream`)
   const { width, height } = analysisSize(v.width, v.height, opts.width ?? METRIC_WIDTH)

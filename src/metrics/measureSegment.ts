@@ -1,9 +1,10 @@
 import type { EmbeddingModel } from './embedding.js'
 import { scoreIdentity, type EntityViews, type ViewCache } from './identityScore.js'
-import { measureFrames } from './measureFrames.js'
+import { measureFramesOffThread } from './measureOffThread.js'
 import { avAlignWithBaseline, beatAlignmentWithBaseline, meanMotionAfterFirst } from './sync.js'
 import type { FrameStats } from './frameStats.js'
 import type { TraceStore } from './filmTrace.js'
+import type { MediaInfo } from '../ffmpeg/index.js'
 import { joinTraces } from './filmFrames.js'
 
 /** What the verifier needs from the song and memory to measure one segment. */
@@ -33,6 +34,8 @@ export interface SegmentContext {
    * so scoring the film need not decode it again.
    */
   traces?: TraceStore
+  /** The segment's probe, when the caller has it (the pipeline keeps it in the store for the stitch). */
+  info?: MediaInfo
 }
 
 export interface SegmentMeasurement {
@@ -98,7 +101,7 @@ export async function measureSegment(path: string, ctx: SegmentContext): Promise
 async function segmentFrames(path: string, ctx: SegmentContext) {
   const known = await ctx.traces?.load(path)
   if (known) return { ...joinTraces([known]), bestFrame: known.bestFrame }
-  const m = await measureFrames(path, { signal: ctx.signal, trace: Boolean(ctx.traces) })
+  const m = await measureFramesOffThread(path, { signal: ctx.signal, trace: Boolean(ctx.traces), info: ctx.info })
   if (m.trace) await ctx.traces?.save(path, m.trace)
   return m
 }

@@ -11,7 +11,8 @@ import { join } from 'node:path'
 import { FILM_TRACE_VERSION, type FilmTrace, type TraceStore } from '../metrics/filmTrace.js'
 import { decodeFilmTrace, encodeFilmTrace } from '../metrics/filmTraceCodec.js'
 import { filmFramesFromTraces, type FilmFrames } from '../metrics/filmFrames.js'
-import { measureFrames, METRIC_WIDTH } from '../metrics/measureFrames.js'
+import { METRIC_WIDTH } from '../metrics/measureFrames.js'
+import { measureFramesOffThread } from '../metrics/measureOffThread.js'
 import { analysisSize, probeMedia } from '../ffmpeg/index.js'
 import { stepKey, type Store } from '../store/index.js'
 
@@ -49,7 +50,7 @@ export async function filmTraces(store: Store, paths: readonly string[], signal?
   for (const path of paths) {
     let t = await loadFilmTrace(store, path)
     if (!t) {
-      t = (await measureFrames(path, { trace: true, signal })).trace!
+      t = (await measureFramesOffThread(path, { trace: true, signal })).trace!
       await saveFilmTrace(store, path, t)
       measured++
     }

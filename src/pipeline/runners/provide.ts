@@ -78,6 +78,7 @@ export function provideRender(setup: RenderSetup, emit: (e: RenderEvent) => void
     },
   })
   const out = { final: runDir.final, storyboard: runDir.storyboard, scorePlot: runDir.scorePlot }
+  const early: { storyboard?: Promise<void> } = {}
   return renderMachine.provide({
     actors: {
       analyze: fromPromise(async ({ signal }) => {
@@ -110,12 +111,24 @@ export function provideRender(setup: RenderSetup, emit: (e: RenderEvent) => void
       }),
       shot,
       stitch: fromPromise(async ({ input, signal }) => {
+        // The storyboard reads only the kept takes' key frames: it is drawn here (node) while ffmpeg
+        // joins the film, and the storyboarding state that follows waits for it.
+        if (setup.finish !== 'video') {
+          early.storyboard = storyboard({ ...input, out: runDir.storyboard }, store, ctx(signal))
+          early.storyboard.catch(() => {})
+        }
         const done = await stitch({ ...input, out: { final: runDir.final, concatList: join(runDir.state, 'concat.txt') } }, store, ctx(signal))
         // The edit for other editors, beside the film it describes (every render, base renders too).
         if (setup.timeline !== false) await timeline({ ...input, segments: done.segments, title: brief.title, outDir: runDir.root }, store, ctx(signal))
         return { final: done.final }
       }),
-      storyboard: fromPromise(async ({ input, signal }) => void (setup.finish === 'video' || (await storyboard({ ...input, out: runDir.storyboard }, store, ctx(signal))))),
+      storyboard: fromPromise(async ({ input, signal }) => {
+        if (setup.finish === 'video') return
+        const started = early.storyboard
+        early.storyboard = undefined
+        // Started by the stitch; a render resumed at this state draws it now.
+        await (started ?? storyboard({ ...input, out: runDir.storyboard }, store, ctx(signal)))
+      }),
       score: fromPromise(async ({ input, signal }) =>
         setup.finish === 'video' ? { scoreKey: '' } : score({ ...input, final: runDir.final, outDir: runDir.root }, store, ctx(signal)),
       ),

@@ -1,5 +1,6 @@
 import { basename, dirname, join } from 'node:path'
-import { concatAndMux, normalizeSegment, probeMedia } from '../../ffmpeg/index.js'
+import { concatAndMux, normalizeSegment } from '../../ffmpeg/index.js'
+import { storedProbe } from '../probeCache.js'
 import { ShotPlan, type Shot } from '../../schemas/index.js'
 import { logTo, type StepContext } from '../context.js'
 import type { FinishInput } from '../machines/renderMachine.js'
@@ -41,7 +42,7 @@ export async function stitch(input: StitchInput, store: Store, ctx: StepContext)
 /** The segment itself when it is already H.264 yuv420p at the plan's size and rate, else a re-encoded copy in the store. */
 async function canonicalSegment(path: string, shot: Shot, plan: ShotPlan, store: Store, ctx: StepContext): Promise<string> {
   const frames = shot.endFrame - shot.startFrame
-  const v = (await probeMedia(path, { signal: ctx.signal })).video
+  const v = (await storedProbe(store, path, ctx.signal)).video
   const ok = v && v.codec === 'h264' && v.pixFmt === 'yuv420p' && v.width === plan.width && v.height === plan.height && Math.abs(v.fps - plan.fps) < 1e-6
   if (ok) return path
   const key = canonicalKey(path, shot, plan)

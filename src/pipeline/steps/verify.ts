@@ -10,6 +10,7 @@ import { stepKey, type Store } from '../../store/index.js'
 import { need } from './read.js'
 import { storeTraces } from '../filmTraces.js'
 import { storeViewCache } from '../viewCache.js'
+import { storedProbe } from '../probeCache.js'
 
 export type { VerifyInput }
 
@@ -45,6 +46,8 @@ export async function verify(input: VerifyInput & { thresholds: VerifierThreshol
       signal: ctx.signal,
       traces: storeTraces(store),
       viewCache: storeViewCache(store),
+      // Probed once and kept: the stitch reads the same probe.
+      info: await storedProbe(store, segment.path, ctx.signal),
     })
     const judged = await verifier.verify({ shot, segment, metrics, fps: plan.fps, thresholds }, { signal: ctx.signal })
     const frame = await store.artifact('frame', stepKey('best-frame', 1, { segment: segmentKey, frame: metrics.bestFrame }), (tmp) =>
