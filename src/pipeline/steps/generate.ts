@@ -59,6 +59,10 @@ export async function generate(input: GenerateInput, store: Store, ctx: StepCont
     // Only when set, so the keys of renders with captions stay what they were.
     ...(req.hideCaptions ? { hideCaptions: true } : {}),
     ...(req.captionStyle ? { captionStyle: req.captionStyle } : {}),
+    // A procedural segment with captions keeps a caption-free still per caption line (a batch
+    // measures the captions drawn into its base against them): one made before has none. Other
+    // generators' keys stay what they were, so their costly shots are not made again.
+    ...(generator.id === 'procedural' && !req.hideCaptions && req.shot.captions.length > 0 ? { bareStills: 1 } : {}),
   })
   const total = plan.shots.length
   const final = store.artifactDir('segment', key)
