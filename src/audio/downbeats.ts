@@ -1,4 +1,5 @@
 import type { FrameMatrix } from './features.js'
+import { cosineDistance, windowMax } from './vectors.js'
 
 export interface DownbeatResult {
   meter: number
@@ -105,22 +106,4 @@ function beatMeans(beatFrames: number[], chroma: FrameMatrix): Float64Array[] {
     for (let t = Math.max(0, f); t < Math.min(chroma.frames, end); t++) for (let c = 0; c < 12; c++) v[c] += chroma.data[t * 12 + c]
     return v
   })
-}
-
-function windowMax(x: Float64Array, a: number, b: number): number {
-  let m = 0
-  for (let i = Math.max(0, a); i <= Math.min(x.length - 1, b); i++) m = Math.max(m, x[i])
-  return m
-}
-
-function cosineDistance(a: Float64Array, b: Float64Array): number {
-  let ab = 0
-  let aa = 0
-  let bb = 0
-  for (let i = 0; i < a.length; i++) {
-    ab += a[i] * b[i]
-    aa += a[i] * a[i]
-    bb += b[i] * b[i]
-  }
-  return aa > 0 && bb > 0 ? 1 - ab / Math.sqrt(aa * bb) : 0
 }

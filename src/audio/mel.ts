@@ -78,16 +78,7 @@ export function melSpectrogram(spec: Spectrogram, bank: MelBank): Float32Array {
 
 /** librosa `power_to_db(S, ref=1.0, amin=1e-10, top_db=80)`. */
 export function powerToDb(power: Float32Array, topDb = 80): Float32Array {
-  const out = new Float32Array(power.length)
-  let max = -Infinity
-  for (let i = 0; i < power.length; i++) {
-    const v = 10 * Math.log10(Math.max(1e-10, power[i]))
-    out[i] = v
-    if (v > max) max = v
-  }
-  const floor = max - topDb
-  for (let i = 0; i < out.length; i++) if (out[i] < floor) out[i] = floor
-  return out
+  return powerToDbInPlace(power.slice(), topDb)
 }
 
 /** `powerToDb` written over its input (the same numbers, no second array); returns it. */

@@ -10,10 +10,7 @@ import { ffmpegRate } from '../time.js'
  * H.264 yuv420p, no audio, an IDR frame at the start, moov atom up front.
  * The frame rate (`-r fps`) is added per segment by `segmentVideoArgs`.
  */
-export const SEGMENT_VIDEO_ARGS: readonly string[] = Object.freeze([
-  '-an',
-  '-c:v',
-  'libx264',
+export const SEGMENT_VIDEO_ARGS: readonly string[] = segmentEncoding([
   '-preset',
   'veryfast',
   '-crf',
@@ -22,12 +19,6 @@ export const SEGMENT_VIDEO_ARGS: readonly string[] = Object.freeze([
   // (subme=2) for the same size at this CRF on our renders (bench/).
   '-x264-params',
   'subme=1',
-  '-pix_fmt',
-  'yuv420p',
-  '-force_key_frames',
-  'expr:eq(n,0)',
-  '-movflags',
-  '+faststart',
 ])
 
 /**
@@ -35,21 +26,12 @@ export const SEGMENT_VIDEO_ARGS: readonly string[] = Object.freeze([
  * previews only. Its segments have their own store keys (the draft generator's id), so they are
  * never taken for a final render's.
  */
-export const DRAFT_SEGMENT_VIDEO_ARGS: readonly string[] = Object.freeze([
-  '-an',
-  '-c:v',
-  'libx264',
-  '-preset',
-  'ultrafast',
-  '-crf',
-  '26',
-  '-pix_fmt',
-  'yuv420p',
-  '-force_key_frames',
-  'expr:eq(n,0)',
-  '-movflags',
-  '+faststart',
-])
+export const DRAFT_SEGMENT_VIDEO_ARGS: readonly string[] = segmentEncoding(['-preset', 'ultrafast', '-crf', '26'])
+
+/** The canonical segment's arguments around x264's own settings. */
+function segmentEncoding(x264: string[]): readonly string[] {
+  return Object.freeze(['-an', '-c:v', 'libx264', ...x264, '-pix_fmt', 'yuv420p', '-force_key_frames', 'expr:eq(n,0)', '-movflags', '+faststart'])
+}
 
 const encoding = new AsyncLocalStorage<'draft'>()
 

@@ -7,6 +7,7 @@
  * units, and what the bar HMM adds to its downbeat log-odds is their weighted sum.
  */
 import type { FrameMatrix } from '../features.js'
+import { cosineDistance, windowMax } from '../vectors.js'
 import { onsetStrength, ONSET_LATENCY_FRAMES } from '../onset.js'
 import type { SpectralPass } from '../streams/index.js'
 
@@ -58,22 +59,4 @@ export function beatCues(beats: number[], cues: AnalysisCues, gapBefore?: boolea
 function relative(x: number[]): number[] {
   const m = x.reduce((a, b) => a + b, 0) / Math.max(1, x.length)
   return x.map((v) => (m > 1e-12 ? v / m - 1 : 0))
-}
-
-function windowMax(x: ArrayLike<number>, a: number, b: number): number {
-  let m = 0
-  for (let i = Math.max(0, a); i <= Math.min(x.length - 1, b); i++) m = Math.max(m, x[i])
-  return m
-}
-
-function cosineDistance(a: Float64Array, b: Float64Array): number {
-  let ab = 0
-  let aa = 0
-  let bb = 0
-  for (let i = 0; i < a.length; i++) {
-    ab += a[i] * b[i]
-    aa += a[i] * a[i]
-    bb += b[i] * b[i]
-  }
-  return aa > 0 && bb > 0 ? 1 - ab / Math.sqrt(aa * bb) : 0
 }
