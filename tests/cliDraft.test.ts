@@ -9,11 +9,13 @@ import { longav } from './helpers/cli.js'
 
 let dir: string
 let song: SongFixture
+let other: SongFixture
 let brief: string
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'longav-draft-'))
   song = await makeSongFixture({ bpm: 120, seconds: 10, dir })
+  other = await makeSongFixture({ bpm: 100, seconds: 6, dir })
   brief = writeTestBrief(dir)
 })
 
@@ -58,6 +60,13 @@ describe('render --draft', () => {
     expect(existsSync(join(out, 'timeline.otio'))).toBe(false)
     const afterDraft = cabacOfSegments(out)
     expect(afterDraft).toEqual({ draft: plan.shots.length, final: 0 })
+
+    // A draft is replaced only by a render of the song it previews: another song is refused, the draft kept.
+    const finalBytes = readFileSync(join(out, 'final.mp4'))
+    const o = longav(['render', other.path, brief, '--no-llm', '--out', out], dir, { timeoutMs: 60_000 })
+    expect(o.code, o.stderr).toBe(2)
+    expect(o.stderr).toMatch(/already holds a finished render of other inputs/)
+    expect(readFileSync(join(out, 'final.mp4')).equals(finalBytes)).toBe(true)
 
     // The same size and rate without --draft: no --force needed, and every shot is made anew.
     const f = longav(['render', song.path, brief, '--no-llm', '--rounds', '1', '--size', '480x270', '--fps', '12', '--out', out], dir, { timeoutMs: 180_000 })

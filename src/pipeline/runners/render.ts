@@ -82,8 +82,9 @@ export async function runRender(opts: RunRenderOptions): Promise<RenderSummary |
   })
   const previous = planOnly ? undefined : record
   const editing = opts.editedPlan === true && previous?.project === project
-  // A finished draft (a preview) is replaced by the render it previews without --force.
-  if (previous && previous.inputs !== inputs && existsSync(runDir.final) && !opts.force && !editing && previous.request?.draft !== true) {
+  // A finished draft (a preview) is replaced by a render of the same song without --force.
+  const previewed = previous?.request?.draft === true && previous.song === opts.songPath
+  if (previous && previous.inputs !== inputs && existsSync(runDir.final) && !opts.force && !editing && !previewed) {
     throw new InputError(
       `${runDir.root} already holds a finished render of other inputs (${previous.song}). ` +
         `Choose another --out, or pass --force to replace it.`,
