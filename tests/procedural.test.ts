@@ -132,7 +132,8 @@ describe('procedural generator', () => {
     expect(progress.at(-1)).toBe(1)
     expect(progress.every((p, i) => i === 0 || p >= progress[i - 1])).toBe(true)
     // Nothing but the outputs in the folder (no temp files left behind).
-    expect(readdirSync(path.dirname(req.out.video)).sort()).toEqual(['first.png', 'key.png', 'last.png', 'shot.mp4'])
+    // bare-12.png: the caption-free still of the caption's first fully shown frame (a batch measures captions against it).
+    expect(readdirSync(path.dirname(req.out.video)).sort()).toEqual(['bare-12.png', 'first.png', 'key.png', 'last.png', 'shot.mp4'])
     // The picture moves: first and last frames differ.
     expect(meanAbsDiff(await pixels(req.out.firstFrame), await pixels(req.out.lastFrame))).toBeGreaterThan(1)
   })

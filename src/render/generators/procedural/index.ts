@@ -65,7 +65,6 @@ export async function generateProcedural(req: SegmentRequest, ctx: GenerateConte
     [mid, req.out.keyFrame],
   ]
   const last = req.frames - 1
-  const cleanupStills = () => Promise.all([...stills.map(([, p]) => p), req.out.lastFrame].map((p) => rm(p, { force: true })))
 
   // A batch measures the captions drawn here against these: one caption-free still (bare-<song frame>.png
   // beside the stills) per caption line and shot, at the line's first fully shown frame in the shot.
@@ -73,6 +72,8 @@ export async function generateProcedural(req: SegmentRequest, ctx: GenerateConte
     for (let a = Math.max(c.startFrame, req.shot.startFrame); a < Math.min(c.endFrame, req.shot.startFrame + req.frames); a++) if (captionAlpha(c, a) >= 1) return [a - req.shot.startFrame]
     return []
   }))
+  const barePath = (i: number) => join(dirname(req.out.firstFrame), `bare-${req.shot.startFrame + i}.png`)
+  const cleanupStills = () => Promise.all([...stills.map(([, p]) => p), req.out.lastFrame, ...[...bare].map(barePath)].map((p) => rm(p, { force: true })))
   let enc: RawVideoEncoder | undefined
   // Every other frame goes to the helper thread when there is one, except the frames whose stills are kept here.
   const helper = req.frames >= MIN_HELPER_FRAMES ? openHelperShot(req) : undefined
@@ -109,7 +110,7 @@ export async function generateProcedural(req: SegmentRequest, ctx: GenerateConte
       }
       if (bare.has(i)) {
         renderer.renderFrame(i, { captions: false })
-        await writeFile(join(dirname(req.out.firstFrame), `bare-${req.shot.startFrame + i}.png`), renderer.canvas.encodeSync('png'))
+        await writeFile(barePath(i), renderer.canvas.encodeSync('png'))
       }
       const t0 = performance.now()
       renderer.renderFrame(i)
