@@ -71,6 +71,9 @@ export function baseCaptionsOnTimeline(plan: ShotPlan, cut: Cutdown, format: Var
   let offset = 0
   for (const p of cut.pieces) {
     for (const shot of plan.shots) {
+      // A lyric-typography shot's line is its picture (large kinetic type, not a caption box), as
+      // it is in a caption-free base: not a caption to lay out around or to measure.
+      if (shot.kind === 'lyric') continue
       for (const c of shot.captions) {
         // The generator draws a shot's caption only on that shot's frames.
         const a = Math.max(c.startFrame, shot.startFrame, p.startFrame)
