@@ -106,7 +106,7 @@ function renderWith(shotFakes: ReturnType<typeof fakeShotActors>, renderFakes: R
   return renderMachine.provide({ actors: { ...renderFakes.actors, shot: shotMachine.provide({ actors: shotFakes.actors }) } })
 }
 
-const INPUT = { songPath: '/song.wav', maxRounds: 2, candidates: 1, concurrency: 2 }
+const INPUT = { songPath: '/song.wav', maxRounds: 2, candidates: 1, concurrency: 2, referenceLag: 3 }
 
 describe('shot machine (VISTA loop, fake actors)', () => {
   it('generates k candidates, verifies each, judges the round, and stops when the round passes', async () => {
@@ -160,7 +160,7 @@ describe('render machine (fake actors)', () => {
     const shotFakes = fakeShotActors()
     const renderFakes = fakeRenderActors(shots)
     const states: string[] = []
-    const actor = createActor(renderWith(shotFakes, renderFakes), { input: { ...INPUT, concurrency: 3 } })
+    const actor = createActor(renderWith(shotFakes, renderFakes), { input: { ...INPUT, concurrency: 3, referenceLag: 4 } })
     actor.subscribe((s) => states.push(String(s.value)))
     actor.start()
     const done = await waitFor(actor, (s) => s.status === 'done')
@@ -198,6 +198,37 @@ describe('render machine (fake actors)', () => {
     const done = await waitFor(createActor(machine, { input: { ...INPUT, concurrency: 2 } }).start(), (s) => s.status === 'done')
     expect(Object.keys(done.context.results)).toHaveLength(5)
     expect(peak).toBe(2)
+  })
+
+  it('hands each shot the same references however the shots finish: only from shots referenceLag or more before it', async () => {
+    const shots = outlines([false, false, false, false, false, false, false])
+    // Two runs whose shots finish in different orders (the slow shots differ).
+    const run = async (slow: Set<number>) => {
+      const fakes = fakeShotActors({ scores: (i) => 0.5 + i.shotIndex / 100 })
+      const timed = {
+        ...fakes.actors,
+        generate: fromPromise(async ({ input }: { input: GenerateInput }) => {
+          fakes.calls.generate.push(input)
+          await new Promise((r) => setTimeout(r, slow.has(input.shotIndex) ? 25 : 1))
+          return { segment: segmentOf(input), cached: false }
+        }),
+      }
+      const machine = renderMachine.provide({ actors: { ...fakeRenderActors(shots).actors, shot: shotMachine.provide({ actors: timed }) } })
+      const done = await waitFor(createActor(machine, { input: INPUT }).start(), (s) => s.status === 'done')
+      const refs = Object.fromEntries(fakes.calls.generate.map((g) => [g.shotIndex, g.references]))
+      return { refs, final: done.context.memory! }
+    }
+    const a = await run(new Set([0, 3]))
+    const b = await run(new Set([1, 2, 5]))
+    expect(b.refs).toEqual(a.refs)
+    expect(b.final.entities).toEqual(a.final.entities)
+    // Shot i is held to the takes of shots 0..i-3 (verdict reference frames are /ref-0.5<i>.png).
+    for (let i = 0; i < shots.length; i++) {
+      const images = (a.refs[i].ada ?? []).map((r) => r.image)
+      for (const image of images) expect(Number(image.match(/ref-([\d.]+)\.png/)![1]) - 0.5).toBeLessThanOrEqual((i - 3) / 100 + 1e-9)
+      if (i >= 3) expect(images.length).toBeGreaterThan(0)
+      else expect(images).toEqual([])
+    }
   })
 
   it('restores from a persisted snapshot taken mid-shot: finished work is not redone, the shot in flight starts its step again', async () => {

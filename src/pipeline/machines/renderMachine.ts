@@ -3,6 +3,7 @@ import { memoryInputsFor, rememberShot, type ShotMemory, type ShotOutline } from
 import { errorRecord, type ErrorRecord } from '../../errors.js'
 import type { ShotOutput } from '../attempts.js'
 import { shotIsReadyFlags } from '../readiness.js'
+import { referenceMemory } from '../referenceMemory.js'
 import type { RenderSummary } from '../summary.js'
 import { notProvided } from './notProvided.js'
 import { shotMachine, type ShotSources } from './shotMachine.js'
@@ -14,6 +15,8 @@ export interface RenderMachineInput {
   candidates: number
   /** Shots generated at once. */
   concurrency: number
+  /** Shot i is held to the kept takes of shots 0..i-referenceLag (readiness.ts referenceLagFor). */
+  referenceLag: number
   /** 'planning': stop once the plan is made (the `plan` API and command). */
   stopAfter?: 'planning'
 }
@@ -40,6 +43,8 @@ export interface RenderContext extends RenderMachineInput {
   started: number[]
   results: Record<string, ShotOutput>
   memory?: ShotMemory
+  /** Memory as the plan left it: what each shot's references are replayed from. */
+  planMemory?: ShotMemory
   scoreKey?: string
   summary?: RenderSummary
   /** The failing error as a record (name, kind, code, message, details): it survives the snapshot. */
@@ -73,11 +78,14 @@ export const renderMachine = setup({
     spawnReadyShots: assign(({ context, spawn }) => {
       const running = context.started.filter((i) => !context.results[String(i)]).length
       const count = context.shots.length
-      const ready = shotIsReadyFlags(count, context.shots.map((s) => s.continuesPrevious), context.started, context.results)
+      const ready = shotIsReadyFlags(count, context.shots.map((s) => s.continuesPrevious), context.started, context.results, context.referenceLag)
       const started = [...context.started]
       for (let i = 0, free = context.concurrency - running; i < count && free > 0; i++) {
         if (!ready[i]) continue
-        const fromMemory = memoryInputsFor(context.memory!, context.shots, i)
+        // The previous shot's last frame from memory as it is; references only from shots far enough back.
+        const { initKeyframe } = memoryInputsFor(context.memory!, context.shots, i)
+        const { references } = memoryInputsFor(referenceMemory(context.planMemory ?? context.memory!, context.shots, context.results, i, context.referenceLag), context.shots, i)
+        const fromMemory = { initKeyframe, references }
         spawn('shot', {
           id: shotActorId(i),
           input: { sources: sourcesOf(context), shotIndex: i, maxRounds: context.shots[i].locked ? 1 : context.maxRounds, candidates: context.candidates, ...fromMemory },
@@ -125,7 +133,7 @@ export const renderMachine = setup({
         onDone: {
           target: 'planned',
           actions: [
-            assign({ planKey: ({ event }) => event.output.planKey, shots: ({ event }) => event.output.shots, memory: ({ event }) => event.output.memory }),
+            assign({ planKey: ({ event }) => event.output.planKey, shots: ({ event }) => event.output.shots, memory: ({ event }) => event.output.memory, planMemory: ({ event }) => event.output.memory }),
             { type: 'saveMemory', params: ({ event }) => ({ memory: event.output.memory }) },
           ],
         },

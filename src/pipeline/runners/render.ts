@@ -7,6 +7,7 @@ import type { RenderEvent, Stage } from '../events.js'
 import type { LogRelay } from '../logRelay.js'
 import type { RenderContext, RenderMachineInput } from '../machines/renderMachine.js'
 import { generationProgress } from '../progress.js'
+import { referenceLagFor } from '../readiness.js'
 import { asWriteError, guardOutputFolder, lockOutputFolder, outputsOf, readRunRecord, type RunInfo } from '../outputFolder/index.js'
 import type { RenderSummary } from '../summary.js'
 import { provideRender, type RenderSetup } from './provide.js'
@@ -157,6 +158,7 @@ async function runLocked(opts: RunRenderOptions, keys: { inputs: string; project
     maxRounds: opts.maxRounds,
     candidates: opts.candidates,
     concurrency: opts.concurrency,
+    referenceLag: referenceLagFor(opts.concurrency),
     stopAfter: opts.stopAfter,
   }
   const actor = snapshot ? createActor(machine, { snapshot: snapshot as never, input }) : createActor(machine, { input })
