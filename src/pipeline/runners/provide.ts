@@ -31,6 +31,7 @@ import { timeline } from '../steps/timeline.js'
 import { verify } from '../steps/verify.js'
 import type { Store } from '../../store/index.js'
 import { planNotesLogLines, treatmentLogLines } from '../briefLog.js'
+import { chosenShotSteps, type ChosenTakes } from './chosenTakes.js'
 
 /** One render's inputs, checked: what the runner hands its steps. */
 export interface RenderSetup {
@@ -53,6 +54,8 @@ export interface RenderSetup {
   timeline?: boolean
   /** The shot steps, when not the in-process ones (a queued render's jobs: src/queue/). */
   shotSteps?: ShotSteps
+  /** Each shot's take as another render of this plan chose it (a batch's bases): drawn once, not verified again. */
+  takes?: ChosenTakes
 }
 
 /** What the shot machine calls: these steps in-process, or jobs on a queue with `render --queue`. */
@@ -67,7 +70,8 @@ export function provideRender(setup: RenderSetup, emit: (e: RenderEvent) => void
   const ctx = (signal: AbortSignal): StepContext => ({ signal, emit, services })
   const log = logTo({ emit })
   let memoryWrites = Promise.resolve()
-  const steps = setup.shotSteps ?? { generate, verify, judge }
+  const own = setup.shotSteps ?? { generate, verify, judge }
+  const steps = setup.takes ? chosenShotSteps(own, setup.takes) : own
   const shot = shotMachine.provide({
     actors: {
       generate: fromPromise(({ input, signal }) =>

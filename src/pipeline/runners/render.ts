@@ -67,6 +67,8 @@ export async function runRender(opts: RunRenderOptions): Promise<RenderSummary |
     maxRounds: opts.maxRounds,
     candidates: opts.candidates,
     separation: opts.separation,
+    // Takes chosen by another render (a batch base): only when given, so other renders' keys stay.
+    ...(opts.takes ? { takes: opts.takes } : {}),
   })
   const inputs = hashValue({ project, planner: opts.services.planner.id })
   // A plan-only run keeps no snapshot and leaves the folder's run record alone: it is cheap to redo.
