@@ -82,18 +82,20 @@ export function createBases(o: {
     else free++
   }
 
-  // The first native base verifies every shot; the others wait for its kept takes (before taking a
+  // One native base verifies every shot: the smallest (its verification decode is the cheapest; the
+  // metrics measure at their own small size). The others wait for its kept takes (before taking a
   // render slot) and draw them. Should it fail, each verifies its own.
-  const firstOf = o.native ? o.formats.find((f) => baseKey(f.format, f.captions) === keys[0]) : undefined
-  let firstTakes: Promise<ChosenTakes | undefined> | undefined
-  const takesOfFirst = () =>
-    (firstTakes ??= get(firstOf!.format, firstOf!.captions).then(
-      () => readKeptTakes(dirOf(keys[0]), keys[0]),
+  const verifying = o.native && o.formats.length > 0 ? o.formats.reduce((a, b) => (b.format.width * b.format.height < a.format.width * a.format.height ? b : a)) : undefined
+  const verifyingKey = verifying ? baseKey(verifying.format, verifying.captions) : ''
+  let verified: Promise<ChosenTakes | undefined> | undefined
+  const takesOfVerifying = () =>
+    (verified ??= get(verifying!.format, verifying!.captions).then(
+      () => readKeptTakes(dirOf(verifyingKey), verifyingKey),
       () => undefined,
     ))
 
   const renderAt = async (format: VariantFormat, captions: boolean): Promise<BaseRender> => {
-    const takes = firstOf && baseKey(format, captions) !== keys[0] ? await takesOfFirst() : undefined
+    const takes = verifying && baseKey(format, captions) !== verifyingKey ? await takesOfVerifying() : undefined
     await acquire()
     try {
       return await renderNow(format, captions, takes)
