@@ -8,7 +8,7 @@ import { fromPromise } from 'xstate'
 import type { VerifierThresholds } from '../../agents/verifier/index.js'
 import type { SeparationIdentity } from '../../audio/separation/index.js'
 import { createMemory, saveMemory, shotOutlines, type ShotMemory } from '../../memory/index.js'
-import { Treatment, type Brief } from '../../schemas/index.js'
+import { ShotPlan, Treatment, type Brief } from '../../schemas/index.js'
 import { writeJsonAtomic } from '../../util/files.js'
 import { logTo, type Services, type StepContext } from '../context.js'
 import type { RenderEvent } from '../events.js'
@@ -18,6 +18,7 @@ import type { generationProgress } from '../progress.js'
 import type { RunDir } from '../runDir.js'
 import { analyze } from '../steps/analyze.js'
 import { direct } from '../steps/direct.js'
+import { draftScore, draftVerify, withDraftVerdicts } from '../steps/draft.js'
 import { generate } from '../steps/generate.js'
 import { judge } from '../steps/judge.js'
 import { plan } from '../steps/plan.js'
@@ -51,6 +52,8 @@ export interface RenderSetup {
   finish?: 'full' | 'video'
   /** Export the edit beside the film (default true; a draft: false unless asked). */
   timeline?: boolean
+  /** A draft (preview): shots are kept unjudged while made, the film is measured once and every shot judged on it (steps/draft.ts). */
+  draft?: boolean
   /** The shot steps, when not the in-process ones (a queued render's jobs: src/queue/). */
   shotSteps?: ShotSteps
 }
@@ -73,7 +76,9 @@ export function provideRender(setup: RenderSetup, emit: (e: RenderEvent) => void
       generate: fromPromise(({ input, signal }) =>
         steps.generate(input, store, { ...ctx(signal), onProgress: (p) => progress.shotFraction(input.shotIndex, p) }),
       ),
-      verify: fromPromise(({ input, signal }) => steps.verify({ ...input, thresholds: setup.thresholds }, store, ctx(signal))),
+      verify: fromPromise(({ input, signal }) =>
+        setup.draft && !setup.shotSteps ? draftVerify(input, store, ctx(signal)) : steps.verify({ ...input, thresholds: setup.thresholds }, store, ctx(signal)),
+      ),
       judge: fromPromise(({ input, signal }) => steps.judge(input, store, ctx(signal))),
     },
   })
@@ -130,12 +135,18 @@ export function provideRender(setup: RenderSetup, emit: (e: RenderEvent) => void
         await (started ?? storyboard({ ...input, out: runDir.storyboard }, store, ctx(signal)))
       }),
       score: fromPromise(async ({ input, signal }) =>
-        setup.finish === 'video' ? { scoreKey: '' } : score({ ...input, final: runDir.final, outDir: runDir.root }, store, ctx(signal)),
+        setup.finish === 'video'
+          ? { scoreKey: '' }
+          : setup.draft && !setup.shotSteps
+            ? draftScore({ ...input, final: runDir.final, outDir: runDir.root, thresholds: setup.thresholds }, store, ctx(signal))
+            : score({ ...input, final: runDir.final, outDir: runDir.root }, store, ctx(signal)),
       ),
-      report: fromPromise(({ input, signal }) =>
+      report: fromPromise(async ({ input, signal }) =>
         report(
           {
             ...input,
+            // A draft's shots as the verifier judged them on its film.
+            results: setup.draft && input.scoreKey ? await withDraftVerdicts(input.results, input.scoreKey, await need(store, 'plan', input.sources.planKey, ShotPlan), store) : input.results,
             setup: { songPath: setup.songPath, title: brief.title, output: brief.output, thresholds: setup.thresholds, separation: setup.separation },
             out: { ...out, scores: runDir.scores, report: runDir.report, transcripts: runDir.llm },
           },

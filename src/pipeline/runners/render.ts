@@ -151,7 +151,8 @@ async function runLocked(opts: RunRenderOptions, keys: { inputs: string; project
     }
     if (kept.length) progress.shotDone(kept.length)
   }
-  const machine = provideRender(opts, emit, progress)
+  // A draft judges its shots on the film only when it keeps one take each (asked for more, it verifies them).
+  const machine = provideRender({ ...opts, draft: opts.draft === true && opts.maxRounds <= 1 && opts.candidates <= 1 }, emit, progress)
   const input: RenderMachineInput = {
     songPath: opts.songPath,
     maxRounds: opts.maxRounds,
