@@ -14,6 +14,7 @@ import { logTo, type Services, type StepContext } from '../context.js'
 import type { RenderEvent } from '../events.js'
 import { renderMachine } from '../machines/renderMachine.js'
 import { shotMachine } from '../machines/shotMachine.js'
+import { songAudio } from '../songAudio.js'
 import type { generationProgress } from '../progress.js'
 import type { RunDir } from '../runDir.js'
 import { analyze } from '../steps/analyze.js'
@@ -52,6 +53,8 @@ export interface RenderSetup {
   finish?: 'full' | 'video'
   /** Export the edit beside the film (default true; a draft: false unless asked). */
   timeline?: boolean
+  /** Stops the whole render (work started outside a step, e.g. the song's audio track, listens to it). */
+  signal?: AbortSignal
   /** A draft (preview): shots are kept unjudged while made, the film is measured once and every shot judged on it (steps/draft.ts). */
   draft?: boolean
   /** The shot steps, when not the in-process ones (a queued render's jobs: src/queue/). */
@@ -83,10 +86,14 @@ export function provideRender(setup: RenderSetup, emit: (e: RenderEvent) => void
     },
   })
   const out = { final: runDir.final, storyboard: runDir.storyboard, scorePlot: runDir.scorePlot }
-  const early: { storyboard?: Promise<void> } = {}
+  const early: { storyboard?: Promise<void>; audio?: Promise<string | undefined> } = {}
+  // The film's audio track, encoded once per song (a failure leaves it to the stitch).
+  const audioTrack = () => (early.audio ??= songAudio(store, { path: setup.songPath, sha256: setup.songSha }, setup.signal).catch(() => undefined))
   return renderMachine.provide({
     actors: {
       analyze: fromPromise(async ({ signal }) => {
+        // Beside the analysis, which leaves a core free: the stitch stream-copies it.
+        void audioTrack()
         const { key, analysis: a } = await analyze(
           { song: { path: setup.songPath, sha256: setup.songSha }, separation: setup.separation, ...setup.analysisOptions },
           store,
@@ -122,7 +129,7 @@ export function provideRender(setup: RenderSetup, emit: (e: RenderEvent) => void
           early.storyboard = storyboard({ ...input, out: runDir.storyboard }, store, ctx(signal))
           early.storyboard.catch(() => {})
         }
-        const done = await stitch({ ...input, out: { final: runDir.final, concatList: join(runDir.state, 'concat.txt') } }, store, ctx(signal))
+        const done = await stitch({ ...input, audioTrack: await audioTrack(), out: { final: runDir.final, concatList: join(runDir.state, 'concat.txt') } }, store, ctx(signal))
         // The edit for other editors, beside the film it describes (every render, base renders too).
         if (setup.timeline !== false) await timeline({ ...input, segments: done.segments, title: brief.title, outDir: runDir.root }, store, ctx(signal))
         return { final: done.final }
