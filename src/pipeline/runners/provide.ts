@@ -14,7 +14,7 @@ import { logTo, type Services, type StepContext } from '../context.js'
 import type { RenderEvent } from '../events.js'
 import { renderMachine } from '../machines/renderMachine.js'
 import { shotMachine } from '../machines/shotMachine.js'
-import { songAudio } from '../songAudio.js'
+import { draftAudioTrack, songAudio } from '../songAudio.js'
 import type { generationProgress } from '../progress.js'
 import type { RunDir } from '../runDir.js'
 import { analyze } from '../steps/analyze.js'
@@ -88,7 +88,11 @@ export function provideRender(setup: RenderSetup, emit: (e: RenderEvent) => void
   const out = { final: runDir.final, storyboard: runDir.storyboard, scorePlot: runDir.scorePlot }
   const early: { storyboard?: Promise<void>; audio?: Promise<string | undefined> } = {}
   // The film's audio track, encoded once per song (a failure leaves it to the stitch).
-  const audioTrack = () => (early.audio ??= songAudio(store, { path: setup.songPath, sha256: setup.songSha }, setup.signal).catch(() => undefined))
+  const audioTrack = () =>
+    (early.audio ??= (async () => {
+      const own = setup.draft ? await draftAudioTrack(store, setup.songPath, setup.signal) : undefined
+      return own ?? songAudio(store, { path: setup.songPath, sha256: setup.songSha }, setup.signal)
+    })().catch(() => undefined))
   return renderMachine.provide({
     actors: {
       analyze: fromPromise(async ({ signal }) => {
