@@ -12,6 +12,7 @@ import type { ShotOutput } from '../attempts.js'
 import { logTo, type StepContext } from '../context.js'
 import { DRAFT_METRIC_WIDTH, draftShotMetrics, measureDraftFilm } from '../draftFilm.js'
 import type { VerifyInput } from '../machines/shotMachine.js'
+import { storedProbe } from '../probeCache.js'
 import { writeVideoScore } from '../scoreRun.js'
 import { stepKey, type Store } from '../../store/index.js'
 import { canvasViewCache } from '../viewCache.js'
@@ -20,7 +21,8 @@ import type { ScoreInput } from './score.js'
 
 /** What a draft's shot carries until the film is measured: kept, not yet judged (the report shows the film's verdicts). */
 export async function draftVerify(input: VerifyInput, store: Store, ctx: StepContext): Promise<Verdict> {
-  const plan = await need(store, 'plan', input.sources.planKey, ShotPlan)
+  // Probed now, while other shots are drawn, and kept: the stitch reads it instead of probing every take in a row.
+  const [plan] = await Promise.all([need(store, 'plan', input.sources.planKey, ShotPlan), storedProbe(store, input.segment.path, ctx.signal)])
   ctx.emit({ type: 'shot', index: input.shotIndex, total: plan.shots.length, attempt: input.segment.attempt, status: 'accepted' })
   return { score: 0, accepted: true, critique: 'draft: kept unjudged (one take); judged on the film once it is joined', checks: { draft: true }, failed: [] }
 }
