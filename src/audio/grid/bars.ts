@@ -11,7 +11,8 @@
  * by a couple of nats over 2 and 3 and by 7–8 over 5, 6 and 7, which only decides when the
  * evidence is a wash (dev split: 4/4 read as 5, 6 or 7 scored within 4 nats of 4; every true
  * 3, 5 and 7 led 4 by more than 13, bar one 3/4 at the wrong beat level). Two beats a bar is then
- * checked against four with a weaker third beat (halfBarContrast): 4/4 is the common case.
+ * checked against four with a weaker third beat (halfBarContrast) and, given the music's chord
+ * change per beat, against where the harmony moves (twoBeatsABar): 4/4 is the common case.
  */
 
 /** Cost (nats) of a step other than k → k+1 mod m. */
