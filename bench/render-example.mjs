@@ -10,9 +10,12 @@ import { childPids, childrenCpu, stageMeter, threadCpu } from './stageMeter.mjs'
 if (process.env.LONGAV_DRAW_HELPER === '1') (await import('../dist/index.js')).setDrawHelper(true)
 
 const out = mkdtempSync(join(tmpdir(), 'longav-bench-'))
-// BENCH_SIZE=1920x1080 measures another size (default 1280x720).
+// BENCH_SIZE=1920x1080 measures another size (default 1280x720); BENCH_DRAFT=1 a draft (`--draft`:
+// its own size and rate unless BENCH_SIZE is given).
+const draft = process.env.BENCH_DRAFT === '1'
 const [bw, bh] = (process.env.BENCH_SIZE ?? '1280x720').split('x').map(Number)
 const size = { width: bw, height: bh }
+const output = draft ? (process.env.BENCH_SIZE ? { width: bw, height: bh } : {}) : { width: bw, height: bh, fps: 30 }
 let peakChild = 0
 let peakSelf = 0
 const sample = () => {
@@ -35,8 +38,10 @@ const result = await render({
   song: 'examples/song.mp3',
   brief: 'examples/brief.md',
   outDir: out,
-  output: { width: size.width, height: size.height, fps: 30 },
+  output,
   resume: false,
+  draft,
+  ...(draft ? { llm: null } : {}), // as `--draft --no-llm`
   onEvent: (e) => {
     if (e.type === 'stage') meter.stage(e.stage)
   },
@@ -50,7 +55,8 @@ const split = meter.finish()
 const threads = threadCpu()
 sample()
 const mib = (b) => (b / 2 ** 20).toFixed(0)
-console.log(`render of examples/song.mp3 at ${size.width}x${size.height}, 30 fps: ${result.shots} shots, ${result.frames} frames`)
+const made = JSON.parse(readFileSync(result.files.plan, 'utf8'))
+console.log(`render of examples/song.mp3 at ${draft ? 'draft ' : ''}${made.width ?? size.width}x${made.height ?? size.height}, ${made.fps} fps: ${result.shots} shots, ${result.frames} frames`)
 console.log(`wall time        ${wall.toFixed(1)} s`)
 console.log(`realtime factor  ${(result.durationSec / wall).toFixed(2)}x (song seconds per wall second)`)
 console.log(`frames/s         ${(result.frames / wall).toFixed(1)}`)

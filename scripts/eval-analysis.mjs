@@ -5,8 +5,8 @@
 // analysis per minute of audio; then section boundary F at ±0.5 s and ±3 s on the structured
 // synth tracks, and the old evaluation set (tools/eval) as before.
 // Needs a build (npm run build), fluidsynth and the soundfonts (scripts/setup.sh).
-// Options: --split dev|test (one split), --limit N (first N items of each split), --json,
-//          --skip-old (not the old evaluation set).
+// Options: --split dev|test (one split), --tracker dsp|auto (one tracker), --limit N (first N
+//          items of each split), --json, --skip-old (not the old evaluation set).
 // Exit code 0 whatever the figures; 1 only when something crashed.
 import { existsSync } from 'node:fs'
 import { buildEvalSet } from '../build/tools/eval/render.js'
@@ -31,7 +31,7 @@ try {
     ? readManifest()
     : await buildDevset({ onProgress: err })
   err(`development set: ${manifestPath()} (${((Date.now() - t0) / 1000).toFixed(1)} s)\n${summarize(manifest)}`)
-  const trackers = ['dsp', ...(learnedAvailable() ? ['auto'] : [])]
+  const trackers = ['dsp', ...(learnedAvailable() ? ['auto'] : [])].filter((t) => !opt('--tracker') || t === opt('--tracker'))
   if (trackers.length === 1) err('no learned beat model (models/beat/beat.onnx): reporting the DSP tracker only')
   const results = {}
   const out = []

@@ -32,6 +32,7 @@ import { writeVideoScore } from './pipeline/scoreRun.js'
 import type { RenderSummary } from './pipeline/summary.js'
 import { defaultOutDir, runDirAt, type RunDir } from './pipeline/runDir.js'
 import { runRender } from './pipeline/runners/render.js'
+import { ChosenTakes } from './pipeline/runners/chosenTakes.js'
 import { checkModelNames } from './pipeline/modelNames.js'
 import { openStore } from './store/index.js'
 import { openRenderQueue, type Coordinator, type QueueRenderOptions } from './queue/index.js'
@@ -55,6 +56,7 @@ import { Analysis as AnalysisSchema, ShotPlan as ShotPlanSchema, Treatment as Tr
 export type { Analysis, Brief, OutputFormat, ShotPlan, Treatment, Shot, Segment, IdentityCard, VideoScore } from './schemas/index.js'
 export type { RenderEvent, Stage } from './pipeline/events.js'
 export type { RenderSummary } from './pipeline/summary.js'
+export type { ChosenTakes, ChosenTake } from './pipeline/runners/chosenTakes.js'
 export type { BatchEvent } from './batch/events.js'
 export type { BatchResult } from './batch/runBatch.js'
 export type { Manifest, ManifestEntry, VariantCheck, VariantFormat, TextItem, Cutdown, Piece } from './batch/types.js'
@@ -173,6 +175,11 @@ export interface RenderOptions extends CommonOptions {
   /** 'video': make the film only, without storyboard, final score and report (what a batch's base renders need). Default 'full'. */
   finish?: 'full' | 'video'
   /**
+   * Each shot's take as another render of the same plan at another size chose it (a batch's bases
+   * after the first): drawn once with its seed and revision, its verdict taken, not verified again.
+   */
+  takes?: ChosenTakes
+  /**
    * Where every step's output is kept (default `<outDir>/.longav/store`). A folder shared by
    * several renders (or machines mounting it) makes a step any of them ran a hit for the others.
    */
@@ -283,13 +290,15 @@ async function renderPrepared(opts: RenderOptions, prepared: Awaited<ReturnType<
     shotSteps: queue?.steps,
     stopAfter: undefined,
     // A draft: one take per shot (no retakes after the verifier) and no timeline unless asked.
-    maxRounds: opts.rounds ?? (prepared.draft ? 1 : 3),
-    candidates: opts.candidates ?? (prepared.services.llm && !prepared.draft ? 2 : 1),
+    // Chosen takes: one generation per shot, the take given.
+    maxRounds: opts.takes ? 1 : opts.rounds ?? (prepared.draft ? 1 : 3),
+    candidates: opts.takes ? 1 : opts.candidates ?? (prepared.services.llm && !prepared.draft ? 2 : 1),
     timeline: opts.timeline ?? !prepared.draft,
     concurrency: Math.max(1, opts.concurrency ?? 2),
     resume: opts.resume ?? true,
     force: opts.force ?? false,
     finish: opts.finish,
+    ...(opts.takes ? { takes: ChosenTakes.parse(opts.takes) } : {}),
     editedPlan: opts.plan !== undefined,
     record: { brief: resolve(opts.brief), request: renderRequest(opts) },
     signal: opts.signal,
@@ -350,7 +359,7 @@ export async function batch(opts: BatchOptions): Promise<BatchResult> {
     await plan({ ...plainOpts, outDir: join(batchDir, '.longav', 'bases', 'plan'), storeDir, force: true, signal: opts.signal, onEvent: emit })
   }
   const renderInProcess: BaseRenderer = async (o) => {
-    const r = await render({ ...renderOpts, signal: o.signal, finish: 'video', outDir: o.outDir, storeDir, output: { width: o.width, height: o.height, fps, captions: o.captions }, onEvent: o.onEvent })
+    const r = await render({ ...renderOpts, signal: o.signal, finish: 'video', takes: o.takes, outDir: o.outDir, storeDir, output: { width: o.width, height: o.height, fps, captions: o.captions, bareStills: o.captions }, onEvent: o.onEvent })
     return { final: r.files.final, plan: r.files.plan }
   }
   return runBatch({

@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { Canvas } from '@napi-rs/canvas'
@@ -110,9 +110,14 @@ describe('a batch of 5 variants (2 formats, full and 8 s, a 3-row data table)', 
     const bases = events.filter((e) => e.type === 'base' && e.status === 'rendering').map((e) => (e as { format: string }).format)
     // The procedural generator draws the lyric captions into each base (inside the format's safe area).
     expect(bases.sort()).toEqual(['144x256-captions', '256x144-captions'])
-    // Both bases were rendering at once: the second started before the first was done.
-    const order = events.filter((e) => e.type === 'base').map((e) => (e as { status: string }).status)
-    expect(order.slice(0, 2)).toEqual(['rendering', 'rendering'])
+    // The first base verifies every shot; the second starts once it is done and draws its kept takes
+    // (no verdict of its own: the store holds the first's only), as the manifest says.
+    const order = events.filter((e) => e.type === 'base').map((e) => `${(e as { format: string }).format} ${(e as { status: string }).status}`)
+    expect(order).toEqual(['256x144-captions rendering', '256x144-captions done', '144x256-captions rendering', '144x256-captions done'])
+    for (const v of result.manifest.variants) expect(v.base).toEqual(v.format.width === 256 ? { key: '256x144-captions', takesFrom: null } : { key: '144x256-captions', takesFrom: '256x144-captions' })
+    const verdicts = readdirSync(join(result.outDir, '.longav', 'store', 'verdict')).length
+    const attempts = JSON.parse(readFileSync(join(result.outDir, '.longav', 'bases', '256x144-captions', 'scores.json'), 'utf8')).shots.reduce((n: number, s: { attempts: unknown[] }) => n + s.attempts.length, 0)
+    expect(verdicts).toBe(attempts)
     const [first, ...rest] = result.manifest.variants.filter((v) => v.name.startsWith('story-'))
     expect(first.cost.shotsGenerated).toBeGreaterThan(0)
     for (const v of rest) {

@@ -38,6 +38,51 @@ function cabacOfSegments(out: string): { draft: number; final: number } {
   return counts
 }
 
+type PlanShot = { index: number; startFrame: number; endFrame: number; kind?: string; framing: string; locationId: string; characterIds: string[]; transition?: string }
+type Plan = { fps: number; totalFrames: number; shots: PlanShot[] }
+
+/**
+ * What a draft promises: a preview of the plan the final render makes (the same shots, cut at the
+ * same moments, each on the song's beat grid), joined frame-exactly with the song laid over it, and
+ * every shot judged by the verifier on the draft's own frames (marked as a draft's figures).
+ */
+function previewOfTheSamePlan(out: string, plan: Plan): void {
+  // The plan a final render of the same song and brief makes (1280x720 at 30 fps), without rendering it.
+  const full = join(dir, 'full-plan')
+  const p = longav(['plan', song.path, brief, '--no-llm', '--out', full], dir, { timeoutMs: 60_000 })
+  expect(p.code, p.stderr).toBe(0)
+  const finalPlan: Plan = JSON.parse(readFileSync(join(full, 'plan.json'), 'utf8'))
+  expect(finalPlan.fps).toBe(30)
+  const outline = (q: Plan) => q.shots.map((s) => ({ kind: s.kind, framing: s.framing, locationId: s.locationId, characterIds: s.characterIds, transition: s.transition }))
+  expect(outline(plan)).toEqual(outline(finalPlan))
+  // Each cut at the same moment: within one draft frame (1/12 s) of the final's.
+  const starts = (q: Plan) => q.shots.map((s) => s.startFrame / q.fps)
+  starts(plan).forEach((t, i) => expect(Math.abs(t - starts(finalPlan)[i]), `shot ${i} starts at ${t} s`).toBeLessThanOrEqual(1 / 12 + 1e-9))
+  // On the beat grid of the song: each cut within one frame of a beat of the analysis.
+  const analysis = JSON.parse(readFileSync(join(out, 'analysis.json'), 'utf8')) as { beats: number[] }
+  for (const s of plan.shots.slice(1)) expect(Math.min(...analysis.beats.map((b) => Math.abs(b * plan.fps - s.startFrame))), `cut at frame ${s.startFrame}`).toBeLessThanOrEqual(1)
+  // Joined frame-exactly: the film has every planned frame, and the spans tile it.
+  expect(videoStream(join(out, 'final.mp4')).frames).toBe(plan.totalFrames)
+  plan.shots.slice(1).forEach((s, i) => expect(s.startFrame).toBe(plan.shots[i].endFrame))
+  // The song over it: the film's own audio track lines up with the song (measured, not assumed).
+  const score = JSON.parse(readFileSync(join(out, 'score.json'), 'utf8'))
+  expect(score.video.hasAudio).toBe(true)
+  expect(score.audioOffset, "the film's audio matched against the song").not.toBeNull()
+  expect(Math.abs(score.audioOffset.seconds)).toBeLessThan(0.05)
+  expect(score.duration.exact).toBe(true)
+  // Judged on the draft's own frames: every kept take has the verifier's figures, marked as a draft's.
+  const scores = JSON.parse(readFileSync(join(out, 'scores.json'), 'utf8'))
+  for (const s of scores.shots) {
+    const checks = s.attempts[0].verdict.checks
+    expect(checks.draft, `shot ${s.index}`).toBe(true)
+    expect(checks.exactDuration, `shot ${s.index} has its planned frames in the film`).toBe(true)
+    expect(typeof checks.temporalConsistency).toBe('number')
+    expect(typeof checks.meanLuma).toBe('number')
+  }
+  expect(score.analysisSize.width).toBe(80)
+  expect(score.shots.map((s: { startFrame: number }) => s.startFrame)).toEqual(plan.shots.map((s) => s.startFrame))
+}
+
 describe('render --draft', () => {
   it('renders a small, low-rate preview marked as a draft, whose shots a final render into the same folder does not reuse', () => {
     const out = join(dir, 'out')
@@ -54,12 +99,13 @@ describe('render --draft', () => {
     expect(scores.agents.generator).toBe('procedural+draft')
     expect(readFileSync(join(out, 'report.html'), 'utf8')).toMatch(/output\.draft<\/th><td>true/)
     // One take per shot, no timeline export.
-    const plan = JSON.parse(readFileSync(join(out, 'plan.json'), 'utf8'))
+    const plan: Plan = JSON.parse(readFileSync(join(out, 'plan.json'), 'utf8'))
     expect(plan.fps).toBe(12)
     expect(scores.shots.every((s: { attempts: unknown[] }) => s.attempts.length === 1)).toBe(true)
     expect(existsSync(join(out, 'timeline.otio'))).toBe(false)
     const afterDraft = cabacOfSegments(out)
     expect(afterDraft).toEqual({ draft: plan.shots.length, final: 0 })
+    previewOfTheSamePlan(out, plan)
 
     // A draft is replaced only by a render of the song it previews: another song is refused, the draft kept.
     const finalBytes = readFileSync(join(out, 'final.mp4'))

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { decodeGrid, decodeGridDetailed } from '../src/audio/grid/index.js'
-import { halfBarContrast } from '../src/audio/grid/bars.js'
+import { halfBarChange, halfBarContrast } from '../src/audio/grid/bars.js'
 import { beatCues, type AnalysisCues } from '../src/audio/grid/cues.js'
 import { compoundBeats } from '../src/audio/grid/level.js'
 import { ONSET_LATENCY_FRAMES } from '../src/audio/onset.js'
@@ -254,6 +254,42 @@ describe('the music joins the model in the bar phase and the beat level (issue 1
       expect(DF(s.downbeats, withCues.downbeats)).toBeGreaterThanOrEqual(0.95)
       expect(F(s.beats, withCues.beats)).toBeGreaterThanOrEqual(0.95)
     }
+  })
+
+  it('two beats a bar against four: the harmony moving at the half bar keeps a 2/4 whose model marks every other bar weaker', () => {
+    for (const seed of [61, 62]) {
+      const s = syntheticGrid({ seconds: 60, bpm: 112, meter: 2, downAtBeat: 0.02, downPeak: 0.75, seed })
+      // Every other bar's downbeat at 0.7 of the others: the 4-reading's middle beat is weaker bar after bar.
+      const down = Float32Array.from(s.act.downbeat)
+      s.downbeats.forEach((t, k) => {
+        if (k % 2 === 0) return
+        const f = Math.round(t * s.act.fps)
+        for (let j = Math.max(0, f - 8); j <= Math.min(down.length - 1, f + 8); j++) down[j] *= 0.7
+      })
+      const act = { ...s.act, downbeat: down }
+      // Without the music, the weaker half reads as beat 3 of a 4/4 bar.
+      expect(decodeGridDetailed(act).meter).toBe(4)
+      // Chords change every bar of two: two a bar.
+      const two = decodeGridDetailed(act, { cues: barCues(60, s.beats, s.downbeats) })
+      expect(two.meter, JSON.stringify(two.detail)).toBe(2)
+      expect(two.detail.halfBar?.change).toBeGreaterThan(1)
+      expect(DF(s.downbeats, two.downbeats)).toBeGreaterThanOrEqual(0.95)
+      // Chords change every four beats (on the stronger downbeats): four a bar, starting on them.
+      const strong = s.downbeats.filter((_, k) => k % 2 === 0)
+      const four = decodeGridDetailed(act, { cues: barCues(60, s.beats, strong) })
+      expect(four.meter, JSON.stringify(four.detail)).toBe(4)
+      expect(Math.abs(four.detail.halfBar?.change ?? 9)).toBeLessThan(0.3)
+      expect(DF(strong, four.downbeats)).toBeGreaterThanOrEqual(0.95)
+    }
+  })
+
+  it('halfBarChange: chord change into the middle beat over that into the off-beats', () => {
+    const position = [0, 1, 2, 3, 0, 1, 2, 3]
+    expect(halfBarChange([1, -1, 1, -1, 1, -1, 1, -1], position, 4)).toBeCloseTo(2, 9)
+    expect(halfBarChange([2, -0.5, -0.5, -0.5, 2, -0.5, -0.5, -0.5], position, 4)).toBeCloseTo(0, 9)
+    // Unknown changes (NaN) are left out; no middle beat at all says nothing (0).
+    expect(halfBarChange([1, NaN, 1, -1, 1, -1, NaN, -1], position, 4)).toBeCloseTo(2, 9)
+    expect(halfBarChange([1, -1], [0, 1], 4)).toBe(0)
   })
 
   it('beatCues: relative to the mean beat; the chord change into a beat after a gap is unknown, not zero', () => {

@@ -117,7 +117,8 @@ const l1 = (a: Float64Array, b: Float64Array) => a.reduce((s, v, i) => s + Math.
 
 describe('procedural generator', () => {
   it('writes a canonical h264 segment with the exact frame count and three keyframe PNGs', async () => {
-    const req = request()
+    // bareStills: as a batch's base render asks (the caption-free still below).
+    const req = { ...request(), bareStills: true }
     const progress: number[] = []
     const seg = await run(req, undefined, (p) => progress.push(p))
     expect(seg).toMatchObject({ shotIndex: 0, attempt: 0, generator: 'procedural', path: req.out.video, frames: 48 })
@@ -136,6 +137,12 @@ describe('procedural generator', () => {
     expect(readdirSync(path.dirname(req.out.video)).sort()).toEqual(['bare-12.png', 'first.png', 'key.png', 'last.png', 'shot.mp4'])
     // The picture moves: first and last frames differ.
     expect(meanAbsDiff(await pixels(req.out.firstFrame), await pixels(req.out.lastFrame))).toBeGreaterThan(1)
+  })
+
+  it('keeps no caption-free still unless asked (only a batch base needs them)', async () => {
+    const req = request({ frames: 16 })
+    await run(req)
+    expect(readdirSync(path.dirname(req.out.video)).sort()).toEqual(['first.png', 'key.png', 'last.png', 'shot.mp4'])
   })
 
   it('is deterministic: the same request gives identical keyframes', async () => {
@@ -191,7 +198,7 @@ describe('procedural generator', () => {
   })
 
   it('rejects on abort mid-render and leaves no file at the output path', async () => {
-    const req = request({ frames: 400 })
+    const req = { ...request({ frames: 400 }), bareStills: true }
     const ac = new AbortController()
     let maxProgress = 0
     const p = run(req, ac.signal, (x) => {

@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest'
 import { analyzeSamples } from '../src/audio/analyze.js'
 import { spectralPass } from '../src/audio/streams/index.js'
+import { SpectralPassStream } from '../src/audio/streams/spectralPass.js'
 import { StreamingHpss } from '../src/audio/streams/hpss.js'
+import { grown } from '../src/audio/streams/grown.js'
 import { Analysis } from '../src/schemas/index.js'
 
 const SR = 22050
@@ -130,6 +132,32 @@ function auc(pos: number[], neg: number[]): number {
   for (const p of pos) for (const q of neg) s += p > q ? 1 : p === q ? 0.5 : 0
   return s / (pos.length * neg.length)
 }
+
+describe('grown (the streaming stores make room)', () => {
+  it('keeps the values written, zero-fills the rest, keeps the element type', () => {
+    const a = Float32Array.from([1.5, 2, 3])
+    const b = grown(a, 5)
+    expect(b).toBeInstanceOf(Float32Array)
+    expect([...b]).toEqual([1.5, 2, 3, 0, 0])
+    expect(b.buffer).not.toBe(a.buffer)
+    const c = grown(Float64Array.from([0.1, 0.2]), 3)
+    expect(c).toBeInstanceOf(Float64Array)
+    expect([...c]).toEqual([0.1, 0.2, 0])
+    // Shrinking keeps the head.
+    expect([...grown(a, 2)]).toEqual([1.5, 2])
+  })
+
+  it('a spectral pass with no frame hint (stores grown many times) equals one sized up front', () => {
+    const sr = 22050
+    const x = Float32Array.from({ length: sr * 3 }, (_, i) => Math.sin((2 * Math.PI * 220 * i) / sr) * (i % 5000 < 800 ? 1 : 0.2))
+    const sized = spectralPass(x, sr)
+    const stream = new SpectralPassStream(sr)
+    for (let i = 0; i < x.length; i += 3000) stream.push(x.subarray(i, i + 3000))
+    const g = stream.finish()
+    expect(g.frames).toBe(sized.frames)
+    for (const k of ['mel', 'chroma', 'harmonicMel', 'percussiveMel', 'centroid', 'rms'] as const) expect(g[k], k).toEqual(sized[k])
+  })
+})
 
 describe('HPSS (median filtering on the STFT magnitude)', () => {
   it('streams the same result as a batch median filter would (window, padding, delay)', () => {

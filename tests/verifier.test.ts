@@ -82,7 +82,10 @@ describe('the verifier loop', () => {
   it('regenerates a frozen shot and keeps the better attempt', async () => {
     const gen = frozenFirstGenerator()
     const outDir = join(dir, 'out')
-    await render({ song: song.path, brief: writeTestBrief(dir), outDir, output: { width: 160, height: 90, fps: 12 }, generator: gen })
+    // One shot at a time: with shots measured in parallel, whether an earlier shot's references are
+    // in memory when a frozen take is judged (and so whether it also fails identity and its retake
+    // gets a steady camera instead of a lively one) depended on timing, and so did the retake.
+    await render({ song: song.path, brief: writeTestBrief(dir), outDir, output: { width: 160, height: 90, fps: 12 }, generator: gen, concurrency: 1 })
     const scores = JSON.parse(readFileSync(join(outDir, 'scores.json'), 'utf8'))
     for (const shot of scores.shots) {
       expect(shot.attempts.length, `shot ${shot.index}: ${shot.attempts.map((a: any) => a.verdict.critique).join(" / ")}`).toBe(2)

@@ -73,7 +73,13 @@ export function forkedBaseRenderer(options: Record<string, unknown>): BaseRender
       )
       child.send({
         type: 'render',
-        options: { ...options, finish: 'video', outDir: o.outDir, output: { ...(options.output as object | undefined), width: o.width, height: o.height, ...(o.captions === undefined ? {} : { captions: o.captions }) } },
+        options: {
+          ...options,
+          finish: 'video',
+          outDir: o.outDir,
+          ...(o.takes ? { takes: o.takes } : {}),
+          output: { ...(options.output as object | undefined), width: o.width, height: o.height, ...(o.captions === undefined ? {} : { captions: o.captions, bareStills: o.captions }) },
+        },
       } satisfies BaseRequest)
     })
 }

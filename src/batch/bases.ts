@@ -2,14 +2,17 @@
  * The base renders a batch cuts its variants from: one render per format (no text drawn into it),
  * made once however many variants use it. A generator whose shots are costly (footage, onnx,
  * comfyui) renders once, at the largest format, and the other formats are reframed from it by a
- * crop that follows the subject.
+ * crop that follows the subject. Rendered natively, the first format's base verifies every shot
+ * and the others draw the takes it kept (baseTakes.ts): each shot verified once per batch.
  */
 import { mkdir, readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import type { RenderEvent } from '../pipeline/events.js'
+import type { ChosenTakes } from '../pipeline/runners/chosenTakes.js'
 import { ShotPlan } from '../schemas/index.js'
 import type { BatchEvent } from './events.js'
 import { readBareStills } from './baseCaptions.js'
+import { readKeptTakes } from './baseTakes.js'
 import { reframe } from './reframe/index.js'
 import type { VariantFormat } from './types.js'
 
@@ -24,6 +27,8 @@ export interface BaseRender {
   captions: boolean
   /** With captions: caption-free stills of some of its frames, by frame (the text check's reference). */
   bare: Map<number, string>
+  /** The base whose verified takes this one drew (null: it verified its own shots). */
+  takesFrom: string | null
 }
 
 /** Renders the whole song at one size into `outDir`, with or without the lyric captions; returns its files. */
@@ -31,8 +36,10 @@ export type BaseRenderer = (o: {
   outDir: string
   width: number
   height: number
-  /** Draw the lyric captions into the picture (absent: as the brief says). */
+  /** Draw the lyric captions into the picture (absent: as the brief says); with them, keep their caption-free stills. */
   captions?: boolean
+  /** Each shot's take as another base chose it: drawn once, not verified again. */
+  takes?: ChosenTakes
   onEvent: (event: RenderEvent) => void
   signal: AbortSignal
 }) => Promise<{ final: string; plan: string }>
@@ -75,16 +82,29 @@ export function createBases(o: {
     else free++
   }
 
+  // One native base verifies every shot: the smallest (its verification decode is the cheapest; the
+  // metrics measure at their own small size). The others wait for its kept takes (before taking a
+  // render slot) and draw them. Should it fail, each verifies its own.
+  const verifying = o.native && o.formats.length > 0 ? o.formats.reduce((a, b) => (b.format.width * b.format.height < a.format.width * a.format.height ? b : a)) : undefined
+  const verifyingKey = verifying ? baseKey(verifying.format, verifying.captions) : ''
+  let verified: Promise<ChosenTakes | undefined> | undefined
+  const takesOfVerifying = () =>
+    (verified ??= get(verifying!.format, verifying!.captions).then(
+      () => readKeptTakes(dirOf(verifyingKey), verifyingKey),
+      () => undefined,
+    ))
+
   const renderAt = async (format: VariantFormat, captions: boolean): Promise<BaseRender> => {
+    const takes = verifying && baseKey(format, captions) !== verifyingKey ? await takesOfVerifying() : undefined
     await acquire()
     try {
-      return await renderNow(format, captions)
+      return await renderNow(format, captions, takes)
     } finally {
       release()
     }
   }
 
-  const renderNow = async (format: VariantFormat, captions: boolean): Promise<BaseRender> => {
+  const renderNow = async (format: VariantFormat, captions: boolean, takes: ChosenTakes | undefined): Promise<BaseRender> => {
     o.signal.throwIfAborted()
     const key = baseKey(format, captions)
     const t0 = performance.now()
@@ -96,6 +116,7 @@ export function createBases(o: {
       width: format.width,
       height: format.height,
       captions,
+      ...(takes ? { takes } : {}),
       signal: o.signal,
       onEvent: (e) => {
         if (e.type === 'shot' && e.status === 'generating') generated++
@@ -106,7 +127,7 @@ export function createBases(o: {
     const plan = ShotPlan.parse(JSON.parse(await readFile(files.plan, 'utf8')))
     o.emit({ type: 'base', format: key, index: keys.indexOf(key) + 1, total: keys.length, status: 'done' })
     const bare = captions ? await readBareStills(dirOf(key)) : new Map<number, string>()
-    return { video: files.final, plan, shotsGenerated: generated, shotsReused: reused, wallSec: (performance.now() - t0) / 1000, captions, bare }
+    return { video: files.final, plan, shotsGenerated: generated, shotsReused: reused, wallSec: (performance.now() - t0) / 1000, captions, bare, takesFrom: takes?.from ?? null }
   }
 
   const reframeFrom = async (format: VariantFormat): Promise<BaseRender> => {
@@ -118,7 +139,7 @@ export function createBases(o: {
     const video = join(dirOf(key), 'reframed.mp4')
     await reframe(from.video, video, { width: format.width, height: format.height }, { shotStarts: from.plan.shots.map((s) => s.startFrame), signal: o.signal })
     o.emit({ type: 'base', format: key, index: keys.indexOf(key) + 1, total: keys.length, status: 'done' })
-    return { video, plan: from.plan, shotsGenerated: 0, shotsReused: from.plan.shots.length, wallSec: (performance.now() - t0) / 1000, captions: false, bare: new Map() }
+    return { video, plan: from.plan, shotsGenerated: 0, shotsReused: from.plan.shots.length, wallSec: (performance.now() - t0) / 1000, captions: false, bare: new Map(), takesFrom: null }
   }
 
   const get = (format: VariantFormat, captions = false): Promise<BaseRender> => {

@@ -198,6 +198,7 @@ export async function runBatch(run: BatchRun): Promise<BatchResult> {
         const result = await makeVariant({ spec: p.spec, format: p.format, cut: p.cut, base, analysis: run.analysis, song: run.song, batchDir: run.batchDir, signal: run.signal })
         entry = {
           ...result,
+          base: { key, takesFrom: base.takesFrom },
           cost: {
             wallSec: baseSec + (performance.now() - started) / 1000,
             shotsGenerated: first ? base.shotsGenerated : 0,

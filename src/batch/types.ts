@@ -120,6 +120,11 @@ export const ManifestEntry = z.object({
   texts: z.array(TextItem),
   loudness: z.object({ targetLufs: z.number().nullable(), measuredLufs: z.number().nullable() }),
   checks: z.array(VariantCheck),
+  /**
+   * The base this variant is cut from (`<WxH>[-captions]`) and, when its shots were drawn as
+   * another format's base kept and verified them (no verification of their own), that base's key.
+   */
+  base: z.object({ key: z.string(), takesFrom: z.string().nullable() }).optional(),
   cost: z.object({ wallSec: z.number().nonnegative(), shotsGenerated: z.number().int().nonnegative(), shotsReused: z.number().int().nonnegative() }),
 })
 export type ManifestEntry = z.infer<typeof ManifestEntry>

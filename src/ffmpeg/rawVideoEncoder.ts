@@ -11,14 +11,18 @@ import { ffmpegRate } from '../time.js'
  * The frame rate (`-r fps`) is added per segment by `segmentVideoArgs`.
  */
 export const SEGMENT_VIDEO_ARGS: readonly string[] = segmentEncoding([
+  // ultrafast's cheap analysis with the tools that pay for themselves: CABAC, the deblocking
+  // filter, adaptive B-frames and quarter-pixel refinement at its cheapest (subme=1). On 6 shots
+  // of the example at 720p (wide, close, lyric, silhouette; 48 frames each) against veryfast
+  // subme=1 crf 20: x264 CPU 16.4 vs 25.2 ms a frame (-35 %), 2 % smaller, SSIM 0.9477 vs
+  // 0.9484, PSNR +0.8 dB. superfast at crf 20 makes 3x the bytes; AQ or crf 20 here buy SSIM
+  // only with bits, and bits cost CABAC time.
   '-preset',
-  'veryfast',
+  'ultrafast',
   '-crf',
-  '20',
-  // Quarter-pixel refinement at its cheapest: ~28 % less x264 time than veryfast's default
-  // (subme=2) for the same size at this CRF on our renders (bench/).
+  '21',
   '-x264-params',
-  'subme=1',
+  'cabac=1:deblock=1:bframes=3:b-adapt=1:subme=1',
 ])
 
 /**

@@ -10,11 +10,16 @@ export function concatListLine(path: string): string {
   return `file '${path.replace(/'/g, "'\\''")}'`
 }
 
+/** The film's audio track: the song as AAC, 192 kb/s, 48 kHz. */
+export const SONG_AUDIO_ARGS: readonly string[] = ['-c:a', 'aac', '-b:a', '192k', '-ar', '48000']
+
 export interface ConcatMuxOptions {
   /** Canonical segments in order; their frame counts add up to `frames`. */
   segments: string[]
   /** The original song, laid once over the whole timeline. */
   audio: string
+  /** `audio` is already the film's AAC track (SONG_AUDIO_ARGS): stream-copied, not encoded again. */
+  audioEncoded?: boolean
   out: string
   /** Scratch path for the concat list. */
   listPath: string
@@ -41,7 +46,7 @@ export async function concatAndMux(opts: ConcatMuxOptions): Promise<void> {
         '-i', opts.audio,
         '-map', '0:v:0', '-map', '1:a:0',
         '-c:v', 'copy',
-        '-c:a', 'aac', '-b:a', '192k', '-ar', '48000',
+        ...(opts.audioEncoded ? ['-c:a', 'copy'] : SONG_AUDIO_ARGS),
         '-t', durationSec.toFixed(6),
         '-movflags', '+faststart',
         tmp,

@@ -1,5 +1,4 @@
-import { ChatOpenAICompletions, wrapOpenAIClientError, type OpenAIClient } from '@langchain/openai'
-import { AIMessage, HumanMessage, SystemMessage, ToolMessage, type BaseMessage } from '@langchain/core/messages'
+import type { AIMessage, BaseMessage } from '@langchain/core/messages'
 import { z } from 'zod'
 import { costUsd } from './prices.js'
 import { redact } from './redact.js'
@@ -29,27 +28,6 @@ interface AttemptFailure {
   retryable: boolean
   retryAfterMs: number | null
   message: string
-}
-
-/**
- * ChatOpenAI's chat-completions model, except that json_schema answers go through `create` rather
- * than the SDK's `parse`: `parse` throws on malformed JSON and drops the raw text and token usage,
- * which the repair loop and the accounting need.
- */
-class RawCompletions extends ChatOpenAICompletions {
-  override async completionWithRetry(request: never, requestOptions?: OpenAIClient.RequestOptions): Promise<never> {
-    const req = request as OpenAIClient.Chat.ChatCompletionCreateParams
-    if (req.stream || req.response_format?.type !== 'json_schema') return (await super.completionWithRetry(request, requestOptions)) as never
-    const { maxRetries, ...sdkOptions } = (requestOptions ?? {}) as OpenAIClient.RequestOptions & { maxRetries?: number }
-    const clientOptions = this._getClientOptions(sdkOptions)
-    return this.caller.callWithOptions({ maxRetries }, async () => {
-      try {
-        return (await this.client.chat.completions.create(req as OpenAIClient.Chat.ChatCompletionCreateParamsNonStreaming, clientOptions)) as never
-      } catch (e) {
-        throw wrapOpenAIClientError(e)
-      }
-    })
-  }
 }
 
 function abortError(signal: AbortSignal | undefined): Error {
@@ -168,15 +146,10 @@ export function createLlmClient(cfg: LlmConfig, opts: LlmClientOptions = {}): Ll
   const maxBackoff = opts.maxBackoffMs ?? 30_000
   const baseBackoff = opts.baseBackoffMs ?? 500
 
-  const chat = new RawCompletions({
-    model: cfg.model,
-    // Local servers need no key, but the SDK refuses to start without one.
-    apiKey: cfg.apiKey ?? 'no-key',
-    configuration: cfg.baseURL ? { baseURL: cfg.baseURL } : {},
-    timeout: cfg.timeoutMs,
-    maxRetries: 0,
-    ...(cfg.temperature !== undefined ? { temperature: cfg.temperature } : {}),
-  })
+  // LangChain and the OpenAI SDK (≈ 0.5 CPU-s and 500 modules to load) only once the model is asked:
+  // a render without a model never loads them.
+  let model: Promise<{ lib: typeof import('./chatModel.js'); chat: ReturnType<typeof import('./chatModel.js').chatModel> }> | undefined
+  const chatModel = () => (model ??= import('./chatModel.js').then((lib) => ({ lib, chat: lib.chatModel(cfg) })))
 
   const stages = new Map<string, StageUsage>()
   let spent = 0
@@ -237,6 +210,8 @@ export function createLlmClient(cfg: LlmConfig, opts: LlmClientOptions = {}): Ll
       system += `\n\nAnswer with a single JSON object only, matching this JSON Schema:\n${JSON.stringify(z.toJSONSchema(call.schema))}`
     }
     exchange.system = system
+    const { lib, chat } = await chatModel()
+    const { HumanMessage, SystemMessage, ToolMessage } = lib
     const messages: BaseMessage[] = [new SystemMessage(system), new HumanMessage({ content: toUserContent(call.user) as never })]
     const runnable = chat.withStructuredOutput(call.schema as z.ZodType<Record<string, unknown>>, {
       method: cfg.method,

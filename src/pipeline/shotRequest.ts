@@ -38,6 +38,7 @@ export function shotRequest(
       ...(made.vocalsPath ? { vocalsPath: made.vocalsPath } : {}),
     },
     ...(p.captionsShown === false ? { hideCaptions: true } : {}),
+    ...(p.bareStills && p.captionsShown !== false ? { bareStills: true } : {}),
     ...(p.captionStyle ? { captionStyle: p.captionStyle } : {}),
     initKeyframe: fromMemory.initKeyframe,
     ...(shotIndex > 0 && (shot.transition === 'match' || shot.transition === 'continuous') ? { previousShot: p.shots[shotIndex - 1] } : {}),

@@ -5,8 +5,12 @@
  * change) and how it is read. Float32 values survive JSON exactly.
  */
 import { statSync } from 'node:fs'
+import { readFile } from 'node:fs/promises'
 import { z } from 'zod'
+import { analysisSize } from '../ffmpeg/index.js'
+import { describeImage } from '../metrics/identity.js'
 import type { ImageSource, View, ViewCache } from '../metrics/identityScore.js'
+import { METRIC_WIDTH } from '../metrics/measureFrames.js'
 import { stepKey, type Store } from '../store/index.js'
 
 const Stored = z.object({
@@ -43,4 +47,48 @@ export function storeViewCache(store: Store): ViewCache {
       })
     },
   }
+}
+
+/**
+ * A draft's identity views: descriptors read from the key frames (PNG) with Skia in this process,
+ * scaled to the descriptor size, instead of one ffmpeg per picture; kept in memory only, so a
+ * view read this way never stands in the store for one read by ffmpeg. Embeddings are left to
+ * the model's reader (undefined: read as usual).
+ */
+export function canvasViewCache(): ViewCache {
+  const views = new Map<string, View>()
+  return {
+    async get(source, how) {
+      const focus = how === 'descriptor:subject' ? 'subject' : how === 'descriptor:scene' ? 'scene' : undefined
+      if (!focus || source.timeSec !== undefined || !source.path.endsWith('.png')) return undefined
+      const id = `${source.path}@${how}`
+      let v = views.get(id)
+      if (!v) {
+        const { width, height } = analysisSize(16, 9, METRIC_WIDTH)
+        const rgb = await readPngRgb(source.path, width, height)
+        v = { descriptor: describeImage(rgb, width, height, { focus }) }
+        views.set(id, v)
+      }
+      return v
+    },
+    async put() {},
+  }
+}
+
+/** A PNG scaled to width×height (Skia, high quality) as RGB24. */
+async function readPngRgb(path: string, width: number, height: number): Promise<Uint8Array> {
+  const { createCanvas, loadImage } = await import('@napi-rs/canvas')
+  const img = await loadImage(await readFile(path))
+  const canvas = createCanvas(width, height)
+  const g = canvas.getContext('2d')
+  g.imageSmoothingQuality = 'high'
+  g.drawImage(img, 0, 0, width, height)
+  const rgba = g.getImageData(0, 0, width, height).data
+  const rgb = new Uint8Array(width * height * 3)
+  for (let i = 0, j = 0; j < rgb.length; i += 4, j += 3) {
+    rgb[j] = rgba[i]
+    rgb[j + 1] = rgba[i + 1]
+    rgb[j + 2] = rgba[i + 2]
+  }
+  return rgb
 }

@@ -83,6 +83,8 @@ export const OutputFormat = z.object({
   fps: FrameRate,
   /** Draw the lyric captions into the picture (default true; a batch draws its own text layer). */
   captions: z.boolean().optional(),
+  /** Keep a caption-free still of each caption line's first full frame (a batch's base renders: its text check's reference). */
+  bareStills: z.boolean().optional(),
   /**
    * A preview (`render --draft`): DRAFT_OUTPUT's size and rate unless given, one take per shot,
    * x264 ultrafast, no timeline export unless asked; its shots have their own store keys.

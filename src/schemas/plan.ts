@@ -88,6 +88,8 @@ export const ShotPlan = z.object({
   author: z.string(),
   /** False: shots keep their captions for timing (lip sync) but generators draw no text. */
   captionsShown: z.boolean().optional(),
+  /** Generators that draw captions keep a caption-free still per caption line (set for a batch's base renders only). */
+  bareStills: z.boolean().optional(),
   notes: NotesOutcome.optional(),
   /** The brief's caption style (weight, position, box, size); absent: the default look. */
   captionStyle: CaptionStyle.optional(),

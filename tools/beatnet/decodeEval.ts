@@ -34,6 +34,7 @@ interface Row {
   downbeatF: number
   level: number
   scores: Record<number, number>
+  halfBar?: { ratio: number; consistency: number; pairs: number; change?: number }
 }
 
 export const meterLabel = (it: Pick<DevsetItem, 'meter' | 'tags'>) => (it.tags.includes('6/8') ? '6/8' : `${it.meter}/4`)
@@ -107,6 +108,7 @@ async function main(): Promise<void> {
       downbeatF: downbeatF(it.downbeats, g.downbeats),
       level: g.detail.level,
       scores: g.detail.meterScores,
+      halfBar: g.detail.halfBar,
     }
     rows.push(r)
     if (!args.includes('--quiet'))

@@ -47,7 +47,7 @@ export interface DecodedGridDetail extends DecodedGrid {
   /** Stretches (s) where the activation has no pulse: no beats are placed inside. */
   beatless: Array<{ start: number; end: number }>
   /** How the decode went, for reports: level factor (1.5: three beats a bar read as two) and each meter's score. */
-  detail: { level: number; meterScores: Record<number, number>; halfBar?: { ratio: number; consistency: number; pairs: number } }
+  detail: { level: number; meterScores: Record<number, number>; halfBar?: { ratio: number; consistency: number; pairs: number; change?: number } }
 }
 
 export const DEFAULT_METERS: readonly number[] = [2, 3, 4, 5, 6, 7]
@@ -107,12 +107,14 @@ export function decodeGridDetailed(act: BeatActivations, opts: DecodeOptions = {
     const gapBefore = frames.map((_, i) => i > 0 && ibi[i - 1] > GAP_BEATS * med)
     const d = frames.map((f) => maxIn(downAct, f - tol, f + tol))
     let cue: number[] | undefined
+    let change: number[] | undefined
     if (opts.cues) {
       const wgt = opts.cueWeights ?? CUE_WEIGHTS
       const c = beatCues(frames.map((f) => f / fps), opts.cues, gapBefore)
       cue = c.low.map((l, i) => ev.evidence[i] * (wgt.low * l + wgt.change * c.change[i]))
+      change = c.change
     }
-    return { frames, ev, ibi, med, gapBefore, bars: decodeBars(d, gapBefore, meterSet, ev.evidence, cue) }
+    return { frames, ev, ibi, med, gapBefore, bars: decodeBars(d, gapBefore, meterSet, ev.evidence, cue, change) }
   }
   let r = read(level.factor === 0.5 ? level.frames.map((f) => snapToPeak(beatAct, f, tol)) : level.frames, meters)
   let factor = level.factor

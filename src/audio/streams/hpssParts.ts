@@ -1,5 +1,6 @@
 import { melBank, type MelBank } from '../mel.js'
 import { HPSS_KERNEL, StreamingHpss } from './hpss.js'
+import { grown } from './grown.js'
 
 /** What HPSS gives the spectral pass, per frame: mel power and full-band energy of each part. */
 export interface HpssParts {
@@ -100,17 +101,8 @@ export class HpssProjector {
 
   private grow(cap: number): void {
     const p = this.parts
-    const f32 = (a: Float32Array) => {
-      const b = new Float32Array(cap * this.nMels)
-      b.set(a)
-      return b
-    }
-    const f64 = (a: Float64Array) => {
-      const b = new Float64Array(cap)
-      b.set(a)
-      return b
-    }
-    this.parts = { harmonicMel: f32(p.harmonicMel), percussiveMel: f32(p.percussiveMel), harmonicEnergy: f64(p.harmonicEnergy), percussiveEnergy: f64(p.percussiveEnergy) }
+    const n = cap * this.nMels
+    this.parts = { harmonicMel: grown(p.harmonicMel, n), percussiveMel: grown(p.percussiveMel, n), harmonicEnergy: grown(p.harmonicEnergy, cap), percussiveEnergy: grown(p.percussiveEnergy, cap) }
     this.cap = cap
   }
 }

@@ -3,6 +3,7 @@ import { melBank, type MelBank } from '../mel.js'
 import { chromaBins, type FrameMatrix } from '../features.js'
 import { HpssProjector, projectMel, type HpssParts } from './hpssParts.js'
 import type { HpssThread } from './hpssThread.js'
+import { grown } from './grown.js'
 
 /** Everything the analysis reads from the spectrum, gathered in one streaming STFT pass. */
 export interface SpectralPass {
@@ -175,20 +176,10 @@ export class SpectralPassStream {
 
   /** Room for `cap` frames (the stores keep what was written). */
   private grow(cap: number): void {
-    const f32 = (a: Float32Array, dims: number) => {
-      const b = new Float32Array(cap * dims)
-      b.set(a)
-      return b
-    }
-    const f64 = (a: Float64Array) => {
-      const b = new Float64Array(cap)
-      b.set(a)
-      return b
-    }
-    this.mel = f32(this.mel, this.nMels)
-    this.chroma = f32(this.chroma, 12)
-    this.centroid = f64(this.centroid)
-    this.rms = f64(this.rms)
+    this.mel = grown(this.mel, cap * this.nMels)
+    this.chroma = grown(this.chroma, cap * 12)
+    this.centroid = grown(this.centroid, cap)
+    this.rms = grown(this.rms, cap)
     this.cap = cap
   }
 }

@@ -68,6 +68,8 @@ export async function runRender(opts: RunRenderOptions): Promise<RenderSummary |
     maxRounds: opts.maxRounds,
     candidates: opts.candidates,
     separation: opts.separation,
+    // Takes chosen by another render (a batch base): only when given, so other renders' keys stay.
+    ...(opts.takes ? { takes: opts.takes } : {}),
   })
   const inputs = hashValue({ project, planner: opts.services.planner.id })
   // A plan-only run keeps no snapshot and leaves the folder's run record alone: it is cheap to redo.
@@ -152,7 +154,8 @@ async function runLocked(opts: RunRenderOptions, keys: { inputs: string; project
     }
     if (kept.length) progress.shotDone(kept.length)
   }
-  const machine = provideRender(opts, emit, progress)
+  // A draft judges its shots on the film only when it keeps one take each (asked for more, it verifies them).
+  const machine = provideRender({ ...opts, draft: opts.draft === true && opts.maxRounds <= 1 && opts.candidates <= 1 }, emit, progress)
   const input: RenderMachineInput = {
     songPath: opts.songPath,
     maxRounds: opts.maxRounds,

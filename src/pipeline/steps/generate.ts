@@ -59,10 +59,10 @@ export async function generate(input: GenerateInput, store: Store, ctx: StepCont
     // Only when set, so the keys of renders with captions stay what they were.
     ...(req.hideCaptions ? { hideCaptions: true } : {}),
     ...(req.captionStyle ? { captionStyle: req.captionStyle } : {}),
-    // A procedural segment with captions keeps a caption-free still per caption line (a batch
-    // measures the captions drawn into its base against them): one made before has none. Other
-    // generators' keys stay what they were, so their costly shots are not made again.
-    ...(generator.id === 'procedural' && !req.hideCaptions && req.shot.captions.length > 0 ? { bareStills: 1 } : {}),
+    // A batch base's procedural segment with captions keeps a caption-free still per caption line
+    // (the batch measures the captions drawn into its base against them): one made without has none.
+    // Only when asked, so a single render's keys and other generators' keys stay what they were.
+    ...(generator.id === 'procedural' && req.bareStills && !req.hideCaptions && req.shot.captions.length > 0 ? { bareStills: 1 } : {}),
   })
   const total = plan.shots.length
   const final = store.artifactDir('segment', key)

@@ -41,7 +41,7 @@ export async function plan(input: PlanInput, store: Store, ctx: StepContext): Pr
     { brief: input.brief, analysis, treatment, output: input.brief.output, maxShotFrames: input.maxShotFrames },
     { signal: ctx.signal },
   )
-  const shown = input.brief.output.captions === false ? { ...made, captionsShown: false } : made
+  const shown = input.brief.output.captions === false ? { ...made, captionsShown: false } : input.brief.output.bareStills ? { ...made, bareStills: true } : made
   const planned = ShotPlan.parse(input.brief.captionStyle ? { ...shown, captionStyle: input.brief.captionStyle } : shown)
   await store.put('plan', key, planned)
   logTo(ctx)('info', formatVariety(varietyFigure(planned)))

@@ -8,6 +8,8 @@ import { stepKey, type Store } from '../../store/index.js'
 import { need } from './read.js'
 
 export interface StitchInput extends FinishInput {
+  /** The song already encoded as the film's audio track (songAudio.ts): stream-copied. Else the song is encoded here. */
+  audioTrack?: string
   out: {
     /** The film: every shot's kept take joined frame-exactly, the song laid once over it. */
     final: string
@@ -27,7 +29,8 @@ export async function stitch(input: StitchInput, store: Store, ctx: StepContext)
   }
   await concatAndMux({
     segments: segments.map((s) => s.path),
-    audio: input.sources.songPath,
+    audio: input.audioTrack ?? input.sources.songPath,
+    audioEncoded: input.audioTrack !== undefined,
     out: input.out.final,
     listPath: input.out.concatList,
     frames: plan.totalFrames,

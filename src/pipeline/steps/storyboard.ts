@@ -6,7 +6,7 @@ import type { Store } from '../../store/index.js'
 import { need } from './read.js'
 
 /** storyboard.png: every shot's key frame with its index, time code and caption. */
-export async function storyboard(input: FinishInput & { out: string }, store: Store, _ctx: StepContext): Promise<void> {
+export async function storyboard(input: FinishInput & { out: string; thumbWidth?: number }, store: Store, _ctx: StepContext): Promise<void> {
   const plan = await need(store, 'plan', input.sources.planKey, ShotPlan)
   await writeStoryboard(
     plan.shots.map((s) => ({
@@ -16,6 +16,6 @@ export async function storyboard(input: FinishInput & { out: string }, store: St
       endFrame: s.endFrame,
       caption: s.captions[0]?.text,
     })),
-    { fps: plan.fps, outPath: input.out },
+    { fps: plan.fps, outPath: input.out, ...(input.thumbWidth ? { thumbWidth: input.thumbWidth } : {}) },
   )
 }

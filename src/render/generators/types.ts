@@ -23,6 +23,8 @@ export interface SegmentRequest {
   audio: { path: string; startSec: number; endSec: number; vocalsPath?: string }
   /** Draw no caption text (the shot's captions still time the performance). */
   hideCaptions?: boolean
+  /** Keep a caption-free still (bare-<song frame>.png beside the stills) per caption line: a batch base's text check reads them. */
+  bareStills?: boolean
   /** How captions look (the brief's captionStyle); absent: the default look. */
   captionStyle?: CaptionStyle
   /** Previous shot's last frame (PNG) when the shot continues it. */

@@ -68,7 +68,7 @@ export async function generateProcedural(req: SegmentRequest, ctx: GenerateConte
 
   // A batch measures the captions drawn here against these: one caption-free still (bare-<song frame>.png
   // beside the stills) per caption line and shot, at the line's first fully shown frame in the shot.
-  const bare = new Set(req.hideCaptions ? [] : req.shot.captions.flatMap((c) => {
+  const bare = new Set(req.hideCaptions || !req.bareStills ? [] : req.shot.captions.flatMap((c) => {
     for (let a = Math.max(c.startFrame, req.shot.startFrame); a < Math.min(c.endFrame, req.shot.startFrame + req.frames); a++) if (captionAlpha(c, a) >= 1) return [a - req.shot.startFrame]
     return []
   }))
