@@ -54,6 +54,8 @@ export interface Bases {
   startAll(): void
   /** The format every other is reframed from (null: each format is rendered natively). */
   master: VariantFormat | null
+  /** The base that verifies every shot and is made first (natively rendered bases), else null. */
+  verifying: string | null
 }
 
 export function createBases(o: {
@@ -157,5 +159,5 @@ export function createBases(o: {
     // Started now, awaited by the variants later: a failure is theirs to report, not unhandled here.
     for (const f of o.formats) get(f.format, f.captions).catch(() => undefined)
   }
-  return { get, startAll, master }
+  return { get, startAll, master, verifying: verifying ? verifyingKey : null }
 }

@@ -166,13 +166,15 @@ export async function runBatch(run: BatchRun): Promise<BatchResult> {
         shotsReused: entries().reduce((s, e) => s + e.cost.shotsReused, 0),
       },
     })
-    const formatOrder = [...new Set(todo.map((p) => baseKey(p.format, captionsOf(p))))]
+    // The verifying base is made first: its variants are cut while the other bases render.
+    const formatOrder = [...new Set([...(bases.verifying ? [bases.verifying] : []), ...todo.map((p) => baseKey(p.format, captionsOf(p)))])]
     const order = planned.map((_, i) => i).sort((a, b) => rank(a) - rank(b) || a - b)
     function rank(i: number): number {
       const k = formatOrder.indexOf(baseKey(planned[i].format, captionsOf(planned[i])))
       return k < 0 ? -1 : k
     }
     const charged = new Set<string>()
+    const sounds = new Map<string, Promise<{ path: string }>>()
     for (const i of order) {
       const p = planned[i]
       run.signal?.throwIfAborted()
@@ -195,7 +197,7 @@ export async function runBatch(run: BatchRun): Promise<BatchResult> {
         started = performance.now()
         baseSec = first ? base.wallSec : 0
         const shotsIn = base.plan.shots.filter((s) => p.cut.pieces.some((q) => s.startFrame < q.endFrame && s.endFrame > q.startFrame)).length
-        const result = await makeVariant({ spec: p.spec, format: p.format, cut: p.cut, base, analysis: run.analysis, song: run.song, batchDir: run.batchDir, signal: run.signal })
+        const result = await makeVariant({ spec: p.spec, format: p.format, cut: p.cut, base, analysis: run.analysis, song: run.song, batchDir: run.batchDir, signal: run.signal, sounds })
         entry = {
           ...result,
           base: { key, takesFrom: base.takesFrom },

@@ -6,7 +6,7 @@ import { mkdir, rm } from 'node:fs/promises'
 import { dirname, join } from 'node:path'
 import { probeMedia } from '../ffmpeg/index.js'
 import type { Analysis, ShotPlan } from '../schemas/index.js'
-import { sha256File } from '../util/files.js'
+import { hashValue, sha256File } from '../util/files.js'
 import { assembleVariant } from './assemble.js'
 import { baseCaptionsOnTimeline, captionFamilyOf, type BaseCaption } from './baseCaptions.js'
 import type { BaseRender } from './bases.js'
@@ -142,6 +142,28 @@ export interface VariantJob {
   batchDir: string
   signal?: AbortSignal
   onProgress?: (fraction: number) => void
+  /**
+   * The batch's cut-down sounds by cut and loudness: variants of the same length in other formats
+   * play the same bars at the same level, so their sound is made once (in .longav/audio/, this run).
+   */
+  sounds?: Map<string, Promise<{ path: string }>>
+}
+
+/** The variant's sound: made once per cut and loudness in a batch, else in its own folder. */
+function soundOf(job: VariantJob, work: string): Promise<{ path: string }> {
+  const { cut, spec } = job
+  const make = (path: string) => renderCutdownAudio(job.song, cut, path, { loudnessLufs: spec.loudness, signal: job.signal })
+  if (!job.sounds) return make(join(work, 'audio.wav'))
+  const key = hashValue({ pieces: cut.pieces, fps: cut.fps, frames: cut.totalFrames, loudness: spec.loudness })
+  let sound = job.sounds.get(key)
+  if (!sound) {
+    const dir = join(job.batchDir, '.longav', 'audio')
+    sound = mkdir(dir, { recursive: true }).then(() => make(join(dir, `${key}.wav`)))
+    // A failed sound is not kept: the next variant of that cut tries again.
+    sound.catch(() => job.sounds?.delete(key))
+    job.sounds.set(key, sound)
+  }
+  return sound
 }
 
 export async function makeVariant(job: VariantJob): Promise<Omit<ManifestEntry, 'cost'>> {
@@ -152,7 +174,7 @@ export async function makeVariant(job: VariantJob): Promise<Omit<ManifestEntry, 
   const file = `variants/${spec.name}.mp4`
   const out = join(job.batchDir, file)
   try {
-    const audio = await renderCutdownAudio(job.song, cut, join(work, 'audio.wav'), { loudnessLufs: spec.loudness, signal: job.signal })
+    const audio = await soundOf(job, work)
     // Captions the base draws are kept clear of and checked; otherwise they are laid over like the other texts.
     const inBase = base.captions && spec.texts.captions ? baseCaptionsOnTimeline(base.plan, cut, format, await captionFamilyOf(dirname(base.video))) : []
     const items = textLayoutOf(spec, format, cut, job.analysis, spec.texts.captions && !base.captions ? captionsOnTimeline(base.plan, cut) : [], inBase)
