@@ -31,6 +31,7 @@ function kindOf(args) {
   if (a.includes('-f concat')) return 'stitch'
   if (a.includes('rawvideo') && a.includes('pipe:1')) return 'decode'
   if (a.includes('.png')) return 'png'
+  if (a.includes('song.m4a')) return 'song AAC'
   if (a.includes('s16le') || a.includes('f32le') || a.includes('pcm')) return 'audio'
   return 'other'
 }

@@ -608,6 +608,8 @@ async function prepare(opts: Omit<RenderOptions, 'rounds' | 'candidates' | 'conc
   const heuristicPlanner = createHeuristicPlanner()
   return {
     draft,
+    // A draft previews the plan of the brief's own output (not with a plan of the user's: that has its rate).
+    ...(draft && !edited ? { previewOf: { ...loaded.output, draft: undefined } } : {}),
     songSha,
     analysisOptions,
     separation,

@@ -38,7 +38,18 @@ function cabacOfSegments(out: string): { draft: number; final: number } {
   return counts
 }
 
-type PlanShot = { index: number; startFrame: number; endFrame: number; kind?: string; framing: string; locationId: string; characterIds: string[]; transition?: string }
+type PlanShot = {
+  index: number
+  startFrame: number
+  endFrame: number
+  kind?: string
+  framing: string
+  locationId: string
+  characterIds: string[]
+  transition?: string
+  camera: string
+  captions: Array<{ text: string }>
+}
 type Plan = { fps: number; totalFrames: number; shots: PlanShot[] }
 
 /**
@@ -53,7 +64,8 @@ function previewOfTheSamePlan(out: string, plan: Plan): void {
   expect(p.code, p.stderr).toBe(0)
   const finalPlan: Plan = JSON.parse(readFileSync(join(full, 'plan.json'), 'utf8'))
   expect(finalPlan.fps).toBe(30)
-  const outline = (q: Plan) => q.shots.map((s) => ({ kind: s.kind, framing: s.framing, locationId: s.locationId, characterIds: s.characterIds, transition: s.transition }))
+  const outline = (q: Plan) =>
+    q.shots.map((s) => ({ kind: s.kind, framing: s.framing, locationId: s.locationId, characterIds: s.characterIds, transition: s.transition, camera: s.camera, captions: s.captions.map((c) => c.text) }))
   expect(outline(plan)).toEqual(outline(finalPlan))
   // Each cut at the same moment: within one draft frame (1/12 s) of the final's.
   const starts = (q: Plan) => q.shots.map((s) => s.startFrame / q.fps)

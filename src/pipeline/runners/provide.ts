@@ -8,7 +8,7 @@ import { fromPromise } from 'xstate'
 import type { VerifierThresholds } from '../../agents/verifier/index.js'
 import type { SeparationIdentity } from '../../audio/separation/index.js'
 import { createMemory, saveMemory, shotOutlines, type ShotMemory } from '../../memory/index.js'
-import { ShotPlan, Treatment, type Brief } from '../../schemas/index.js'
+import { ShotPlan, Treatment, type Brief, type OutputFormat } from '../../schemas/index.js'
 import { writeJsonAtomic } from '../../util/files.js'
 import { logTo, type Services, type StepContext } from '../context.js'
 import type { RenderEvent } from '../events.js'
@@ -54,6 +54,8 @@ export interface RenderSetup {
   finish?: 'full' | 'video'
   /** Export the edit beside the film (default true; a draft: false unless asked). */
   timeline?: boolean
+  /** A draft's: the output of the final render it previews (its plan is the final's, carried to the draft's rate). */
+  previewOf?: OutputFormat
   /** Stops the whole render (work started outside a step, e.g. the song's audio track, listens to it). */
   signal?: AbortSignal
   /** A draft (preview): shots are kept unjudged while made, the film is measured once and every shot judged on it (steps/draft.ts). */
@@ -122,7 +124,7 @@ export function provideRender(setup: RenderSetup, emit: (e: RenderEvent) => void
       }),
       plan: fromPromise(async ({ input, signal }) => {
         const maxShotFrames = services.generator.capabilities.maxFrames
-        const { key, plan: p } = await plan({ brief, ...input, maxShotFrames }, store, ctx(signal))
+        const { key, plan: p } = await plan({ brief, ...input, maxShotFrames, ...(setup.previewOf ? { previewOf: setup.previewOf } : {}) }, store, ctx(signal))
         await writeJsonAtomic(runDir.plan, p)
         log('info', `plan by ${p.author}: ${p.shots.length} shots over ${p.totalFrames} frames at ${p.fps} fps`)
         for (const line of planNotesLogLines(p)) log(line.level, line.message)
