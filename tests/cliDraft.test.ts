@@ -25,7 +25,7 @@ function videoStream(path: string): { width: number; height: number; rate: strin
   return { width: s.width, height: s.height, rate: s.r_frame_rate, frames: Number(s.nb_read_frames) }
 }
 
-/** x264 writes its settings into the stream: ultrafast (the draft) has CABAC off, veryfast on. */
+/** x264 writes its settings into the stream: the draft's ultrafast has CABAC off, the final's encoding has it on. */
 function cabacOfSegments(out: string): { draft: number; final: number } {
   const root = join(out, '.longav', 'store', 'segment')
   const counts = { draft: 0, final: 0 }

@@ -82,9 +82,10 @@ describe('the verifier loop', () => {
   it('regenerates a frozen shot and keeps the better attempt', async () => {
     const gen = frozenFirstGenerator()
     const outDir = join(dir, 'out')
-    // One shot at a time: with shots measured in parallel, whether an earlier shot's references are
-    // in memory when a frozen take is judged (and so whether it also fails identity and its retake
-    // gets a steady camera instead of a lively one) depended on timing, and so did the retake.
+    // One shot at a time, so each shot is held to every earlier shot's references (with two at once,
+    // to shots three or more before it: readiness.ts referenceLagFor): a frozen take then also fails
+    // identity and its retake gets a steady camera. A lively retake's AV-Align sits within the noise
+    // of its peak picking (it passes or fails with the encoder), which this test is not about.
     await render({ song: song.path, brief: writeTestBrief(dir), outDir, output: { width: 160, height: 90, fps: 12 }, generator: gen, concurrency: 1 })
     const scores = JSON.parse(readFileSync(join(outDir, 'scores.json'), 'utf8'))
     for (const shot of scores.shots) {
