@@ -66,8 +66,6 @@ export async function measureSegment(path: string, ctx: SegmentContext): Promise
   const local = (xs: readonly number[]) => xs.filter((t) => t >= t0 && t < t1).map((t) => t - t0)
   const peaks = local(ctx.audioPeaksSec)
   const beats = local(ctx.beatsSec)
-  const av = avAlignWithBaseline(peaks, m.motion, ctx.fps, ctx.beatPeriodSec)
-  const ba = beatAlignmentWithBaseline(beats, m.motion, ctx.fps, ctx.beatPeriodSec)
   const temporal = m.temporal.summary(m.cuts)
   const withRefs: EntityViews[] = ctx.entities
     .filter((e) => (ctx.references[e.id] ?? []).length > 0)
@@ -78,22 +76,55 @@ export async function measureSegment(path: string, ctx: SegmentContext): Promise
       references: ctx.references[e.id].map((r) => ({ source: { path: r.image }, locationId: r.locationId, framing: r.framing })),
     }))
   const identity = withRefs.length ? await scoreIdentity(withRefs, { embedding: ctx.embedding, signal: ctx.signal, cache: ctx.viewCache }) : []
-  const r = (x: number) => Math.round(x * 10000) / 10000
-  const hasSync = peaks.length > 0 || av.videoPeaks > 0
-  return {
+  return segmentFigures({
     stats: m.stats,
-    motion: r(meanMotionAfterFirst(m.motion)),
-    avAlign: hasSync ? r(av.score) : null,
-    avAlignBaseline: hasSync ? r(av.baseline) : null,
-    audioPeaks: peaks.length,
-    beatAlignment: beats.length ? r(ba.score) : null,
-    beatAlignmentBaseline: beats.length ? r(ba.baseline) : null,
-    beats: beats.length,
-    temporalConsistency: r(temporal.consistency),
-    flicker: r(temporal.flicker),
+    motion: m.motion,
+    fps: ctx.fps,
+    beatPeriodSec: ctx.beatPeriodSec,
+    peaks,
+    beats,
+    temporal,
     unplannedCuts: m.cuts,
     identity: identity.map((e) => ({ id: e.id, kind: e.kind, similarity: e.consistency, method: e.method })),
     bestFrame: m.bestFrame,
+  })
+}
+
+/**
+ * Pure: a segment's figures from its frames' measurements (motion per frame, the music's onset
+ * peaks and beats inside its span, in seconds from its start): the sync scores against their
+ * baselines, rounded as stored. One place for a shot's own file and a draft's film alike.
+ */
+export function segmentFigures(o: {
+  stats: FrameStats
+  motion: ArrayLike<number>
+  fps: number
+  beatPeriodSec: number
+  peaks: number[]
+  beats: number[]
+  temporal: { consistency: number; flicker: number }
+  unplannedCuts: number[]
+  identity: SegmentMeasurement['identity']
+  bestFrame: number
+}): SegmentMeasurement {
+  const av = avAlignWithBaseline(o.peaks, o.motion, o.fps, o.beatPeriodSec)
+  const ba = beatAlignmentWithBaseline(o.beats, o.motion, o.fps, o.beatPeriodSec)
+  const r = (x: number) => Math.round(x * 10000) / 10000
+  const hasSync = o.peaks.length > 0 || av.videoPeaks > 0
+  return {
+    stats: o.stats,
+    motion: r(meanMotionAfterFirst(o.motion)),
+    avAlign: hasSync ? r(av.score) : null,
+    avAlignBaseline: hasSync ? r(av.baseline) : null,
+    audioPeaks: o.peaks.length,
+    beatAlignment: o.beats.length ? r(ba.score) : null,
+    beatAlignmentBaseline: o.beats.length ? r(ba.baseline) : null,
+    beats: o.beats.length,
+    temporalConsistency: r(o.temporal.consistency),
+    flicker: r(o.temporal.flicker),
+    unplannedCuts: o.unplannedCuts,
+    identity: o.identity,
+    bestFrame: o.bestFrame,
   }
 }
 

@@ -12,7 +12,7 @@ import { MotionTracker } from '../metrics/flow.js'
 import { FrameStatsAccumulator, type FrameStats } from '../metrics/frameStats.js'
 import { gradientEnergy, lumaOf } from '../metrics/measureFrames.js'
 import { ShotBoundaryDetector } from '../metrics/shotBoundaries.js'
-import { avAlignWithBaseline, beatAlignmentWithBaseline, meanMotionAfterFirst } from '../metrics/sync.js'
+import { segmentFigures } from '../metrics/measureSegment.js'
 import { TemporalAccumulator } from '../metrics/temporal.js'
 import type { Analysis, ShotPlan } from '../schemas/index.js'
 
@@ -87,24 +87,16 @@ export function draftShotMetrics(d: DraftFilm, plan: ShotPlan, analysis: Analysi
   const peaks = local(onsetPeakTimes(analysis))
   const beats = local(analysis.beats)
   const beatPeriod = 60 / analysis.tempo.bpm
-  const av = avAlignWithBaseline(peaks, motion, fps, beatPeriod)
-  const ba = beatAlignmentWithBaseline(beats, motion, fps, beatPeriod)
-  const temporal = film.temporal.summary(film.cuts, { start, end })
-  const r = (x: number) => Math.round(x * 10000) / 10000
-  const hasSync = peaks.length > 0 || av.videoPeaks > 0
-  return {
+  return segmentFigures({
     stats: d.shots[index].stats,
-    motion: r(meanMotionAfterFirst(motion)),
-    avAlign: hasSync ? r(av.score) : null,
-    avAlignBaseline: hasSync ? r(av.baseline) : null,
-    audioPeaks: peaks.length,
-    beatAlignment: beats.length ? r(ba.score) : null,
-    beatAlignmentBaseline: beats.length ? r(ba.baseline) : null,
-    beats: beats.length,
-    temporalConsistency: r(temporal.consistency),
-    flicker: r(temporal.flicker),
+    motion,
+    fps,
+    beatPeriodSec: beatPeriod,
+    peaks,
+    beats,
+    temporal: film.temporal.summary(film.cuts, { start, end }),
     unplannedCuts: film.cuts.filter((c) => c > start && c < end).map((c) => c - start),
     identity: [],
     bestFrame: Math.max(0, d.shots[index].bestFrame - start),
-  }
+  })
 }
