@@ -12,7 +12,7 @@ import { RenderError } from '../../errors.js'
 import { ShotPlan } from '../../schemas/index.js'
 import { logTo } from '../context.js'
 import { need } from '../steps/read.js'
-import type { ShotSteps } from './provide.js'
+import type { ShotSteps } from './shotSteps.js'
 
 export const ChosenTake = z.object({
   shot: z.number().int().nonnegative(),

@@ -34,6 +34,7 @@ import { verify } from '../steps/verify.js'
 import type { Store } from '../../store/index.js'
 import { planNotesLogLines, treatmentLogLines } from '../briefLog.js'
 import { chosenShotSteps, type ChosenTakes } from './chosenTakes.js'
+import type { ShotSteps } from './shotSteps.js'
 
 /** One render's inputs, checked: what the runner hands its steps. */
 export interface RenderSetup {
@@ -66,12 +67,7 @@ export interface RenderSetup {
   takes?: ChosenTakes
 }
 
-/** What the shot machine calls: these steps in-process, or jobs on a queue with `render --queue`. */
-export interface ShotSteps {
-  generate: typeof generate
-  verify: typeof verify
-  judge: typeof judge
-}
+export type { ShotSteps } from './shotSteps.js'
 
 export function provideRender(setup: RenderSetup, emit: (e: RenderEvent) => void, progress: ReturnType<typeof generationProgress>) {
   const { runDir, brief, services, store } = setup
